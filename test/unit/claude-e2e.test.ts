@@ -1,0 +1,83 @@
+/**
+ * End to end through the REAL Claude Code CLI (offline, scripted model server): proves the
+ * harness itself (hooks fire, a PreToolUse deny stops an Edit, CLAUDE_ENV_FILE reaches Bash)
+ * before the claimboard hooks are tested through it.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runClaude, startModelServer, type ModelServer } from '../support/model-server';
+
+function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+describe('real Claude Code harness (scripted model)', function () {
+  this.timeout(90_000);
+  let srv: ModelServer | undefined;
+  afterEach(async () => {
+    await srv?.close();
+    srv = undefined;
+  });
+
+  it('fires project hooks, a JSON deny stops an Edit, and CLAUDE_ENV_FILE reaches Bash', async () => {
+    const dir = tempDir('cb-harness-');
+    const home = path.join(dir, 'home');
+    const ws = path.join(dir, 'ws');
+    fs.mkdirSync(home);
+    fs.mkdirSync(path.join(ws, '.claude'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'held.txt'), 'hello\n');
+    fs.writeFileSync(path.join(ws, 'free.txt'), 'hello\n');
+    const log = path.join(dir, 'events.log');
+    // A trivial hook: logs every event, exports a name at SessionStart, denies edits of held.txt.
+    const hook = path.join(dir, 'hook.js');
+    fs.writeFileSync(
+      hook,
+      `const fs = require('fs'); let s = '';
+process.stdin.on('data', (d) => (s += d)).on('end', () => {
+  const j = JSON.parse(s);
+  fs.appendFileSync(${JSON.stringify(log)}, j.hook_event_name + ' ' + (j.tool_name || '') + ' pid=' + process.env.CLAUDE_PID + '\\n');
+  if (j.hook_event_name === 'SessionStart' && process.env.CLAUDE_ENV_FILE) fs.appendFileSync(process.env.CLAUDE_ENV_FILE, 'export HARNESS_NAME=session-z\\n');
+  if (j.hook_event_name === 'PreToolUse' && String(j.tool_input.file_path || '').endsWith('held.txt'))
+    process.stdout.write(JSON.stringify({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: 'held.txt is held by session-q' } }));
+});`,
+    );
+    const entry = [{ hooks: [{ type: 'command', command: `node ${hook}` }] }];
+    fs.writeFileSync(
+      path.join(ws, '.claude/settings.json'),
+      JSON.stringify({
+        hooks: {
+          SessionStart: entry,
+          SessionEnd: entry,
+          PreToolUse: [{ matcher: 'Edit|Write|Bash', hooks: entry[0].hooks }],
+          PostToolUse: [{ matcher: 'Edit', hooks: entry[0].hooks }],
+        },
+      }),
+    );
+    const held = path.join(ws, 'held.txt');
+    const free = path.join(ws, 'free.txt');
+    srv = await startModelServer([
+      { tools: [{ name: 'Read', input: { file_path: held } }, { name: 'Read', input: { file_path: free } }] },
+      { tools: [{ name: 'Edit', input: { file_path: held, old_string: 'hello', new_string: 'bye' } }] },
+      { tools: [{ name: 'Edit', input: { file_path: free, old_string: 'hello', new_string: 'bye' } }] },
+      { tools: [{ name: 'Bash', input: { command: 'echo "name=$HARNESS_NAME"' } }] },
+      { text: 'done' },
+    ]);
+    const run = await runClaude({ cwd: ws, home, modelUrl: srv.url, allowedTools: ['Bash'] });
+    assert.equal(run.code, 0, run.stderr);
+
+    assert.equal(fs.readFileSync(held, 'utf8'), 'hello\n', 'the denied edit must not land');
+    assert.equal(fs.readFileSync(free, 'utf8'), 'bye\n', 'the allowed edit must land (baseline)');
+    const results = srv.toolResults();
+    const denied = results.find((r) => r.text.includes('held by session-q'));
+    assert.ok(denied?.is_error, `Claude should see the deny reason, got ${JSON.stringify(results)}`);
+    assert.ok(results.some((r) => r.text.trim() === 'name=session-z'), 'CLAUDE_ENV_FILE export reaches Bash');
+    assert.deepEqual(run.result?.permission_denials?.map((d) => d.tool_name), ['Edit']);
+
+    const events = fs.readFileSync(log, 'utf8');
+    assert.match(events, /^SessionStart {2}pid=\d+$/m);
+    assert.match(events, /^PostToolUse Edit /m);
+    assert.match(events, /^SessionEnd /m);
+  });
+});
