@@ -1,0 +1,100 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+/** Settings prefix: controllers react only to changes under it. */
+export const SECTION = 'claimboard';
+
+/** The CLI's default board, used when neither the setting nor CLAIMBOARD_BOARD names one. */
+export function defaultBoardPath(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.CLAIMBOARD_BOARD?.trim();
+  if (fromEnv) return path.resolve(expandHome(fromEnv));
+  return path.join(os.homedir(), '.claude', 'hooks', 'state', 'coordination.md');
+}
+
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+}
+
+function defaultSessionName(): string {
+  try {
+    return os.userInfo().username || 'me';
+  } catch {
+    return process.env.USER || process.env.USERNAME || 'me';
+  }
+}
+
+/** Every setting, fully defaulted: the rest of the extension never sees `undefined`. */
+export interface ExtensionConfig {
+  boardPath: string;
+  sessionName: string;
+  /** Lease length for claims made from VS Code. */
+  ttl: string;
+  /** ETA offered first when claiming. */
+  defaultEta: string;
+  etaSuggestions: string[];
+  warnOnOpen: boolean;
+  readOnlyOnOpen: boolean;
+  /** How often the person's claims are renewed while the window is open. */
+  heartbeatIntervalMs: number;
+  mattermost: { serverUrl: string; channel: string; username: string };
+}
+
+const DEFAULT_ETA_SUGGESTIONS = ['15m', '30m', '1h', '2h', '4h'];
+
+/** Reads the settings once; called at activation and on each change under `claimboard`. */
+export function readConfig(): ExtensionConfig {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const str = (key: string, fallback: string): string => {
+    const v = c.get<string>(key);
+    return typeof v === 'string' && v.trim() !== '' ? v.trim() : fallback;
+  };
+  const boardSetting = str('boardPath', '');
+  const suggestions = c.get<string[]>('etaSuggestions');
+  const heartbeatSeconds = c.get<number>('heartbeatInterval');
+  return {
+    boardPath: boardSetting ? path.resolve(expandHome(boardSetting)) : defaultBoardPath(),
+    sessionName: str('sessionName', defaultSessionName()),
+    ttl: str('defaultTtl', '60m'),
+    defaultEta: str('defaultEta', '30m'),
+    etaSuggestions: Array.isArray(suggestions) && suggestions.length > 0 ? suggestions.map(String) : DEFAULT_ETA_SUGGESTIONS,
+    warnOnOpen: c.get<boolean>('warnOnOpen') ?? true,
+    readOnlyOnOpen: c.get<boolean>('readOnlyOnOpen') ?? false,
+    heartbeatIntervalMs:
+      typeof heartbeatSeconds === 'number' && heartbeatSeconds > 0 ? Math.max(1, heartbeatSeconds) * 1000 : 5 * 60_000,
+    mattermost: {
+      serverUrl: str('mattermost.serverUrl', ''),
+      channel: str('mattermost.channel', ''),
+      username: str('mattermost.username', ''),
+    },
+  };
+}
+
+/**
+ * Holds the resolved settings and tells controllers when they change. Controllers call
+ * `onDidChange` with `undefined` first (set-up) and then with each event under `claimboard`.
+ */
+export class Settings implements vscode.Disposable {
+  private current: ExtensionConfig = readConfig();
+  private readonly emitter = new vscode.EventEmitter<{ previous: ExtensionConfig; current: ExtensionConfig }>();
+  readonly onDidChange = this.emitter.event;
+  private readonly listener: vscode.Disposable;
+
+  constructor() {
+    this.listener = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      const previous = this.current;
+      this.current = readConfig();
+      this.emitter.fire({ previous, current: this.current });
+    });
+  }
+
+  get value(): ExtensionConfig {
+    return this.current;
+  }
+
+  dispose(): void {
+    this.listener.dispose();
+    this.emitter.dispose();
+  }
+}
