@@ -1,0 +1,22 @@
+// The smallest proof that the real extension host loads and activates claimboard.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const extensionId = 'claimboard.claimboard';
+
+describe('claimboard in a real VS Code', () => {
+  it('is installed and activates', async () => {
+    const extension = vscode.extensions.getExtension(extensionId);
+    assert.ok(extension, `${extensionId} is not loaded`);
+    await extension.activate();
+    assert.equal(extension.isActive, true);
+  });
+
+  it('runs in the workspace and with the board the runner prepared', () => {
+    const workspace = process.env.CLAIMBOARD_TEST_WORKSPACE;
+    assert.ok(workspace, 'CLAIMBOARD_TEST_WORKSPACE did not reach the extension host');
+    assert.ok(process.env.CLAIMBOARD_BOARD, 'CLAIMBOARD_BOARD did not reach the extension host');
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    assert.deepEqual(folders.map((f) => f.uri.fsPath), [workspace]);
+  });
+});
