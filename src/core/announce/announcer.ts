@@ -1,0 +1,387 @@
+/**
+ * The announcements layer's one entry point. Adapters call `announce(events)` after each board
+ * write; it appends to the persistent outbox and then delivers (inline within a short budget, or
+ * by handing over to a background flusher), and it never throws: a claim must not fail because
+ * the channel is unreachable.
+ *
+ * @example
+ * const announcer = createAnnouncer({ boardPath, ...loadAnnounceConfig() });
+ * await announcer.announce(events);          // queued, delivered within ~1 s when possible
+ * announcer.status();                         // { pending, failed, lastError, … }
+ * await announcer.close();
+ */
+import type { BoardEvent } from '../model';
+import { type AnnounceConfig, describeDestination, secretsOf } from './config';
+import { announcementsFor, askAnnouncement, type Announcement, type AskInput } from './messages';
+import { DeliveryError, MattermostClient } from './mattermost-client';
+import { Outbox, newPostId, sleep, type OutboxEntry, type OutboxState } from './outbox';
+import { maskSecrets } from './secrets';
+import { readRecap, type Recap } from './recap';
+
+export interface RetryPolicy {
+  /** First wait after a failed attempt; doubles per attempt, with jitter. */
+  baseMs: number;
+  /** Longest wait between attempts, so a returning server is noticed soon. */
+  capMs: number;
+}
+
+export interface AnnouncerOptions {
+  boardPath: string;
+  /** Undefined: nothing is configured, so nothing is queued or posted. */
+  config?: AnnounceConfig;
+  /** Set when settings exist but are broken: announcements are queued, not sent, and status says why. */
+  error?: string;
+  /** Lease length, for the expiry text. Default 60 min. */
+  ttlMs?: number;
+  /** How long `announce()` may spend delivering before it returns. Default 1000 ms; 0 = queue only. */
+  budgetMs?: number;
+  /** Longest single request when there is no tighter budget. */
+  requestTimeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Called when messages remain and no process is delivering (the CLI starts a detached `flush`). */
+  startFlusher?: () => void;
+  now?: () => Date;
+}
+
+export interface AnnounceResult {
+  queued: number;
+  delivered: number;
+  pending: number;
+  /** A one-line problem (never thrown, never containing a secret). */
+  error?: string;
+}
+
+export interface FlushOptions {
+  /** Give up after this long (waiting for the rate limit and backoff included). Default 60 s. */
+  budgetMs?: number;
+  /** Wait this long for a process that is already delivering. Default 0: leave it to that process. */
+  waitForLockMs?: number;
+  /** Put messages that were refused (4xx) back in line first, e.g. after fixing the config. */
+  retryFailed?: boolean;
+  /** Sleep through backoff and Retry-After within the budget (default true). */
+  wait?: boolean;
+}
+
+export interface FlushResult {
+  delivered: number;
+  pending: number;
+  failed: number;
+  /** Another process held the delivery lock, and is delivering in order. */
+  busy: boolean;
+  lastError?: string;
+}
+
+export interface AnnounceStatus {
+  configured: boolean;
+  destination?: string;
+  error?: string;
+  pending: number;
+  failed: number;
+  oldestPendingAt?: string;
+  lastDeliveredAt?: string;
+  lastError?: string;
+  delivering: boolean;
+  failedMessages: { text: string; error?: string }[];
+}
+
+export interface CheckLine {
+  ok: boolean;
+  text: string;
+}
+
+export interface Announcer {
+  announce(events: readonly BoardEvent[], options?: { budgetMs?: number }): Promise<AnnounceResult>;
+  ask(input: Omit<AskInput, 'mention'>, options?: { budgetMs?: number }): Promise<AnnounceResult>;
+  flush(options?: FlushOptions): Promise<FlushResult>;
+  status(): AnnounceStatus;
+  recap(options: { since: Date }): Promise<Recap>;
+  /** `claimboard mattermost test`: who am I, can I post to that channel. */
+  check(): Promise<CheckLine[]>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { baseMs: 500, capMs: 5000 };
+
+export function createAnnouncer(options: AnnouncerOptions): Announcer {
+  return new OutboxAnnouncer(options);
+}
+
+class OutboxAnnouncer implements Announcer {
+  private readonly outbox: Outbox;
+  private readonly secrets: string[];
+  private readonly retry: RetryPolicy;
+  private readonly now: () => Date;
+  private client?: MattermostClient;
+
+  constructor(private readonly o: AnnouncerOptions) {
+    this.outbox = new Outbox(o.boardPath);
+    this.secrets = secretsOf(o.config);
+    this.retry = { ...DEFAULT_RETRY, ...o.retry };
+    this.now = o.now ?? (() => new Date());
+  }
+
+  private get enabled(): boolean {
+    return Boolean(this.o.config || this.o.error);
+  }
+
+  private mask(text: string): string {
+    return maskSecrets(text, this.secrets);
+  }
+
+  async announce(events: readonly BoardEvent[], options: { budgetMs?: number } = {}): Promise<AnnounceResult> {
+    if (!this.enabled || events.length === 0) return { queued: 0, delivered: 0, pending: 0 };
+    const anns = announcementsFor(events, { now: this.now(), mention: this.o.config?.mention, ttlMs: this.o.ttlMs ?? 60 * 60_000 });
+    return this.enqueueAndDeliver(anns, options.budgetMs);
+  }
+
+  async ask(input: Omit<AskInput, 'mention'>, options: { budgetMs?: number } = {}): Promise<AnnounceResult> {
+    if (!this.enabled) return { queued: 0, delivered: 0, pending: 0 };
+    return this.enqueueAndDeliver([askAnnouncement({ ...input, mention: this.o.config?.mention })], options.budgetMs);
+  }
+
+  private async enqueueAndDeliver(anns: Announcement[], budgetMs = this.o.budgetMs ?? 1000): Promise<AnnounceResult> {
+    const started = Date.now();
+    try {
+      const createdAt = this.now().toISOString();
+      await this.outbox.update((s) => {
+        for (const a of anns) {
+          s.entries.push({ seq: s.nextSeq++, id: newPostId(), createdAt, ...a, state: 'pending', attempts: 0 });
+        }
+      });
+    } catch (err) {
+      return { queued: 0, delivered: 0, pending: 0, error: this.mask(`could not queue announcements: ${(err as Error).message}`) };
+    }
+    let delivered = 0;
+    let error: string | undefined = this.o.error;
+    if (this.o.config && budgetMs > 0) {
+      try {
+        const r = await this.flush({ budgetMs: Math.max(1, budgetMs - (Date.now() - started)), wait: false });
+        delivered = r.delivered;
+        error = r.lastError;
+      } catch (err) {
+        error = this.mask((err as Error).message);
+      }
+    }
+    const pending = this.status().pending;
+    if (pending > 0 && this.o.config && this.o.startFlusher && !this.outbox.isDelivering()) {
+      try {
+        this.o.startFlusher();
+      } catch (err) {
+        error = this.mask(`could not start the background flusher: ${(err as Error).message}`);
+      }
+    }
+    return { queued: anns.length, delivered, pending, error };
+  }
+
+  async flush(options: FlushOptions = {}): Promise<FlushResult> {
+    const budgetMs = options.budgetMs ?? 60_000;
+    const deadline = Date.now() + budgetMs;
+    const wait = options.wait ?? true;
+    let delivered = 0;
+    let busy = false;
+    if (options.retryFailed) {
+      await this.outbox.update((s) => {
+        for (const e of s.entries) if (e.state === 'failed') Object.assign(e, { state: 'pending', attempts: 0, notBefore: undefined });
+      });
+    }
+    if (!this.o.config) return { ...this.counts(), delivered, busy, lastError: this.o.error };
+
+    // Loop so a message appended while the lock was being released is not left behind.
+    for (let round = 0; round < 3; round++) {
+      const unlock = await this.outbox.tryLockDelivery(round === 0 ? (options.waitForLockMs ?? 0) : 0);
+      if (!unlock) {
+        busy = true;
+        break;
+      }
+      try {
+        delivered += await this.deliverInOrder(deadline, wait);
+      } finally {
+        await unlock();
+      }
+      const next = this.head(this.outbox.read());
+      if (!next || Date.now() >= deadline || (next.notBefore && Date.parse(next.notBefore) > Date.now() && !wait)) break;
+    }
+    return { ...this.counts(), delivered, busy, lastError: this.outbox.read().lastError };
+  }
+
+  private head(state: OutboxState): OutboxEntry | undefined {
+    return state.entries.find((e) => e.state === 'pending');
+  }
+
+  /** Holding the delivery lock: post pending messages oldest first until done or out of time. */
+  private async deliverInOrder(deadline: number, wait: boolean): Promise<number> {
+    let delivered = 0;
+    for (;;) {
+      const state = this.outbox.read();
+      const entry = this.head(state);
+      if (!entry) return delivered;
+      const notBefore = entry.notBefore ? Date.parse(entry.notBefore) : 0;
+      if (notBefore > Date.now()) {
+        if (!wait || notBefore >= deadline) return delivered;
+        await sleep(notBefore - Date.now());
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return delivered;
+      const signal = AbortSignal.timeout(Math.min(remaining, this.o.requestTimeoutMs ?? 15_000));
+      try {
+        const posted = await this.send(entry, state, signal);
+        await this.outbox.update((s) => {
+          s.entries = s.entries.filter((e) => e.seq !== entry.seq);
+          const at = this.now().toISOString();
+          if (posted.postId && entry.threadKey) s.roots[entry.threadKey] = { postId: posted.postId, at };
+          if (entry.replyTo) delete s.roots[entry.replyTo];
+          if (posted.channelId) s.channelIds[this.channelCacheKey()] = posted.channelId;
+          s.lastDeliveredAt = at;
+          s.lastError = undefined;
+          this.outbox.appendJournal({ at, kind: entry.kind, session: entry.session, path: entry.path, text: entry.text, postId: posted.postId, rootId: posted.rootId });
+        });
+        delivered++;
+      } catch (err) {
+        const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error).message ?? err), 'retry');
+        const message = this.mask(e.message);
+        await this.outbox.update((s) => {
+          const cur = s.entries.find((x) => x.seq === entry.seq);
+          if (!cur) return;
+          cur.attempts++;
+          cur.lastError = message;
+          s.lastError = message;
+          if (e.kind === 'rejected') {
+            cur.state = 'failed';
+            cur.notBefore = undefined;
+          } else {
+            const waitMs = e.kind === 'rate-limited' ? (e.retryAfterMs ?? 1000) : this.backoff(cur.attempts);
+            cur.notBefore = new Date(Date.now() + waitMs).toISOString();
+          }
+        });
+      }
+    }
+  }
+
+  /** Exponential backoff with jitter (50–100 % of the step) so many processes do not retry in step. */
+  private backoff(attempt: number): number {
+    const step = Math.min(this.retry.capMs, this.retry.baseMs * 2 ** Math.max(0, attempt - 1));
+    return Math.round(step * (0.5 + Math.random() * 0.5));
+  }
+
+  private channelCacheKey(): string {
+    const d = this.o.config!.destination;
+    return d.kind === 'rest' ? `${d.serverUrl}|${d.channel}` : '';
+  }
+
+  private getClient(): MattermostClient {
+    this.client ??= new MattermostClient({ secrets: this.secrets });
+    return this.client;
+  }
+
+  private async resolveChannel(state: OutboxState, signal?: AbortSignal): Promise<string> {
+    const d = this.o.config!.destination;
+    if (d.kind !== 'rest') throw new Error('no channel for a webhook');
+    if (/^[a-z0-9]{26}$/.test(d.channel)) return d.channel;
+    const cached = state.channelIds[this.channelCacheKey()];
+    if (cached) return cached;
+    const [team, name] = d.channel.split('/');
+    return (await this.getClient().getChannelByName(d.serverUrl, d.token, team, name, signal)).id;
+  }
+
+  private async send(entry: OutboxEntry, state: OutboxState, signal: AbortSignal): Promise<{ postId?: string; rootId?: string; channelId?: string }> {
+    const d = this.o.config!.destination;
+    const props = { from_claimboard: 'true', claimboard_kind: entry.kind, claimboard_session: entry.session };
+    if (d.kind === 'webhook') {
+      await this.getClient().postWebhook(d.webhookUrl, { text: entry.text, channel: d.channel, props }, signal);
+      return {};
+    }
+    const channelId = await this.resolveChannel(state, signal);
+    const rootId = entry.replyTo ? state.roots[entry.replyTo]?.postId : undefined;
+    const post = { channel_id: channelId, message: entry.text, pending_post_id: entry.id, props };
+    try {
+      const created = await this.getClient().createPost(d.serverUrl, d.token, rootId ? { ...post, root_id: rootId } : post, signal);
+      return { postId: created.id, rootId, channelId };
+    } catch (err) {
+      // The claim's post may have been deleted: say it in the channel rather than not at all.
+      if (rootId && err instanceof DeliveryError && err.kind === 'rejected' && err.status === 400) {
+        const created = await this.getClient().createPost(d.serverUrl, d.token, post, signal);
+        return { postId: created.id, channelId };
+      }
+      throw err;
+    }
+  }
+
+  private counts(): { pending: number; failed: number } {
+    const s = this.outbox.read();
+    return { pending: s.entries.filter((e) => e.state === 'pending').length, failed: s.entries.filter((e) => e.state === 'failed').length };
+  }
+
+  status(): AnnounceStatus {
+    const s = this.outbox.read();
+    const pending = s.entries.filter((e) => e.state === 'pending');
+    const failed = s.entries.filter((e) => e.state === 'failed');
+    return {
+      configured: this.enabled,
+      destination: this.o.config ? describeDestination(this.o.config) : undefined,
+      error: this.o.error,
+      pending: pending.length,
+      failed: failed.length,
+      oldestPendingAt: pending[0]?.createdAt,
+      lastDeliveredAt: s.lastDeliveredAt,
+      lastError: s.lastError,
+      delivering: this.outbox.isDelivering(),
+      failedMessages: failed.map((e) => ({ text: e.text, error: e.lastError })),
+    };
+  }
+
+  async recap(options: { since: Date }): Promise<Recap> {
+    const d = this.o.config?.destination;
+    if (d?.kind === 'rest') {
+      const channelId = await this.resolveChannel(this.outbox.read(), AbortSignal.timeout(15_000));
+      return readRecap({ since: options.since, source: 'channel', client: this.getClient(), serverUrl: d.serverUrl, token: d.token, channelId });
+    }
+    return readRecap({ since: options.since, source: 'journal', journal: this.outbox.readJournal() });
+  }
+
+  async check(): Promise<CheckLine[]> {
+    const lines: CheckLine[] = [];
+    if (!this.o.config) {
+      lines.push({ ok: false, text: this.o.error ?? 'Mattermost is not configured: nothing is posted (see README, "Mattermost")' });
+      return lines;
+    }
+    const c = this.o.config;
+    lines.push({ ok: true, text: `destination: ${describeDestination(c)}` });
+    for (const s of c.sources) lines.push({ ok: true, text: `  ${s}` });
+    lines.push(c.mention ? { ok: true, text: `@me in questions becomes @${c.mention}` } : { ok: false, text: 'no mention set (CLAIMBOARD_MENTION): questions will not notify you' });
+    const client = this.getClient();
+    const signal = () => AbortSignal.timeout(10_000);
+    const d = c.destination;
+    try {
+      if (d.kind === 'webhook') {
+        await client.postWebhook(d.webhookUrl, { text: '[claimboard] test — this webhook works', channel: d.channel }, signal());
+        lines.push({ ok: true, text: 'posted a test message through the webhook' });
+        return lines;
+      }
+      const me = await client.getMe(d.serverUrl, d.token, signal());
+      lines.push({ ok: true, text: `the token belongs to @${me.username}` });
+      const channelId = await this.resolveChannel(this.outbox.read(), signal());
+      const channel = await client.getChannel(d.serverUrl, d.token, channelId, signal());
+      lines.push({ ok: true, text: `channel ${channel.display_name || channel.name} (${channelId}) is readable` });
+      await this.outbox.update((s) => {
+        s.channelIds[this.channelCacheKey()] = channelId;
+      });
+      await client.memberOfChannel(d.serverUrl, d.token, channelId, signal());
+      lines.push({ ok: true, text: `@${me.username} is a member of the channel and can post there` });
+    } catch (err) {
+      const e = err as DeliveryError;
+      const hint =
+        e.status === 401 ? ' — the token is wrong or expired'
+        : e.status === 403 ? ' — the token lacks permission for that channel'
+        : e.status === 404 ? ' — not found: check the channel (team/channel or id) and that the bot is in the team'
+        : e.status === 400 && d.kind === 'webhook' ? ' — the server does not know this webhook'
+        : e.kind === 'retry' ? ' — the server is unreachable or not answering'
+        : '';
+      lines.push({ ok: false, text: this.mask(`${e.message}${hint}`) });
+    }
+    return lines;
+  }
+
+  async close(): Promise<void> {
+    await this.client?.close();
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * The persistent outbox beside the board (`coordination.outbox.json`): announcements wait here
+ * until the channel has them, so a claim never waits on Mattermost and nothing is lost while it
+ * is down. Every change is a read-modify-write under a lock, written to a temporary file and
+ * renamed over the old one. A second lock (`…outbox.delivering.lock`) is held by the one process
+ * delivering, so two processes flushing at once never post the same message twice.
+ *
+ * Also beside the board: the journal (`coordination.announced.jsonl`), one line per delivered
+ * post, which is the recap's source when only a webhook is configured.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as crypto from 'node:crypto';
+import * as lockfile from 'proper-lockfile';
+import type { AnnouncementKind } from './messages';
+
+export type EntryState = 'pending' | 'failed';
+
+export interface OutboxEntry {
+  seq: number;
+  /** Also the REST `pending_post_id`, so a retry whose first attempt arrived is not posted twice. */
+  id: string;
+  createdAt: string;
+  kind: AnnouncementKind;
+  session: string;
+  path?: string;
+  text: string;
+  threadKey?: string;
+  replyTo?: string;
+  state: EntryState;
+  attempts: number;
+  /** ISO time before which no one should try again (backoff, or the server's Retry-After). */
+  notBefore?: string;
+  lastError?: string;
+}
+
+export interface RootPost {
+  postId: string;
+  at: string;
+}
+
+export interface OutboxState {
+  version: 1;
+  nextSeq: number;
+  entries: OutboxEntry[];
+  /** Claim key → the id of the claim's post, so its release or expiry replies in its thread. */
+  roots: Record<string, RootPost>;
+  /** `server|team/channel` → channel id, resolved once. */
+  channelIds: Record<string, string>;
+  lastDeliveredAt?: string;
+  lastError?: string;
+}
+
+export interface JournalLine {
+  at: string;
+  kind: AnnouncementKind;
+  session: string;
+  path?: string;
+  text: string;
+  postId?: string;
+  rootId?: string;
+}
+
+export interface OutboxPaths {
+  outbox: string;
+  deliveryLock: string;
+  journal: string;
+}
+
+/** `coordination.md` → `coordination.outbox.json`, `coordination.announced.jsonl`. */
+export function outboxPaths(boardPath: string): OutboxPaths {
+  const dir = path.dirname(boardPath);
+  const base = path.basename(boardPath).replace(/\.md$/i, '');
+  return {
+    outbox: path.join(dir, `${base}.outbox.json`),
+    deliveryLock: path.join(dir, `${base}.outbox.delivering.lock`),
+    journal: path.join(dir, `${base}.announced.jsonl`),
+  };
+}
+
+/** A lock whose holder died is broken after this long; live holders refresh it twice as often. */
+const STALE_MS = 10_000;
+/** Roots older than this are forgotten: a release a week later starts a new thread. */
+const ROOT_TTL_MS = 7 * 24 * 3_600_000;
+/** The journal is trimmed to its newest half past this size so it never grows without bound. */
+const JOURNAL_MAX_BYTES = 2_000_000;
+
+export function emptyState(): OutboxState {
+  return { version: 1, nextSeq: 1, entries: [], roots: {}, channelIds: {} };
+}
+
+export function newPostId(): string {
+  // Mattermost ids are 26 lowercase base32 characters; a pending_post_id of that shape is safe.
+  const alphabet = 'abcdefghijkmnopqrstuwxyz13456789';
+  const bytes = crypto.randomBytes(26);
+  let s = '';
+  for (const b of bytes) s += alphabet[b & 31];
+  return s;
+}
+
+export class Outbox {
+  readonly paths: OutboxPaths;
+
+  constructor(boardPath: string) {
+    this.paths = outboxPaths(boardPath);
+  }
+
+  /** A consistent snapshot without locking: writers only ever rename a complete file into place. */
+  read(): OutboxState {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.paths.outbox, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+      throw err;
+    }
+    try {
+      const s = JSON.parse(text) as OutboxState;
+      if (s.version !== 1 || !Array.isArray(s.entries)) throw new Error('unknown outbox format');
+      s.roots ??= {};
+      s.channelIds ??= {};
+      return s;
+    } catch (err) {
+      // Keep the unreadable file for a person to look at rather than overwriting it.
+      const aside = `${this.paths.outbox}.corrupt-${Date.now()}`;
+      fs.renameSync(this.paths.outbox, aside);
+      process.emitWarning(`claimboard: outbox was unreadable (${(err as Error).message}); moved to ${aside}`);
+      return emptyState();
+    }
+  }
+
+  /** Read-modify-write under the outbox lock; `change` returns what the caller wants back. */
+  async update<T>(change: (state: OutboxState) => T): Promise<T> {
+    fs.mkdirSync(path.dirname(this.paths.outbox), { recursive: true });
+    const release = await lockfile.lock(this.paths.outbox, {
+      realpath: false,
+      stale: STALE_MS,
+      // Appends are tiny; contention clears in milliseconds, a dead holder in STALE_MS.
+      retries: { retries: 200, minTimeout: 5, maxTimeout: 100, factor: 1.3, randomize: true },
+      onCompromised: () => undefined,
+    });
+    try {
+      const state = this.read();
+      const result = change(state);
+      this.write(state);
+      return result;
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+
+  private write(state: OutboxState): void {
+    const now = Date.now();
+    for (const [k, r] of Object.entries(state.roots)) if (now - Date.parse(r.at) > ROOT_TTL_MS) delete state.roots[k];
+    const tmp = `${this.paths.outbox}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+    const fd = fs.openSync(tmp, 'w', 0o600);
+    try {
+      fs.writeSync(fd, JSON.stringify(state, null, 1) + '\n');
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, this.paths.outbox);
+  }
+
+  /**
+   * Take the delivery lock, or return undefined at once (or after `waitMs`) when another process
+   * is delivering: that process will deliver what was just appended, in order.
+   */
+  async tryLockDelivery(waitMs = 0): Promise<(() => Promise<void>) | undefined> {
+    fs.mkdirSync(path.dirname(this.paths.deliveryLock), { recursive: true });
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      try {
+        // proper-lockfile tracks locks per target file, so the delivery lock needs its own target.
+        const release = await lockfile.lock(this.paths.deliveryLock.replace(/\.lock$/, ''), {
+          realpath: false,
+          stale: STALE_MS,
+          retries: 0,
+          onCompromised: () => undefined,
+        });
+        return async () => {
+          await release().catch(() => undefined);
+        };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+        if (Date.now() >= deadline) return undefined;
+        await sleep(Math.min(100, Math.max(1, deadline - Date.now())));
+      }
+    }
+  }
+
+  /** True while some live process holds the delivery lock. */
+  isDelivering(): boolean {
+    try {
+      const st = fs.statSync(this.paths.deliveryLock);
+      return Date.now() - st.mtimeMs < STALE_MS;
+    } catch {
+      return false;
+    }
+  }
+
+  appendJournal(line: JournalLine): void {
+    const file = this.paths.journal;
+    fs.appendFileSync(file, JSON.stringify(line) + '\n', { mode: 0o600 });
+    try {
+      if (fs.statSync(file).size > JOURNAL_MAX_BYTES) {
+        const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+        const tmp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, lines.slice(Math.floor(lines.length / 2)).join('\n') + '\n', { mode: 0o600 });
+        fs.renameSync(tmp, file);
+      }
+    } catch {
+      // Trimming is housekeeping; the line itself is already written.
+    }
+  }
+
+  readJournal(): JournalLine[] {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.paths.journal, 'utf8');
+    } catch {
+      return [];
+    }
+    const out: JournalLine[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        out.push(JSON.parse(line) as JournalLine);
+      } catch {
+        // A line torn by a crash mid-append is skipped, not fatal.
+      }
+    }
+    return out;
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,137 @@
+/**
+ * The recap a returning person or a resumed session is greeted with: per session, what it
+ * started, claimed, released, asked and what expired (newest last), plus questions still open.
+ * Read from the channel (REST, paging back to `since`) or, with only a webhook, from the local
+ * journal of what this machine posted.
+ */
+import type { Post } from '@mattermost/types/posts';
+import { parseAnnouncement, type AnnouncementKind } from './messages';
+import type { MattermostClient } from './mattermost-client';
+import type { JournalLine } from './outbox';
+import { formatClock } from '../duration';
+
+export interface RecapItem {
+  at: string;
+  kind: AnnouncementKind;
+  path?: string;
+  text: string;
+}
+
+export interface RecapQuestion {
+  at: string;
+  session: string;
+  holder?: string;
+  path?: string;
+  text: string;
+}
+
+export interface Recap {
+  since: string;
+  source: 'channel' | 'journal';
+  sessions: { session: string; items: RecapItem[] }[];
+  openQuestions: RecapQuestion[];
+  /** Posts read that were not claimboard announcements (people talking): counted, not shown. */
+  otherPosts: number;
+}
+
+interface ReadFromChannel {
+  since: Date;
+  source: 'channel';
+  client: MattermostClient;
+  serverUrl: string;
+  token: string;
+  channelId: string;
+  /** Page size (the server caps it at 200). */
+  perPage?: number;
+  maxPages?: number;
+}
+
+interface ReadFromJournal {
+  since: Date;
+  source: 'journal';
+  journal: JournalLine[];
+}
+
+interface Said {
+  at: number;
+  id?: string;
+  rootId?: string;
+  text: string;
+}
+
+export async function readRecap(input: ReadFromChannel | ReadFromJournal): Promise<Recap> {
+  const since = input.since.getTime();
+  const said: Said[] = [];
+  if (input.source === 'journal') {
+    for (const j of input.journal) said.push({ at: Date.parse(j.at), id: j.postId, rootId: j.rootId, text: j.text });
+  } else {
+    const perPage = input.perPage ?? 200;
+    const seen = new Set<string>();
+    for (let page = 0; page < (input.maxPages ?? 50); page++) {
+      const list = await input.client.getChannelPosts(input.serverUrl, input.token, input.channelId, { page, perPage }, AbortSignal.timeout(15_000));
+      const posts: Post[] = list.order.map((id) => list.posts[id]).filter(Boolean);
+      for (const p of posts) {
+        if (seen.has(p.id) || p.delete_at) continue;
+        seen.add(p.id);
+        said.push({ at: p.create_at, id: p.id, rootId: p.root_id || undefined, text: p.message });
+      }
+      // Pages go newest first: once a page reaches back past `since`, older pages cannot matter.
+      if (posts.length < perPage || posts.some((p) => p.create_at < since)) break;
+    }
+  }
+  return buildRecap(said.filter((s) => s.at >= since).sort((a, b) => a.at - b.at), input.since, input.source);
+}
+
+function buildRecap(said: Said[], since: Date, source: Recap['source']): Recap {
+  const sessions = new Map<string, RecapItem[]>();
+  const questions: (RecapQuestion & { id?: string; atMs: number })[] = [];
+  const repliedTo = new Set<string>();
+  const freed: { path: string; session: string; at: number }[] = [];
+  let otherPosts = 0;
+  for (const s of said) {
+    if (s.rootId) repliedTo.add(s.rootId);
+    const a = parseAnnouncement(s.text);
+    if (!a) {
+      otherPosts++;
+      continue;
+    }
+    const at = new Date(s.at).toISOString();
+    let items = sessions.get(a.session);
+    if (!items) sessions.set(a.session, (items = []));
+    items.push({ at, kind: a.kind, path: a.path, text: s.text });
+    if (a.kind === 'ask') questions.push({ at, atMs: s.at, id: s.id, session: a.session, holder: a.holder, path: a.path, text: s.text });
+    if ((a.kind === 'release' || a.kind === 'expire' || a.kind === 'takeover') && a.path) freed.push({ path: a.path, session: a.session, at: s.at });
+    if (a.kind === 'end') freed.push({ path: '*', session: a.session, at: s.at });
+  }
+  // A question is settled by a reply in its thread, or by the holder letting go of the path.
+  const open = questions.filter(
+    (q) =>
+      !(q.id && repliedTo.has(q.id)) &&
+      !freed.some((f) => f.at >= q.atMs && (f.path === q.path || (f.path === '*' && f.session === q.holder))),
+  );
+  return {
+    since: since.toISOString(),
+    source,
+    sessions: [...sessions].map(([session, items]) => ({ session, items })),
+    openQuestions: open.map(({ at, session, holder, path, text }) => ({ at, session, holder, path, text })),
+    otherPosts,
+  };
+}
+
+/** Plain text for the terminal and for a Claude session's context. */
+export function formatRecap(r: Recap): string {
+  const lines: string[] = [];
+  const from = r.source === 'channel' ? 'the channel' : 'the local journal (webhook only)';
+  lines.push(`Mattermost recap since ${formatClock(new Date(r.since))} (from ${from})`);
+  if (r.sessions.length === 0) lines.push('  nothing announced');
+  for (const s of r.sessions) {
+    lines.push(`${s.session}:`);
+    for (const i of s.items) lines.push(`  ${formatClock(new Date(i.at))}  ${i.text.replace(/^\[[^\]]+\] /, '')}`);
+  }
+  if (r.openQuestions.length) {
+    lines.push('Open questions:');
+    for (const q of r.openQuestions) lines.push(`  ${formatClock(new Date(q.at))}  ${q.text}`);
+  }
+  if (r.otherPosts) lines.push(`(${r.otherPosts} other message${r.otherPosts === 1 ? '' : 's'} in the channel)`);
+  return lines.join('\n');
+}
