@@ -1,0 +1,35 @@
+/**
+ * The git pre-commit hook `claimboard install-git-hook` writes. It is plain sh so it runs in
+ * every git client; it chains to the hook that was there before (moved aside, never deleted)
+ * and then asks `claimboard guard` whether the staged paths are held by someone else.
+ */
+
+/** First line after the shebang: how install and uninstall recognise a hook they wrote. */
+export const PRE_COMMIT_MARKER = '# claimboard pre-commit guard (installed by `claimboard install-git-hook`)';
+/** Where the previous pre-commit hook is kept, beside ours, and run first. */
+export const CHAINED_HOOK_NAME = 'pre-commit.claimboard-chained';
+
+function shQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * @param cliArgv how to run the CLI, e.g. `['/usr/bin/node', '/opt/claimboard/dist/cli.js']` or `['claimboard']`
+ */
+export function preCommitHookText(cliArgv: string[]): string {
+  const cli = cliArgv.map(shQuote).join(' ');
+  const script = cliArgv.length > 1 ? cliArgv[cliArgv.length - 1] : '';
+  return [
+    '#!/bin/sh',
+    PRE_COMMIT_MARKER,
+    '# The hook that was here before runs first; if it refuses the commit, so do we.',
+    `chained="$(dirname "$0")/${CHAINED_HOOK_NAME}"`,
+    'if [ -x "$chained" ]; then "$chained" "$@" || exit $?; fi',
+    // A removed or moved claimboard must not make every commit fail: say so and let it through.
+    script
+      ? `if [ ! -e ${shQuote(script)} ]; then echo "claimboard: ${script.replace(/["`$\\]/g, '')} is gone; commit not checked against the board (run claimboard install-git-hook again)" >&2; exit 0; fi`
+      : `if ! command -v ${shQuote(cliArgv[0])} >/dev/null 2>&1; then echo "claimboard: not on PATH; commit not checked against the board" >&2; exit 0; fi`,
+    `exec ${cli} guard`,
+    '',
+  ].join('\n');
+}
