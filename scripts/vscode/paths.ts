@@ -1,5 +1,6 @@
 // Where the real-VS-Code tooling keeps things: one place, so setup, tests, screenshots and
 // the demo agree. Everything heavy lives under .cache/ (ignored by git), runs under .test-runs/.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
@@ -17,7 +18,7 @@ export const runsRoot = path.join(repoRoot, '.test-runs');
 export const testBundleDir = path.join(repoRoot, 'out', 'vscode-tests');
 export const testIndex = path.join(testBundleDir, 'index.js');
 
-export const manifest = require(path.join(repoRoot, 'package.json')) as {
+export const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
   name: string;
   publisher: string;
   version: string;

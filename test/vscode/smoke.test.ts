@@ -12,6 +12,12 @@ describe('claimboard in a real VS Code', () => {
     assert.equal(extension.isActive, true);
   });
 
+  it('is the copy the runner meant to test (development folder or installed .vsix)', () => {
+    const expected = process.env.CLAIMBOARD_EXPECT_EXTENSION_PATH;
+    if (!expected) return; // not set by @vscode/test-electron
+    assert.equal(vscode.extensions.getExtension(extensionId)?.extensionPath, expected);
+  });
+
   it('runs in the workspace and with the board the runner prepared', () => {
     const workspace = process.env.CLAIMBOARD_TEST_WORKSPACE;
     assert.ok(workspace, 'CLAIMBOARD_TEST_WORKSPACE did not reach the extension host');

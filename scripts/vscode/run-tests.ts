@@ -1,0 +1,156 @@
+// `npm run test:vscode`: runs test/vscode/** inside a real VS Code extension host.
+//
+//   1. ensures code-server + Chromium are installed (scripts/vscode/setup.ts),
+//   2. builds the extension (`npm run build`) and the suites (scripts/vscode/build-tests.ts),
+//   3. starts code-server on 127.0.0.1 with a temporary run folder, workspace and board,
+//   4. opens the workbench in headless Chromium with extensionDevelopmentPath + extensionTestsPath,
+//   5. prints what the tests print and exits with their exit code.
+//
+// Options:
+//   --vsix <file>   test an installed .vsix instead of the development folder
+//   --bench         run test/vscode/**/*.bench.ts instead (figures into CLAIMBOARD_BENCH_OUT)
+//   --grep <re>     only tests whose title matches
+//   --no-build      skip `npm run build`
+//   --keep          keep the run folder (it is always kept when the run fails)
+// Environment: CLAIMBOARD_VSCODE_TIMEOUT (seconds, default 360), CLAIMBOARD_VSCODE_VERBOSE=1
+// prints code-server's own log.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openWorkbench, type Workbench } from './browser';
+import { buildTests } from './build-tests';
+import { installExtension, startCodeServer, type CodeServer } from './code-server';
+import { extensionId, manifest, repoRoot, testIndex } from './paths';
+import { SetupError, ensureRealVSCode } from './setup';
+import { writeDemoRepo } from './workspace';
+
+const { values: opts } = parseArgs({
+  options: {
+    vsix: { type: 'string' },
+    bench: { type: 'boolean', default: false },
+    grep: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+const timeoutMs = Number(process.env.CLAIMBOARD_VSCODE_TIMEOUT ?? 360) * 1000;
+const verbose = process.env.CLAIMBOARD_VSCODE_VERBOSE === '1';
+
+/** The workbench's own start-up messages, which arrive through the same log as the tests'. */
+const workbenchChatter =
+  /^(Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin|Updating additional builtin|\[Service Worker\]|ChatSessionStore)/;
+
+function say(line: string): void {
+  process.stdout.write(`[test:vscode] ${line}\n`);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`test:vscode: ${message}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  try {
+    ensureRealVSCode();
+  } catch (e) {
+    if (e instanceof SetupError) fail(`cannot set up a real VS Code: ${e.message}`);
+    throw e;
+  }
+  if (!opts['no-build']) {
+    const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+    if (r.status !== 0) fail('npm run build failed');
+  }
+  const suites = await buildTests();
+  say(`suites: ${suites.join(', ')}`);
+
+  // Short paths: code-server puts IPC sockets under the run folder and sockets have a length limit.
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-vscode-'));
+  const workspace = writeDemoRepo(runDir);
+  const boardDir = path.join(runDir, 'board');
+  fs.mkdirSync(boardDir);
+  const board = path.join(boardDir, 'coordination.md');
+
+  let developmentPath = repoRoot;
+  let expectedExtensionPath = repoRoot;
+  if (opts.vsix) {
+    const vsix = path.resolve(opts.vsix);
+    if (!fs.existsSync(vsix)) fail(`no such .vsix: ${vsix}`);
+    // The tests need a development extension to run in; a probe with no code stands in, so
+    // the claimboard that runs is the one installed from the .vsix.
+    developmentPath = path.join(__dirname, 'vsix-probe');
+    const out = installExtension(runDir, vsix);
+    say(out.trim().split('\n').pop() ?? 'installed');
+    expectedExtensionPath = path.join(runDir, 'extensions', `${extensionId}-${manifest.version}`);
+  }
+
+  let server: CodeServer | undefined;
+  let workbench: Workbench | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const cleanup = async (): Promise<void> => {
+    clearTimeout(timer);
+    await workbench?.close();
+    await server?.stop();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void cleanup().then(() => process.exit(130));
+    });
+  }
+
+  let code: number;
+  try {
+    server = await startCodeServer({
+      runDir,
+      env: {
+        CLAIMBOARD_TEST_WORKSPACE: workspace,
+        CLAIMBOARD_BOARD: board,
+        CLAIMBOARD_CLI: path.join(repoRoot, 'dist', 'cli.js'),
+        CLAIMBOARD_TEST_GREP: opts.grep,
+        CLAIMBOARD_VSCODE_SUITES: opts.bench ? 'bench' : 'test',
+        CLAIMBOARD_BENCH_OUT: opts.bench ? path.join(repoRoot, 'out', 'bench-vscode.json') : undefined,
+        CLAIMBOARD_EXPECT_EXTENSION_PATH: expectedExtensionPath,
+      },
+      log: verbose ? (line) => process.stdout.write(`[code-server] ${line}\n`) : undefined,
+    });
+    say(`code-server ${server.origin}, run folder ${runDir}`);
+    const srv = server;
+    code = await new Promise<number>((resolve, reject) => {
+      timer = setTimeout(() => {
+        process.stderr.write(`test:vscode: no result after ${timeoutMs / 1000} s (timeout; CLAIMBOARD_VSCODE_TIMEOUT)\n`);
+        resolve(1);
+      }, timeoutMs);
+      openWorkbench({
+        url: srv.workbenchUrl(workspace, [
+          ['extensionDevelopmentPath', srv.remoteUri(developmentPath)],
+          ['extensionTestsPath', srv.remoteUri(testIndex)],
+        ]),
+        runDir,
+        onLog: (text) => {
+          if (verbose || !workbenchChatter.test(text)) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+        },
+        onExit: resolve,
+      }).then((w) => {
+        workbench = w;
+        w.page.on('crash', () => reject(new Error('the workbench page crashed')));
+      }, reject);
+    });
+  } catch (e) {
+    process.stderr.write(`test:vscode: ${(e as Error).message}\n`);
+    code = 1;
+  } finally {
+    await cleanup();
+  }
+  if (code === 0 && !opts.keep) fs.rmSync(runDir, { recursive: true, force: true });
+  else say(`run folder kept: ${runDir}`);
+  say(`${code === 0 ? 'passed' : 'FAILED'} (exit ${code}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: Error) => fail(e.stack ?? e.message),
+);
