@@ -4,8 +4,11 @@ import * as esbuild from 'esbuild';
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
+const pkg = JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8'));
+
 /** @type {import('esbuild').BuildOptions} */
 const common = {
+  define: { PACKAGE_VERSION: JSON.stringify(pkg.version) },
   bundle: true,
   platform: 'node',
   target: 'node20',

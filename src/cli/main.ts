@@ -1,2 +1,104 @@
-// Placeholder: the CLI lands with the board core.
-process.stdout.write('claimboard: not built yet\n');
+/**
+ * `claimboard`: what Claude sessions, their hooks, git and people run. Parses the global
+ * options, finds the command in the table and maps errors to the documented exit codes:
+ * 0 ok, 1 unexpected error, 2 bad usage or input (nothing written), 3 conflict.
+ */
+import { parseArgs } from 'node:util';
+import type { Command, OptionSpec } from './command';
+import { EXIT, ExitError, createContext } from './cli-context';
+import { InputError } from '../core/duration';
+import { status } from './commands/status';
+import { claim } from './commands/claim';
+import { release } from './commands/release';
+import { renew } from './commands/renew';
+import { check } from './commands/check';
+import { note } from './commands/note';
+import { prune } from './commands/prune';
+
+/** The command table: one file per command under ./commands. */
+export const COMMANDS: Command[] = [status, claim, release, renew, check, note, prune];
+
+const GLOBAL_OPTIONS: OptionSpec = {
+  board: { type: 'string' },
+  session: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+};
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
+  return [
+    'usage: claimboard [--board PATH] [--session NAME] [--json] <command>',
+    '',
+    ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    '',
+    'The board defaults to ~/.claude/hooks/state/coordination.md (or $CLAIMBOARD_BOARD);',
+    'the session to $CLAIMBOARD_SESSION. Exit codes: 0 ok, 1 error, 2 bad input, 3 held by someone else.',
+  ].join('\n');
+}
+
+/** The command word: the first argument that is not a global option or its value. */
+function findCommand(argv: string[]): { name?: string; rest: string[] } {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') break;
+    if (a === '--board' || a === '--session') { i++; continue; }
+    if (a.startsWith('-')) continue;
+    return { name: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+  }
+  return { rest: argv };
+}
+
+export interface RunIO {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  out?: (t: string) => void;
+  err?: (t: string) => void;
+}
+
+export async function run(argv: string[], io: RunIO = {}): Promise<number> {
+  const out = io.out ?? ((t: string) => process.stdout.write(`${t}\n`));
+  const err = io.err ?? ((t: string) => process.stderr.write(`${t}\n`));
+  try {
+    const { name, rest } = findCommand(argv);
+    const command = COMMANDS.find((c) => c.name === name);
+    if (!command) {
+      if (argv.includes('--version')) { out(typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : 'dev'); return EXIT.ok; }
+      if (name === undefined || name === 'help' || argv.includes('--help') || argv.includes('-h')) {
+        out(usage());
+        return name === undefined && !argv.includes('--help') && !argv.includes('-h') && name !== 'help' ? EXIT.usage : EXIT.ok;
+      }
+      throw new InputError(`unknown command "${name}" (run claimboard --help)`);
+    }
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new InputError(`${(e as Error).message.split('\n')[0]} (usage: claimboard ${command.usage})`);
+    }
+    if (parsed.values.help) { out(`usage: claimboard ${command.usage}\n  ${command.summary}`); return EXIT.ok; }
+    const ctx = createContext({
+      board: parsed.values.board as string | undefined,
+      session: parsed.values.session as string | undefined,
+      json: Boolean(parsed.values.json),
+      env: io.env ?? process.env,
+      cwd: io.cwd ?? process.cwd(),
+      out, err,
+    });
+    return await command.run(ctx, { positionals: parsed.positionals, values: parsed.values });
+  } catch (e) {
+    if (e instanceof ExitError) { err(`claimboard: ${e.message}`); return e.code; }
+    if (e instanceof InputError) { err(`claimboard: ${e.message}`); return EXIT.usage; }
+    const error = e as Error;
+    err(`claimboard: unexpected error: ${error.message}`);
+    if ((io.env ?? process.env).CLAIMBOARD_DEBUG) err(String(error.stack));
+    return EXIT.unexpected;
+  }
+}
+
+declare const PACKAGE_VERSION: string;
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}

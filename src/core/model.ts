@@ -25,6 +25,8 @@ export interface Claim {
   host?: string;
   /** Session this claim was taken over from with `--force`. */
   forcedFrom?: string;
+  /** Fields on the line this version does not understand, kept when the line is rewritten. */
+  extras?: string[];
   /** 1-based line number on the board. */
   line: number;
 }

@@ -1,0 +1,53 @@
+/**
+ * What every command gets: resolved global options, output streams and the service over the
+ * board. Settings are resolved here once; commands never look at the environment themselves.
+ */
+import { ClaimService, type ServiceOptions } from '../core/claim-service';
+import { defaultBoardPath } from '../core/board-store';
+import { InputError } from '../core/duration';
+
+export const EXIT = { ok: 0, unexpected: 1, usage: 2, conflict: 3 } as const;
+
+/** An error that ends the command with this exit code and a one-line message. */
+export class ExitError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+    this.name = 'ExitError';
+  }
+}
+
+export interface CliContext {
+  boardPath: string;
+  /** From --session or CLAIMBOARD_SESSION. */
+  session?: string;
+  json: boolean;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** The service, created on first use so commands that never touch the board stay cheap. */
+  service(opts?: Partial<ServiceOptions>): ClaimService;
+  /** The session name or a usage error saying how to give one. */
+  requireSession(): string;
+}
+
+export function createContext(opts: {
+  board?: string; session?: string; json: boolean; env: NodeJS.ProcessEnv; cwd: string;
+  out: (t: string) => void; err: (t: string) => void;
+  serviceOptions?: Partial<ServiceOptions>;
+}): CliContext {
+  const boardPath = opts.board ?? defaultBoardPath(opts.env);
+  const session = opts.session ?? (opts.env.CLAIMBOARD_SESSION || undefined);
+  let service: ClaimService | undefined;
+  return {
+    boardPath, session, json: opts.json, cwd: opts.cwd, env: opts.env, out: opts.out, err: opts.err,
+    service(extra) {
+      service ??= new ClaimService({ boardPath, ...opts.serviceOptions, ...extra });
+      return service;
+    },
+    requireSession() {
+      if (!session) throw new InputError('no session name: pass --session NAME or set CLAIMBOARD_SESSION');
+      return session;
+    },
+  };
+}

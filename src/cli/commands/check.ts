@@ -1,0 +1,25 @@
+import type { Command } from '../command';
+import { EXIT } from '../cli-context';
+import { conflictJson, describeConflict } from '../format';
+import { InputError } from '../../core/duration';
+import { resolvePathKey } from '../../core/path-key';
+
+export const check: Command = {
+  name: 'check',
+  usage: 'check <path>... [--shared]',
+  summary: 'is it free for me? (exit 3 when someone else holds it)',
+  options: { shared: { type: 'boolean' } },
+  run(ctx, { positionals, values }) {
+    if (positionals.length === 0) throw new InputError('check needs at least one path');
+    const paths = positionals.map((p) => resolvePathKey(p, ctx.cwd));
+    const conflicts = ctx.service().check(ctx.session, paths, values.shared ? 'shared' : 'exclusive');
+    const now = new Date();
+    if (ctx.json) {
+      ctx.out(JSON.stringify({ free: conflicts.length === 0, paths, conflicts: conflicts.map(conflictJson) }, null, 2));
+    } else {
+      for (const p of paths) if (!conflicts.some((k) => k.path === p)) ctx.out(`free: ${p}`);
+    }
+    for (const k of conflicts) ctx.err(`claimboard: ${describeConflict(k, now)}`);
+    return conflicts.length === 0 ? EXIT.ok : EXIT.conflict;
+  },
+};

@@ -1,0 +1,63 @@
+import type { Command } from '../command';
+import { EXIT } from '../cli-context';
+import { claimJson, conflictJson, describeClaim, describeConflict } from '../format';
+import { InputError, parseDuration, parseEta } from '../../core/duration';
+import { resolvePathKey } from '../../core/path-key';
+import { waitForBoardChange } from '../../core/board-watch';
+import type { ClaimResult } from '../../core/claim-service';
+
+export const claim: Command = {
+  name: 'claim',
+  usage: 'claim <path>... [--eta 30m|19:45] [--ttl 60m] [--shared] [--reason TEXT] [--wait DURATION] [--force]',
+  summary: 'claim paths for this session (exit 3 when someone else holds them)',
+  options: {
+    eta: { type: 'string' }, ttl: { type: 'string' }, shared: { type: 'boolean' }, reason: { type: 'string' },
+    wait: { type: 'string' }, force: { type: 'boolean' }, pid: { type: 'string' },
+  },
+  async run(ctx, { positionals, values }) {
+    const session = ctx.requireSession();
+    if (positionals.length === 0) throw new InputError('claim needs at least one path');
+    const now = new Date();
+    const eta = values.eta !== undefined ? parseEta(String(values.eta), now) : undefined;
+    if (eta && eta.getTime() <= now.getTime()) throw new InputError(`eta ${values.eta} is in the past`);
+    const ttlMs = values.ttl !== undefined ? parseDuration(String(values.ttl)) : undefined;
+    const waitMs = values.wait !== undefined ? parseDuration(String(values.wait)) : 0;
+    const pid = values.pid !== undefined ? Number(values.pid) : undefined;
+    if (pid !== undefined && !(Number.isInteger(pid) && pid > 0)) throw new InputError(`bad --pid ${values.pid}`);
+    if (values.force && waitMs > 0) throw new InputError('use either --force or --wait, not both');
+    const paths = positionals.map((p) => resolvePathKey(p, ctx.cwd));
+    const service = ctx.service();
+    const deadline = Date.now() + waitMs;
+    let result: ClaimResult;
+    for (;;) {
+      result = await service.claim(session, {
+        paths, eta, ttlMs, mode: values.shared ? 'shared' : 'exclusive', reason: values.reason as string | undefined,
+        force: Boolean(values.force), pid,
+      });
+      if (result.conflicts.length === 0 || values.force) break;
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      // Wake on the next board write, or when the earliest blocking lease ends.
+      const soonest = Math.min(...result.conflicts.map((c) => c.holder.expires.getTime() - Date.now() + 50));
+      await waitForBoardChange(service.boardPath, Math.max(20, Math.min(left, soonest)));
+    }
+    const shown = new Date();
+    if (ctx.json) {
+      ctx.out(JSON.stringify({
+        granted: result.granted.map(claimJson), renewed: result.renewed.map(claimJson),
+        conflicts: values.force ? [] : result.conflicts.map(conflictJson), takenOver: result.takenOver.map(claimJson),
+      }, null, 2));
+    }
+    if (result.conflicts.length > 0 && !values.force) {
+      for (const k of result.conflicts) ctx.err(`claimboard: ${describeConflict(k, shown)}`);
+      if (waitMs > 0) ctx.err(`claimboard: still held after waiting ${values.wait}`);
+      return EXIT.conflict;
+    }
+    if (!ctx.json) {
+      for (const c of result.takenOver) ctx.out(`took over from ${c.session}: ${c.path}`);
+      for (const c of result.granted) ctx.out(`claimed ${describeClaim(c, shown)}`);
+      for (const c of result.renewed) ctx.out(`renewed ${describeClaim(c, shown)}`);
+    }
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,19 @@
+import type { Command } from '../command';
+import { formatIsoLocal } from '../../core/duration';
+
+export const prune: Command = {
+  name: 'prune',
+  usage: 'prune',
+  summary: 'move expired claims to releases now',
+  async run(ctx) {
+    const expired = await ctx.service().prune();
+    if (ctx.json) {
+      ctx.out(JSON.stringify({ expired: expired.map((e) => ({ session: e.session, path: e.path, at: formatIsoLocal(e.expiredAt), why: e.why })) }, null, 2));
+    } else if (expired.length === 0) {
+      ctx.out('no expired claims');
+    } else {
+      for (const e of expired) ctx.out(`expired ${e.session} ${e.path}`);
+    }
+    return 0;
+  },
+};

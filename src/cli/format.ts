@@ -1,0 +1,41 @@
+/** How claims, releases and conflicts read in the terminal and in `--json`. */
+import type { Claim, Release } from '../core/model';
+import type { Conflict } from '../core/claim-service';
+import { formatClock, formatDay, formatIsoLocal, sameLocalDay } from '../core/duration';
+
+function when(d: Date, now: Date): string {
+  return sameLocalDay(d, now) ? formatClock(d) : `${formatDay(d)} ${formatClock(d)}`;
+}
+
+export function describeClaim(c: Claim, now: Date): string {
+  const bits = [`since ${when(c.started, now)}`, `eta ${c.eta ? when(c.eta, now) : '?'}`, `lease until ${when(c.expires, now)}`];
+  if (c.mode === 'shared') bits.push('shared');
+  if (c.reason) bits.push(c.reason);
+  return `${c.session}  ${c.path}  (${bits.join(', ')})`;
+}
+
+export function describeConflict(k: Conflict, now: Date): string {
+  const h = k.holder;
+  const over = h.path === k.path ? '' : ` (claim: ${h.path})`;
+  return `${k.path} is held by ${h.session}${over} — eta ${h.eta ? when(h.eta, now) : '?'}, lease until ${when(h.expires, now)}`;
+}
+
+export function describeRelease(r: Release, now: Date): string {
+  return `${when(r.at, now)}  ${r.session}  ${r.path}${r.outcome ? `  (${r.outcome})` : ''}`;
+}
+
+export function claimJson(c: Claim) {
+  return {
+    id: c.id ?? null, session: c.session, path: c.path, started: formatIsoLocal(c.started),
+    eta: c.eta ? formatIsoLocal(c.eta) : null, expires: formatIsoLocal(c.expires), mode: c.mode,
+    reason: c.reason ?? null, pid: c.pid ?? null, host: c.host ?? null, forcedFrom: c.forcedFrom ?? null, line: c.line,
+  };
+}
+
+export function releaseJson(r: Release) {
+  return { session: r.session, path: r.path, at: formatIsoLocal(r.at), outcome: r.outcome ?? 'done', line: r.line };
+}
+
+export function conflictJson(k: Conflict) {
+  return { path: k.path, holder: claimJson(k.holder) };
+}

@@ -1,0 +1,511 @@
+/**
+ * The coordination board's markdown format: a lossless parse of the seed's board and the
+ * lines the tool adds to it.
+ *
+ * The document keeps every line as written. Understood lines (claims, releases, pinned
+ * notes, sessions) are parsed on the side; edits replace or insert whole lines and re-parse,
+ * so anything a person wrote that the parser does not understand survives byte for byte.
+ */
+import type { Claim, ClaimMode, PinnedNote, Problem, Release, SessionRecord } from './model';
+import { atLocalTime, formatClock, formatDay, formatIsoLocal, parseDuration, parseIso, sameLocalDay } from './duration';
+
+export const DEFAULT_TTL_MS = 60 * 60_000;
+
+/** The separator between fields of a line. Paths and names may not contain it. */
+export const SEP = ' — ';
+/** People type an en dash or a double hyphen too; all read as the separator. */
+const SEP_RE = /\s+(?:—|–|--)\s+/;
+
+export type SectionName = 'claims' | 'releases' | 'notes' | 'sessions';
+
+const SECTION_TITLES: Record<SectionName, string> = {
+  claims: 'Active claims',
+  releases: 'Recent releases',
+  notes: 'Pinned notes',
+  sessions: 'Sessions',
+};
+
+const BOARD_TITLE = '# Claude Session Coordination Board';
+
+export interface ParseOptions {
+  /** Used when the board has no `Last updated:` line to anchor `19:15`-style times. */
+  now?: Date;
+  /** Lease length given to hand-written claims that carry no lease. */
+  ttlMs?: number;
+}
+
+/** A claim as the tool writes it. */
+export interface ClaimLine {
+  id?: string;
+  session: string;
+  path: string;
+  started: Date;
+  eta?: Date;
+  expires: Date;
+  mode: ClaimMode;
+  reason?: string;
+  pid?: number;
+  host?: string;
+  forcedFrom?: string;
+  extras?: string[];
+}
+
+export interface ReleaseLine {
+  at: Date;
+  session: string;
+  path: string;
+  outcome?: string;
+}
+
+interface SectionRange {
+  name: SectionName;
+  /** 0-based index of the heading line. */
+  heading: number;
+  /** 0-based index one past the last line of the section. */
+  end: number;
+}
+
+const HEADING_RE = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
+const ITEM_RE = /^\s*[-*+]\s+(.*?)\s*$/;
+const UPDATED_RE = /^(\s*Last updated:\s*)(.*?)(\s*)$/i;
+
+function sectionOf(title: string): SectionName | undefined {
+  const t = title.trim().toLowerCase().replace(/\s+/g, ' ');
+  for (const [name, want] of Object.entries(SECTION_TITLES)) {
+    if (t === want.toLowerCase()) return name as SectionName;
+  }
+  return undefined;
+}
+
+function stripCr(raw: string): string {
+  return raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+}
+
+export class BoardDocument {
+  private lines: string[];
+  private readonly finalNewline: boolean;
+  private readonly crlf: boolean;
+  private readonly ttlMs: number;
+  private readonly fallbackNow: Date;
+
+  claims: Claim[] = [];
+  releases: Release[] = [];
+  notes: PinnedNote[] = [];
+  sessions: SessionRecord[] = [];
+  problems: Problem[] = [];
+  lastUpdated?: Date;
+  private sections: SectionRange[] = [];
+
+  private constructor(text: string, opts: ParseOptions) {
+    this.ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
+    this.fallbackNow = opts.now ?? new Date();
+    this.finalNewline = text.length === 0 || text.endsWith('\n');
+    const body = this.finalNewline && text.length > 0 ? text.slice(0, -1) : text;
+    this.lines = text.length === 0 ? [] : body.split('\n');
+    this.crlf = this.lines.length > 0 && this.lines.filter((l) => l.endsWith('\r')).length * 2 > this.lines.length;
+    this.reparse();
+  }
+
+  static parse(text: string, opts: ParseOptions = {}): BoardDocument {
+    return new BoardDocument(text, opts);
+  }
+
+  /** A new board with the seed's title and sections. */
+  static create(now: Date, opts: ParseOptions = {}): BoardDocument {
+    const text = [
+      BOARD_TITLE,
+      '',
+      `Last updated: ${formatIsoLocal(now)}`,
+      '',
+      `## ${SECTION_TITLES.claims}`,
+      '',
+      `## ${SECTION_TITLES.releases}`,
+      '',
+      `## ${SECTION_TITLES.notes}`,
+      '',
+    ].join('\n');
+    return new BoardDocument(text, { ...opts, now });
+  }
+
+  serialize(): string {
+    return this.lines.join('\n') + (this.finalNewline && this.lines.length > 0 ? '\n' : '');
+  }
+
+  get lineCount(): number {
+    return this.lines.length;
+  }
+
+  /** The raw text of a 1-based line, without its line ending. */
+  rawLine(line: number): string {
+    return stripCr(this.lines[line - 1] ?? '');
+  }
+
+  // ---------------------------------------------------------------- parsing
+
+  private reparse(): void {
+    this.claims = [];
+    this.releases = [];
+    this.notes = [];
+    this.sessions = [];
+    this.problems = [];
+    this.sections = [];
+    this.lastUpdated = undefined;
+
+    let current: SectionRange | undefined;
+    const seen = new Set<SectionName>();
+    for (let i = 0; i < this.lines.length; i++) {
+      const text = stripCr(this.lines[i]);
+      const h = HEADING_RE.exec(text);
+      if (h) {
+        if (current) current.end = i;
+        current = undefined;
+        if (h[1].length >= 2) {
+          const name = sectionOf(h[2]);
+          if (name) {
+            if (seen.has(name)) this.problems.push({ line: i + 1, message: `second "${SECTION_TITLES[name]}" section; new entries go to the first one` });
+            seen.add(name);
+            current = { name, heading: i, end: this.lines.length };
+            this.sections.push(current);
+          }
+        }
+        continue;
+      }
+      if (!current) {
+        const u = UPDATED_RE.exec(text);
+        if (u && this.lastUpdated === undefined) {
+          const d = parseIso(u[2]);
+          if (d) this.lastUpdated = d;
+          else this.problems.push({ line: i + 1, message: `"Last updated:" is not an ISO 8601 time: ${u[2]}` });
+        }
+      }
+    }
+    const anchor = this.lastUpdated ?? this.fallbackNow;
+
+    for (const s of this.sections) {
+      for (let i = s.heading + 1; i < s.end; i++) {
+        const item = ITEM_RE.exec(stripCr(this.lines[i]));
+        if (!item) continue;
+        const line = i + 1;
+        const body = item[1];
+        switch (s.name) {
+          case 'claims': {
+            const c = parseClaimBody(body, line, anchor, this.ttlMs, this.problems);
+            if (c) this.claims.push(c);
+            break;
+          }
+          case 'releases': {
+            const r = parseReleaseBody(body, line);
+            if (r) this.releases.push(r);
+            else this.problems.push({ line, message: 'not a release: expected "- YYYY-MM-DD HH:MM — session — path"' });
+            break;
+          }
+          case 'notes':
+            this.notes.push({ text: body, line });
+            break;
+          case 'sessions': {
+            const rec = parseSessionBody(body, line);
+            if (rec) this.sessions.push(rec);
+            else this.problems.push({ line, message: 'not a session: expected "- session-a (started <ISO time>) — …"' });
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- edits
+
+  private eol(text: string): string {
+    return this.crlf ? `${text}\r` : text;
+  }
+
+  private isBlank(i: number): boolean {
+    return i < this.lines.length && stripCr(this.lines[i]).trim() === '';
+  }
+
+  private firstSection(name: SectionName): SectionRange | undefined {
+    return this.sections.find((s) => s.name === name);
+  }
+
+  /** Finds the section, appending it at the end of the board when missing. */
+  private ensureSection(name: SectionName): SectionRange {
+    const found = this.firstSection(name);
+    if (found) return found;
+    if (this.lines.length > 0 && !this.isBlank(this.lines.length - 1)) this.lines.push(this.eol(''));
+    this.lines.push(this.eol(`## ${SECTION_TITLES[name]}`), this.eol(''));
+    this.reparse();
+    return this.firstSection(name)!;
+  }
+
+  private itemIndexes(s: SectionRange): number[] {
+    const out: number[] = [];
+    for (let i = s.heading + 1; i < s.end; i++) if (ITEM_RE.test(stripCr(this.lines[i]))) out.push(i);
+    return out;
+  }
+
+  /** Inserts item lines at the top or bottom of a section's items, keeping blank-line spacing. */
+  private insertItems(name: SectionName, texts: string[], where: 'top' | 'bottom'): void {
+    if (texts.length === 0) return;
+    const s = this.ensureSection(name);
+    const items = this.itemIndexes(s);
+    const fresh = texts.map((t) => this.eol(t));
+    if (items.length > 0) {
+      const at = where === 'top' ? items[0] : items[items.length - 1] + 1;
+      this.lines.splice(at, 0, ...fresh);
+    } else {
+      let at = s.heading + 1;
+      if (this.isBlank(at)) at += 1;
+      else this.lines.splice(at++, 0, this.eol(''));
+      // Keep a blank line between the new items and whatever follows.
+      const needsGap = at < this.lines.length && !this.isBlank(at);
+      this.lines.splice(at, 0, ...fresh, ...(needsGap ? [this.eol('')] : []));
+    }
+    this.reparse();
+  }
+
+  /** Removes whole lines (1-based). */
+  removeLines(lines: number[]): void {
+    const drop = new Set(lines.map((l) => l - 1));
+    this.lines = this.lines.filter((_, i) => !drop.has(i));
+    this.reparse();
+  }
+
+  replaceLine(line: number, text: string): void {
+    this.lines[line - 1] = this.eol(text);
+    this.reparse();
+  }
+
+  addClaims(claims: ClaimLine[]): void {
+    this.insertItems('claims', claims.map(formatClaimLine), 'bottom');
+  }
+
+  /** Newest first, as in the seed. */
+  addReleases(releases: ReleaseLine[]): void {
+    const sorted = [...releases].sort((a, b) => b.at.getTime() - a.at.getTime());
+    this.insertItems('releases', sorted.map(formatReleaseLine), 'top');
+  }
+
+  /** Drops releases past the first `keep`; returns their lines for the archive. */
+  trimReleases(keep: number): string[] {
+    const s = this.firstSection('releases');
+    if (!s) return [];
+    const items = this.itemIndexes(s);
+    if (items.length <= keep) return [];
+    const old = items.slice(keep);
+    const texts = old.map((i) => stripCr(this.lines[i]));
+    this.removeLines(old.map((i) => i + 1));
+    return texts;
+  }
+
+  addNote(text: string): void {
+    this.insertItems('notes', [`- ${text}`], 'bottom');
+  }
+
+  addSession(rec: Omit<SessionRecord, 'line'>): void {
+    this.insertItems('sessions', [formatSessionLine(rec)], 'bottom');
+  }
+
+  /** Sets `Last updated:`, adding the line under the title when the board has none. */
+  setLastUpdated(now: Date): void {
+    const stamp = formatIsoLocal(now);
+    const firstSection = this.sections.length > 0 ? this.sections[0].heading : this.lines.length;
+    for (let i = 0; i < firstSection; i++) {
+      const u = UPDATED_RE.exec(stripCr(this.lines[i]));
+      if (u) {
+        this.lines[i] = this.eol(`${u[1]}${stamp}${u[3]}`);
+        this.reparse();
+        return;
+      }
+    }
+    const titleAt = this.lines.findIndex((l) => /^#\s/.test(stripCr(l)));
+    const at = titleAt >= 0 && titleAt < firstSection ? titleAt + 1 : 0;
+    const insert = [this.eol(''), this.eol(`Last updated: ${stamp}`)];
+    if (at === 0) insert.reverse();
+    this.lines.splice(at, 0, ...insert);
+    this.reparse();
+  }
+}
+
+// ---------------------------------------------------------------- line formats
+
+const CLAIM_HEAD_RE = /^(?<session>[^\s()—–]+)\s*(?:\((?<paren>[^)]*)\))?\s*(?:—|–|--)\s*(?<rest>.*)$/;
+
+function parseClaimBody(body: string, line: number, anchor: Date, ttlMs: number, problems: Problem[]): Claim | undefined {
+  const m = CLAIM_HEAD_RE.exec(body);
+  if (!m?.groups) {
+    problems.push({ line, message: 'not a claim: expected "- session (started HH:MM) — path — eta HH:MM"' });
+    return undefined;
+  }
+  const { session, paren, rest } = m.groups;
+  const fields = rest.split(SEP_RE).map((f) => f.trim());
+  const path = fields.shift() ?? '';
+  if (path === '') {
+    problems.push({ line, message: 'claim without a path' });
+    return undefined;
+  }
+  let eta: string | undefined;
+  let lease: string | undefined;
+  let id: string | undefined;
+  let mode: ClaimMode = 'exclusive';
+  let reason: string | undefined;
+  let pid: number | undefined;
+  let host: string | undefined;
+  let forcedFrom: string | undefined;
+  const extras: string[] = [];
+  for (const f of fields) {
+    let x: RegExpExecArray | null;
+    if ((x = /^eta\s+(.+)$/i.exec(f))) eta = x[1];
+    else if ((x = /^lease(?:\s+until)?\s+(.+)$/i.exec(f))) lease = x[1];
+    else if ((x = /^id\s+(\S+)$/i.exec(f))) id = x[1];
+    else if (/^(shared|exclusive)$/i.test(f)) mode = f.toLowerCase() as ClaimMode;
+    else if ((x = /^reason:\s*(.*)$/i.exec(f))) reason = x[1];
+    else if ((x = /^pid\s+(\d+)(?:@(\S+))?$/i.exec(f))) { pid = Number(x[1]); host = x[2]; }
+    else if ((x = /^taken over from\s+(\S+)$/i.exec(f))) forcedFrom = x[1];
+    else extras.push(f);
+  }
+
+  // A tool-written lease anchors the line's short times; hand-written lines use the board's day.
+  let expires: Date | undefined;
+  if (lease !== undefined) {
+    expires = parseIso(lease) ?? clockOnDay(lease, anchor);
+    if (!expires) problems.push({ line, message: `bad lease time "${lease}"` });
+  }
+  let started: Date | undefined;
+  const startText = paren ? /^(?:started|since)?\s*(.*)$/i.exec(paren.trim())![1] : undefined;
+  if (startText) {
+    started = parseIso(startText) ?? latestClockAtOrBefore(startText, expires ?? anchor, expires === undefined);
+    if (!started) problems.push({ line, message: `bad start time "${paren}"` });
+  }
+  started ??= expires ? new Date(expires.getTime() - ttlMs) : anchor;
+
+  let etaDate: Date | undefined;
+  if (eta !== undefined && !/^(\?|unknown|none|-)$/i.test(eta.trim())) {
+    etaDate = parseIso(eta) ?? firstClockAtOrAfter(eta, started) ?? durationAfter(eta, started);
+    if (!etaDate) problems.push({ line, message: `bad eta "${eta}"` });
+  }
+  const leaseDerived = expires === undefined;
+  expires ??= new Date((etaDate ?? started).getTime() + ttlMs);
+
+  return {
+    id, session, path, started, eta: etaDate, expires, leaseDerived, mode,
+    reason: reason ?? (extras.length > 0 ? extras.join(SEP) : undefined),
+    pid, host, forcedFrom, extras: extras.length > 0 ? extras : undefined, line,
+  };
+}
+
+function clock(text: string): [number, number] | undefined {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+function clockOnDay(text: string, day: Date): Date | undefined {
+  const c = clock(text);
+  return c ? atLocalTime(day, c[0], c[1]) : undefined;
+}
+
+/**
+ * `19:15` before a reference: with a lease, the latest such time not after it; without one,
+ * simply that time on the board's day (a person writes the day's times).
+ */
+function latestClockAtOrBefore(text: string, ref: Date, sameDayOnly: boolean): Date | undefined {
+  const dayAndClock = /^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})$/.exec(text.trim());
+  if (dayAndClock) return parseIso(`${dayAndClock[1]}T${dayAndClock[2].padStart(5, '0')}`);
+  const d = clockOnDay(text, ref);
+  if (!d) return undefined;
+  if (!sameDayOnly && d.getTime() > ref.getTime()) d.setDate(d.getDate() - 1);
+  return d;
+}
+
+function firstClockAtOrAfter(text: string, ref: Date): Date | undefined {
+  const d = clockOnDay(text, ref);
+  if (!d) return undefined;
+  if (d.getTime() < ref.getTime()) d.setDate(d.getDate() + 1);
+  return d;
+}
+
+function durationAfter(text: string, ref: Date): Date | undefined {
+  try {
+    return new Date(ref.getTime() + parseDuration(text));
+  } catch {
+    return undefined;
+  }
+}
+
+export function formatClaimLine(c: ClaimLine): string {
+  const started = sameLocalDay(c.started, c.expires) ? formatClock(c.started) : `${formatDay(c.started)} ${formatClock(c.started)}`;
+  const parts = [`- ${c.session} (started ${started})`, c.path];
+  parts.push(`eta ${c.eta ? formatClock(c.eta) : '?'}`);
+  parts.push(`lease until ${formatIsoLocal(c.expires)}`);
+  if (c.mode === 'shared') parts.push('shared');
+  if (c.forcedFrom) parts.push(`taken over from ${c.forcedFrom}`);
+  if (c.reason && !(c.extras && c.extras.join(SEP) === c.reason)) parts.push(`reason: ${c.reason}`);
+  if (c.extras) parts.push(...c.extras);
+  if (c.pid !== undefined) parts.push(`pid ${c.pid}${c.host ? `@${c.host}` : ''}`);
+  if (c.id) parts.push(`id ${c.id}`);
+  return parts.join(SEP);
+}
+
+const RELEASE_RE = /^(?<at>\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)\s*(?:—|–|--)\s*(?<session>\S+)\s*(?:—|–|--)\s*(?<rest>.+)$/;
+
+function parseReleaseBody(body: string, line: number): Release | undefined {
+  const m = RELEASE_RE.exec(body);
+  if (!m?.groups) return undefined;
+  const raw = m.groups.at.replace(/^(\d{4}-\d{2}-\d{2})[ T](\d):/, '$1T0$2:');
+  const at = parseIso(raw);
+  if (!at) return undefined;
+  const [path, ...outcome] = m.groups.rest.split(SEP_RE);
+  return { at, session: m.groups.session, path: path.trim(), outcome: outcome.length ? outcome.join(SEP).trim() : undefined, line };
+}
+
+export function formatReleaseLine(r: ReleaseLine): string {
+  const parts = [`- ${formatDay(r.at)} ${formatClock(r.at)}`, r.session, r.path];
+  if (r.outcome) parts.push(r.outcome);
+  return parts.join(SEP);
+}
+
+const SESSION_RE = /^(?<name>[^\s()—–]+)\s*\((?:started\s+)?(?<started>[^)]*)\)\s*(?:(?:—|–|--)\s*(?<rest>.*))?$/;
+
+function parseSessionBody(body: string, line: number): SessionRecord | undefined {
+  const m = SESSION_RE.exec(body);
+  if (!m?.groups) return undefined;
+  const started = parseIso(m.groups.started.trim());
+  if (!started) return undefined;
+  const rec: SessionRecord = { name: m.groups.name, started, line };
+  for (const f of (m.groups.rest ?? '').split(SEP_RE).map((x) => x.trim()).filter(Boolean)) {
+    let x: RegExpExecArray | null;
+    if ((x = /^repo:\s*(.*)$/i.exec(f))) rec.repo = x[1];
+    else if ((x = /^task:\s*(.*)$/i.exec(f))) rec.task = x[1];
+    else if ((x = /^claude\s+(\S+)$/i.exec(f))) rec.externalId = x[1];
+    else if ((x = /^pid\s+(\d+)(?:@(\S+))?$/i.exec(f))) { rec.pid = Number(x[1]); rec.host = x[2]; }
+    else if ((x = /^ended\s+(.+)$/i.exec(f))) rec.ended = parseIso(x[1]);
+  }
+  return rec;
+}
+
+export function formatSessionLine(s: Omit<SessionRecord, 'line'>): string {
+  const parts = [`- ${s.name} (started ${formatIsoLocal(s.started)})`];
+  if (s.repo) parts.push(`repo: ${s.repo}`);
+  if (s.task) parts.push(`task: ${s.task}`);
+  if (s.externalId) parts.push(`claude ${s.externalId}`);
+  if (s.pid !== undefined) parts.push(`pid ${s.pid}${s.host ? `@${s.host}` : ''}`);
+  if (s.ended) parts.push(`ended ${formatIsoLocal(s.ended)}`);
+  return parts.join(SEP);
+}
+
+/** Names and paths become fields of a line: they may not break it. */
+export function validateField(what: string, value: string): string | undefined {
+  if (value.trim() === '') return `${what} is empty`;
+  if (/[\r\n]/.test(value)) return `${what} may not contain a line break`;
+  if (value.includes('—') || /\s(?:–|--)\s/.test(value)) {
+    return `${what} may not contain the separator " — "`;
+  }
+  return undefined;
+}
+
+/** Session names sit before `(started …)`: no spaces or parentheses. */
+export function validateSessionName(name: string): string | undefined {
+  const base = validateField('session name', name);
+  if (base) return base;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/.test(name)) return `session name "${name}" may use letters, digits and . _ @ + - only`;
+  return undefined;
+}

@@ -1,0 +1,324 @@
+/**
+ * What every adapter (CLI, hooks, VS Code) does to the board: claim, release, renew, check,
+ * pinned notes, prune. One place decides what a conflict is and when a lease has ended, so
+ * the adapters cannot disagree.
+ */
+import * as os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import micromatch from 'micromatch';
+import type { Claim, ClaimMode, PinnedNote, Problem, Release, SessionRecord, BoardEvent } from './model';
+import { BoardDocument, DEFAULT_TTL_MS, SEP, formatClaimLine, validateField, validateSessionName, type ClaimLine } from './board-format';
+import { BoardStore, type StoreOptions } from './board-store';
+import { InputError, formatDuration, formatIsoLocal } from './duration';
+import { claimsOverlap, normalizeKey } from './overlap';
+
+export const DEFAULT_ETA_MS = 30 * 60_000;
+
+export interface ServiceOptions extends StoreOptions {
+  /** Receives what each write changed; announcements plug in here. Never awaited past a write. */
+  onEvents?: (events: BoardEvent[]) => void | Promise<void>;
+  /** This machine's name, to tell whether a recorded holder process can be checked here. */
+  host?: string;
+  /** Is this process alive? Injected by tests. */
+  isProcessAlive?: (pid: number) => boolean;
+}
+
+export interface ClaimRequest {
+  paths: string[];
+  eta?: Date;
+  ttlMs?: number;
+  mode?: ClaimMode;
+  reason?: string;
+  force?: boolean;
+  /** The process whose death frees the claim at once (a Claude Code session's pid). */
+  pid?: number;
+  host?: string;
+}
+
+export interface Conflict {
+  /** The path that was asked for. */
+  path: string;
+  holder: Claim;
+}
+
+export interface ClaimResult {
+  granted: Claim[];
+  /** Paths the session already held: their lease and ETA were refreshed. */
+  renewed: Claim[];
+  conflicts: Conflict[];
+  takenOver: Claim[];
+}
+
+export interface BoardView {
+  boardPath: string;
+  exists: boolean;
+  lastUpdated?: Date;
+  claims: Claim[];
+  expired: Claim[];
+  releases: Release[];
+  notes: PinnedNote[];
+  sessions: SessionRecord[];
+  problems: Problem[];
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function newClaimId(): string {
+  return randomBytes(4).toString('hex').slice(0, 6);
+}
+
+export function validatePathArgument(p: string): void {
+  const err = validateField('path', p);
+  if (err) throw new InputError(err);
+}
+
+export function validateSession(name: string): void {
+  const err = validateSessionName(name);
+  if (err) throw new InputError(err);
+}
+
+export class ClaimService {
+  readonly store: BoardStore;
+  private readonly ttlMs: number;
+  private readonly onEvents?: ServiceOptions['onEvents'];
+  private readonly host: string;
+  private readonly isProcessAlive: (pid: number) => boolean;
+  private readonly now: () => Date;
+
+  constructor(opts: ServiceOptions) {
+    this.store = new BoardStore(opts);
+    this.ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
+    this.onEvents = opts.onEvents;
+    this.host = opts.host ?? os.hostname();
+    this.isProcessAlive = opts.isProcessAlive ?? processAlive;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  get boardPath(): string {
+    return this.store.boardPath;
+  }
+
+  /** A claim is live until its lease ends or, when its holder process is known here, that process is gone. */
+  isLive(c: Claim, now: Date): boolean {
+    if (c.expires.getTime() <= now.getTime()) return false;
+    return !this.holderGone(c);
+  }
+
+  private holderGone(c: Claim): boolean {
+    return c.pid !== undefined && c.host === this.host && !this.isProcessAlive(c.pid);
+  }
+
+  view(doc: BoardDocument, exists: boolean, now: Date): BoardView {
+    const claims: Claim[] = [];
+    const expired: Claim[] = [];
+    for (const c of doc.claims) (this.isLive(c, now) ? claims : expired).push(c);
+    return {
+      boardPath: this.boardPath, exists, lastUpdated: doc.lastUpdated,
+      claims, expired, releases: doc.releases, notes: doc.notes, sessions: doc.sessions, problems: doc.problems,
+    };
+  }
+
+  status(): BoardView {
+    const snap = this.store.read();
+    return this.view(snap.doc, snap.exists, this.now());
+  }
+
+  /** Live claims of other sessions that stand in the way of `session` taking `paths`. */
+  conflictsIn(claims: Claim[], session: string | undefined, paths: string[], mode: ClaimMode = 'exclusive'): Conflict[] {
+    const out: Conflict[] = [];
+    for (const p of paths) {
+      for (const c of claims) {
+        if (c.session === session) continue;
+        if (mode === 'shared' && c.mode === 'shared') continue;
+        if (claimsOverlap(p, c.path)) out.push({ path: p, holder: c });
+      }
+    }
+    return out;
+  }
+
+  /** Read-only: is each path free for this session (or for anyone, without a session)? */
+  check(session: string | undefined, paths: string[], mode: ClaimMode = 'exclusive'): Conflict[] {
+    return this.conflictsIn(this.status().claims, session, paths.map(normalizeKey), mode);
+  }
+
+  /**
+   * The write every operation goes through: moves ended leases to releases, fixes the lease of
+   * hand-written claims (before `Last updated` moves, which anchors their short times), then
+   * applies the operation. Events are handed to `onEvents` after the board is written.
+   */
+  private async write<T>(op: (doc: BoardDocument, now: Date, events: BoardEvent[]) => T): Promise<T> {
+    let events: BoardEvent[] = [];
+    const result = await this.store.update((doc, now) => {
+      events = [];
+      this.settle(doc, now, events);
+      return op(doc, now, events);
+    });
+    if (events.length > 0 && this.onEvents) await this.onEvents(events);
+    return result;
+  }
+
+  private settle(doc: BoardDocument, now: Date, events: BoardEvent[]): void {
+    const ended = doc.claims.filter((c) => !this.isLive(c, now));
+    if (ended.length > 0) {
+      doc.removeLines(ended.map((c) => c.line));
+      doc.addReleases(ended.map((c) => {
+        const gone = c.expires.getTime() > now.getTime();
+        const at = gone ? now : c.expires;
+        events.push({ kind: 'expire', session: c.session, path: c.path, claimId: c.id, expiredAt: at, why: gone ? 'holder-gone' : 'lease' });
+        return {
+          at, session: c.session, path: c.path,
+          outcome: gone ? 'expired — holder process gone' : `expired — no heartbeat for ${formatDuration(this.ttlMs)}`,
+        };
+      }));
+    }
+    for (const c of doc.claims.filter((x) => x.leaseDerived)) {
+      doc.replaceLine(c.line, `${doc.rawLine(c.line)}${SEP}lease until ${formatIsoLocal(c.expires)}`);
+    }
+  }
+
+  async claim(session: string, req: ClaimRequest): Promise<ClaimResult> {
+    validateSession(session);
+    if (req.paths.length === 0) throw new InputError('claim needs at least one path');
+    const paths = [...new Set(req.paths.map((p) => { validatePathArgument(p); return normalizeKey(p); }))];
+    if (req.reason !== undefined) {
+      const err = validateField('reason', req.reason);
+      if (err) throw new InputError(err);
+    }
+    const mode = req.mode ?? 'exclusive';
+    const ttl = req.ttlMs ?? this.ttlMs;
+    return this.write((doc, now, events) => {
+      const result: ClaimResult = { granted: [], renewed: [], conflicts: [], takenOver: [] };
+      const live = doc.claims;
+      result.conflicts = this.conflictsIn(live, session, paths, mode);
+      if (result.conflicts.length > 0 && !req.force) {
+        events.length = 0;
+        return result;
+      }
+      const eta = req.eta ?? new Date(now.getTime() + DEFAULT_ETA_MS);
+      const expires = new Date(now.getTime() + ttl);
+      const takenFrom = new Map<string, string>();
+      if (result.conflicts.length > 0) {
+        const holders = [...new Map(result.conflicts.map((c) => [c.holder.line, c.holder])).values()];
+        for (const h of holders) takenFrom.set(h.path, h.session);
+        doc.removeLines(holders.map((h) => h.line));
+        doc.addReleases(holders.map((h) => ({ at: now, session: h.session, path: h.path, outcome: `taken over by ${session}` })));
+        result.takenOver = holders;
+      }
+      const fresh: ClaimLine[] = [];
+      for (const p of paths) {
+        const own = doc.claims.find((c) => c.session === session && normalizeKey(c.path) === p);
+        const forcedFrom = result.conflicts.find((c) => c.path === p)?.holder.session;
+        const line: ClaimLine = {
+          id: own?.id ?? newClaimId(), session, path: p, started: own?.started ?? now, eta, expires, mode,
+          reason: req.reason ?? own?.reason, pid: req.pid ?? own?.pid, host: req.pid !== undefined ? (req.host ?? this.host) : own?.host,
+          forcedFrom, extras: own?.extras,
+        };
+        if (own) {
+          doc.replaceLine(own.line, formatClaimLine(line));
+          result.renewed.push({ ...line, leaseDerived: false, line: own.line });
+        } else {
+          fresh.push(line);
+        }
+        if (forcedFrom) events.push({ kind: 'takeover', session, path: p, from: forcedFrom, claimId: line.id });
+        else if (!own) events.push({ kind: 'claim', session, path: p, eta, expires, mode, reason: line.reason, claimId: line.id });
+      }
+      doc.addClaims(fresh);
+      result.granted = doc.claims.filter((c) => c.session === session && fresh.some((f) => f.id === c.id));
+      return result;
+    });
+  }
+
+  /** Releases the session's claims on these paths (exact keys, or claims a pattern covers), or all of them. */
+  async release(session: string, paths: string[] | 'all', outcome = 'done'): Promise<{ released: Claim[]; notHeld: string[] }> {
+    validateSession(session);
+    const wanted = paths === 'all' ? 'all' : paths.map((p) => { validatePathArgument(p); return normalizeKey(p); });
+    return this.write((doc, now, events) => {
+      const mine = doc.claims.filter((c) => c.session === session);
+      const released: Claim[] = [];
+      const notHeld: string[] = [];
+      if (wanted === 'all') {
+        released.push(...mine);
+      } else {
+        for (const p of wanted) {
+          const hit = mine.filter((c) => normalizeKey(c.path) === p || micromatch.isMatch(normalizeKey(c.path), [p, `${p}/**`], { dot: true }));
+          if (hit.length === 0) notHeld.push(p);
+          for (const h of hit) if (!released.includes(h)) released.push(h);
+        }
+      }
+      if (released.length === 0) return { released, notHeld };
+      doc.removeLines(released.map((c) => c.line));
+      doc.addReleases(released.map((c) => ({ at: now, session, path: c.path, outcome })));
+      for (const c of released) events.push({ kind: 'release', session, path: c.path, claimId: c.id });
+      return { released, notHeld };
+    });
+  }
+
+  /** Heartbeat: pushes every live claim of the session to now + TTL. */
+  async renew(session: string, ttlMs?: number): Promise<Claim[]> {
+    validateSession(session);
+    const ttl = ttlMs ?? this.ttlMs;
+    return this.write((doc, now) => {
+      const renewed: Claim[] = [];
+      for (const c of doc.claims.filter((x) => x.session === session)) {
+        const expires = new Date(Math.max(now.getTime() + ttl, c.expires.getTime()));
+        if (expires.getTime() === c.expires.getTime()) continue;
+        doc.replaceLine(c.line, formatClaimLine({ ...c, expires }));
+        renewed.push({ ...c, expires });
+      }
+      return renewed;
+    });
+  }
+
+  async addNote(text: string): Promise<void> {
+    const t = text.trim();
+    if (t === '' || /[\r\n]/.test(t)) throw new InputError('a pinned note is one non-empty line');
+    await this.write((doc) => doc.addNote(t));
+  }
+
+  /** Removes the n-th pinned note (1-based, as `status` numbers them). */
+  async removeNote(n: number): Promise<PinnedNote> {
+    const notes = this.status().notes;
+    if (!Number.isInteger(n) || n < 1 || n > notes.length) {
+      throw new InputError(`no pinned note ${n}: the board has ${notes.length}`);
+    }
+    return this.write((doc) => {
+      const note = doc.notes[n - 1];
+      if (!note) throw new InputError(`no pinned note ${n}: the board has ${doc.notes.length}`);
+      doc.removeLines([note.line]);
+      return note;
+    });
+  }
+
+  /** Moves ended claims to releases now (every write does this too); returns what expired. */
+  async prune(): Promise<Extract<BoardEvent, { kind: 'expire' }>[]> {
+    return this.write((_doc, _now, events) => events.filter((e): e is Extract<BoardEvent, { kind: 'expire' }> => e.kind === 'expire'));
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  async registerSession(rec: Omit<SessionRecord, 'line'>): Promise<void> {
+    validateSession(rec.name);
+    for (const [what, v] of [['repo', rec.repo], ['task', rec.task]] as const) {
+      if (v !== undefined) {
+        const err = validateField(what, v);
+        if (err) throw new InputError(err);
+      }
+    }
+    await this.write((doc, _now, events) => {
+      const old = doc.sessions.find((s) => s.name === rec.name);
+      if (old) doc.removeLines([old.line]);
+      doc.addSession(rec);
+      events.push({ kind: 'start', session: rec.name, repo: rec.repo, task: rec.task });
+    });
+  }
+}
+
+export { InputError };

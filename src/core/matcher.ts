@@ -1,0 +1,70 @@
+/**
+ * Which claims cover a path, fast enough to ask for every file of a large workspace (the
+ * editor's badges) and on every tool call (the hooks).
+ *
+ * Claims are filed in a trie under their literal leading segments, so a path only meets the
+ * claims that share its leading folders; each glob is compiled once.
+ */
+import picomatch from 'picomatch';
+import { isGlob, normalizeKey } from './overlap';
+
+interface Entry<T> {
+  item: T;
+  /** Undefined for literal keys: reaching their node means the path is at or below them. */
+  test?: (path: string) => boolean;
+}
+
+interface Node<T> {
+  children: Map<string, Node<T>>;
+  entries: Entry<T>[];
+}
+
+function node<T>(): Node<T> {
+  return { children: new Map(), entries: [] };
+}
+
+export class ClaimIndex<T extends { path: string }> {
+  private readonly root: Node<T> = node();
+  readonly size: number;
+
+  constructor(items: Iterable<T>) {
+    let n = 0;
+    for (const item of items) {
+      this.add(item);
+      n++;
+    }
+    this.size = n;
+  }
+
+  private add(item: T): void {
+    const key = normalizeKey(item.path);
+    const segs = key.split('/');
+    let at = this.root;
+    let i = 0;
+    for (; i < segs.length && !isGlob(segs[i]); i++) {
+      let next = at.children.get(segs[i]);
+      if (!next) at.children.set(segs[i], (next = node()));
+      at = next;
+    }
+    if (i === segs.length) {
+      at.entries.push({ item });
+    } else {
+      const match = picomatch([key, `${key}/**`], { dot: true });
+      at.entries.push({ item, test: (p) => match(p) });
+    }
+  }
+
+  /** Every claim that covers the path key, in board order within each folder level. */
+  covering(pathKey: string): T[] {
+    const key = normalizeKey(pathKey);
+    const segs = key.split('/');
+    const out: T[] = [];
+    let at: Node<T> | undefined = this.root;
+    for (let i = 0; at; i++) {
+      for (const e of at.entries) if (!e.test || e.test(key)) out.push(e.item);
+      if (i === segs.length) break;
+      at = at.children.get(segs[i]);
+    }
+    return out;
+  }
+}
