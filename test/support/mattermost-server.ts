@@ -1,0 +1,373 @@
+/**
+ * A real HTTP server on 127.0.0.1 (random port) that behaves like Mattermost for the calls the
+ * announcements layer makes, following ../shared/mattermost-api/MATTERMOST.md: incoming
+ * webhooks (`ok` as text/plain), posts with `pending_post_id` de-duplication and threads,
+ * channel posts with paging, users/me, channel lookup by team/name, AppError bodies, and a
+ * plain-text 429. Faults can be injected: down, slow, 5xx, 429 with Retry-After, connection
+ * reset, and hang (accept the request, never answer).
+ */
+import * as http from 'node:http';
+import * as crypto from 'node:crypto';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Post, PostList } from '@mattermost/types/posts';
+
+export type Fault =
+  | { kind: 'status'; status: number }
+  | { kind: 'rate-limit'; retryAfterS: number; /** Send only X-RateLimit-Reset, no Retry-After. */ resetOnly?: boolean }
+  | { kind: 'reset' }
+  | { kind: 'hang' }
+  | { kind: 'slow'; delayMs: number };
+
+interface ActiveFault {
+  fault: Fault;
+  /** How many more requests it applies to; Infinity until cleared. */
+  remaining: number;
+  path?: RegExp;
+}
+
+export interface TestUser {
+  id: string;
+  username: string;
+  token: string;
+}
+
+export interface TestChannel {
+  id: string;
+  name: string;
+  display_name: string;
+  team_id: string;
+  members: Set<string>;
+}
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  status?: number;
+  fault?: Fault['kind'];
+}
+
+export const MAX_MESSAGE = 16383;
+
+export function mmId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = crypto.randomBytes(26);
+  let s = '';
+  for (const b of bytes) s += alphabet[b % alphabet.length];
+  return s;
+}
+
+export class MattermostTestServer {
+  readonly team = { id: mmId(), name: 'team', display_name: 'Team' };
+  readonly bot: TestUser = { id: mmId(), username: 'claimbot', token: mmId() };
+  /** A user who is in the team but not in the channel. */
+  readonly outsider: TestUser = { id: mmId(), username: 'outsider', token: mmId() };
+  readonly channel: TestChannel;
+  readonly otherChannel: TestChannel;
+  readonly hookId = mmId();
+  readonly posts: Post[] = [];
+  readonly requests: RequestRecord[] = [];
+  /** Requests accepted in hang mode and never answered. */
+  readonly hung = new Set<http.ServerResponse>();
+  private readonly faults: ActiveFault[] = [];
+  private readonly sockets = new Set<Socket>();
+  private readonly pendingIds = new Map<string, Post>();
+  private server: http.Server;
+  private clock = 0;
+  port = 0;
+
+  constructor() {
+    this.channel = { id: mmId(), name: 'claims', display_name: 'Claims', team_id: this.team.id, members: new Set([this.bot.id]) };
+    this.otherChannel = { id: mmId(), name: 'elsewhere', display_name: 'Elsewhere', team_id: this.team.id, members: new Set([this.bot.id, this.outsider.id]) };
+    this.server = this.createServer();
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get hookUrl(): string {
+    return `${this.url}/hooks/${this.hookId}`;
+  }
+
+  /** Messages posted to the claims channel, oldest first. */
+  messages(channelId = this.channel.id): string[] {
+    return this.posts.filter((p) => p.channel_id === channelId).map((p) => p.message);
+  }
+
+  /** Apply `fault` to the next `times` requests (default: until cleared), optionally only on matching paths. */
+  inject(fault: Fault, times = Infinity, path?: RegExp): void {
+    this.faults.push({ fault, remaining: times, path });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  async listen(port = 0): Promise<this> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  /** Stop accepting connections and drop the open ones: clients see "connection refused". */
+  async down(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    this.hung.clear();
+    await closed;
+    this.server = this.createServer();
+  }
+
+  /** Listen again on the same port. */
+  async up(): Promise<void> {
+    await this.listen(this.port);
+  }
+
+  async close(): Promise<void> {
+    if (!this.server.listening) return;
+    await this.down();
+  }
+
+  private createServer(): http.Server {
+    const server = http.createServer((req, res) => {
+      this.handle(req, res).catch((err) => {
+        if (!res.headersSent) this.appError(res, 500, 'api.context.unknown.app_error', String(err));
+      });
+    });
+    server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    return server;
+  }
+
+  private takeFault(path: string): Fault | undefined {
+    for (let i = 0; i < this.faults.length; i++) {
+      const f = this.faults[i];
+      if (f.path && !f.path.test(path)) continue;
+      if (--f.remaining <= 0) this.faults.splice(i, 1);
+      return f.fault;
+    }
+    return undefined;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const record: RequestRecord = { method: req.method ?? 'GET', path: url.pathname };
+    this.requests.push(record);
+    res.setHeader('X-Request-Id', mmId());
+    res.setHeader('X-Version-Id', '10.5.0.test');
+    res.on('finish', () => (record.status = res.statusCode));
+    const body = await readBody(req);
+
+    const fault = this.takeFault(url.pathname);
+    if (fault) {
+      record.fault = fault.kind;
+      switch (fault.kind) {
+        case 'reset':
+          req.socket.destroy();
+          return;
+        case 'hang':
+          this.hung.add(res);
+          res.on('close', () => this.hung.delete(res));
+          return;
+        case 'status':
+          return this.appError(res, fault.status, 'api.context.unknown.app_error', 'injected failure');
+        case 'rate-limit':
+          // The real limiter answers with plain text, not AppError JSON.
+          res.setHeader('X-RateLimit-Limit', '10');
+          res.setHeader('X-RateLimit-Remaining', '0');
+          res.setHeader('X-RateLimit-Reset', String(fault.retryAfterS));
+          if (!fault.resetOnly) res.setHeader('Retry-After', String(fault.retryAfterS));
+          res.writeHead(429, { 'Content-Type': 'text/plain; charset=utf-8' });
+          res.end('limit exceeded\n');
+          return;
+        case 'slow':
+          await new Promise((r) => setTimeout(r, fault.delayMs));
+          break;
+      }
+    }
+    return this.route(req.method ?? 'GET', url, req, res, body);
+  }
+
+  private route(method: string, url: URL, req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    const p = url.pathname;
+    let m: RegExpExecArray | null;
+    if (method === 'POST' && (m = /^\/hooks\/([^/]+)$/.exec(p))) return this.webhook(m[1], req, res, body);
+    if (!p.startsWith('/api/v4/')) return this.appError(res, 404, 'api.context.404.app_error', 'Sorry, we could not find the page.');
+    const user = this.authenticate(req);
+    if (!user) return this.appError(res, 401, 'api.context.session_expired.app_error', 'Invalid or expired session, please login again.');
+
+    if (method === 'GET' && p === '/api/v4/users/me') {
+      return json(res, 200, { id: user.id, username: user.username, email: `${user.username}@example.com`, roles: 'system_user', create_at: 0, update_at: 0, delete_at: 0 });
+    }
+    if (method === 'POST' && p === '/api/v4/posts') return this.createPost(user, res, body);
+    if (method === 'GET' && (m = /^\/api\/v4\/teams\/name\/([^/]+)\/channels\/name\/([^/]+)$/.exec(p))) {
+      const ch = m[1] === this.team.name ? this.channelByName(decodeURIComponent(m[2])) : undefined;
+      if (!ch) return this.appError(res, 404, 'app.channel.get_by_name.missing.app_error', 'Channel does not exist.');
+      return json(res, 200, channelJson(ch));
+    }
+    if ((m = /^\/api\/v4\/channels\/([^/]+)(\/.*)?$/.exec(p))) {
+      const ch = [this.channel, this.otherChannel].find((c) => c.id === m![1]);
+      if (!ch) return this.appError(res, 404, 'app.channel.get.existing.app_error', 'Unable to find the existing channel.');
+      if (!ch.members.has(user.id)) return this.appError(res, 403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
+      const rest = m[2] ?? '';
+      if (method === 'GET' && rest === '') return json(res, 200, channelJson(ch));
+      if (method === 'GET' && rest === '/members/me') return json(res, 200, { channel_id: ch.id, user_id: user.id, roles: 'channel_user' });
+      if (method === 'GET' && rest === '/posts') return this.channelPosts(ch, url, res);
+    }
+    return this.appError(res, 404, 'api.context.404.app_error', 'Sorry, we could not find the page.');
+  }
+
+  private authenticate(req: http.IncomingMessage): TestUser | undefined {
+    const h = req.headers.authorization ?? '';
+    const m = /^bearer\s+(\S+)$/i.exec(h) ?? /^token\s+(\S+)$/i.exec(h);
+    const token = m?.[1] ?? (req.headers.token as string | undefined);
+    return [this.bot, this.outsider].find((u) => u.token === token);
+  }
+
+  private channelByName(name: string): TestChannel | undefined {
+    return [this.channel, this.otherChannel].find((c) => c.name === name);
+  }
+
+  private webhook(id: string, req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    if (id !== this.hookId) return this.appError(res, 400, 'web.incoming_webhook.invalid.app_error', 'Invalid webhook.');
+    let payload: { text?: string; channel?: string; props?: Record<string, unknown>; attachments?: unknown[] };
+    try {
+      const type = String(req.headers['content-type'] ?? '');
+      payload = type.includes('application/x-www-form-urlencoded') ? JSON.parse(new URLSearchParams(body).get('payload') ?? '') : JSON.parse(body);
+    } catch {
+      return this.appError(res, 400, 'model.incoming_hook.parse_data.app_error', 'Unable to parse incoming data.');
+    }
+    if (!payload.text && !payload.attachments?.length) return this.appError(res, 400, 'web.incoming_webhook.text.app_error', 'No text specified.');
+    let ch = this.channel;
+    if (payload.channel) {
+      const found = this.channelByName(payload.channel.replace(/^#/, ''));
+      if (!found) return this.appError(res, 404, 'web.incoming_webhook.channel.app_error', `Couldn't find the channel.`);
+      ch = found;
+    }
+    const text = payload.text ?? '';
+    // The server splits long webhook text rather than refusing it.
+    for (let i = 0; i < Math.max(1, text.length); i += MAX_MESSAGE) {
+      this.addPost({ user_id: this.bot.id, channel_id: ch.id, message: text.slice(i, i + MAX_MESSAGE), props: { ...(payload.props ?? {}), from_webhook: 'true' } });
+    }
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end('ok');
+  }
+
+  private createPost(user: TestUser, res: http.ServerResponse, body: string): void {
+    let input: Partial<Post>;
+    try {
+      input = JSON.parse(body) as Partial<Post>;
+    } catch {
+      return this.appError(res, 400, 'api.context.invalid_body_param.app_error', 'Invalid or missing post in request body.');
+    }
+    if (!input.channel_id) return this.appError(res, 400, 'api.context.invalid_param.app_error', 'Invalid or missing channel_id parameter in request URL.');
+    const ch = [this.channel, this.otherChannel].find((c) => c.id === input.channel_id);
+    if (!ch || !ch.members.has(user.id)) return this.appError(res, 403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
+    if ((input.message ?? '').length > MAX_MESSAGE) return this.appError(res, 400, 'model.post.is_valid.message_length.app_error', 'Invalid Message property.');
+    if (input.root_id) {
+      const root = this.posts.find((p) => p.id === input.root_id);
+      if (!root || root.channel_id !== ch.id || root.root_id || root.delete_at) {
+        return this.appError(res, 400, 'api.post.create_post.root_id.app_error', 'Invalid RootId parameter.');
+      }
+    }
+    // A retried create whose first attempt arrived returns the first post, not a second one.
+    const key = input.pending_post_id ? `${user.id}:${input.pending_post_id}` : undefined;
+    const seen = key ? this.pendingIds.get(key) : undefined;
+    if (seen) return json(res, 201, seen);
+    const post = this.addPost({ user_id: user.id, channel_id: ch.id, message: input.message ?? '', root_id: input.root_id ?? '', props: input.props ?? {}, pending_post_id: input.pending_post_id ?? '' });
+    if (key) this.pendingIds.set(key, post);
+    json(res, 201, post);
+  }
+
+  private addPost(p: Partial<Post> & Pick<Post, 'user_id' | 'channel_id' | 'message'>): Post {
+    // Strictly increasing times, so ordering by create_at is the order of arrival.
+    this.clock = Math.max(Date.now(), this.clock + 1);
+    const post = {
+      id: mmId(),
+      create_at: this.clock,
+      update_at: this.clock,
+      edit_at: 0,
+      delete_at: 0,
+      is_pinned: false,
+      user_id: p.user_id,
+      channel_id: p.channel_id,
+      root_id: p.root_id ?? '',
+      original_id: '',
+      message: p.message,
+      type: '',
+      props: p.props ?? {},
+      hashtags: '',
+      pending_post_id: p.pending_post_id ?? '',
+      reply_count: 0,
+      metadata: {},
+    } as unknown as Post;
+    if (post.root_id) {
+      const root = this.posts.find((x) => x.id === post.root_id);
+      if (root) {
+        root.reply_count = (root.reply_count ?? 0) + 1;
+        root.last_reply_at = post.create_at;
+      }
+    }
+    this.posts.push(post);
+    return post;
+  }
+
+  private channelPosts(ch: TestChannel, url: URL, res: http.ServerResponse): void {
+    const int = (name: string, dflt: number) => {
+      const v = url.searchParams.get(name);
+      return v === null || v === '' ? dflt : Number(v);
+    };
+    const page = int('page', 0);
+    const perPage = Math.min(int('per_page', 60), 200);
+    const since = int('since', 0);
+    if (![page, perPage, since].every((n) => Number.isInteger(n) && n >= 0)) {
+      return this.appError(res, 400, 'api.context.invalid_url_param.app_error', 'Invalid or missing parameter in request URL.');
+    }
+    const newestFirst = this.posts.filter((p) => p.channel_id === ch.id && !p.delete_at).sort((a, b) => b.create_at - a.create_at);
+    let selected: Post[];
+    if (since > 0) selected = newestFirst.filter((p) => p.create_at >= since || p.update_at >= since).slice(0, 1000);
+    else selected = newestFirst.slice(page * perPage, (page + 1) * perPage);
+    const list: PostList = { order: selected.map((p) => p.id), posts: {}, next_post_id: '', prev_post_id: '', has_next: since > 0 ? false : newestFirst.length > (page + 1) * perPage };
+    for (const p of selected) {
+      list.posts[p.id] = p;
+      // Thread roots come along even when they are not on this page.
+      const root = p.root_id ? this.posts.find((x) => x.id === p.root_id) : undefined;
+      if (root) list.posts[root.id] = root;
+    }
+    json(res, 200, list);
+  }
+
+  appError(res: http.ServerResponse, status: number, id: string, message: string): void {
+    json(res, status, { id, message, detailed_error: '', request_id: String(res.getHeader('X-Request-Id') ?? ''), status_code: status, is_oauth: false });
+  }
+}
+
+function channelJson(ch: TestChannel) {
+  return { id: ch.id, name: ch.name, display_name: ch.display_name, team_id: ch.team_id, type: 'O', create_at: 0, update_at: 0, delete_at: 0, header: '', purpose: '' };
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startMattermostServer(): Promise<MattermostTestServer> {
+  return new MattermostTestServer().listen();
+}
