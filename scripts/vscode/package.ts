@@ -1,0 +1,48 @@
+// `npm run package`: a production build and `vsce package` into out/claimboard.vsix.
+//
+// package.json's "files" (what npm publishes: the CLI) and .vscodeignore (what the .vsix holds)
+// cannot both be present for vsce, so the .vsix is packed from a staging folder holding the
+// manifest without "files", .vscodeignore and the allowed files. Everything is bundled by
+// esbuild, so no dependencies are packed (--no-dependencies) and no network is needed.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from './paths';
+
+export const vsixPath = path.join(repoRoot, 'out', 'claimboard.vsix');
+const stage = path.join(repoRoot, 'out', 'vsix-stage');
+
+function run(cmd: string, args: string[], cwd: string): void {
+  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit' });
+  if (r.status !== 0) {
+    process.stderr.write(`package: ${cmd} ${args.join(' ')} failed (exit ${r.status})\n`);
+    process.exit(1);
+  }
+}
+
+export function packageVsix(): string {
+  run(process.execPath, ['esbuild.mjs', '--production'], repoRoot);
+  // A production build writes no maps; stale ones from a development build must not be packed.
+  const dist = path.join(repoRoot, 'dist');
+  for (const f of fs.readdirSync(dist)) if (f.endsWith('.map')) fs.rmSync(path.join(dist, f));
+  fs.rmSync(stage, { recursive: true, force: true });
+  fs.mkdirSync(stage, { recursive: true });
+  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
+  delete manifest.files;
+  // Scripts and dev tooling mean nothing inside the .vsix (and vsce would run a vscode:prepublish).
+  delete manifest.scripts;
+  delete manifest.devDependencies;
+  fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+  for (const entry of ['.vscodeignore', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+    const from = path.join(repoRoot, entry);
+    if (fs.existsSync(from)) fs.cpSync(from, path.join(stage, entry), { recursive: true });
+  }
+  fs.mkdirSync(path.dirname(vsixPath), { recursive: true });
+  const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const args = [vsce, 'package', '--no-dependencies', '--out', vsixPath];
+  if (!manifest.repository) args.push('--allow-missing-repository');
+  run(process.execPath, args, stage);
+  return vsixPath;
+}
+
+if (require.main === module) packageVsix();
