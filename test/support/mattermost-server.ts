@@ -335,7 +335,7 @@ export class MattermostTestServer {
     let selected: Post[];
     if (since > 0) selected = newestFirst.filter((p) => p.create_at >= since || p.update_at >= since).slice(0, 1000);
     else selected = newestFirst.slice(page * perPage, (page + 1) * perPage);
-    const list: PostList & { has_next: boolean } = { order: selected.map((p) => p.id), posts: {}, next_post_id: '', prev_post_id: '', has_next: since > 0 ? false : newestFirst.length > (page + 1) * perPage };
+    const list: Omit<PostList, 'first_inaccessible_post_time'> & { has_next: boolean } = { order: selected.map((p) => p.id), posts: {}, next_post_id: '', prev_post_id: '', has_next: since > 0 ? false : newestFirst.length > (page + 1) * perPage };
     for (const p of selected) {
       list.posts[p.id] = p;
       // Thread roots come along even when they are not on this page.
