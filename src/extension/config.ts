@@ -1,16 +1,10 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { defaultBoardPath } from '../core/board-store';
 
 /** Settings prefix: controllers react only to changes under it. */
 export const SECTION = 'claimboard';
-
-/** The CLI's default board, used when neither the setting nor CLAIMBOARD_BOARD names one. */
-export function defaultBoardPath(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env.CLAIMBOARD_BOARD?.trim();
-  if (fromEnv) return path.resolve(expandHome(fromEnv));
-  return path.join(os.homedir(), '.claude', 'hooks', 'state', 'coordination.md');
-}
 
 function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;

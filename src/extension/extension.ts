@@ -1,3 +1,16 @@
-// Placeholder until the VS Code issue lands: the bundle must exist for the manifest's `main`.
-export function activate(): void {}
-export function deactivate(): void {}
+import type * as vscode from 'vscode';
+import type { ClaimboardApi } from './api';
+import { Container } from './container';
+
+export type { ClaimboardApi } from './api';
+
+/** Wiring only: the container builds and owns everything. */
+export function activate(context: vscode.ExtensionContext): ClaimboardApi {
+  const container = new Container(context);
+  context.subscriptions.push(container);
+  return container.api;
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions; claims are left to expire normally.
+}

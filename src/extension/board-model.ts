@@ -1,0 +1,187 @@
+import * as vscode from 'vscode';
+import { ClaimIndex } from '../core/matcher';
+import { normalizeKey } from '../core/overlap';
+import type { BoardView, ClaimResult, ClaimService, Conflict } from '../core/claim-service';
+import type { Claim } from '../core/model';
+import { BoardWatcher } from './board-watcher';
+import type { Settings } from './config';
+import { literalPrefix } from './path-keys';
+
+export type { BoardView, ClaimResult, Conflict } from '../core/claim-service';
+
+export interface ClaimOptions {
+  eta?: Date;
+  ttlMs?: number;
+  reason?: string;
+  force?: boolean;
+}
+
+export type ServiceFactory = (boardPath: string, ttlMs: number) => ClaimService;
+
+const EMPTY: BoardView = { boardPath: '', exists: false, claims: [], expired: [], releases: [], notes: [], sessions: [], problems: [] };
+
+/**
+ * The board as the window knows it: the last view read, an index of who covers which path key,
+ * and the writes the person makes. Re-read when the board file changes (watcher) and right
+ * after each write from this window; every UI surface listens to `onDidChange`.
+ */
+export class BoardModel implements vscode.Disposable {
+  private service!: ClaimService;
+  private watcher: BoardWatcher | undefined;
+  private current: BoardView = EMPTY;
+  private index: CoverIndex = new CoverIndex([]);
+  private readError: string | undefined;
+  private readonly emitter = new vscode.EventEmitter<BoardView>();
+  readonly onDidChange = this.emitter.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readCount = 0;
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly createService: ServiceFactory,
+    private readonly ttlMs: () => number,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscriptions.push(
+      settings.onDidChange(({ previous, current }) => {
+        if (previous.boardPath !== current.boardPath || previous.ttl !== current.ttl) this.open();
+        else if (previous.sessionName !== current.sessionName) this.emitter.fire(this.current);
+      }),
+    );
+    this.open();
+  }
+
+  /** (Re)opens the board named by the settings: a new service and a new watcher. */
+  private open(): void {
+    this.watcher?.dispose();
+    const boardPath = this.settings.value.boardPath;
+    this.service = this.createService(boardPath, this.ttlMs());
+    this.watcher = new BoardWatcher(boardPath, () => this.refresh(), (m) => this.log.debug(m));
+    this.watcher.start();
+    this.refresh();
+  }
+
+  get boardPath(): string {
+    return this.settings.value.boardPath;
+  }
+
+  get session(): string {
+    return this.settings.value.sessionName;
+  }
+
+  get view(): BoardView {
+    return this.current;
+  }
+
+  /** Why the board could not be read last time, if it could not. */
+  get error(): string | undefined {
+    return this.readError;
+  }
+
+  /** How many times the board has been read (tests wait on it). */
+  get reads(): number {
+    return this.readCount;
+  }
+
+  isMine(c: Claim): boolean {
+    return c.session === this.session;
+  }
+
+  /** Live claims covering a path key, in board order. */
+  covering(key: string): Claim[] {
+    return this.index.covering(key);
+  }
+
+  /** Live claims strictly inside the folder with this key (for the lighter folder mark). */
+  inside(folderKey: string): Claim[] {
+    return this.index.inside(folderKey);
+  }
+
+  /** Re-reads the board (a plain read, no lock: writers rename whole files into place). */
+  refresh(): void {
+    try {
+      const view = this.service.status();
+      this.current = view;
+      this.index = new CoverIndex(view.claims);
+      this.readError = undefined;
+    } catch (err) {
+      this.readError = err instanceof Error ? err.message : String(err);
+      this.log.warn(`could not read the board ${this.boardPath}: ${this.readError}`);
+    }
+    this.readCount++;
+    this.emitter.fire(this.current);
+  }
+
+  async claim(paths: string[], opts: ClaimOptions): Promise<ClaimResult> {
+    const out = await this.service.claim(this.session, { paths, ttlMs: this.ttlMs(), ...opts });
+    this.refresh();
+    return out;
+  }
+
+  async release(paths: string[] | 'all'): Promise<{ released: Claim[]; notHeld: string[] }> {
+    const out = await this.service.release(this.session, paths);
+    this.refresh();
+    return out;
+  }
+
+  async renew(): Promise<Claim[]> {
+    const out = await this.service.renew(this.session, this.ttlMs());
+    this.refresh();
+    return out;
+  }
+
+  /** Read-only: who would refuse these keys to the person. */
+  check(keys: string[]): Conflict[] {
+    return this.service.check(this.session, keys);
+  }
+
+  async addNote(text: string): Promise<void> {
+    await this.service.addNote(text);
+    this.refresh();
+  }
+
+  async removeNote(n: number): Promise<void> {
+    await this.service.removeNote(n);
+    this.refresh();
+  }
+
+  dispose(): void {
+    this.watcher?.dispose();
+    for (const d of this.subscriptions) d.dispose();
+    this.emitter.dispose();
+  }
+}
+
+/**
+ * The core's ClaimIndex answers "who covers this key"; the extension adds "who is inside this
+ * folder" for the lighter folder mark. Both are a few map look-ups per file.
+ */
+class CoverIndex {
+  private readonly index: ClaimIndex<Claim>;
+  /** Claims keyed by every literal ancestor folder of their path. */
+  private readonly byAncestor = new Map<string, Claim[]>();
+
+  constructor(claims: Claim[]) {
+    this.index = new ClaimIndex(claims);
+    for (const claim of claims) {
+      const prefix = literalPrefix(normalizeKey(claim.path));
+      const parts = prefix.split('/');
+      for (let i = 1; i < parts.length; i++) push(this.byAncestor, parts.slice(0, i).join('/'), claim);
+      if (prefix !== normalizeKey(claim.path)) push(this.byAncestor, prefix, claim);
+    }
+  }
+
+  covering(key: string): Claim[] {
+    return this.index.size === 0 ? [] : this.index.covering(key);
+  }
+
+  inside(folderKey: string): Claim[] {
+    return this.byAncestor.get(folderKey) ?? [];
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,166 @@
+import * as vscode from 'vscode';
+import { ENV, loadAnnounceConfig, type LoadedAnnounceConfig } from '../core/announce/config';
+import { createAnnouncer, formatRecap, type AnnounceResult, type Announcer } from '../core/announce';
+import type { BoardEvent, Claim } from '../core/model';
+import type { Settings } from './config';
+import { debounce, type Debounced } from './debounce';
+
+/** SecretStorage keys: the token and webhook never go to settings.json. */
+export const SECRET_TOKEN = 'claimboard.mattermost.token';
+export const SECRET_WEBHOOK = 'claimboard.mattermost.webhook';
+
+/** `announce()` may deliver inline this long; the rest goes to the background flush. */
+const ANNOUNCE_BUDGET_MS = 1500;
+/** Retry what is still queued this often: the outbox honours backoff and Retry-After itself. */
+const FLUSH_RETRY_MS = 5000;
+/** The recap covers this much of the channel's recent past. */
+const RECAP_WINDOW_MS = 8 * 3_600_000;
+
+/**
+ * The Mattermost side as the person sees it: announcing what this window did, asking a holder,
+ * the recap, and whether announcements are failing. VS Code's settings and secrets override the
+ * CLI's config file field by field, through the same loader (and outbox) the CLI uses.
+ */
+export class ChatController implements vscode.Disposable {
+  private announcer: Announcer | undefined;
+  private loaded: LoadedAnnounceConfig = { configured: false, configPath: '' };
+  private failed = 0;
+  private token: string | undefined;
+  private webhook: string | undefined;
+  private readonly flushSoon: Debounced;
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly boardPath: () => string,
+    private readonly session: () => string,
+    private readonly settings: Settings,
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: vscode.LogOutputChannel,
+    boardChanged: vscode.Event<unknown>,
+  ) {
+    this.flushSoon = debounce(() => void this.flush(), FLUSH_RETRY_MS);
+    this.subscriptions.push(
+      boardChanged(() => this.readStatus()),
+      settings.onDidChange(({ previous, current }) => {
+        if (previous.boardPath !== current.boardPath || JSON.stringify(previous.mattermost) !== JSON.stringify(current.mattermost)) this.reload();
+      }),
+      secrets.onDidChange((e) => {
+        if (e.key === SECRET_TOKEN || e.key === SECRET_WEBHOOK) void this.loadSecrets();
+      }),
+    );
+    this.reload();
+    void this.loadSecrets();
+  }
+
+  /** Announcements the outbox gave up on (a warning in the status bar). */
+  get failedCount(): number {
+    return this.failed;
+  }
+
+  get configured(): boolean {
+    return this.loaded.config !== undefined;
+  }
+
+  private async loadSecrets(): Promise<void> {
+    this.token = await this.secrets.get(SECRET_TOKEN);
+    this.webhook = await this.secrets.get(SECRET_WEBHOOK);
+    this.reload();
+  }
+
+  private reload(): void {
+    void this.announcer?.close();
+    this.loaded = this.config();
+    this.announcer = createAnnouncer({
+      boardPath: this.boardPath(),
+      config: this.loaded.config,
+      error: this.loaded.error,
+      ttlMs: undefined,
+      budgetMs: ANNOUNCE_BUDGET_MS,
+      startFlusher: () => this.flushSoon(),
+    });
+    if (this.loaded.error) this.log.warn(`Mattermost: ${this.loaded.error}`);
+    this.readStatus();
+  }
+
+  /** The CLI's config file, with VS Code's settings and secrets taking precedence. */
+  config(): LoadedAnnounceConfig {
+    const m = this.settings.value.mattermost;
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    if (m.serverUrl) env[ENV.url] = m.serverUrl;
+    if (m.channel) env[ENV.channel] = m.channel;
+    if (m.username) env[ENV.mention] = m.username;
+    if (this.token) env[ENV.token] = this.token;
+    if (this.webhook) env[ENV.webhook] = this.webhook;
+    return loadAnnounceConfig({ env });
+  }
+
+  /** Re-reads the outbox's failed count (the board changed, or we just delivered). */
+  readStatus(): void {
+    let failed = 0;
+    try {
+      failed = this.announcer?.status().failed ?? 0;
+    } catch (err) {
+      this.log.debug(`outbox: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (failed !== this.failed) {
+      this.failed = failed;
+      this.emitter.fire();
+    }
+  }
+
+  /** Hands a write's events to the outbox; never throws and never holds up the write. */
+  announce(events: BoardEvent[]): void {
+    if (!this.announcer) return;
+    void this.announcer.announce(events).then((r) => this.after(r), (err) => this.log.warn(`announce: ${String(err)}`));
+  }
+
+  private after(r: AnnounceResult): void {
+    if (r.error) this.log.warn(`Mattermost: ${r.error}`);
+    this.readStatus();
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.announcer) return;
+    try {
+      const r = await this.announcer.flush({ budgetMs: 30_000 });
+      if (r.lastError) this.log.warn(`Mattermost: ${r.lastError}`);
+      if (r.pending > 0 && !r.busy) this.flushSoon();
+    } catch (err) {
+      this.log.warn(`flush: ${String(err)}`);
+    }
+    this.readStatus();
+  }
+
+  /** Posts a question to a holder through the outbox. */
+  async ask(holder: Claim, message?: string): Promise<AnnounceResult> {
+    if (!this.announcer || !this.loaded.config) {
+      throw new Error(this.loaded.error ?? 'Mattermost is not configured: set claimboard.mattermost.serverUrl and channel, then run "Claimboard: Set Mattermost Token"');
+    }
+    const r = await this.announcer.ask({ session: this.session(), holder: holder.session, path: holder.path, ...(message ? { message } : {}) });
+    this.after(r);
+    return r;
+  }
+
+  /** What happened in the channel lately, as text. */
+  async recap(): Promise<string> {
+    if (!this.announcer) throw new Error('Mattermost is not configured');
+    const r = await this.announcer.recap({ since: new Date(Date.now() - RECAP_WINDOW_MS) });
+    return formatRecap(r);
+  }
+
+  async storeSecret(kind: 'token' | 'webhook', value: string): Promise<void> {
+    const key = kind === 'token' ? SECRET_TOKEN : SECRET_WEBHOOK;
+    if (value) await this.secrets.store(key, value);
+    else await this.secrets.delete(key);
+    await this.loadSecrets();
+  }
+
+  dispose(): void {
+    this.flushSoon.cancel();
+    void this.announcer?.close();
+    for (const d of this.subscriptions.reverse()) d.dispose();
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,43 @@
+import type { Claim } from '../core/model';
+import { formatClock, formatDay, sameLocalDay } from '../core/duration';
+
+/** Badge shown for a claim you hold: distinct from any holder's letters. */
+export const OWN_BADGE = '✓';
+/** Badge of a folder that only contains claims (the lighter, propagated mark). */
+export const CONTAINS_BADGE = '•';
+
+/**
+ * The explorer badge of a holder, at most 2 characters: `session-a` → `A`, `session-12` → `12`,
+ * `alice` → `AL`, `build-bot` → `BB`.
+ */
+export function holderBadge(session: string): string {
+  const suffix = /^session[-_ .]?(.+)$/i.exec(session)?.[1];
+  if (suffix) return suffix.replace(/[^\p{L}\p{N}]/gu, '').slice(0, 2).toUpperCase() || 'S';
+  const words = session.split(/[-_ .]+/).filter((w) => w.length > 0);
+  if (words.length >= 2) return (firstChar(words[0]) + firstChar(words[1])).toUpperCase();
+  return [...(words[0] ?? '?')].slice(0, 2).join('').toUpperCase();
+}
+
+function firstChar(s: string): string {
+  return [...s][0] ?? '';
+}
+
+/** `19:15` today, `2026-04-26 19:15` otherwise: short but never ambiguous. */
+export function when(d: Date, now: Date = new Date()): string {
+  return sameLocalDay(d, now) ? formatClock(d) : `${formatDay(d)} ${formatClock(d)}`;
+}
+
+/** `Claimed by session-a since 19:15 — eta 19:45 — lease until 20:15 — <reason>` */
+export function claimTooltip(c: Claim, mine: boolean, now: Date = new Date()): string {
+  const parts = [`Claimed by ${c.session}${mine ? ' (you)' : ''} since ${when(c.started, now)}`];
+  if (c.eta) parts.push(`eta ${when(c.eta, now)}`);
+  parts.push(`${c.expires.getTime() < now.getTime() ? 'lease ended' : 'lease until'} ${when(c.expires, now)}`);
+  if (c.mode === 'shared') parts.push('shared');
+  if (c.reason) parts.push(c.reason);
+  return parts.join(' — ');
+}
+
+/** One line for lists and notifications: `session-a holds repo/src/** (eta 19:45)`. */
+export function claimSummary(c: Claim, now: Date = new Date()): string {
+  return `${c.session} holds ${c.path}${c.eta ? ` (eta ${when(c.eta, now)})` : ''}`;
+}

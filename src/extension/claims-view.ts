@@ -1,0 +1,151 @@
+import * as vscode from 'vscode';
+import type { Claim, PinnedNote, Problem, Release } from '../core/model';
+import type { BoardModel } from './board-model';
+import { claimTooltip, when } from './claim-text';
+import { COLOR_HELD_BY_ME, COLOR_HELD_BY_OTHER } from './decorations';
+
+/** A node of the Claims view; `contextValue` drives the inline actions in package.json. */
+export type ClaimsNode =
+  | { kind: 'session'; session: string; claims: Claim[] }
+  | { kind: 'claim'; claim: Claim; expired: boolean }
+  | { kind: 'group'; group: 'expired' | 'releases' | 'notes' | 'problems' }
+  | { kind: 'release'; release: Release }
+  | { kind: 'note'; note: PinnedNote; index: number }
+  | { kind: 'problem'; problem: Problem };
+
+/** Plain description of a tree item, for tests. */
+export interface TreeItemInfo {
+  label: string;
+  description?: string;
+  contextValue?: string;
+  children?: TreeItemInfo[];
+}
+
+/** The Claims view in the Explorer: live claims by session, expired, recent releases, pinned notes. */
+export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ClaimsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly view: vscode.TreeView<ClaimsNode>;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly model: BoardModel) {
+    this.view = vscode.window.createTreeView('claimboard.claims', { treeDataProvider: this, showCollapseAll: true });
+    this.subscriptions.push(this.view, model.onDidChange(() => this.update()));
+    this.update();
+  }
+
+  private update(): void {
+    const n = this.model.view.claims.length;
+    this.view.badge = n > 0 ? { value: n, tooltip: `${n} live claim${n === 1 ? '' : 's'}` } : undefined;
+    this.view.message = this.model.error ? `The board cannot be read: ${this.model.error}` : undefined;
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: ClaimsNode): ClaimsNode[] {
+    const v = this.model.view;
+    if (!node) {
+      const bySession = new Map<string, Claim[]>();
+      for (const c of v.claims) bySession.set(c.session, [...(bySession.get(c.session) ?? []), c]);
+      // The person's own session first, then the others in board order.
+      const sessions = [...bySession.keys()].sort((a, b) => Number(b === this.model.session) - Number(a === this.model.session));
+      const roots: ClaimsNode[] = sessions.map((s) => ({ kind: 'session', session: s, claims: bySession.get(s) ?? [] }));
+      if (v.expired.length > 0) roots.push({ kind: 'group', group: 'expired' });
+      if (v.releases.length > 0) roots.push({ kind: 'group', group: 'releases' });
+      if (v.notes.length > 0) roots.push({ kind: 'group', group: 'notes' });
+      if (v.problems.length > 0) roots.push({ kind: 'group', group: 'problems' });
+      return roots;
+    }
+    switch (node.kind) {
+      case 'session':
+        return node.claims.map((claim) => ({ kind: 'claim', claim, expired: false }));
+      case 'group':
+        if (node.group === 'expired') return v.expired.map((claim) => ({ kind: 'claim', claim, expired: true }));
+        if (node.group === 'releases') return v.releases.map((release) => ({ kind: 'release', release }));
+        if (node.group === 'notes') return v.notes.map((note, index) => ({ kind: 'note', note, index }));
+        return v.problems.map((problem) => ({ kind: 'problem', problem }));
+      default:
+        return [];
+    }
+  }
+
+  getTreeItem(node: ClaimsNode): vscode.TreeItem {
+    const now = new Date();
+    const C = vscode.TreeItemCollapsibleState;
+    switch (node.kind) {
+      case 'session': {
+        const mine = node.session === this.model.session;
+        const item = new vscode.TreeItem(node.session, C.Expanded);
+        item.description = `${mine ? 'you · ' : ''}${node.claims.length} claim${node.claims.length === 1 ? '' : 's'}`;
+        item.iconPath = new vscode.ThemeIcon(mine ? 'account' : 'person');
+        item.contextValue = mine ? 'session.mine' : 'session';
+        return item;
+      }
+      case 'claim': {
+        const c = node.claim;
+        const mine = this.model.isMine(c);
+        const item = new vscode.TreeItem(c.path, C.None);
+        const parts = node.expired ? [`${c.session}`, `expired ${when(c.expires, now)}`] : [];
+        if (!node.expired && c.eta) parts.push(`eta ${when(c.eta, now)}`);
+        if (!node.expired) parts.push(`lease ${when(c.expires, now)}`);
+        if (c.reason) parts.push(c.reason);
+        item.description = parts.join(' · ');
+        item.tooltip = claimTooltip(c, mine, now);
+        item.contextValue = node.expired ? 'claim.expired' : mine ? 'claim.mine' : 'claim.other';
+        item.iconPath = node.expired
+          ? new vscode.ThemeIcon('history', new vscode.ThemeColor('disabledForeground'))
+          : new vscode.ThemeIcon(mine ? 'pass' : 'lock', new vscode.ThemeColor(mine ? COLOR_HELD_BY_ME : COLOR_HELD_BY_OTHER));
+        item.command = { command: 'claimboard.revealClaim', title: 'Reveal', arguments: [node] };
+        return item;
+      }
+      case 'group': {
+        const labels = { expired: 'Expired', releases: 'Recent releases', notes: 'Pinned notes', problems: 'Problems' } as const;
+        const icons = { expired: 'history', releases: 'unlock', notes: 'pinned', problems: 'warning' } as const;
+        const item = new vscode.TreeItem(labels[node.group], node.group === 'releases' ? C.Collapsed : C.Expanded);
+        item.iconPath = new vscode.ThemeIcon(icons[node.group]);
+        item.contextValue = `group.${node.group}`;
+        return item;
+      }
+      case 'release': {
+        const r = node.release;
+        const item = new vscode.TreeItem(r.path, C.None);
+        item.description = `${r.session} · ${when(r.at, now)}${r.outcome ? ` · ${r.outcome}` : ''}`;
+        item.contextValue = 'release';
+        return item;
+      }
+      case 'note': {
+        const item = new vscode.TreeItem(node.note.text, C.None);
+        item.tooltip = node.note.text;
+        item.contextValue = 'note';
+        item.command = { command: 'claimboard.openBoard', title: 'Show on Board', arguments: [node.note.line] };
+        return item;
+      }
+      case 'problem': {
+        const item = new vscode.TreeItem(`line ${node.problem.line}: ${node.problem.message}`, C.None);
+        item.contextValue = 'problem';
+        item.iconPath = new vscode.ThemeIcon('warning');
+        item.command = { command: 'claimboard.openBoard', title: 'Show on Board', arguments: [node.problem.line] };
+        return item;
+      }
+    }
+  }
+
+  /** The whole tree as plain values (what the person would see expanded). */
+  items(node?: ClaimsNode): TreeItemInfo[] {
+    return this.getChildren(node).map((child) => {
+      const item = this.getTreeItem(child);
+      const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+      const children = item.collapsibleState === vscode.TreeItemCollapsibleState.None ? undefined : this.items(child);
+      return {
+        label,
+        ...(typeof item.description === 'string' ? { description: item.description } : {}),
+        ...(item.contextValue ? { contextValue: item.contextValue } : {}),
+        ...(children ? { children } : {}),
+      };
+    });
+  }
+
+  dispose(): void {
+    for (const d of this.subscriptions.reverse()) d.dispose();
+    this.changed.dispose();
+  }
+}

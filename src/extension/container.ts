@@ -1,0 +1,122 @@
+import * as vscode from 'vscode';
+import { ClaimService } from '../core/claim-service';
+import { findRepo } from '../core/path-key';
+import { parseDuration } from '../core/duration';
+import type { ClaimboardApi } from './api';
+import { BoardModel } from './board-model';
+import { ChatController } from './chat';
+import { ClaimsViewController } from './claims-view';
+import { CommandsController } from './commands';
+import { Settings } from './config';
+import { DecorationController } from './decorations';
+import { GutterController } from './gutter';
+import { HeartbeatController } from './heartbeat';
+import { OpenWarningController } from './open-warning';
+import { PathKeys } from './path-keys';
+import { StatusBarController } from './status-bar';
+import { WaitQueue } from './wait-queue';
+
+/** Lease used when the `claimboard.defaultTtl` setting cannot be read as a duration. */
+const FALLBACK_TTL_MS = 60 * 60_000;
+
+/**
+ * Builds every service and controller once, in dependency order, and disposes them in reverse.
+ * `activate()` only creates this; nothing else holds long-lived state.
+ */
+export class Container implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  readonly api: ClaimboardApi;
+
+  constructor(context: vscode.ExtensionContext) {
+    const own = <T extends vscode.Disposable>(d: T): T => {
+      this.disposables.push(d);
+      return d;
+    };
+    const log = own(vscode.window.createOutputChannel('Claimboard', { log: true }));
+    const settings = own(new Settings());
+    const ttlMs = (): number => {
+      try {
+        return parseDuration(settings.value.ttl);
+      } catch {
+        log.warn(`claimboard.defaultTtl "${settings.value.ttl}" is not a duration; using 60m`);
+        return FALLBACK_TTL_MS;
+      }
+    };
+
+    // The announcer lives in the chat controller, built after the model that feeds it events.
+    const late: { chat?: ChatController } = {};
+    const model = own(
+      new BoardModel(
+        settings,
+        (boardPath, ttl) => new ClaimService({ boardPath, ttlMs: ttl, onEvents: (events) => late.chat?.announce(events) }),
+        ttlMs,
+        log,
+      ),
+    );
+    const chat = own(new ChatController(() => model.boardPath, () => model.session, settings, context.secrets, log, model.onDidChange));
+    late.chat = chat;
+    const keys = new PathKeys((dir) => {
+      const repo = findRepo(dir);
+      return repo ? { root: repo.worktree, name: repo.name } : undefined;
+    });
+    own(vscode.workspace.onDidChangeWorkspaceFolders(() => keys.clear()));
+
+    const decorations = own(new DecorationController(model, keys));
+    const gutter = own(new GutterController(model, keys, context.extensionUri));
+    const warnings = own(new OpenWarningController(model, keys, settings, log));
+    const statusBar = own(new StatusBarController(model, chat));
+    const tree = own(new ClaimsViewController(model));
+    const waits = own(new WaitQueue(model, log));
+    const commands = own(new CommandsController(model, keys, settings, chat, waits, log));
+    const heartbeat = own(new HeartbeatController(model, settings, log));
+
+    log.info(`board ${model.boardPath}, you are ${model.session}`);
+
+    this.api = {
+      get boardPath() {
+        return model.boardPath;
+      },
+      get sessionName() {
+        return model.session;
+      },
+      view: () => model.view,
+      reads: () => model.reads,
+      refresh: () => model.refresh(),
+      nextRead: (timeoutMs = 5000) =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            sub.dispose();
+            reject(new Error(`the board was not re-read within ${timeoutMs} ms`));
+          }, timeoutMs);
+          const sub = model.onDidChange(() => {
+            clearTimeout(timer);
+            sub.dispose();
+            resolve();
+          });
+        }),
+      keyFor: (uri) => keys.keyFor(uri),
+      decorationFor: (uri) => decorations.decorationFor(uri),
+      gutterFor: (uri) => gutter.gutterFor(uri),
+      statusBarText: () => statusBar.text,
+      statusBarTooltip: () => statusBar.tooltipText,
+      statusBarWarning: () => statusBar.warning,
+      claimsTreeItems: () => tree.items(),
+      lastWarning: () => warnings.lastWarning,
+      lastRefusal: () => commands.refusal,
+      waitingFor: () => waits.keys,
+      freedWhileWaiting: () => waits.freedKeys,
+      heartbeats: () => heartbeat.count,
+      heartbeat: () => heartbeat.beat(),
+    };
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0).reverse()) {
+      try {
+        d.dispose();
+      } catch {
+        // Keep disposing the rest: one failure must not leak the others.
+      }
+    }
+  }
+}

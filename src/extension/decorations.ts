@@ -1,0 +1,82 @@
+import * as vscode from 'vscode';
+import type { Claim } from '../core/model';
+import type { BoardModel } from './board-model';
+import { CONTAINS_BADGE, OWN_BADGE, claimTooltip, holderBadge } from './claim-text';
+import type { PathKeys } from './path-keys';
+
+export const COLOR_HELD_BY_OTHER = 'claimboard.heldByOther';
+export const COLOR_HELD_BY_ME = 'claimboard.heldByMe';
+export const COLOR_CONTAINS = 'claimboard.containsClaims';
+
+/** What the explorer shows for one resource, in plain values the tests can compare. */
+export interface DecorationInfo {
+  badge: string;
+  tooltip: string;
+  color: string;
+  /** `other`/`mine`: the resource is claimed; `contains`: a folder with claims inside. */
+  kind: 'other' | 'mine' | 'contains';
+}
+
+/**
+ * Explorer badges: the holder's letters on every claimed file and folder (globs included),
+ * your own claims in their own colour, and a lighter mark on folders that contain claims.
+ */
+export class DecorationController implements vscode.FileDecorationProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri | vscode.Uri[] | undefined>();
+  readonly onDidChangeFileDecorations = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly model: BoardModel,
+    private readonly keys: PathKeys,
+  ) {
+    this.subscriptions.push(
+      vscode.window.registerFileDecorationProvider(this),
+      // Any board change can move any badge: let VS Code ask again for what it shows.
+      model.onDidChange(() => this.changed.fire(undefined)),
+    );
+  }
+
+  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    const info = this.decorationFor(uri);
+    if (!info) return undefined;
+    const d = new vscode.FileDecoration(info.badge, info.tooltip, new vscode.ThemeColor(info.color));
+    return d;
+  }
+
+  decorationFor(uri: vscode.Uri): DecorationInfo | undefined {
+    const key = this.keys.keyFor(uri);
+    if (key === undefined) return undefined;
+    const claims = this.model.covering(key);
+    if (claims.length > 0) return this.claimed(claims);
+    const inside = this.model.inside(key);
+    if (inside.length > 0) {
+      const holders = [...new Set(inside.map((c) => c.session))];
+      const othersInside = inside.some((c) => !this.model.isMine(c));
+      return {
+        badge: CONTAINS_BADGE,
+        tooltip: `Contains claims by ${holders.join(', ')}`,
+        color: othersInside ? COLOR_CONTAINS : COLOR_HELD_BY_ME,
+        kind: 'contains',
+      };
+    }
+    return undefined;
+  }
+
+  private claimed(claims: Claim[]): DecorationInfo {
+    // Someone else's claim matters more to the person than their own on the same file.
+    const other = claims.find((c) => !this.model.isMine(c));
+    const now = new Date();
+    return {
+      badge: other ? holderBadge(other.session) : OWN_BADGE,
+      tooltip: claims.map((c) => claimTooltip(c, this.model.isMine(c), now)).join('\n'),
+      color: other ? COLOR_HELD_BY_OTHER : COLOR_HELD_BY_ME,
+      kind: other ? 'other' : 'mine',
+    };
+  }
+
+  dispose(): void {
+    for (const d of this.subscriptions.reverse()) d.dispose();
+    this.changed.dispose();
+  }
+}
