@@ -1,0 +1,82 @@
+// One real VS Code with claimboard installed, a demo repository and a demo board in a temporary
+// folder: what `npm start` serves and what the screenshots are taken of.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runEnv, startCodeServer, type CodeServer } from './code-server';
+import { seedDemoBoard, type DemoContext } from './demo';
+import { extensionId, manifest, repoRoot } from './paths';
+import { writeDemoRepo } from './workspace';
+
+/** The person's session name in the demo (their claims look different from the sessions'). */
+export const demoPerson = 'me';
+
+export interface DemoOptions {
+  port?: number;
+  /** Extra environment for code-server and the CLI (e.g. Mattermost settings). */
+  env?: Record<string, string | undefined>;
+  settings?: Record<string, unknown>;
+  log?: (line: string) => void;
+}
+
+export interface Demo {
+  server: CodeServer;
+  runDir: string;
+  repo: string;
+  board: string;
+  ctx: DemoContext;
+  /** The workbench URL opening the demo repository. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The files of the extension as the .vsix holds them (see .vscodeignore). */
+const packagedEntries = ['package.json', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+
+/** Installs the built extension as `<publisher>.<name>-<version>` in an extensions folder. */
+export function installBuiltExtension(extensionsDir: string): string {
+  const target = path.join(extensionsDir, `${extensionId}-${manifest.version}`);
+  fs.rmSync(target, { recursive: true, force: true });
+  for (const entry of packagedEntries) {
+    const from = path.join(repoRoot, entry);
+    if (fs.existsSync(from)) fs.cpSync(from, path.join(target, entry), { recursive: true });
+  }
+  return target;
+}
+
+export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
+  // Short paths: code-server puts IPC sockets under the run folder.
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-demo-'));
+  const repo = writeDemoRepo(runDir);
+  fs.mkdirSync(path.join(runDir, 'board'));
+  const board = path.join(runDir, 'board', 'coordination.md');
+  const env = { CLAIMBOARD_BOARD: board, ...opts.env };
+  const ctx: DemoContext = { board, repo, env: runEnv(runDir, env) };
+  await seedDemoBoard(ctx, demoPerson);
+  installBuiltExtension(path.join(runDir, 'extensions'));
+  const server = await startCodeServer({
+    runDir,
+    port: opts.port,
+    env,
+    settings: {
+      'claimboard.sessionName': demoPerson,
+      'claimboard.boardPath': board,
+      'workbench.colorTheme': 'Default Dark Modern',
+      'editor.minimap.enabled': false,
+      ...opts.settings,
+    },
+    log: opts.log,
+  });
+  return {
+    server,
+    runDir,
+    repo,
+    board,
+    ctx,
+    url: server.workbenchUrl(repo),
+    async stop() {
+      await server.stop();
+      fs.rmSync(runDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,136 @@
+// `npm start`: build, then a real VS Code (code-server on 127.0.0.1) with claimboard installed,
+// a demo repository, a demo board in a temporary folder, the test Mattermost server, and
+// scripted sessions that claim and release through the CLI every few seconds. Open the printed
+// URL in a browser. Ctrl-C stops everything it started.
+//
+// Options: --port <n> (default 8484, or a free one if taken), --interval <seconds> between
+// scripted steps (default 4), --for <seconds> (stop by itself; for checks), --no-build.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePort } from './code-server';
+import { startScriptedSessions, type ScriptedSessions } from './demo';
+import { demoPerson, startDemo, type Demo } from './demo-server';
+import { repoRoot } from './paths';
+import { SetupError, ensureRealVSCode } from './setup';
+
+const { values: opts } = parseArgs({
+  options: {
+    port: { type: 'string', default: '8484' },
+    interval: { type: 'string', default: '4' },
+    for: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+  },
+});
+
+function say(line: string): void {
+  process.stdout.write(`[start] ${line}\n`);
+}
+
+interface ChatServer {
+  url: string;
+  stop(): Promise<void>;
+  env: Record<string, string>;
+  messages(): string[];
+}
+
+/** The test Mattermost server (test/support/mattermost-server.ts), when the checkout has it. */
+async function startChat(): Promise<ChatServer | undefined> {
+  const file = path.join(repoRoot, 'test', 'support', 'mattermost-server.ts');
+  if (!fs.existsSync(file)) return undefined;
+  const mod = (await import(file)) as typeof import('../../test/support/mattermost-server');
+  const server = await mod.startMattermostServer();
+  return {
+    url: server.url,
+    env: {
+      CLAIMBOARD_MATTERMOST_URL: server.url,
+      CLAIMBOARD_MATTERMOST_TOKEN: server.bot.token,
+      CLAIMBOARD_MATTERMOST_CHANNEL: server.channel.id,
+      CLAIMBOARD_MENTION: demoPerson,
+    },
+    messages: () => server.messages(),
+    stop: () => server.down(),
+  };
+}
+
+async function isFree(port: number): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${port}/`);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+async function main(): Promise<void> {
+  try {
+    ensureRealVSCode();
+  } catch (e) {
+    if (e instanceof SetupError) {
+      process.stderr.write(`start: cannot set up a real VS Code: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  if (!opts['no-build']) {
+    const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+    if (r.status !== 0) process.exit(1);
+  }
+  let chat: ChatServer | undefined;
+  let demo: Demo | undefined;
+  let sessions: ScriptedSessions | undefined;
+  let chatTimer: NodeJS.Timeout | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      clearInterval(chatTimer);
+      await sessions?.stop();
+      await demo?.stop();
+      await chat?.stop();
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      say('stopping…');
+      void stop().then(() => process.exit(0));
+    });
+  }
+  try {
+    chat = await startChat().catch((e: Error) => {
+      say(`no test Mattermost server (${e.message}); continuing without announcements`);
+      return undefined;
+    });
+    const wanted = Number(opts.port);
+    const port = (await isFree(wanted)) ? wanted : await freePort();
+    demo = await startDemo({ port, env: chat?.env });
+    say(`board:     ${demo.board}`);
+    say(`workspace: ${demo.repo}`);
+    if (chat) say(`Mattermost (test server): ${chat.url}, channel "claims"`);
+    say('');
+    say(`open VS Code: ${demo.url}`);
+    say('');
+    say(`you are "${demoPerson}"; session-a, session-b and session-c claim and release every ${opts.interval} s. Ctrl-C stops.`);
+    sessions = startScriptedSessions(demo.ctx, Number(opts.interval) * 1000, (line) => say(line));
+    if (chat) {
+      let seen = 0;
+      const c = chat;
+      chatTimer = setInterval(() => {
+        const all = c.messages();
+        for (const m of all.slice(seen)) say(`mattermost: ${m}`);
+        seen = all.length;
+      }, 1000);
+    }
+    if (opts.for) {
+      await new Promise((r) => setTimeout(r, Number(opts.for) * 1000));
+      await stop();
+      say('done');
+      process.exit(0);
+    }
+  } catch (e) {
+    process.stderr.write(`start: ${(e as Error).message}\n`);
+    await stop();
+    process.exit(1);
+  }
+}
+
+void main();
