@@ -2,6 +2,7 @@ import type { Command } from '../command';
 import { claimJson, describeClaim, describeRelease, releaseJson } from '../format';
 import { formatIsoLocal } from '../../core/duration';
 import type { SessionRecord } from '../../core/model';
+import { announcementStatus } from '../announcements';
 
 function sessionJson(s: SessionRecord) {
   return {
@@ -24,6 +25,7 @@ export const status: Command = {
         notes: v.notes.map((n, i) => ({ n: i + 1, text: n.text, line: n.line })),
         sessions: v.sessions.map(sessionJson),
         problems: v.problems.map((p) => ({ line: p.line, message: p.message })),
+        announcements: announcementStatus(ctx).json,
       }, null, 2));
       return 0;
     }
@@ -44,6 +46,7 @@ export const status: Command = {
       lines.push('', `Problems (${v.problems.length})`);
       for (const p of v.problems) lines.push(`  line ${p.line}: ${p.message}`);
     }
+    lines.push(...announcementStatus(ctx).lines);
     ctx.out(lines.join('\n'));
     return 0;
   },

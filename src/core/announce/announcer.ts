@@ -347,7 +347,7 @@ class OutboxAnnouncer implements Announcer {
     const c = this.o.config;
     lines.push({ ok: true, text: `destination: ${describeDestination(c)}` });
     for (const s of c.sources) lines.push({ ok: true, text: `  ${s}` });
-    lines.push(c.mention ? { ok: true, text: `@me in questions becomes @${c.mention}` } : { ok: false, text: 'no mention set (CLAIMBOARD_MENTION): questions will not notify you' });
+    lines.push(c.mention ? { ok: true, text: `@me in questions becomes @${c.mention}` } : { ok: true, text: 'warning: no mention set (CLAIMBOARD_MENTION): questions will not notify you' });
     const client = this.getClient();
     const signal = () => AbortSignal.timeout(10_000);
     const d = c.destination;

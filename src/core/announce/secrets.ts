@@ -26,7 +26,7 @@ export function maskUrl(url: string): string {
       u.username = MASK;
       u.password = '';
     }
-    return maskSecrets(u.toString());
+    return maskSecrets(u.pathname === '/' && !u.search ? u.origin : u.toString());
   } catch {
     return maskSecrets(url);
   }

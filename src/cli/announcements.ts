@@ -1,0 +1,98 @@
+/**
+ * The CLI's announcer: one per process and board. A claimboard process (often a Claude Code
+ * hook) must not wait on Mattermost at all, so it only appends to the outbox and, when nobody
+ * is delivering, starts a detached `claimboard flush --background` that delivers in order and
+ * exits when the outbox is empty. Used in-process (tests, other Node callers) it delivers
+ * inline within the usual ~1 s budget instead.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createAnnouncer, loadAnnounceConfig, type Announcer, type LoadedAnnounceConfig } from '../core/announce';
+
+export interface CliAnnouncer {
+  announcer: Announcer;
+  loaded: LoadedAnnounceConfig;
+}
+
+const cache = new Map<string, CliAnnouncer>();
+
+/** True when this process is the claimboard CLI itself, so it can start another one of itself. */
+function runningAsCli(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  const base = path.basename(script);
+  return base === 'cli.js' || base === 'claimboard';
+}
+
+export function cliAnnouncer(opts: { boardPath: string; env: NodeJS.ProcessEnv; err: (t: string) => void; ttlMs?: number }): CliAnnouncer {
+  const key = opts.boardPath;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const loaded = loadAnnounceConfig({ env: opts.env });
+  if (loaded.error) opts.err(`claimboard: mattermost: ${loaded.error} (announcements are kept in the outbox until this is fixed)`);
+  const background = runningAsCli() && opts.env.CLAIMBOARD_ANNOUNCE_INLINE !== '1';
+  const announcer = createAnnouncer({
+    boardPath: opts.boardPath,
+    config: loaded.config,
+    error: loaded.error,
+    ttlMs: opts.ttlMs,
+    budgetMs: background ? 0 : 1000,
+    startFlusher: background ? () => startBackgroundFlusher(opts.boardPath, opts.env) : undefined,
+  });
+  const made = { announcer, loaded };
+  cache.set(key, made);
+  return made;
+}
+
+/** Close every announcer this process made (undici keeps idle sockets otherwise). */
+export async function closeAnnouncers(): Promise<void> {
+  await Promise.all([...cache.values()].map((c) => c.announcer.close()));
+  cache.clear();
+}
+
+function startBackgroundFlusher(boardPath: string, env: NodeJS.ProcessEnv): void {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'flush', '--background', '--board', boardPath], {
+    detached: true,
+    stdio: 'ignore',
+    env,
+    windowsHide: true,
+  });
+  child.on('error', () => undefined);
+  child.unref();
+}
+
+/** The background flusher records its pid beside the outbox so tests and people can find it. */
+export function flusherPidFile(outboxPath: string): string {
+  return `${outboxPath}.flusher.pid`;
+}
+
+export function writeFlusherPid(outboxPath: string): () => void {
+  const file = flusherPidFile(outboxPath);
+  try {
+    fs.writeFileSync(file, `${process.pid}\n`);
+  } catch {
+    return () => undefined;
+  }
+  return () => {
+    try {
+      if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);
+    } catch {
+      // Already gone.
+    }
+  };
+}
+
+/** The Mattermost part of `claimboard status`: nothing when it is not configured. */
+export function announcementStatus(ctx: { boardPath: string; env: NodeJS.ProcessEnv; err: (t: string) => void }): { lines: string[]; json: unknown } {
+  const { announcer, loaded } = cliAnnouncer({ boardPath: ctx.boardPath, env: ctx.env, err: () => undefined });
+  if (!loaded.configured) return { lines: [], json: null };
+  const s = announcer.status();
+  const lines = ['', `Mattermost: ${s.destination ?? 'not usable'}`];
+  if (s.error) lines.push(`  problem: ${s.error}`);
+  lines.push(`  outbox: ${s.pending} pending, ${s.failed} failed${s.delivering ? ' (delivering now)' : ''}${s.lastDeliveredAt ? `; last delivered ${s.lastDeliveredAt}` : ''}`);
+  if (s.lastError && (s.pending > 0 || s.failed > 0)) lines.push(`  last error: ${s.lastError}`);
+  for (const f of s.failedMessages.slice(0, 5)) lines.push(`  failed: ${f.text}${f.error ? `  (${f.error})` : ''}`);
+  if (s.failed > 0) lines.push('  fix the settings, then: claimboard flush --retry-failed');
+  return { lines, json: s };
+}

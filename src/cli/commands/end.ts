@@ -1,0 +1,24 @@
+import type { Command } from '../command';
+import { EXIT } from '../cli-context';
+import { cliAnnouncer } from '../announcements';
+import type { BoardEvent } from '../../core/model';
+
+export const end: Command = {
+  name: 'end',
+  usage: 'end',
+  summary: 'release everything this session holds and announce the end in one post',
+  async run(ctx) {
+    const session = ctx.requireSession();
+    // The releases are announced as one "ending" post, not one post per path.
+    const events: BoardEvent[] = [];
+    const service = ctx.service({ onEvents: (e) => void events.push(...e) });
+    const { released } = await service.release(session, 'all');
+    const paths = released.map((c) => c.path);
+    const { announcer } = cliAnnouncer({ boardPath: ctx.boardPath, env: ctx.env, err: ctx.err });
+    const r = await announcer.announce([...events, { kind: 'end', session, paths }]);
+    if (r.error) ctx.err(`claimboard: mattermost: ${r.error}`);
+    if (ctx.json) ctx.out(JSON.stringify({ session, released: paths }, null, 2));
+    else ctx.out(paths.length ? `${session} ended; released ${paths.join(', ')}` : `${session} ended; it held nothing`);
+    return EXIT.ok;
+  },
+};

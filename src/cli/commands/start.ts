@@ -1,0 +1,23 @@
+import * as os from 'node:os';
+import type { Command } from '../command';
+import { EXIT } from '../cli-context';
+import { InputError } from '../../core/duration';
+
+export const start: Command = {
+  name: 'start',
+  usage: 'start [--repo R] [--task T] [--pid N]',
+  summary: 'register this session on the board and announce it ("starting — repo: R — task: T")',
+  options: { repo: { type: 'string' }, task: { type: 'string' }, pid: { type: 'string' } },
+  async run(ctx, { positionals, values }) {
+    const session = ctx.requireSession();
+    if (positionals.length > 0) throw new InputError(`start takes no paths (got ${positionals[0]}): use --repo and --task`);
+    const pid = values.pid !== undefined ? Number(values.pid) : undefined;
+    if (pid !== undefined && !(Number.isInteger(pid) && pid > 0)) throw new InputError(`bad --pid ${values.pid}`);
+    const repo = values.repo as string | undefined;
+    const task = values.task as string | undefined;
+    await ctx.service().registerSession({ name: session, started: new Date(), repo, task, pid, host: pid !== undefined ? os.hostname() : undefined });
+    if (ctx.json) ctx.out(JSON.stringify({ session, repo: repo ?? null, task: task ?? null }, null, 2));
+    else ctx.out(`${session} starting${repo ? ` — repo: ${repo}` : ''}${task ? ` — task: ${task}` : ''}`);
+    return EXIT.ok;
+  },
+};
