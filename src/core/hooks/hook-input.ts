@@ -30,7 +30,7 @@ export function parseHookInput(text: string, event: HookEventArg): ParsedHookInp
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { ok: false, error: `hook input is not JSON (${(e as Error).message})` };
+    return { ok: false, error: `hook input is not JSON (${(e as Error).message.replace(/\s+/g, ' ').slice(0, 120)})` };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'hook input is not a JSON object' };
   const o = raw as Record<string, unknown>;

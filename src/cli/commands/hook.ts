@@ -1,0 +1,53 @@
+import * as fs from 'node:fs';
+import type { Command } from '../command';
+import { runHook, type HookAnnouncer } from '../../core/hooks/hook-runner';
+import { parseDuration } from '../../core/duration';
+import { createAnnouncer, formatRecap, loadAnnounceConfig } from '../../core/announce';
+
+export const hook: Command = {
+  name: 'hook',
+  usage: 'hook <session-start|pre-tool-use|post-tool-use|user-prompt-submit|session-end>',
+  summary: 'Claude Code hook handler: reads the hook JSON on stdin (installed by install-hooks)',
+  async run(ctx, { positionals }) {
+    const event = positionals[0] ?? '';
+    let stdin = '';
+    if (process.stdin.isTTY) {
+      ctx.err('claimboard hook: expects the hook JSON on stdin (Claude Code runs this command; see install-hooks)');
+    } else {
+      try {
+        stdin = fs.readFileSync(0, 'utf8');
+      } catch (e) {
+        ctx.err(`claimboard hook: could not read stdin: ${(e as Error).message}`);
+      }
+    }
+    const ttlText = ctx.env.CLAIMBOARD_TTL;
+    let ttlMs: number | undefined;
+    if (ttlText) {
+      try {
+        ttlMs = parseDuration(ttlText);
+      } catch {
+        ctx.err(`claimboard hook: ignoring CLAIMBOARD_TTL=${ttlText} (expected e.g. 60m)`);
+      }
+    }
+    let announcer: HookAnnouncer | undefined;
+    const outcome = await runHook(event, stdin, {
+      boardPath: ctx.boardPath,
+      env: ctx.env,
+      ttlMs,
+      autoClaim: !/^(0|false|no|off)$/i.test(ctx.env.CLAIMBOARD_AUTO_CLAIM ?? ''),
+      announcer: () => (announcer ??= hookAnnouncer(ctx.boardPath, ctx.env, ttlMs)),
+    });
+    if (outcome.stdout) process.stdout.write(outcome.stdout);
+    if (outcome.stderr) process.stderr.write(outcome.stderr);
+    return outcome.exitCode;
+  },
+};
+
+function hookAnnouncer(boardPath: string, env: NodeJS.ProcessEnv, ttlMs: number | undefined): HookAnnouncer {
+  const loaded = loadAnnounceConfig({ env });
+  const announcer = createAnnouncer({ boardPath, config: loaded.config, error: loaded.error, ttlMs });
+  return {
+    announce: (events, options) => announcer.announce(events, options),
+    recap: loaded.config ? async (since) => formatRecap(await announcer.recap({ since })) : undefined,
+  };
+}

@@ -1,0 +1,28 @@
+import type { Command } from '../command';
+import { EXIT } from '../cli-context';
+import { InputError } from '../../core/duration';
+import { installPreCommitHook, uninstallPreCommitHook } from '../../core/hooks/git-hook-install';
+import { cliArgv } from './install-hooks';
+
+export const installGitHook: Command = {
+  name: 'install-git-hook',
+  usage: 'install-git-hook [--uninstall]',
+  summary: 'install a pre-commit guard (claimboard guard) in this repository, chaining any existing hook',
+  options: { uninstall: { type: 'boolean' } },
+  run(ctx, { positionals, values }) {
+    if (positionals.length) throw new InputError(`install-git-hook takes no arguments (got ${positionals[0]})`);
+    try {
+      if (values.uninstall) {
+        const removed = uninstallPreCommitHook(ctx.cwd);
+        ctx.out(removed ? 'removed the claimboard pre-commit guard' : 'no claimboard pre-commit guard installed here; nothing changed');
+        return EXIT.ok;
+      }
+      const r = installPreCommitHook(ctx.cwd, cliArgv(ctx.env));
+      ctx.out(`${r.action === 'unchanged' ? 'already installed' : r.action}: ${r.hookPath}`);
+      if (r.chained) ctx.out(`runs the previous pre-commit hook first: ${r.chained}`);
+      return EXIT.ok;
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+  },
+};

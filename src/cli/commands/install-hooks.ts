@@ -1,0 +1,90 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Command } from '../command';
+import type { CliContext } from '../cli-context';
+import { EXIT } from '../cli-context';
+import { InputError } from '../../core/duration';
+import { findRepo } from '../../core/path-key';
+import { formatSettings, installHooks, type SettingsChange } from '../../core/hooks/hook-settings';
+
+export const installHooksCommand: Command = {
+  name: 'install-hooks',
+  usage: 'install-hooks [--user | --project] [--dry-run] [--command CMD]',
+  summary: "add claimboard's Claude Code hooks to ~/.claude/settings.json (or the project's .claude/settings.json)",
+  options: { user: { type: 'boolean' }, project: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, command: { type: 'string' } },
+  run(ctx, { positionals, values }) {
+    if (positionals.length) throw new InputError(`install-hooks takes no arguments (got ${positionals[0]})`);
+    const command = typeof values.command === 'string' ? values.command.trim() : cliCommand(ctx.env);
+    if (command === '') throw new InputError('--command is empty');
+    return applyToSettings(ctx, settingsPath(ctx, values), Boolean(values['dry-run']), (s) => installHooks(s, command), 'installed');
+  },
+};
+
+/** `claimboard` when that name on PATH is this very CLI; otherwise node and this script's absolute path. */
+export function cliCommand(env: NodeJS.ProcessEnv): string {
+  const argv = cliArgv(env);
+  return argv.map((a) => (/^[\w./@+-]+$/.test(a) ? a : `"${a.replace(/(["\\$`])/g, '\\$1')}"`)).join(' ');
+}
+
+export function cliArgv(env: NodeJS.ProcessEnv): string[] {
+  const script = path.resolve(process.argv[1] ?? 'claimboard');
+  for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, 'claimboard');
+    try {
+      if (fs.realpathSync(candidate) === fs.realpathSync(script)) return ['claimboard'];
+    } catch {
+      // not there
+    }
+  }
+  return [process.execPath, script];
+}
+
+export function settingsPath(ctx: CliContext, values: Record<string, unknown>): string {
+  if (values.user && values.project) throw new InputError('use either --user or --project, not both');
+  if (values.project) {
+    const root = findRepo(ctx.cwd)?.worktree ?? ctx.cwd;
+    return path.join(root, '.claude', 'settings.json');
+  }
+  return path.join(ctx.env.HOME || os.homedir(), '.claude', 'settings.json');
+}
+
+export function applyToSettings(ctx: CliContext, file: string, dryRun: boolean, change: (s: unknown) => SettingsChange, verb: string): number {
+  let text: string | undefined;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  let current: unknown = {};
+  if (text !== undefined && text.trim() !== '') {
+    try {
+      current = JSON.parse(text);
+    } catch (e) {
+      throw new InputError(`${file} is not valid JSON (${(e as Error).message}): fix it first; nothing changed`);
+    }
+  }
+  let result: SettingsChange;
+  try {
+    result = change(current);
+  } catch (e) {
+    throw new InputError(`${file}: ${(e as Error).message}; nothing changed`);
+  }
+  if (result.changes.length === 0) {
+    ctx.out(`${file}: nothing to change`);
+    return EXIT.ok;
+  }
+  ctx.out(`${dryRun ? 'would change' : verb === 'installed' ? 'changed' : 'removed from'} ${file}:`);
+  for (const c of result.changes) ctx.out(`  ${c}`);
+  if (dryRun) return EXIT.ok;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (text !== undefined) {
+    const backup = `${file}.claimboard-backup`;
+    fs.writeFileSync(backup, text);
+    ctx.out(`backup of the previous file: ${backup}`);
+  }
+  const tmp = `${file}.claimboard-tmp`;
+  fs.writeFileSync(tmp, formatSettings(result.settings));
+  fs.renameSync(tmp, file);
+  return EXIT.ok;
+}

@@ -1,0 +1,15 @@
+import type { Command } from '../command';
+import { InputError } from '../../core/duration';
+import { uninstallHooks } from '../../core/hooks/hook-settings';
+import { applyToSettings, settingsPath } from './install-hooks';
+
+export const uninstallHooksCommand: Command = {
+  name: 'uninstall-hooks',
+  usage: 'uninstall-hooks [--user | --project] [--dry-run]',
+  summary: 'remove exactly the hooks install-hooks added, keeping everything else',
+  options: { user: { type: 'boolean' }, project: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
+  run(ctx, { positionals, values }) {
+    if (positionals.length) throw new InputError(`uninstall-hooks takes no arguments (got ${positionals[0]})`);
+    return applyToSettings(ctx, settingsPath(ctx, values), Boolean(values['dry-run']), (s) => uninstallHooks(s), 'removed');
+  },
+};

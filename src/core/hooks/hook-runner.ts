@@ -1,0 +1,317 @@
+/**
+ * `claimboard hook <event>`: what each Claude Code hook event does to the board. Returns what
+ * the process should print and its exit code instead of printing, so tests can drive it in
+ * process and the CLI stays a thin shell.
+ *
+ * The guard's rule: it always decides. Input it cannot read is allowed with a message on
+ * stderr (a broken hook must not stop all work); a board it cannot read denies, with the fix.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { SyncHookJSONOutput } from '@anthropic-ai/claude-agent-sdk' with { 'resolution-mode': 'import' };
+import type { BoardEvent, Claim, SessionRecord } from '../model';
+import { ClaimService, type BoardView } from '../claim-service';
+import { formatSessionLine } from '../board-format';
+import { findRepo } from '../path-key';
+import { claimCovers } from '../overlap';
+import { formatClock } from '../duration';
+import { chooseSessionName, isValidSessionName } from './session-name';
+import { isHookEventArg, parseHookInput, type ClaimboardHookInput } from './hook-input';
+import type { HookEventArg } from './hook-settings';
+import { conflictsFor, denyReason, writeTargets } from './write-targets';
+
+/** Heartbeats write the board at most this often: every tool call would otherwise rewrite it. */
+export const HEARTBEAT_MIN_INTERVAL_MS = 60_000;
+/** The auto-claim is a convenience: when the board lock is busy this long, the edit goes on unclaimed. */
+const AUTO_CLAIM_BUDGET_MS = 5_000;
+
+export interface HookOutcome {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** Where announcements go; the runner never waits on the network longer than `budgetMs`. */
+export interface HookAnnouncer {
+  announce(events: readonly BoardEvent[], options?: { budgetMs?: number }): Promise<unknown>;
+  recap?(since: Date): Promise<string | undefined>;
+}
+
+export interface HookRunOptions {
+  boardPath: string;
+  env: Record<string, string | undefined>;
+  /** Lease length for claims the hooks make and renew. */
+  ttlMs?: number;
+  /** Claim a free file on its first edit (default true). */
+  autoClaim?: boolean;
+  /** Created only when a write produced events worth announcing. */
+  announcer?: () => HookAnnouncer;
+  now?: () => Date;
+  host?: string;
+  isProcessAlive?: (pid: number) => boolean;
+}
+
+const ok = (stdout = '', stderr = ''): HookOutcome => ({ stdout, stderr, exitCode: 0 });
+
+export async function runHook(event: string, stdin: string, opts: HookRunOptions): Promise<HookOutcome> {
+  if (!isHookEventArg(event)) {
+    return ok('', `claimboard hook: unknown event "${event}" (known: session-start, pre-tool-use, post-tool-use, user-prompt-submit, session-end); allowing\n`);
+  }
+  const parsed = parseHookInput(stdin, event);
+  if (!parsed.ok) return ok('', `claimboard hook ${event}: ${parsed.error}; allowing\n`);
+  const runner = new HookRunner(opts);
+  try {
+    return await runner.run(event, parsed.input);
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0];
+    if (event === 'pre-tool-use') return runner.deny(`claimboard could not check the board ${opts.boardPath}: ${msg}. Fix or move the board file (see \`claimboard status\`), or remove the hooks with \`claimboard uninstall-hooks\`.`);
+    return ok('', `claimboard hook ${event}: ${msg}\n`);
+  }
+}
+
+class HookRunner {
+  private readonly service: ClaimService;
+  private readonly now: () => Date;
+  private readonly host: string;
+  private readonly pid: number | undefined;
+  private readonly pendingEvents: BoardEvent[] = [];
+
+  constructor(private readonly o: HookRunOptions) {
+    this.now = o.now ?? (() => new Date());
+    this.host = o.host ?? os.hostname();
+    const pid = Number(o.env.CLAUDE_PID);
+    this.pid = Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    this.service = new ClaimService({
+      boardPath: o.boardPath,
+      ttlMs: o.ttlMs,
+      now: o.now,
+      host: this.host,
+      isProcessAlive: o.isProcessAlive,
+      onEvents: (events) => {
+        this.pendingEvents.push(...events);
+      },
+    });
+  }
+
+  async run(event: HookEventArg, input: ClaimboardHookInput): Promise<HookOutcome> {
+    let outcome: HookOutcome;
+    switch (input.hook_event_name) {
+      case 'SessionStart':
+        outcome = await this.sessionStart(input);
+        break;
+      case 'PreToolUse':
+        outcome = await this.preToolUse(input);
+        break;
+      case 'PostToolUse':
+      case 'UserPromptSubmit':
+        outcome = await this.heartbeat(input);
+        break;
+      case 'SessionEnd':
+        outcome = await this.sessionEnd(input);
+        break;
+      default:
+        outcome = ok('', `claimboard hook ${event}: nothing to do\n`);
+    }
+    await this.flushAnnouncements(event === 'session-start' ? 1_000 : event === 'session-end' ? 600 : 300);
+    return outcome;
+  }
+
+  deny(reason: string): HookOutcome {
+    const out: SyncHookJSONOutput = { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason } };
+    return ok(JSON.stringify(out) + '\n');
+  }
+
+  private async flushAnnouncements(budgetMs: number): Promise<void> {
+    // Auto-claims are recorded on the board but not posted one file at a time.
+    const events = this.pendingEvents.filter((e) => e.kind !== 'claim' || !e.reason?.startsWith(AUTO_REASON));
+    this.pendingEvents.length = 0;
+    if (events.length === 0 || !this.o.announcer) return;
+    try {
+      await this.o.announcer().announce(events, { budgetMs });
+    } catch {
+      // The announcer never throws by contract; a hook must not fail for the channel anyway.
+    }
+  }
+
+  /** The session's name: CLAIMBOARD_SESSION, else the board's record of this session_id. */
+  private knownName(view: BoardView, sessionId: string): string | undefined {
+    const override = this.o.env.CLAIMBOARD_SESSION;
+    if (override && isValidSessionName(override)) return override;
+    const own = view.sessions.filter((s) => s.externalId === sessionId);
+    own.sort((a, b) => b.started.getTime() - a.started.getTime());
+    return own[0]?.name;
+  }
+
+  private async register(input: ClaimboardHookInput, view: BoardView, task?: string): Promise<{ name: string; reused: boolean }> {
+    const override = this.o.env.CLAIMBOARD_SESSION;
+    const taken = new Set(view.claims.map((c) => c.session));
+    const choice = chooseSessionName(view.sessions, taken, input.session_id, override && isValidSessionName(override) ? override : undefined);
+    const previous = view.sessions.find((s) => s.name === choice.name && s.externalId === input.session_id);
+    const repo = findRepo(input.cwd)?.name ?? path.basename(input.cwd);
+    const rec: Omit<SessionRecord, 'line'> = {
+      name: choice.name,
+      externalId: input.session_id,
+      started: previous?.started ?? this.now(),
+      pid: this.pid,
+      host: this.pid !== undefined ? this.host : undefined,
+      repo,
+      task: task ?? previous?.task,
+    };
+    const before = this.pendingEvents.length;
+    await this.service.registerSession(rec);
+    // A resumed or compacted session was already announced; only a new one says "starting".
+    if (choice.reused) this.pendingEvents.splice(before).filter((e) => e.kind !== 'start').forEach((e) => this.pendingEvents.push(e));
+    return choice;
+  }
+
+  // ------------------------------------------------------------------ SessionStart
+
+  private async sessionStart(input: Extract<ClaimboardHookInput, { hook_event_name: 'SessionStart' }>): Promise<HookOutcome> {
+    const view = this.service.status();
+    const title = typeof input.session_title === 'string' && input.session_title.trim() ? oneLine(input.session_title) : undefined;
+    const { name } = await this.register(input, view, title ?? 'unknown');
+    const envFile = this.o.env.CLAUDE_ENV_FILE;
+    let stderr = '';
+    if (envFile) {
+      try {
+        // Appended, never replaced: other hooks write their exports to the same file.
+        fs.appendFileSync(envFile, `export CLAIMBOARD_SESSION=${name}\nexport CLAIMBOARD_BOARD=${shellQuote(this.o.boardPath)}\n${this.pid ? `export CLAIMBOARD_PID=${this.pid}\n` : ''}`);
+      } catch (e) {
+        stderr = `claimboard hook session-start: could not write ${envFile}: ${(e as Error).message}\n`;
+      }
+    }
+    const after = this.service.status();
+    const context = await this.sessionContext(name, after);
+    const out: SyncHookJSONOutput = { hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: context } };
+    return ok(JSON.stringify(out) + '\n', stderr);
+  }
+
+  private async sessionContext(name: string, view: BoardView): Promise<string> {
+    const now = this.now();
+    const lines = [`You are ${name} on the claimboard coordination board (${view.boardPath}).`];
+    const others = view.claims.filter((c) => c.session !== name);
+    if (others.length) {
+      lines.push('Held by others (do not edit these):');
+      for (const c of others.slice(0, 40)) lines.push(`- ${c.session}: ${c.path} — eta ${c.eta ? formatClock(c.eta) : '?'}${c.reason ? ` — ${c.reason}` : ''}`);
+      if (others.length > 40) lines.push(`- …and ${others.length - 40} more (\`claimboard status\`)`);
+    } else lines.push('Nobody else holds anything right now.');
+    if (view.notes.length) {
+      lines.push('Pinned notes:');
+      for (const n of view.notes) lines.push(`- ${n.text}`);
+    }
+    const recap = await this.recap(new Date(now.getTime() - 8 * 3600_000));
+    if (recap) lines.push(recap);
+    lines.push(
+      'Protocol: claim before touching a non-trivial resource (`claimboard claim <path or infra:name> --eta 30m`; files you edit are claimed for you), ' +
+        'release when done (`claimboard release <path>`), and when something is held: wait (`claimboard claim <path> --wait 20m`), pick other work, ' +
+        'or ask the human (`claimboard ask "…"`). Everything you hold is released when this session ends.',
+    );
+    return lines.join('\n');
+  }
+
+  private async recap(since: Date): Promise<string | undefined> {
+    const a = this.o.announcer?.();
+    if (!a?.recap) return undefined;
+    try {
+      return await Promise.race([a.recap(since), new Promise<undefined>((r) => setTimeout(() => r(undefined), 1_500).unref())]);
+    } catch {
+      return undefined;
+    }
+  }
+
+  // ------------------------------------------------------------------ PreToolUse
+
+  private async preToolUse(input: Extract<ClaimboardHookInput, { hook_event_name: 'PreToolUse' }>): Promise<HookOutcome> {
+    const targets = writeTargets(input.tool_name, input.tool_input, input.cwd, this.o.env);
+    if (targets.length === 0) return ok();
+    const view = this.service.status(); // throws when the board cannot be read: runHook denies
+    let session = this.knownName(view, input.session_id);
+    const hits = conflictsFor(targets, view.claims, session);
+    const now = this.now();
+    if (hits.length > 0) return this.deny(denyReason(hits, session, now));
+    if (this.o.autoClaim === false) return ok();
+    const mine = view.claims.filter((c) => c.session === session);
+    const wanted = [...new Set(targets.filter((t) => t.autoClaim && !mine.some((c) => claimCovers(c.path, t.key))).map((t) => t.key))];
+    if (wanted.length === 0) return ok();
+    try {
+      const result = await withTimeout(
+        (async () => {
+          // Hooks installed mid-session never saw SessionStart: give the session its name now.
+          session ??= (await this.register(input, view)).name;
+          return this.service.claim(session, { paths: wanted, pid: this.pid, host: this.host, reason: `${AUTO_REASON} ${input.tool_name}` });
+        })(),
+        AUTO_CLAIM_BUDGET_MS,
+      );
+      if (result && result.conflicts.length > 0 && session) {
+        // Someone claimed it between our read and our write.
+        return this.deny(denyReason(conflictsFor(targets, result.conflicts.map((c) => c.holder), session), session, now));
+      }
+      return ok();
+    } catch (e) {
+      return ok('', `claimboard hook pre-tool-use: could not record the claim (${(e as Error).message.split('\n')[0]}); the edit goes on unclaimed\n`);
+    }
+  }
+
+  // ------------------------------------------------------------------ heartbeats
+
+  private async heartbeat(input: ClaimboardHookInput): Promise<HookOutcome> {
+    const view = this.service.status();
+    const session = this.knownName(view, input.session_id);
+    if (!session) return ok();
+    const mine = view.claims.filter((c) => c.session === session);
+    if (mine.length === 0) return ok();
+    if (!heartbeatDue(mine, this.o.ttlMs ?? 60 * 60_000, this.now())) return ok();
+    await this.service.renew(session, this.o.ttlMs);
+    return ok();
+  }
+
+  // ------------------------------------------------------------------ SessionEnd
+
+  private async sessionEnd(input: Extract<ClaimboardHookInput, { hook_event_name: 'SessionEnd' }>): Promise<HookOutcome> {
+    const view = this.service.status();
+    const session = this.knownName(view, input.session_id);
+    if (!session) return ok();
+    const before = this.pendingEvents.length;
+    const { released } = await this.service.release(session, 'all');
+    // One announcement for the whole session instead of one per released path.
+    this.pendingEvents.splice(before).filter((e) => e.kind !== 'release' || e.session !== session).forEach((e) => this.pendingEvents.push(e));
+    const now = this.now();
+    await this.service.store.update((doc) => {
+      for (const s of doc.sessions.filter((x) => x.name === session && !x.ended && (x.externalId === input.session_id || !x.externalId))) {
+        doc.replaceLine(s.line, formatSessionLine({ ...s, ended: now }));
+      }
+    });
+    this.pendingEvents.push({ kind: 'end', session, paths: released.map((c) => c.path) });
+    return ok();
+  }
+}
+
+const AUTO_REASON = 'auto:';
+
+/** Due when the freshest lease was last set (expires − TTL) at least a minute ago. */
+export function heartbeatDue(mine: readonly Claim[], ttlMs: number, now: Date): boolean {
+  if (mine.length === 0) return false;
+  const lastSet = Math.max(...mine.map((c) => c.expires.getTime())) - ttlMs;
+  return now.getTime() - lastSet >= HEARTBEAT_MIN_INTERVAL_MS;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').replace(/—/g, '-').trim().slice(0, 120);
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`board busy for ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

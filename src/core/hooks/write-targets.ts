@@ -1,0 +1,130 @@
+/**
+ * What a tool call would write, as board path keys, and the deny reason Claude reads when one
+ * of them is held by someone else. Kept apart from the runner so the decision can be tested
+ * without a board on disk.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import type { Claim } from '../model';
+import type { Conflict } from '../claim-service';
+import { claimsOverlap } from '../overlap';
+import { pathKeyForFile } from '../path-key';
+import { formatClock, formatDay, sameLocalDay } from '../duration';
+import { analyzeBashWrites } from './bash-writes';
+import { editedFile } from './hook-input';
+
+export interface WriteTarget {
+  /** Board key (`repo/src/a.ts`, `repo/build/**`, `infra:homelab-prod`, `/etc/hosts`). */
+  key: string;
+  /** Shown to Claude: the file as it named it, or the command form that writes it. */
+  shown: string;
+  /** `Edit`, `Write`, `sed -i`, `>`, `git add -A`, … */
+  how: string;
+  /** May be claimed for the session when free (plain files from edit tools, inside a repository). */
+  autoClaim: boolean;
+}
+
+export const EDIT_TOOLS = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
+
+/** Keys for a tool call; an empty list means the call writes nothing the board guards. */
+export function writeTargets(toolName: string, toolInput: unknown, cwd: string, env: Record<string, string | undefined>): WriteTarget[] {
+  if (EDIT_TOOLS.has(toolName)) {
+    const file = editedFile(toolName, toolInput);
+    if (!file) return [];
+    const key = pathKeyForFile(path.resolve(cwd, file));
+    return [{ key, shown: file, how: toolName, autoClaim: !key.startsWith('/') }];
+  }
+  if (toolName !== 'Bash') return [];
+  const command = (toolInput as { command?: unknown }).command;
+  if (typeof command !== 'string') return [];
+  const analysis = analyzeBashWrites(command, {
+    cwd,
+    env: { HOME: env.HOME, CLAUDE_PROJECT_DIR: env.CLAUDE_PROJECT_DIR, TF_WORKSPACE: env.TF_WORKSPACE },
+    isDirectory: (p) => {
+      try {
+        return fs.statSync(p).isDirectory();
+      } catch {
+        return false;
+      }
+    },
+  });
+  const out: WriteTarget[] = [];
+  for (const f of analysis.files) {
+    let key: string;
+    if (f.glob) {
+      const scan = picomatch.scan(f.path);
+      key = `${pathKeyForFile(scan.base || '/')}/${scan.glob}`;
+    } else key = pathKeyForFile(f.path);
+    out.push({ key, shown: f.path, how: f.how, autoClaim: false });
+    if (f.recursive && !f.glob) out.push({ key: `${key}/**`, shown: f.path, how: f.how, autoClaim: false });
+  }
+  for (const r of analysis.repoWide) {
+    for (const file of changedFiles(r.dir)) out.push({ key: pathKeyForFile(file), shown: file, how: r.how, autoClaim: false });
+  }
+  for (const i of analysis.infra) {
+    for (const name of i.names) out.push({ key: `infra:${name}`, shown: `infra:${name}`, how: i.how, autoClaim: false });
+  }
+  return out;
+}
+
+/** Files `git add -A` / `git commit -a` / `git reset --hard` would touch: every change git reports. */
+function changedFiles(dir: string): string[] {
+  const top = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8' });
+  if (top.status !== 0) return [];
+  const root = top.stdout.trim();
+  const st = spawnSync('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all'], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (st.status !== 0) return [];
+  const files: string[] = [];
+  const parts = st.stdout.split('\0');
+  for (let i = 0; i < parts.length; i++) {
+    const entry = parts[i];
+    if (entry.length < 4) continue;
+    files.push(path.join(root, entry.slice(3)));
+    if (entry[0] === 'R' || entry[0] === 'C') i++; // the rename's source follows
+  }
+  return files;
+}
+
+/** Live claims of other sessions that a target runs into. `infra:` keys compare without case. */
+export function conflictsFor(targets: readonly WriteTarget[], claims: readonly Claim[], session: string | undefined): { target: WriteTarget; holder: Claim }[] {
+  const out: { target: WriteTarget; holder: Claim }[] = [];
+  const seen = new Set<string>();
+  for (const t of targets) {
+    for (const c of claims) {
+      if (c.session === session) continue;
+      const hit = t.key.startsWith('infra:') ? c.path.toLowerCase().startsWith('infra:') && claimsOverlap(t.key.toLowerCase(), c.path.toLowerCase()) : claimsOverlap(t.key, c.path);
+      if (!hit) continue;
+      const id = `${c.line}\u0000${t.shown}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push({ target: t, holder: c });
+    }
+  }
+  return out;
+}
+
+function when(d: Date, now: Date): string {
+  return sameLocalDay(d, now) ? formatClock(d) : `${formatDay(d)} ${formatClock(d)}`;
+}
+
+/** The reason Claude reads on a deny: who holds what, until when, and what to do instead. */
+export function denyReason(hits: readonly { target: WriteTarget; holder: Claim }[], session: string | undefined, now: Date): string {
+  const lines: string[] = [];
+  for (const { target, holder } of hits.slice(0, 5)) {
+    const eta = holder.eta ? `eta ${when(holder.eta, now)}` : 'no eta given';
+    const via = target.how === 'Edit' || target.how === 'Write' || target.how === 'MultiEdit' || target.how === 'NotebookEdit' ? '' : ` (written by \`${target.how}\`)`;
+    lines.push(`${target.shown}${via} is claimed by ${holder.session} (claim: ${holder.path}, ${eta}, lease until ${when(holder.expires, now)}).`);
+  }
+  if (hits.length > 5) lines.push(`…and ${hits.length - 5} more held paths.`);
+  const first = hits[0];
+  lines.push(
+    `Do not change it now${session ? ` (you are ${session})` : ''}: pick other work, wait for ${first.holder.session} to release it ` +
+      `(\`claimboard claim ${first.holder.path} --wait 30m\`), or ask the human with \`claimboard ask "…"\`. ` +
+      'Only the human may take it over (`claimboard claim --force`, announced).',
+  );
+  return lines.join('\n');
+}
+
+export type { Conflict };
