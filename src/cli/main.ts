@@ -19,9 +19,15 @@ import { installHooksCommand } from './commands/install-hooks';
 import { uninstallHooksCommand } from './commands/uninstall-hooks';
 import { installGitHook } from './commands/install-git-hook';
 import { guard } from './commands/guard';
+import { start } from './commands/start';
+import { end } from './commands/end';
+import { ask } from './commands/ask';
+import { flush } from './commands/flush';
+import { recap } from './commands/recap';
+import { mattermost } from './commands/mattermost';
 
 /** The command table: one file per command under ./commands. */
-export const COMMANDS: Command[] = [status, claim, release, renew, check, note, prune, hook, installHooksCommand, uninstallHooksCommand, installGitHook, guard];
+export const COMMANDS: Command[] = [status, claim, release, renew, check, note, prune, start, end, ask, flush, recap, mattermost, hook, installHooksCommand, uninstallHooksCommand, installGitHook, guard];
 
 const GLOBAL_OPTIONS: OptionSpec = {
   board: { type: 'string' },
