@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import type { Command } from '../command';
 import { runHook, type HookAnnouncer } from '../../core/hooks/hook-runner';
 import { parseDuration } from '../../core/duration';
-import { createAnnouncer, formatRecap, loadAnnounceConfig } from '../../core/announce';
+import { formatRecap } from '../../core/announce';
+import { cliAnnouncer } from '../announcements';
 
 export const hook: Command = {
   name: 'hook',
@@ -35,7 +36,7 @@ export const hook: Command = {
       env: ctx.env,
       ttlMs,
       autoClaim: !/^(0|false|no|off)$/i.test(ctx.env.CLAIMBOARD_AUTO_CLAIM ?? ''),
-      announcer: () => (announcer ??= hookAnnouncer(ctx.boardPath, ctx.env, ttlMs)),
+      announcer: () => (announcer ??= hookAnnouncer(ctx.boardPath, ctx.env, ctx.err, ttlMs)),
     });
     if (outcome.stdout) process.stdout.write(outcome.stdout);
     if (outcome.stderr) process.stderr.write(outcome.stderr);
@@ -43,11 +44,11 @@ export const hook: Command = {
   },
 };
 
-function hookAnnouncer(boardPath: string, env: NodeJS.ProcessEnv, ttlMs: number | undefined): HookAnnouncer {
-  const loaded = loadAnnounceConfig({ env });
-  const announcer = createAnnouncer({ boardPath, config: loaded.config, error: loaded.error, ttlMs });
+/** The CLI's announcer: queues to the outbox and leaves delivery to a detached flusher, so no hook waits on Mattermost. */
+function hookAnnouncer(boardPath: string, env: NodeJS.ProcessEnv, err: (t: string) => void, ttlMs: number | undefined): HookAnnouncer {
+  const { announcer, loaded } = cliAnnouncer({ boardPath, env, err, ttlMs });
   return {
-    announce: (events, options) => announcer.announce(events, options),
+    announce: (events) => announcer.announce(events),
     recap: loaded.config ? async (since) => formatRecap(await announcer.recap({ since })) : undefined,
   };
 }

@@ -34,7 +34,7 @@ export interface HookOutcome {
 
 /** Where announcements go; the runner never waits on the network longer than `budgetMs`. */
 export interface HookAnnouncer {
-  announce(events: readonly BoardEvent[], options?: { budgetMs?: number }): Promise<unknown>;
+  announce(events: readonly BoardEvent[]): Promise<unknown>;
   recap?(since: Date): Promise<string | undefined>;
 }
 
@@ -113,7 +113,7 @@ class HookRunner {
       default:
         outcome = ok('', `claimboard hook ${event}: nothing to do\n`);
     }
-    await this.flushAnnouncements(event === 'session-start' ? 1_000 : event === 'session-end' ? 600 : 300);
+    await this.flushAnnouncements();
     return outcome;
   }
 
@@ -122,13 +122,14 @@ class HookRunner {
     return ok(JSON.stringify(out) + '\n');
   }
 
-  private async flushAnnouncements(budgetMs: number): Promise<void> {
+  /** The announcer decides how long to wait (the CLI's only queues and leaves delivery to a detached flusher). */
+  private async flushAnnouncements(): Promise<void> {
     // Auto-claims are recorded on the board but not posted one file at a time.
     const events = this.pendingEvents.filter((e) => e.kind !== 'claim' || !e.reason?.startsWith(AUTO_REASON));
     this.pendingEvents.length = 0;
     if (events.length === 0 || !this.o.announcer) return;
     try {
-      await this.o.announcer().announce(events, { budgetMs });
+      await this.o.announcer().announce(events);
     } catch {
       // The announcer never throws by contract; a hook must not fail for the channel anyway.
     }
