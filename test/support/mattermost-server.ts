@@ -103,6 +103,12 @@ export class MattermostTestServer {
     this.faults.length = 0;
   }
 
+  /** End the hung requests by dropping their connections (the client sees a reset). */
+  dropHung(): void {
+    for (const res of this.hung) res.socket?.destroy();
+    this.hung.clear();
+  }
+
   async listen(port = 0): Promise<this> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);

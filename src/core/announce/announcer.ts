@@ -227,7 +227,8 @@ class OutboxAnnouncer implements Announcer {
         const posted = await this.send(entry, state, signal);
         await this.outbox.update((s) => {
           s.entries = s.entries.filter((e) => e.seq !== entry.seq);
-          const at = this.now().toISOString();
+          // Real time, not the injectable clock: roots age out by it.
+          const at = new Date().toISOString();
           if (posted.postId && entry.threadKey) s.roots[entry.threadKey] = { postId: posted.postId, at };
           if (entry.replyTo) delete s.roots[entry.replyTo];
           if (posted.channelId) s.channelIds[this.channelCacheKey()] = posted.channelId;
