@@ -29,6 +29,8 @@ export interface ClaimboardApi {
   statusBarWarning(): boolean;
   claimsTreeItems(): TreeItemInfo[];
   lastWarning(): OpenWarning | undefined;
+  /** Distinct open warnings shown this session (a tab switch must not add one). */
+  warningsShown(): number;
   lastRefusal(): Refusal | undefined;
   waitingFor(): string[];
   freedWhileWaiting(): string[];

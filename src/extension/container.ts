@@ -102,6 +102,7 @@ export class Container implements vscode.Disposable {
       statusBarWarning: () => statusBar.warning,
       claimsTreeItems: () => tree.items(),
       lastWarning: () => warnings.lastWarning,
+      warningsShown: () => warnings.count,
       lastRefusal: () => commands.refusal,
       waitingFor: () => waits.keys,
       freedWhileWaiting: () => waits.freedKeys,

@@ -11,6 +11,7 @@ import { claimSummary } from './claim-text';
 export class StatusBarController implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private plainTooltip = '';
 
   constructor(
     private readonly model: BoardModel,
@@ -32,9 +33,9 @@ export class StatusBarController implements vscode.Disposable {
     return this.item.text;
   }
 
+  /** The tooltip as plain text (the item holds it as markdown). */
   get tooltipText(): string {
-    const t = this.item.tooltip;
-    return typeof t === 'string' ? t : (t?.value ?? '');
+    return this.plainTooltip;
   }
 
   get warning(): boolean {
@@ -56,22 +57,22 @@ export class StatusBarController implements vscode.Disposable {
     this.item.text = `${icon} ${live} claim${live === 1 ? '' : 's'} · ${mine} mine`;
     this.item.backgroundColor = trouble.length > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
 
-    const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**Claimboard** — you are \`${this.model.session}\`\n\n`);
-    if (live === 0) md.appendMarkdown('No live claims.\n\n');
     const now = new Date();
-    for (const c of view.claims) {
-      md.appendMarkdown(`- ${this.model.isMine(c) ? '$(check)' : '$(lock)'} `);
-      md.appendText(claimSummary(c, now));
-      md.appendMarkdown('\n');
+    const lines = [`Claimboard — you are ${this.model.session}`, ''];
+    if (live === 0) lines.push('No live claims.');
+    for (const c of view.claims) lines.push(`${this.model.isMine(c) ? '$(check)' : '$(lock)'} ${claimSummary(c, now)}`);
+    if (view.expired.length > 0) lines.push('', `${view.expired.length} expired, not yet pruned.`);
+    for (const t of trouble) lines.push('', `$(warning) ${t}`);
+    lines.push('', this.model.boardPath);
+    this.plainTooltip = lines.join('\n');
+    const md = new vscode.MarkdownString(undefined, true);
+    for (const line of lines) {
+      // Icons stay icons; everything else is the board's text, shown as written.
+      const icon = /^(\$\([a-z-]+\)) /.exec(line);
+      if (icon) md.appendMarkdown(`${icon[1]} `);
+      md.appendText(icon ? line.slice(icon[0].length) : line);
+      md.appendMarkdown('  \n');
     }
-    if (view.expired.length > 0) md.appendMarkdown(`\n${view.expired.length} expired, not yet pruned.\n`);
-    for (const t of trouble) {
-      md.appendMarkdown('\n$(warning) ');
-      md.appendText(t);
-      md.appendMarkdown('\n');
-    }
-    md.appendMarkdown(`\n\n${this.model.boardPath}`);
     this.item.tooltip = md;
   }
 

