@@ -1,0 +1,202 @@
+/**
+ * Announcements through real `claimboard` processes against the real-HTTP Mattermost test
+ * server: claims never wait on the channel, and every message arrives exactly once, in order,
+ * whether the server was down, rate limiting, or hanging.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runCli, cleanEnv, tempDir, type CliRun } from '../support/cli';
+import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
+import { outboxPaths } from '../../src/core/announce';
+import { flusherPidFile } from '../../src/cli/announcements';
+
+async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('announcements through the CLI (real processes)', function () {
+  this.timeout(180_000);
+  let server: MattermostTestServer;
+  let dir: string;
+  let board: string;
+  let env: NodeJS.ProcessEnv;
+  const flushers = new Set<number>();
+
+  /** Remember the background flusher's pid while it runs, so the test can end it. */
+  function noteFlusher(): void {
+    try {
+      flushers.add(Number(fs.readFileSync(flusherPidFile(outboxPaths(board).outbox), 'utf8').trim()));
+    } catch {
+      // none running right now
+    }
+  }
+
+  async function cli(args: string[], session = 'session-a', extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+    const r = await runCli(['--board', board, ...args], { cwd: dir, env: { ...env, CLAIMBOARD_SESSION: session, ...extraEnv }, timeoutMs: 30_000 });
+    noteFlusher();
+    return r;
+  }
+
+  function ok(r: CliRun): CliRun {
+    assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr}`);
+    return r;
+  }
+
+  beforeEach(async () => {
+    server = await startMattermostServer();
+    dir = tempDir();
+    board = path.join(dir, 'coordination.md');
+    env = cleanEnv({
+      XDG_CONFIG_HOME: path.join(dir, 'config'),
+      CLAIMBOARD_MATTERMOST_URL: server.url,
+      CLAIMBOARD_MATTERMOST_TOKEN: server.bot.token,
+      CLAIMBOARD_MATTERMOST_CHANNEL: 'team/claims',
+      CLAIMBOARD_MENTION: 'alice',
+      // A flusher left behind by a failing test gives up soon.
+      CLAIMBOARD_FLUSH_BUDGET: '60s',
+    });
+  });
+
+  afterEach(async () => {
+    noteFlusher();
+    for (const pid of flushers) if (alive(pid)) process.kill(pid, 'SIGTERM');
+    flushers.clear();
+    await server.close();
+  });
+
+  it('server down for 100 claims and 100 releases, then back: each message arrives exactly once, in order', async () => {
+    await server.down();
+    const paths = Array.from({ length: 100 }, (_, i) => `repo/area${Math.floor(i / 5)}/file${i % 5}`);
+    const expected: string[] = [];
+    for (let i = 0; i < 100; i += 5) {
+      const batch = paths.slice(i, i + 5);
+      ok(await cli(['claim', ...batch]));
+      for (const p of batch) expected.push(`[session-a] CLAIM \`${p}\` — eta 30min`);
+    }
+    for (let i = 0; i < 100; i += 5) {
+      const batch = paths.slice(i, i + 5);
+      ok(await cli(['release', ...batch]));
+      for (const p of batch) expected.push(`[session-a] RELEASE \`${p}\` — done`);
+    }
+    const status = JSON.parse(ok(await cli(['status', '--json'])).stdout) as { announcements: { pending: number; failed: number } };
+    assert.equal(status.announcements.pending, 200, 'all 200 wait in the outbox');
+    assert.equal(server.posts.length, 0);
+    await server.up();
+    // The background flusher notices within its backoff; `flush` waits for it and finds nothing left.
+    const flushed = ok(await cli(['flush', '--budget', '60s']));
+    assert.match(flushed.stdout, /0 pending, 0 failed/);
+    await until(() => server.posts.length >= 200, 60_000, '200 posts');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(server.messages(), expected);
+    // Each release replies in its claim's thread.
+    const byId = new Map(server.posts.map((p) => [p.id, p]));
+    for (const p of server.posts.filter((x) => x.message.includes('RELEASE'))) {
+      assert.equal(byId.get(p.root_id)?.message.replace('CLAIM', 'RELEASE').replace('eta 30min', 'done'), p.message);
+    }
+  });
+
+  it('a 429 storm: every message is delivered after the waits, none lost or doubled', async () => {
+    server.inject({ kind: 'rate-limit', retryAfterS: 1 }, 6, /\/api\/v4\/posts$/);
+    const expected: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      ok(await cli(['claim', `repo/f${i}`]));
+      expected.push(`[session-a] CLAIM \`repo/f${i}\` — eta 30min`);
+    }
+    await until(() => server.posts.length >= 10, 60_000, '10 posts');
+    ok(await cli(['flush']));
+    assert.deepEqual(server.messages(), expected);
+    assert.equal(server.requests.filter((q) => q.fault === 'rate-limit').length, 6);
+  });
+
+  it('a hung server: the claim exits and the board holds it while the server has not answered; delivered once it recovers', async () => {
+    server.inject({ kind: 'hang' }, Infinity, /\/api\/v4\/posts$/);
+    const r = ok(await cli(['claim', 'repo/hot/*', '--eta', '30m']));
+    assert.match(r.stdout, /claimed session-a {2}repo\/hot\/\*/);
+    assert.match(fs.readFileSync(board, 'utf8'), /session-a .*repo\/hot\/\*/);
+    // The claim process is gone; the flusher it started is stuck in a request the server holds.
+    await until(() => server.hung.size === 1, 20_000, 'the flusher to reach the hung server');
+    assert.equal(server.posts.length, 0);
+    ok(await cli(['release', 'repo/hot/*']));
+    assert.equal(server.posts.length, 0);
+    server.clearFaults();
+    server.dropHung();
+    await until(() => server.posts.length >= 2, 60_000, '2 posts');
+    await new Promise((res) => setTimeout(res, 300));
+    assert.deepEqual(server.messages(), ['[session-a] CLAIM `repo/hot/*` — eta 30min', '[session-a] RELEASE `repo/hot/*` — done']);
+  });
+
+  it('start, ask, end and recap in the seed forms; secrets never printed', async () => {
+    ok(await cli(['start', '--repo', 'home_k3s_cluster', '--task', 'longhorn debug']));
+    ok(await cli(['claim', 'home_k3s_cluster/kubernetes/apps/longhorn/*', '--eta', '30m']));
+    ok(await cli(['ask', 'home_k3s_cluster/kubernetes/apps/longhorn/pvc.yaml', '--message', 'the volume is stuck @channel'], 'session-b'));
+    const refused = await cli(['ask', 'home_k3s_cluster/free/x'], 'session-b');
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /nobody else holds/);
+    ok(await cli(['claim', 'infra:homelab-prod']));
+    const ended = ok(await cli(['end']));
+    assert.match(ended.stdout, /released/);
+    ok(await cli(['flush']));
+    await until(() => server.posts.length >= 5, 30_000, '5 posts');
+    assert.deepEqual(server.messages(), [
+      '[session-a] starting — repo: home_k3s_cluster — task: longhorn debug',
+      '[session-a] CLAIM `home_k3s_cluster/kubernetes/apps/longhorn/*` — eta 30min',
+      '[session-b] @alice session-a is holding `home_k3s_cluster/kubernetes/apps/longhorn/*` — the volume is stuck @\u2060channel, OK to interrupt?',
+      '[session-a] CLAIM `infra:homelab-prod` — eta 30min',
+      '[session-a] ending — released `home_k3s_cluster/kubernetes/apps/longhorn/*`, `infra:homelab-prod`',
+    ]);
+    const recap = JSON.parse(ok(await cli(['recap', '--since', '1h', '--json'])).stdout) as { sessions: { session: string; items: { kind: string }[] }[]; openQuestions: unknown[] };
+    assert.deepEqual(recap.sessions.map((s) => [s.session, s.items.map((i) => i.kind)]), [
+      ['session-a', ['start', 'claim', 'claim', 'end']],
+      ['session-b', ['ask']],
+    ]);
+    assert.deepEqual(recap.openQuestions, [], 'the holder ended, so the question is settled');
+    const text = ok(await cli(['recap'])).stdout;
+    assert.match(text, /session-b:\n {2}\d\d:\d\d {2}@alice session-a is holding/);
+    const test = ok(await cli(['mattermost', 'test']));
+    assert.match(test.stdout, /the token belongs to @claimbot/);
+    for (const out of [test.stdout, text, JSON.stringify(recap)]) assert.ok(!out.includes(server.bot.token));
+  });
+
+  it('a config file with a secret that others can read: the claim still works, stderr says chmod 600, nothing is posted', async function () {
+    if (process.platform === 'win32') this.skip();
+    const cfg = path.join(dir, 'config', 'claimboard', 'config.json');
+    fs.mkdirSync(path.dirname(cfg), { recursive: true });
+    fs.writeFileSync(cfg, JSON.stringify({ mattermost: { webhook: server.hookUrl } }), { mode: 0o644 });
+    fs.chmodSync(cfg, 0o644);
+    const noEnv = { ...env, CLAIMBOARD_MATTERMOST_URL: '', CLAIMBOARD_MATTERMOST_TOKEN: '', CLAIMBOARD_MATTERMOST_CHANNEL: '' };
+    const r = await runCli(['--board', board, 'claim', 'repo/x'], { cwd: dir, env: { ...noEnv, CLAIMBOARD_SESSION: 'session-a' } });
+    assert.equal(r.code, 0);
+    assert.match(r.stderr, /chmod 600/);
+    assert.ok(!r.stderr.includes(server.hookId));
+    const st = await runCli(['--board', board, 'status'], { cwd: dir, env: noEnv });
+    assert.match(st.stdout, /outbox: 1 pending/);
+    const t = await runCli(['--board', board, 'mattermost', 'test'], { cwd: dir, env: noEnv });
+    assert.equal(t.code, 1);
+    assert.match(t.stdout, /FAIL .*chmod 600/);
+    // Fixed: the kept message goes out.
+    fs.chmodSync(cfg, 0o600);
+    assert.equal((await runCli(['--board', board, 'flush'], { cwd: dir, env: noEnv })).code, 0);
+    assert.deepEqual(server.messages(), ['[session-a] CLAIM `repo/x` — eta 30min']);
+  });
+
+  it('without any Mattermost settings: claims work and nothing is written beside the board', async () => {
+    const bare = cleanEnv({ XDG_CONFIG_HOME: path.join(dir, 'config'), CLAIMBOARD_SESSION: 'session-a' });
+    assert.equal((await runCli(['--board', board, 'claim', 'repo/x'], { cwd: dir, env: bare })).code, 0);
+    assert.equal(fs.existsSync(outboxPaths(board).outbox), false);
+    assert.equal(server.requests.length, 0);
+  });
+});
