@@ -120,6 +120,7 @@ export class BoardStore {
         if (archived.length > 0) this.appendArchive(archived, now);
         fs.renameSync(tmp, this.boardPath);
         this.syncDir();
+        this.removeOrphanTemps();
         return result;
       }
     } finally {
@@ -162,6 +163,21 @@ export class BoardStore {
       fs.closeSync(fd);
     }
     return tmp;
+  }
+
+  /** Temp files of writers killed before their rename; only ours can be named with a dead pid. */
+  private removeOrphanTemps(): void {
+    const prefix = `.${path.basename(this.boardPath)}.`;
+    let names: string[];
+    try { names = fs.readdirSync(path.dirname(this.boardPath)); } catch { return; }
+    for (const name of names) {
+      if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+      const pid = Number(name.slice(prefix.length).split('.')[0]);
+      if (!Number.isInteger(pid) || pid === process.pid) continue;
+      try { process.kill(pid, 0); } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ESRCH') fs.rmSync(path.join(path.dirname(this.boardPath), name), { force: true });
+      }
+    }
   }
 
   private appendArchive(lines: string[], now: Date): void {
