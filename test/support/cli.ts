@@ -4,6 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -55,5 +56,5 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
 }
 
 export function tempDir(prefix = 'claimboard-test-'): string {
-  return fs.mkdtempSync(path.join(require('node:os').tmpdir(), prefix));
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
