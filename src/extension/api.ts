@@ -11,6 +11,8 @@ import type { TreeItemInfo } from './claims-view';
  * the providers instead of reading pixels.
  */
 export interface ClaimboardApi {
+  /** How long `activate()` took, in ms (docs/benchmarks.md). */
+  activationMs: number;
   readonly boardPath: string;
   readonly sessionName: string;
   /** The board as last read. */

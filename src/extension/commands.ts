@@ -18,6 +18,8 @@ export interface CommandOptions {
   /** False: never prompt; take the defaults. */
   interactive?: boolean;
   message?: string;
+  /** On conflict, wait for the path as "Wait for It" does, without asking. */
+  wait?: boolean;
 }
 
 /** The last refusal shown, for tests. */
@@ -31,7 +33,7 @@ const ASK = 'Ask in Mattermost';
 
 function isOptions(x: unknown): x is CommandOptions {
   if (typeof x !== 'object' || x === null || Array.isArray(x) || x instanceof vscode.Uri) return false;
-  return ['eta', 'reason', 'interactive', 'message'].some((k) => k in x);
+  return ['eta', 'reason', 'interactive', 'message', 'wait'].some((k) => k in x);
 }
 
 function isNode(x: unknown): x is ClaimsNode {
@@ -167,7 +169,7 @@ export class CommandsController implements vscode.Disposable {
     const result = await this.model.claim(keys, { eta, ...(opts.reason ? { reason: opts.reason } : {}) });
 
     if (result.conflicts.length > 0) {
-      this.refuse(result.conflicts, etaText);
+      this.refuse(result.conflicts, etaText, opts.wait === true);
       return result;
     }
     const n = result.granted.length + result.renewed.length;
@@ -176,18 +178,24 @@ export class CommandsController implements vscode.Disposable {
     return result;
   }
 
-  private refuse(conflicts: Conflict[], etaText: string): void {
+  private refuse(conflicts: Conflict[], etaText: string, waitNow: boolean): void {
     const first = conflicts[0];
     const more = conflicts.length > 1 ? ` (and ${conflicts.length - 1} more conflict${conflicts.length === 2 ? '' : 's'})` : '';
     const message = `Refused: ${first.path} overlaps ${claimSummary(first.holder)}${more}.`;
     this.lastRefusal = { message, conflicts };
     this.log.info(message);
+    const wait = (): void => {
+      this.waits.add([...new Set(conflicts.map((c) => c.path))], etaText);
+      vscode.window.setStatusBarMessage(`$(watch) Waiting for ${first.path}: you will be told when it is free`, 5000);
+    };
+    if (waitNow) {
+      wait();
+      return;
+    }
     // Not awaited: the command returns now; the person's choice is handled when it comes.
     void vscode.window.showErrorMessage(message, WAIT, ASK).then((choice) => {
-      if (choice === WAIT) {
-        this.waits.add([...new Set(conflicts.map((c) => c.path))], etaText);
-        vscode.window.setStatusBarMessage(`$(watch) Waiting for ${first.path}: you will be told when it is free`, 5000);
-      } else if (choice === ASK) {
+      if (choice === WAIT) wait();
+      else if (choice === ASK) {
         void vscode.commands.executeCommand('claimboard.askHolder', first.holder);
       }
     });

@@ -73,6 +73,7 @@ export class Container implements vscode.Disposable {
     log.info(`board ${model.boardPath}, you are ${model.session}`);
 
     this.api = {
+      activationMs: 0,
       get boardPath() {
         return model.boardPath;
       },

@@ -6,8 +6,10 @@ export type { ClaimboardApi } from './api';
 
 /** Wiring only: the container builds and owns everything. */
 export function activate(context: vscode.ExtensionContext): ClaimboardApi {
+  const started = performance.now();
   const container = new Container(context);
   context.subscriptions.push(container);
+  container.api.activationMs = performance.now() - started;
   return container.api;
 }
 

@@ -7,7 +7,6 @@ import type { BoardModel } from './board-model';
  */
 export class WaitQueue implements vscode.Disposable {
   private readonly waiting = new Map<string, { eta?: string }>();
-  private checking = false;
   private readonly subscriptions: vscode.Disposable[] = [];
   private freed: string[] = [];
 
@@ -15,7 +14,7 @@ export class WaitQueue implements vscode.Disposable {
     private readonly model: BoardModel,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.subscriptions.push(model.onDidChange(() => void this.check()));
+    this.subscriptions.push(model.onDidChange(() => this.check()));
   }
 
   add(keys: string[], eta?: string): void {
@@ -32,12 +31,11 @@ export class WaitQueue implements vscode.Disposable {
     return this.freed;
   }
 
-  private async check(): Promise<void> {
-    if (this.checking || this.waiting.size === 0) return;
-    this.checking = true;
+  private check(): void {
+    if (this.waiting.size === 0) return;
     try {
       for (const [key, { eta }] of [...this.waiting]) {
-        const conflicts = await this.model.check([key]);
+        const conflicts = this.model.check([key]);
         if (conflicts.length > 0) continue;
         this.waiting.delete(key);
         this.freed.push(key);
@@ -47,8 +45,6 @@ export class WaitQueue implements vscode.Disposable {
       }
     } catch (err) {
       this.log.warn(`wait queue: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      this.checking = false;
     }
   }
 

@@ -118,6 +118,24 @@ describe('claimboard extension', function () {
     assert.equal(r2.conflicts.length, 1);
   });
 
+  it('"Wait for it" queues a refused path and reports it free once the holder releases', async () => {
+    const a = await api();
+    await cli(A, 'claim', 'demo-repo/src/db/**', '--eta', '30m');
+    a.refresh();
+    const schema = fileUri('src/db/schema.sql');
+    const r = (await vscode.commands.executeCommand('claimboard.claimPath', schema, { eta: '10m', wait: true })) as { conflicts: unknown[] };
+    assert.equal(r.conflicts.length, 1);
+    assert.deepEqual(a.waitingFor(), ['demo-repo/src/db/schema.sql']);
+    // An unrelated write by the holder does not free it.
+    const reads = a.reads();
+    await cli(A, 'claim', 'demo-repo/docs/**', '--eta', '30m');
+    await waitFor('the watcher to re-read the board', () => a.reads() > reads);
+    assert.deepEqual(a.waitingFor(), ['demo-repo/src/db/schema.sql']);
+    await cli(A, 'release', 'demo-repo/src/db/**');
+    await waitFor('the path to be reported free', () => a.freedWhileWaiting().includes('demo-repo/src/db/schema.sql'));
+    assert.deepEqual(a.waitingFor(), []);
+  });
+
   it('warns once when a file someone else holds is opened, and marks its gutter', async () => {
     const a = await api();
     await cli(A, 'claim', 'demo-repo/src/api/users.ts', '--eta', '30m', '--reason', 'adding pagination');
