@@ -6,7 +6,7 @@
  * Also holds `runClaude`, the one way the tests start the real CLI (fresh HOME, quiet
  * variables, JSON result), so every e2e test runs it the same way.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -226,5 +226,39 @@ export function runClaude(opts: ClaudeRunOptions): Promise<ClaudeRunResult> {
       }
       resolve({ code, stdout, stderr, result });
     });
+  });
+}
+
+/** The built CLI the hooks run; built once when missing so `mocha` works on its own. */
+export const CLAIMBOARD_CLI = path.resolve(__dirname, '../../dist/cli.js');
+
+export function ensureCliBuilt(): void {
+  if (fs.existsSync(CLAIMBOARD_CLI)) return;
+  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: path.resolve(__dirname, '../..'), stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('could not build dist/cli.js (npm run build)');
+}
+
+export interface ClaimboardRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node dist/cli.js …` as Claude Code runs a hook: JSON on stdin, nothing inherited but PATH/HOME and `env`. */
+export function runClaimboard(args: string[], opts: { input?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<ClaimboardRun> {
+  ensureCliBuilt();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLAIMBOARD_CLI, ...args], {
+      cwd: opts.cwd,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(opts.input ?? '');
   });
 }
