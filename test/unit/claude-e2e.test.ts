@@ -4,10 +4,11 @@
  * before the claimboard hooks are tested through it.
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runClaude, startModelServer, type ModelServer } from '../support/model-server';
+import { CLAIMBOARD_CLI, ensureCliBuilt, runClaimboard, runClaude, startModelServer, type ModelServer } from '../support/model-server';
 
 function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -79,5 +80,73 @@ process.stdin.on('data', (d) => (s += d)).on('end', () => {
     assert.match(events, /^SessionStart {2}pid=\d+$/m);
     assert.match(events, /^PostToolUse Edit /m);
     assert.match(events, /^SessionEnd /m);
+  });
+});
+
+describe('claimboard hooks in the real Claude Code CLI (installed by install-hooks --project)', function () {
+  this.timeout(120_000);
+  let srv: ModelServer | undefined;
+  afterEach(async () => {
+    await srv?.close();
+    srv = undefined;
+  });
+
+  it('denies an Edit of a held file naming the holder, claims a free one, acts as the session in Bash, releases at the end', async () => {
+    const dir = tempDir('cb-e2e-');
+    const home = path.join(dir, 'home');
+    const repo = path.join(dir, 'repo');
+    const bin = path.join(dir, 'bin');
+    const board = path.join(dir, 'board.md');
+    for (const d of [home, path.join(repo, 'src'), bin]) fs.mkdirSync(d, { recursive: true });
+    execFileSync('git', ['init', '-q'], { cwd: repo });
+    const held = path.join(repo, 'src/held.ts');
+    const free = path.join(repo, 'src/free.ts');
+    fs.writeFileSync(held, 'hello\n');
+    fs.writeFileSync(free, 'hello\n');
+    ensureCliBuilt();
+    // `claimboard` on PATH, as after `npm install -g`: the hooks and Claude's Bash both call it by name.
+    fs.symlinkSync(CLAIMBOARD_CLI, path.join(bin, 'claimboard'));
+    const env = { PATH: `${bin}:${process.env.PATH}`, HOME: home, CLAIMBOARD_BOARD: board };
+
+    const install = await runClaimboard(['install-hooks', '--project'], { cwd: repo, env });
+    assert.equal(install.code, 0, install.stderr);
+    const settings = JSON.parse(fs.readFileSync(path.join(repo, '.claude/settings.json'), 'utf8'));
+    assert.equal(settings.hooks.PreToolUse[0].hooks[0].command, 'claimboard hook pre-tool-use');
+
+    const pre = await runClaimboard(['--session', 'alice', 'claim', 'src/held.ts', '--eta', '40m'], { cwd: repo, env });
+    assert.equal(pre.code, 0, pre.stderr);
+
+    srv = await startModelServer([
+      { tools: [{ name: 'Read', input: { file_path: held } }, { name: 'Read', input: { file_path: free } }] },
+      { tools: [{ name: 'Edit', input: { file_path: held, old_string: 'hello', new_string: 'bye' } }] },
+      { tools: [{ name: 'Edit', input: { file_path: free, old_string: 'hello', new_string: 'bye' } }] },
+      { tools: [{ name: 'Bash', input: { command: 'claimboard claim src/other.ts --eta 10m && claimboard status' } }] },
+      { text: 'done' },
+    ]);
+    const run = await runClaude({ cwd: repo, home, modelUrl: srv.url, allowedTools: ['Bash'], env });
+    assert.equal(run.code, 0, run.stderr);
+
+    assert.equal(fs.readFileSync(held, 'utf8'), 'hello\n', 'the held file is untouched');
+    assert.equal(fs.readFileSync(free, 'utf8'), 'bye\n', 'the free file was edited');
+    const results = srv.toolResults();
+    const deny = results.find((r) => r.text.includes('PreToolUse:Edit hook'));
+    assert.ok(deny?.is_error, `the deny reaches Claude: ${JSON.stringify(results)}`);
+    assert.match(deny!.text, /src\/held\.ts is claimed by alice \(claim: repo\/src\/held\.ts, eta \d\d:\d\d/);
+    assert.deepEqual(run.result?.permission_denials?.map((d) => d.tool_name), ['Edit']);
+
+    // The Bash tool ran `claimboard` as this session (CLAUDE_ENV_FILE) and saw the auto-claim.
+    const bashOut = results[results.length - 1].text;
+    assert.match(bashOut, /claimed session-a\s+repo\/src\/other\.ts/);
+    assert.match(bashOut, /session-a\s+repo\/src\/free\.ts/);
+    assert.match(bashOut, /alice\s+repo\/src\/held\.ts/);
+
+    // SessionEnd released what the session held; alice keeps hers.
+    const text = fs.readFileSync(board, 'utf8');
+    const active = text.split('## Recent releases')[0];
+    assert.doesNotMatch(active, /session-a \(started/);
+    assert.match(active, /alice \(started \d\d:\d\d\) — repo\/src\/held\.ts/);
+    assert.match(text, /— session-a — repo\/src\/free\.ts — done/);
+    assert.match(text, /— session-a — repo\/src\/other\.ts — done/);
+    assert.match(text, /^- session-a \(started [^)]+\) — repo: repo — .*claude [0-9a-f-]{36} — pid \d+@\S+ — ended /m);
   });
 });
