@@ -139,6 +139,25 @@ describe('announcements through the CLI (real processes)', function () {
     assert.deepEqual(server.messages(), ['[session-a] CLAIM `repo/hot/*` — eta 30min', '[session-a] RELEASE `repo/hot/*` — done']);
   });
 
+  it('three `claimboard flush` processes at once over the same outbox: each message posted once, in order', async () => {
+    await server.down();
+    // Inline mode queues without starting a background flusher, so the three below race alone.
+    const expected: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const batch = [0, 1, 2, 3, 4].map((j) => `repo/d${i}/f${j}`);
+      ok(await cli(['claim', ...batch], 'session-a', { CLAIMBOARD_ANNOUNCE_INLINE: '1' }));
+      expected.push(...batch.map((p) => `[session-a] CLAIM \`${p}\` — eta 30min`));
+    }
+    assert.equal(flushers.size, 0, 'no background flusher was started');
+    await server.up();
+    server.inject({ kind: 'slow', delayMs: 15 });
+    const runs = await Promise.all([0, 1, 2].map(() => cli(['flush', '--json'])));
+    for (const r of runs) ok(r);
+    const delivered = runs.map((r) => (JSON.parse(r.stdout) as { delivered: number }).delivered);
+    assert.equal(delivered.reduce((a, b) => a + b, 0), 30, `split between processes: ${delivered.join(', ')}`);
+    assert.deepEqual(server.messages(), expected);
+  });
+
   it('start, ask, end and recap in the seed forms; secrets never printed', async () => {
     ok(await cli(['start', '--repo', 'home_k3s_cluster', '--task', 'longhorn debug']));
     ok(await cli(['claim', 'home_k3s_cluster/kubernetes/apps/longhorn/*', '--eta', '30m']));
