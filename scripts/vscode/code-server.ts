@@ -17,6 +17,8 @@ export interface CodeServerOptions {
   log?: (line: string) => void;
   /** Defaults to a random free port. */
   port?: number;
+  /** More code-server arguments, e.g. `--disable-extension <id>`. */
+  args?: string[];
 }
 
 export interface CodeServer {
@@ -140,6 +142,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
+    ...(opts.args ?? []),
   ];
   // detached: its own process group, so stop() reaches the extension hosts and watchers too.
   const child = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

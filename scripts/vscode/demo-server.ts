@@ -17,6 +17,8 @@ export interface DemoOptions {
   env?: Record<string, string | undefined>;
   settings?: Record<string, unknown>;
   log?: (line: string) => void;
+  /** More code-server arguments. */
+  args?: string[];
 }
 
 export interface Demo {
@@ -57,6 +59,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const server = await startCodeServer({
     runDir,
     port: opts.port,
+    args: opts.args,
     env,
     settings: {
       'claimboard.sessionName': demoPerson,

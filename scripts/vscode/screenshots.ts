@@ -1,7 +1,7 @@
 // `npm run screenshots`: PNGs of the real workbench with claimboard installed, into docs/images/:
 //   workbench.png        the whole window: badges, a held file with gutter marks and the warning
 //   explorer-badges.png  the Explorer: badges on claimed files, lighter marks on their folders
-//   held-file.png        an editor on a file session-a holds: gutter icon, hover, warning banner
+//   held-file.png        an editor on a file session-b holds: gutter icon, hover, warning banner
 //   status-bar.png       the status bar item and its tooltip
 //   claims-view.png      the Claims view: claims by session, releases, pinned notes
 // The board is seeded through the CLI (scripts/vscode/demo.ts) and does not change while shooting.
@@ -90,10 +90,11 @@ async function main(): Promise<void> {
       await page.mouse.up();
     }
 
-    // Folders with claims inside, then a file session-a holds: the warning on open, gutter marks.
-    for (const folder of ['docs', 'src', 'db']) await expandFolder(page, folder);
-    await quickOpen(page, 'src/api/users.ts');
-    const warning = page.locator('.notifications-toasts .notification-toast', { hasText: 'session-a' });
+    // Folders with claims inside, then a file session-b holds: the warning on open, gutter marks.
+    // (SQL, not TypeScript: the TypeScript service's "Loading..." hover would crowd the picture.)
+    for (const folder of ['docs', 'src', 'api']) await expandFolder(page, folder);
+    await quickOpen(page, 'src/db/schema.sql');
+    const warning = page.locator('.notifications-toasts .notification-toast', { hasText: 'session-b' });
     await warning.waitFor();
     await page.mouse.move(640, 400);
     await page.waitForTimeout(500);
@@ -101,8 +102,8 @@ async function main(): Promise<void> {
     await shoot(page.locator('.part.sidebar'), path.join(out, 'explorer-badges.png'));
 
     // The hover on the gutter mark (or on the held text) names the holder.
-    const hover = page.locator('.monaco-hover:visible', { hasText: 'session-a' }).first();
-    for (const target of ['.margin-view-overlays .cgmr', '.glyph-margin-widgets > div', '.view-lines .view-line']) {
+    const hover = page.locator('.monaco-hover:visible', { hasText: 'session-b' }).first();
+    for (const target of ['.glyph-margin-widgets .cgmr', '.view-lines .view-line span > span']) {
       const el = page.locator(`.part.editor ${target}`).first();
       if ((await el.count()) === 0) continue;
       await el.hover();
