@@ -158,6 +158,18 @@ describe('announcements through the CLI (real processes)', function () {
     assert.deepEqual(server.messages(), expected);
   });
 
+  it('an expired lease is announced by prune, in the thread of its claim', async () => {
+    ok(await cli(['claim', 'repo/short', '--ttl', '1s']));
+    await new Promise((r) => setTimeout(r, 1200));
+    ok(await cli(['prune'], 'session-z'));
+    ok(await cli(['flush']));
+    await until(() => server.posts.length >= 2, 30_000, '2 posts');
+    const [claimPost, expiry] = server.posts;
+    assert.equal(claimPost.message, '[session-a] CLAIM `repo/short` — eta 30min');
+    assert.match(expiry.message, /^\[session-a\] EXPIRED `repo\/short` — no heartbeat for \d+ min$/);
+    assert.equal(expiry.root_id, claimPost.id);
+  });
+
   it('start, ask, end and recap in the seed forms; secrets never printed', async () => {
     ok(await cli(['start', '--repo', 'home_k3s_cluster', '--task', 'longhorn debug']));
     ok(await cli(['claim', 'home_k3s_cluster/kubernetes/apps/longhorn/*', '--eta', '30m']));
