@@ -25,6 +25,8 @@ export class DecorationController implements vscode.FileDecorationProvider, vsco
   private readonly changed = new vscode.EventEmitter<vscode.Uri | vscode.Uri[] | undefined>();
   readonly onDidChangeFileDecorations = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** One tooltip per claim per board read, shared by every file the claim covers. */
+  private tooltips = new WeakMap<Claim, string>();
 
   constructor(
     private readonly model: BoardModel,
@@ -33,7 +35,10 @@ export class DecorationController implements vscode.FileDecorationProvider, vsco
     this.subscriptions.push(
       vscode.window.registerFileDecorationProvider(this),
       // Any board change can move any badge: let VS Code ask again for what it shows.
-      model.onDidChange(() => this.changed.fire(undefined)),
+      model.onDidChange(() => {
+        this.tooltips = new WeakMap();
+        this.changed.fire(undefined);
+      }),
     );
   }
 
@@ -69,10 +74,19 @@ export class DecorationController implements vscode.FileDecorationProvider, vsco
     const now = new Date();
     return {
       badge: other ? holderBadge(other.session) : OWN_BADGE,
-      tooltip: claims.map((c) => claimTooltip(c, this.model.isMine(c), now)).join('\n'),
+      tooltip: claims.length === 1 ? this.tooltipOf(claims[0], now) : claims.map((c) => this.tooltipOf(c, now)).join('\n'),
       color: other ? COLOR_HELD_BY_OTHER : COLOR_HELD_BY_ME,
       kind: other ? 'other' : 'mine',
     };
+  }
+
+  private tooltipOf(c: Claim, now: Date): string {
+    let t = this.tooltips.get(c);
+    if (t === undefined) {
+      t = claimTooltip(c, this.model.isMine(c), now);
+      this.tooltips.set(c, t);
+    }
+    return t;
   }
 
   dispose(): void {

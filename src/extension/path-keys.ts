@@ -1,6 +1,9 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 
+/** Keys kept for this many paths at most (a few MB). */
+const MAX_CACHED_KEYS = 200_000;
+
 /** Where a folder sits: the repo root it belongs to and that repo's name on the board. */
 export interface RepoOf {
   root: string;
@@ -14,6 +17,8 @@ export interface RepoOf {
  */
 export class PathKeys {
   private readonly repoByDir = new Map<string, RepoOf | null>();
+  /** Keys already worked out, by file-system path: badges are asked again after every board change. */
+  private readonly keyByPath = new Map<string, string>();
 
   constructor(private readonly resolveRepo: (dir: string) => RepoOf | undefined) {}
 
@@ -24,6 +29,16 @@ export class PathKeys {
   }
 
   keyForPath(fsPath: string): string {
+    const known = this.keyByPath.get(fsPath);
+    if (known !== undefined) return known;
+    const key = this.computeKey(fsPath);
+    // Bounded: a huge tree browsed for hours must not grow this without limit.
+    if (this.keyByPath.size >= MAX_CACHED_KEYS) this.keyByPath.clear();
+    this.keyByPath.set(fsPath, key);
+    return key;
+  }
+
+  private computeKey(fsPath: string): string {
     const abs = path.resolve(fsPath);
     const repo = this.repoFor(path.dirname(abs)) ?? this.repoFor(abs);
     if (!repo) return abs;
@@ -53,6 +68,7 @@ export class PathKeys {
   /** Forget cached repos (a folder was added, a repo initialised). */
   clear(): void {
     this.repoByDir.clear();
+    this.keyByPath.clear();
   }
 }
 

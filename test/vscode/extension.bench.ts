@@ -98,13 +98,18 @@ describe('claimboard extension figures', function () {
       for (const u of uris) if (a.decorationFor(u)) decorated++;
       return { ms: performance.now() - start, decorated };
     };
+    // First pass: every key worked out from the file system. Later passes follow a board
+    // re-read (new index, new tooltips), which is what each change on the board costs.
     const cold = pass();
-    const warm = [pass(), pass(), pass()];
+    const warm = [0, 1, 2, 3, 4].map(() => {
+      a.refresh();
+      return pass();
+    });
     assert.ok(cold.decorated > 5000 && cold.decorated < uris.length, `decorated ${cold.decorated}`);
     record('decorateAllColdMs', round(cold.ms));
-    record('decorateAllWarmMsMedian', round(median(warm.map((w) => w.ms))));
+    record('decorateAllAfterBoardChangeMsMedian', round(median(warm.map((w) => w.ms))));
     record('decoratedFiles', cold.decorated);
-    record('perFileWarmUs', round((median(warm.map((w) => w.ms)) * 1000) / uris.length));
+    record('perFileAfterBoardChangeUs', round((median(warm.map((w) => w.ms)) * 1000) / uris.length));
 
     await service.release('session-a', 'all');
     for (const s of 'bcde') await service.release(`session-${s}`, 'all');
