@@ -6,7 +6,6 @@ import { ClaimService, type ServiceOptions } from '../core/claim-service';
 import { defaultBoardPath } from '../core/board-store';
 import { InputError } from '../core/duration';
 import type { BoardEvent } from '../core/model';
-import { cliAnnouncer } from './announcements';
 
 export const EXIT = { ok: 0, unexpected: 1, usage: 2, conflict: 3 } as const;
 
@@ -45,8 +44,9 @@ export function createContext(opts: {
     boardPath, session, json: opts.json, cwd: opts.cwd, env: opts.env, out: opts.out, err: opts.err,
     service(extra) {
       // Every write's events go to the announcements outbox (a no-op without Mattermost settings).
-      const onEvents = (events: BoardEvent[]) =>
-        cliAnnouncer({ boardPath, env: opts.env, err: opts.err, ttlMs: opts.serviceOptions?.ttlMs }).announcer.announce(events).then(() => undefined);
+      // Loaded on the first write that has something to say: read-only commands never pay for it.
+      const onEvents = async (events: BoardEvent[]) =>
+        (await import('./announcements')).cliAnnouncer({ boardPath, env: opts.env, err: opts.err, ttlMs: opts.serviceOptions?.ttlMs }).announcer.announce(events).then(() => undefined);
       service ??= new ClaimService({ boardPath, onEvents, ...opts.serviceOptions, ...extra });
       return service;
     },

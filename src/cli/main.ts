@@ -7,27 +7,30 @@ import { parseArgs } from 'node:util';
 import type { Command, OptionSpec } from './command';
 import { EXIT, ExitError, createContext } from './cli-context';
 import { InputError } from '../core/duration';
-import { status } from './commands/status';
-import { claim } from './commands/claim';
-import { release } from './commands/release';
-import { renew } from './commands/renew';
-import { check } from './commands/check';
-import { note } from './commands/note';
-import { prune } from './commands/prune';
-import { hook } from './commands/hook';
-import { installHooksCommand } from './commands/install-hooks';
-import { uninstallHooksCommand } from './commands/uninstall-hooks';
-import { installGitHook } from './commands/install-git-hook';
-import { guard } from './commands/guard';
-import { start } from './commands/start';
-import { end } from './commands/end';
-import { ask } from './commands/ask';
-import { flush } from './commands/flush';
-import { recap } from './commands/recap';
-import { mattermost } from './commands/mattermost';
-
-/** The command table: one file per command under ./commands. */
-export const COMMANDS: Command[] = [status, claim, release, renew, check, note, prune, start, end, ask, flush, recap, mattermost, hook, installHooksCommand, uninstallHooksCommand, installGitHook, guard];
+/**
+ * The command table: one file per command under ./commands, each loaded only when it runs.
+ * Hooks call the CLI on every tool call, so a `check` must not pay for Mattermost or git code.
+ */
+export const COMMANDS: Record<string, () => Promise<Command>> = {
+  status: async () => (await import('./commands/status')).status,
+  claim: async () => (await import('./commands/claim')).claim,
+  release: async () => (await import('./commands/release')).release,
+  renew: async () => (await import('./commands/renew')).renew,
+  check: async () => (await import('./commands/check')).check,
+  note: async () => (await import('./commands/note')).note,
+  prune: async () => (await import('./commands/prune')).prune,
+  start: async () => (await import('./commands/start')).start,
+  end: async () => (await import('./commands/end')).end,
+  ask: async () => (await import('./commands/ask')).ask,
+  flush: async () => (await import('./commands/flush')).flush,
+  recap: async () => (await import('./commands/recap')).recap,
+  mattermost: async () => (await import('./commands/mattermost')).mattermost,
+  hook: async () => (await import('./commands/hook')).hook,
+  'install-hooks': async () => (await import('./commands/install-hooks')).installHooksCommand,
+  'uninstall-hooks': async () => (await import('./commands/uninstall-hooks')).uninstallHooksCommand,
+  'install-git-hook': async () => (await import('./commands/install-git-hook')).installGitHook,
+  guard: async () => (await import('./commands/guard')).guard,
+};
 
 const GLOBAL_OPTIONS: OptionSpec = {
   board: { type: 'string' },
@@ -37,12 +40,13 @@ const GLOBAL_OPTIONS: OptionSpec = {
   version: { type: 'boolean' },
 };
 
-function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
+async function usage(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  const width = Math.min(44, Math.max(...commands.map((c) => c.usage.length)));
   return [
     'usage: claimboard [--board PATH] [--session NAME] [--json] <command>',
     '',
-    ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => (c.usage.length > width ? `  ${c.usage}\n  ${''.padEnd(width)}  ${c.summary}` : `  ${c.usage.padEnd(width)}  ${c.summary}`)),
     '',
     'The board defaults to ~/.claude/hooks/state/coordination.md (or $CLAIMBOARD_BOARD);',
     'the session to $CLAIMBOARD_SESSION. Exit codes: 0 ok, 1 error, 2 bad input, 3 held by someone else.',
@@ -73,11 +77,12 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
   const err = io.err ?? ((t: string) => process.stderr.write(`${t}\n`));
   try {
     const { name, rest } = findCommand(argv);
-    const command = COMMANDS.find((c) => c.name === name);
+    const load = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    const command = load ? await load() : undefined;
     if (!command) {
       if (argv.includes('--version')) { out(typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : 'dev'); return EXIT.ok; }
       if (name === undefined || name === 'help' || argv.includes('--help') || argv.includes('-h')) {
-        out(usage());
+        out(await usage());
         return name === undefined && !argv.includes('--help') && !argv.includes('-h') && name !== 'help' ? EXIT.usage : EXIT.ok;
       }
       throw new InputError(`unknown command "${name}" (run claimboard --help)`);

@@ -4,7 +4,7 @@
  * the adapters cannot disagree.
  */
 import * as os from 'node:os';
-import { randomBytes } from 'node:crypto';
+
 import micromatch from 'micromatch';
 import type { Claim, ClaimMode, PinnedNote, Problem, Release, SessionRecord, BoardEvent } from './model';
 import { BoardDocument, DEFAULT_TTL_MS, SEP, formatClaimLine, validateField, validateSessionName, type ClaimLine } from './board-format';
@@ -72,7 +72,7 @@ function processAlive(pid: number): boolean {
 }
 
 export function newClaimId(): string {
-  return randomBytes(4).toString('hex').slice(0, 6);
+  return Math.floor(Math.random() * 0x1000000).toString(16).padStart(6, '0');
 }
 
 export function validatePathArgument(p: string): void {

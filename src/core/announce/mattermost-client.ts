@@ -3,7 +3,16 @@
  * classified for the outbox (retry, wait for the rate limit, or give up). Client4 is not used
  * because it loses the status of non-JSON errors such as the plain-text 429 body.
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
+
+/**
+ * undici is loaded on first use: most claimboard processes (every hook call) never post, and
+ * loading it at start-up would cost them its module graph.
+ */
+function undici(): typeof import('undici') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('undici') as typeof import('undici');
+}
 import type { Post, PostList } from '@mattermost/types/posts';
 import type { UserProfile } from '@mattermost/types/users';
 import type { Channel } from '@mattermost/types/channels';
@@ -54,7 +63,7 @@ export class MattermostClient {
   private readonly agent: Agent;
 
   constructor(private readonly options: ClientOptions) {
-    this.agent = new Agent({
+    this.agent = new (undici().Agent)({
       connect: { timeout: options.connectTimeoutMs ?? 5000 },
       // Each CLI process makes a handful of calls; idle sockets must not keep it alive.
       keepAliveTimeout: 1000,
@@ -105,7 +114,7 @@ export class MattermostClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(url, {
+      res = await undici().request(url, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
