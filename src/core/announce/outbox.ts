@@ -123,8 +123,12 @@ export class Outbox {
     } catch (err) {
       // Keep the unreadable file for a person to look at rather than overwriting it.
       const aside = `${this.paths.outbox}.corrupt-${Date.now()}`;
-      fs.renameSync(this.paths.outbox, aside);
-      process.emitWarning(`claimboard: outbox was unreadable (${(err as Error).message}); moved to ${aside}`);
+      try {
+        fs.renameSync(this.paths.outbox, aside);
+        process.emitWarning(`claimboard: outbox was unreadable (${(err as Error).message}); moved to ${aside}`);
+      } catch {
+        // Another process moved it aside first.
+      }
       return emptyState();
     }
   }
