@@ -2,8 +2,6 @@ import * as fs from 'node:fs';
 import type { Command } from '../command';
 import { runHook, type HookAnnouncer } from '../../core/hooks/hook-runner';
 import { parseDuration } from '../../core/duration';
-import { formatRecap } from '../../core/announce';
-import { cliAnnouncer } from '../announcements';
 
 export const hook: Command = {
   name: 'hook',
@@ -30,7 +28,7 @@ export const hook: Command = {
         ctx.err(`claimboard hook: ignoring CLAIMBOARD_TTL=${ttlText} (expected e.g. 60m)`);
       }
     }
-    let announcer: HookAnnouncer | undefined;
+    let announcer: Promise<HookAnnouncer> | undefined;
     const outcome = await runHook(event, stdin, {
       boardPath: ctx.boardPath,
       env: ctx.env,
@@ -44,8 +42,12 @@ export const hook: Command = {
   },
 };
 
-/** The CLI's announcer: queues to the outbox and leaves delivery to a detached flusher, so no hook waits on Mattermost. */
-function hookAnnouncer(boardPath: string, env: NodeJS.ProcessEnv, err: (t: string) => void, ttlMs: number | undefined): HookAnnouncer {
+/**
+ * The CLI's announcer: queues to the outbox and leaves delivery to a detached flusher, so no hook
+ * waits on Mattermost. Loaded on demand: most pre-tool-use calls announce nothing.
+ */
+async function hookAnnouncer(boardPath: string, env: NodeJS.ProcessEnv, err: (t: string) => void, ttlMs: number | undefined): Promise<HookAnnouncer> {
+  const [{ cliAnnouncer }, { formatRecap }] = await Promise.all([import('../announcements'), import('../../core/announce')]);
   const { announcer, loaded } = cliAnnouncer({ boardPath, env, err, ttlMs });
   return {
     announce: (events) => announcer.announce(events),

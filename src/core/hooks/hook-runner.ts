@@ -45,8 +45,8 @@ export interface HookRunOptions {
   ttlMs?: number;
   /** Claim a free file on its first edit (default true). */
   autoClaim?: boolean;
-  /** Created only when a write produced events worth announcing. */
-  announcer?: () => HookAnnouncer;
+  /** Created only when a write produced events worth announcing (async: its code loads only then). */
+  announcer?: () => Promise<HookAnnouncer>;
   now?: () => Date;
   host?: string;
   isProcessAlive?: (pid: number) => boolean;
@@ -129,7 +129,7 @@ class HookRunner {
     this.pendingEvents.length = 0;
     if (events.length === 0 || !this.o.announcer) return;
     try {
-      await this.o.announcer().announce(events);
+      await (await this.o.announcer()).announce(events);
     } catch {
       // The announcer never throws by contract; a hook must not fail for the channel anyway.
     }
@@ -212,7 +212,7 @@ class HookRunner {
   }
 
   private async recap(since: Date): Promise<string | undefined> {
-    const a = this.o.announcer?.();
+    const a = await this.o.announcer?.();
     if (!a?.recap) return undefined;
     try {
       return await Promise.race([a.recap(since), new Promise<undefined>((r) => setTimeout(() => r(undefined), 1_500).unref())]);
