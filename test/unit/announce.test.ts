@@ -200,6 +200,31 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     assert.equal(server.requests.length, 0);
   });
 
+  it('concurrent appends under the lock lose nothing: 20 writers x 5 announcements', async () => {
+    await server.down();
+    const writers = Array.from({ length: 20 }, () => announcer(rest()));
+    await Promise.all(writers.map((w, i) => w.announce(Array.from({ length: 5 }, (_, j) => claimEv(`s${i}`, `r/${j}`)), { budgetMs: 0 })));
+    const state = new Outbox(board).read();
+    assert.equal(state.entries.length, 100);
+    assert.equal(new Set(state.entries.map((e) => e.seq)).size, 100);
+    assert.equal(new Set(state.entries.map((e) => e.id)).size, 100, 'each has its own pending_post_id');
+    for (let i = 0; i < 20; i++) {
+      const mine = state.entries.filter((e) => e.session === `s${i}`).map((e) => e.path);
+      assert.deepEqual(mine, ['r/0', 'r/1', 'r/2', 'r/3', 'r/4'], 'one write keeps its order');
+    }
+  });
+
+  it('an unreadable outbox is moved aside, not overwritten, and announcing goes on', async () => {
+    const { outbox } = outboxPaths(board);
+    fs.writeFileSync(outbox, '{"version": 1, "entr');
+    const a = announcer(webhook());
+    const r = await a.announce([claimEv('session-a', 'r/x')]);
+    assert.equal(r.delivered, 1);
+    const aside = fs.readdirSync(dir).filter((f) => f.includes('.outbox.json.corrupt-'));
+    assert.equal(aside.length, 1);
+    assert.equal(fs.readFileSync(path.join(dir, aside[0]), 'utf8'), '{"version": 1, "entr');
+  });
+
   it('webhook: delivered inline, journaled, and the recap reads the journal', async () => {
     const a = announcer(webhook());
     const r = await a.announce([{ kind: 'start', session: 'session-a', repo: 'r', task: 't' }, claimEv('session-a', 'r/x')]);
