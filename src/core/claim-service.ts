@@ -13,6 +13,8 @@ import { InputError, formatDuration, formatIsoLocal } from './duration';
 import { claimsOverlap, normalizeKey } from './overlap';
 
 export const DEFAULT_ETA_MS = 30 * 60_000;
+/** How long an ended session's line stays on the board. */
+export const ENDED_SESSION_KEPT_MS = 24 * 3_600_000;
 
 export interface ServiceOptions extends StoreOptions {
   /** Receives what each write changed; announcements plug in here. Never awaited past a write. */
@@ -179,6 +181,10 @@ export class ClaimService {
         };
       }));
     }
+    // Ended sessions are kept a day so a resumed session gets its name back, then dropped so
+    // the Sessions section does not grow without end.
+    const stale = doc.sessions.filter((x) => x.ended && now.getTime() - x.ended.getTime() > ENDED_SESSION_KEPT_MS);
+    if (stale.length > 0) doc.removeLines(stale.map((x) => x.line));
     for (const c of doc.claims.filter((x) => x.leaseDerived)) {
       doc.replaceLine(c.line, `${doc.rawLine(c.line)}${SEP}lease until ${formatIsoLocal(c.expires)}`);
     }

@@ -156,4 +156,16 @@ describe('claims and leases', () => {
     assert.deepEqual(s.status().notes.map((n) => n.text), ['two']);
     await assert.rejects(s.removeNote(5), /no pinned note 5/);
   });
+
+  it('drops sessions that ended more than a day ago, keeping recent and running ones', async () => {
+    const s = make();
+    await s.registerSession({ name: 'session-a', started: new Date(clock), ended: new Date(clock) });
+    await s.registerSession({ name: 'session-b', started: new Date(clock) });
+    minutes(23 * 60);
+    await s.addNote('later');
+    assert.deepEqual(s.status().sessions.map((x) => x.name), ['session-a', 'session-b']);
+    minutes(2 * 60);
+    await s.addNote('much later');
+    assert.deepEqual(s.status().sessions.map((x) => x.name), ['session-b']);
+  });
 });
