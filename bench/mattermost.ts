@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { startMattermostServer, type MattermostTestServer } from '../test/support/mattermost-server';
 import { outboxPaths } from '../src/core/announce';
 import { flusherPidFile } from '../src/cli/announcements';
+import { writeSection } from './report';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -112,16 +113,12 @@ async function main(): Promise<void> {
     `Server up: ${delivered} of ${rounds * 2 + 1} announcements delivered by the background flushers during the run. Server hung: ${hungRequests} request(s) received, ${hungAnswered} answered; every message stays in the outbox.`,
   ].join('\n');
   process.stdout.write(`${table}\n`);
-  if (argv.includes('--write')) writeSection(table);
-}
-
-function writeSection(body: string): void {
-  const file = path.join(ROOT, 'docs', 'benchmarks.md');
-  let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const section = `## Mattermost\n\n${body}\n\nReproduce: \`npm run build && node --import tsx bench/mattermost.ts --write\`. A claimboard process only appends to the outbox and, when nobody is delivering, starts a detached \`claimboard flush --background\`; it never waits on the server, so the hung lane costs what the up lane costs.\n`;
-  const re = /## Mattermost\n[\s\S]*?(?=\n## |\s*$)/;
-  text = re.test(text) ? text.replace(re, section.trimEnd()) : `${text.trimEnd()}\n\n${section}`;
-  fs.writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
+  if (argv.includes('--write')) {
+    writeSection(
+      'Mattermost',
+      `${table}\n\nReproduce: \`npm run build && node --import tsx bench/mattermost.ts --write\`. A claimboard process only appends to the outbox and, when nobody is delivering, starts a detached \`claimboard flush --background\`; it never waits on the server. The machine is shared with other work, so compare the ratios, not the milliseconds.`,
+    );
+  }
 }
 
 main().catch((err) => {

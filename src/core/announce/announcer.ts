@@ -141,12 +141,14 @@ class OutboxAnnouncer implements Announcer {
 
   private async enqueueAndDeliver(anns: Announcement[], budgetMs = this.o.budgetMs ?? 1000): Promise<AnnounceResult> {
     const started = Date.now();
+    let pending: number;
     try {
       const createdAt = this.now().toISOString();
-      await this.outbox.update((s) => {
+      pending = await this.outbox.update((s) => {
         for (const a of anns) {
           s.entries.push({ seq: s.nextSeq++, id: newPostId(), createdAt, ...a, state: 'pending', attempts: 0 });
         }
+        return s.entries.filter((e) => e.state === 'pending').length;
       });
     } catch (err) {
       return { queued: 0, delivered: 0, pending: 0, error: this.mask(`could not queue announcements: ${(err as Error).message}`) };
@@ -157,12 +159,12 @@ class OutboxAnnouncer implements Announcer {
       try {
         const r = await this.flush({ budgetMs: Math.max(1, budgetMs - (Date.now() - started)), wait: false });
         delivered = r.delivered;
+        pending = r.pending;
         error = r.lastError;
       } catch (err) {
         error = this.mask((err as Error).message);
       }
     }
-    const pending = this.status().pending;
     if (pending > 0 && this.o.config && this.o.startFlusher && !this.outbox.isDelivering()) {
       try {
         this.o.startFlusher();

@@ -159,7 +159,9 @@ export class Outbox {
     const tmp = `${this.paths.outbox}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
     const fd = fs.openSync(tmp, 'w', 0o600);
     try {
-      fs.writeSync(fd, JSON.stringify(state, null, 1) + '\n');
+      // One entry per line: readable by a person, and far smaller than indented JSON once a
+      // long outage has queued hundreds of messages (every append rewrites the file).
+      fs.writeSync(fd, formatState(state));
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -237,6 +239,13 @@ export class Outbox {
     }
     return out;
   }
+}
+
+function formatState(state: OutboxState): string {
+  const { entries, ...rest } = state;
+  const head = JSON.stringify(rest);
+  const lines = entries.map((e) => JSON.stringify(e));
+  return `${head.slice(0, -1)},"entries":[${lines.length ? `\n${lines.join(',\n')}\n` : ''}]}\n`;
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
