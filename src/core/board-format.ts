@@ -34,28 +34,10 @@ export interface ParseOptions {
   ttlMs?: number;
 }
 
-/** A claim as the tool writes it. */
-export interface ClaimLine {
-  id?: string;
-  session: string;
-  path: string;
-  started: Date;
-  eta?: Date;
-  expires: Date;
-  mode: ClaimMode;
-  reason?: string;
-  pid?: number;
-  host?: string;
-  forcedFrom?: string;
-  extras?: string[];
-}
+/** A claim as the tool writes it: what the line holds, before it has a line number. */
+export type ClaimLine = Omit<Claim, 'line' | 'leaseDerived'>;
 
-export interface ReleaseLine {
-  at: Date;
-  session: string;
-  path: string;
-  outcome?: string;
-}
+export type ReleaseLine = Omit<Release, 'line'>;
 
 interface SectionRange {
   name: SectionName;
