@@ -62,13 +62,14 @@ describe('three Claude sessions through the hooks (A holds, B is stopped then le
 
     assert.equal((await edit('uuid-c', 'lib/c.ts', { CLAIMBOARD_TTL: '1s' })).decision, undefined);
     assert.match(activeClaims(), /session-c \(started \d\d:\d\d\) — repo\/lib\/c\.ts/);
+    // Read now: the line stays until the next write, whenever the short lease ends.
+    const cLease = new Date(/session-c .* — lease until (\S+)/.exec(activeClaims())![1]).getTime();
 
     await hook('session-end', { ...base('uuid-a'), hook_event_name: 'SessionEnd', reason: 'other' });
     assert.doesNotMatch(activeClaims(), /session-a/);
     assert.equal((await edit('uuid-b', 'src/a.ts')).decision, undefined, "B's edit passes once A has ended");
 
     // C never ends. Once its lease is over, the next write moves it to releases and announces it.
-    const cLease = new Date(/session-c .* — lease until (\S+)/.exec(activeClaims())![1]).getTime();
     while (Date.now() <= cLease + 50) await new Promise((r) => setTimeout(r, 100));
     assert.equal((await edit('uuid-b', 'lib/c.ts')).decision, undefined, "C's expired claim no longer blocks");
     assert.match(fs.readFileSync(board, 'utf8'), /— session-c — repo\/lib\/c\.ts — expired — no heartbeat/);

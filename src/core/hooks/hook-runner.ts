@@ -224,7 +224,7 @@ class HookRunner {
   // ------------------------------------------------------------------ PreToolUse
 
   private async preToolUse(input: Extract<ClaimboardHookInput, { hook_event_name: 'PreToolUse' }>): Promise<HookOutcome> {
-    const targets = writeTargets(input.tool_name, input.tool_input, input.cwd, this.o.env);
+    const targets = await writeTargets(input.tool_name, input.tool_input, input.cwd, this.o.env);
     if (targets.length === 0) return ok();
     const view = this.service.status(); // throws when the board cannot be read: runHook denies
     let session = this.knownName(view, input.session_id);

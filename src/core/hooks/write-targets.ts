@@ -3,13 +3,12 @@
  * of them is held by someone else. Kept apart from the runner so the decision can be tested
  * without a board on disk.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import type { Claim } from '../model';
 import type { Conflict } from '../claim-service';
-import { claimsOverlap } from '../overlap';
+import { claimsOverlap, isGlob, normalizeKey } from '../overlap';
 import { pathKeyForFile } from '../path-key';
 import { formatClock, formatDay, sameLocalDay } from '../duration';
 import { analyzeBashWrites } from './bash-writes';
@@ -29,7 +28,7 @@ export interface WriteTarget {
 export const EDIT_TOOLS = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
 
 /** Keys for a tool call; an empty list means the call writes nothing the board guards. */
-export function writeTargets(toolName: string, toolInput: unknown, cwd: string, env: Record<string, string | undefined>): WriteTarget[] {
+export async function writeTargets(toolName: string, toolInput: unknown, cwd: string, env: Record<string, string | undefined>): Promise<WriteTarget[]> {
   if (EDIT_TOOLS.has(toolName)) {
     const file = editedFile(toolName, toolInput);
     if (!file) return [];
@@ -61,7 +60,7 @@ export function writeTargets(toolName: string, toolInput: unknown, cwd: string, 
     if (f.recursive && !f.glob) out.push({ key: `${key}/**`, shown: f.path, how: f.how, autoClaim: false });
   }
   for (const r of analysis.repoWide) {
-    for (const file of changedFiles(r.dir)) out.push({ key: pathKeyForFile(file), shown: file, how: r.how, autoClaim: false });
+    for (const file of await changedFiles(r.dir)) out.push({ key: pathKeyForFile(file), shown: file, how: r.how, autoClaim: false });
   }
   for (const i of analysis.infra) {
     for (const name of i.names) out.push({ key: `infra:${name}`, shown: `infra:${name}`, how: i.how, autoClaim: false });
@@ -70,7 +69,9 @@ export function writeTargets(toolName: string, toolInput: unknown, cwd: string, 
 }
 
 /** Files `git add -A` / `git commit -a` / `git reset --hard` would touch: every change git reports. */
-function changedFiles(dir: string): string[] {
+async function changedFiles(dir: string): Promise<string[]> {
+  // Loaded here, not at the top: most tool calls never run git and the hook's start-up is its budget.
+  const { spawnSync } = await import('node:child_process');
   const top = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8' });
   if (top.status !== 0) return [];
   const root = top.stdout.trim();
@@ -91,9 +92,15 @@ function changedFiles(dir: string): string[] {
 export function conflictsFor(targets: readonly WriteTarget[], claims: readonly Claim[], session: string | undefined): { target: WriteTarget; holder: Claim }[] {
   const out: { target: WriteTarget; holder: Claim }[] = [];
   const seen = new Set<string>();
+  const bases = new Map<Claim, string>();
   for (const t of targets) {
+    const tBase = literalBase(t.key);
     for (const c of claims) {
       if (c.session === session) continue;
+      let cBase = bases.get(c);
+      if (cBase === undefined) bases.set(c, (cBase = literalBase(c.path)));
+      // Cheap string test first: most of a large board shares no folder with the target.
+      if (!t.key.startsWith('infra:') && !basesMayOverlap(tBase, cBase)) continue;
       const hit = t.key.startsWith('infra:') ? c.path.toLowerCase().startsWith('infra:') && claimsOverlap(t.key.toLowerCase(), c.path.toLowerCase()) : claimsOverlap(t.key, c.path);
       if (!hit) continue;
       const id = `${c.line}\u0000${t.shown}`;
@@ -103,6 +110,21 @@ export function conflictsFor(targets: readonly WriteTarget[], claims: readonly C
     }
   }
   return out;
+}
+
+/** The leading segments of a key or glob that hold no glob character. */
+function literalBase(key: string): string {
+  const out: string[] = [];
+  for (const s of normalizeKey(key).split('/')) {
+    if (isGlob(s)) break;
+    out.push(s);
+  }
+  return out.join('/');
+}
+
+/** Every path a pattern matches starts with its literal base, so two patterns can only share a path when one base contains the other. */
+function basesMayOverlap(a: string, b: string): boolean {
+  return a === '' || b === '' || a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
 }
 
 function when(d: Date, now: Date): string {
