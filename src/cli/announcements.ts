@@ -52,7 +52,7 @@ export async function closeAnnouncers(): Promise<void> {
 }
 
 function startBackgroundFlusher(boardPath: string, env: NodeJS.ProcessEnv): void {
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'flush', '--background', '--board', boardPath], {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'flush', '--background', '--board', path.resolve(boardPath)], {
     detached: true,
     stdio: 'ignore',
     env,
