@@ -66,6 +66,14 @@ function seedRipgrepCache(): void {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
+/**
+ * The environment without the `npm_*` variables of an outer `npm run`: node-gyp reads every
+ * `npm_config_*` as its own option, and the project's ones break argon2's native build.
+ */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+}
+
 function installCodeServer(): void {
   if (Number(process.versions.node.split('.')[0]) !== 20) {
     throw new SetupError(`code-server ${codeServerVersion} needs Node 20 (this is Node ${process.versions.node})`);
@@ -83,13 +91,15 @@ function installCodeServer(): void {
   };
   fs.writeFileSync(path.join(codeServerCache, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...cleanEnv(),
     // node-pty's postinstall runs `npx node-gyp`; code-server's refuses to run as root without unsafe-perm.
     npm_config_yes: 'true',
     npm_config_unsafe_perm: 'true',
     npm_config_fund: 'false',
     npm_config_audit: 'false',
     npm_config_update_notifier: 'false',
+    // Kept beside the install (the shared ~/.npm/_logs rotates quickly on a busy machine).
+    npm_config_logs_dir: path.join(codeServerCache, 'npm-logs'),
   };
   run('npm', ['install', '--no-package-lock', '--loglevel=error'], { cwd: codeServerCache, env });
   // code-server's postinstall runs `npm install` in lib/vscode and lib/vscode/extensions, which
@@ -113,17 +123,78 @@ function installCodeServer(): void {
   fs.writeFileSync(codeServerStamp, new Date().toISOString() + '\n');
 }
 
+const installLock = `${codeServerCache}.lock`;
+/** An install takes about 1-2 minutes; a lock older than this is left over from a killed one. */
+const staleLockMs = 15 * 60_000;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs `fn` holding the install lock, so two test runs started at once on a fresh checkout
+ * do not install into the same folder together (each would break the other's native builds).
+ */
+function withInstallLock<T>(fn: () => T): T {
+  fs.mkdirSync(path.dirname(installLock), { recursive: true });
+  let waited = false;
+  for (;;) {
+    try {
+      fs.mkdirSync(installLock);
+      fs.writeFileSync(path.join(installLock, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let holder = NaN;
+      try {
+        holder = Number(fs.readFileSync(path.join(installLock, 'pid'), 'utf8'));
+      } catch {
+        // being created or removed right now
+      }
+      const age = Date.now() - (fs.statSync(installLock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if ((Number.isInteger(holder) && !pidAlive(holder)) || age > staleLockMs) {
+        fs.rmSync(installLock, { recursive: true, force: true });
+        continue;
+      }
+      if (!waited) log(`another run (pid ${holder}) is installing code-server; waiting for it`);
+      waited = true;
+      sleepSync(1000);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(installLock, { recursive: true, force: true });
+  }
+}
+
+function codeServerInstalled(): boolean {
+  return fs.existsSync(codeServerStamp) && fs.existsSync(codeServerEntry);
+}
+
 /** Ensures code-server and Chromium are installed; throws SetupError with a one-line reason if not possible. */
 export function ensureRealVSCode(): { codeServerEntry: string; chromiumPath: string } {
-  const needCodeServer = !fs.existsSync(codeServerStamp) || !fs.existsSync(codeServerEntry);
+  const needCodeServer = !codeServerInstalled();
   ensureAptPackages(needCodeServer);
   if (!fs.existsSync(chromiumPath)) throw new SetupError(`no Chromium at ${chromiumPath} (set CLAIMBOARD_CHROMIUM)`);
   if (needCodeServer) {
-    const started = Date.now();
-    log(`installing code-server ${codeServerVersion} into ${codeServerCache} (once; about 2 minutes)`);
-    seedRipgrepCache();
-    installCodeServer();
-    log(`code-server installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    withInstallLock(() => {
+      if (codeServerInstalled()) return; // another run installed it while this one waited
+      const started = Date.now();
+      log(`installing code-server ${codeServerVersion} into ${codeServerCache} (once; about 2 minutes)`);
+      seedRipgrepCache();
+      installCodeServer();
+      log(`code-server installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    });
   }
   return { codeServerEntry, chromiumPath };
 }
