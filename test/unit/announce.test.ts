@@ -12,7 +12,7 @@ import { announcementsFor, askAnnouncement, codeSpan, neutraliseMentions, parseA
 import { maskSecrets, maskUrl } from '../../src/core/announce/secrets';
 import { Outbox, outboxPaths } from '../../src/core/announce/outbox';
 import { readRecap } from '../../src/core/announce/recap';
-import { MattermostClient } from '../../src/core/announce/mattermost-client';
+import { MattermostClient, retryAfter } from '../../src/core/announce/mattermost-client';
 import type { AnnounceConfig } from '../../src/core/announce/config';
 import type { BoardEvent } from '../../src/core/model';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
@@ -158,6 +158,14 @@ describe('announcement config', () => {
     assert.ok(!bad.includes('leak0000'));
   });
 
+  it('reads Retry-After as seconds or an HTTP date, else X-RateLimit-Reset as seconds until reset', () => {
+    const now = Date.parse('2026-04-27T23:00:00Z');
+    assert.equal(retryAfter({ 'retry-after': '3' }, now), 3000);
+    assert.equal(retryAfter({ 'retry-after': 'Mon, 27 Apr 2026 23:00:05 GMT' }, now), 5000);
+    assert.equal(retryAfter({ 'x-ratelimit-reset': '7' }, now), 7000, 'seconds until reset, not an epoch time');
+    assert.equal(retryAfter({}, now), 1000);
+  });
+
   it('masks tokens, webhook ids and bearer headers', () => {
     assert.equal(maskUrl('https://chat.example.com/hooks/abc123def456'), 'https://chat.example.com/hooks/***');
     assert.equal(maskSecrets('Authorization: Bearer abc.def and tok1234', ['tok1234']), 'Authorization: Bearer *** and ***');
@@ -223,6 +231,18 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     const aside = fs.readdirSync(dir).filter((f) => f.includes('.outbox.json.corrupt-'));
     assert.equal(aside.length, 1);
     assert.equal(fs.readFileSync(path.join(dir, aside[0]), 'utf8'), '{"version": 1, "entr');
+  });
+
+  it('a failing webhook never shows its id in status, errors or the outbox file', async () => {
+    await server.down();
+    const a = announcer(webhook());
+    const r = await a.announce([claimEv('session-a', 'r/x')], { budgetMs: 500 });
+    assert.equal(r.pending, 1);
+    const st = a.status();
+    assert.match(st.destination ?? '', /\/hooks\/\*\*\*/);
+    assert.ok(st.lastError, 'the failure is reported');
+    const everything = JSON.stringify([r, st]) + fs.readFileSync(outboxPaths(board).outbox, 'utf8');
+    assert.ok(!everything.includes(server.hookId));
   });
 
   it('webhook: delivered inline, journaled, and the recap reads the journal', async () => {
