@@ -259,6 +259,14 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     assert.deepEqual(recap.sessions.map((s) => [s.session, s.items.map((i) => i.kind)]), [['session-a', ['start', 'claim']]]);
   });
 
+  it('an expiry says how long the lease of its claim was', async () => {
+    const a = announcer(webhook(), { ttlMs: 60 * 60_000 });
+    await a.announce([{ ...claimEv('session-a', 'r/x'), expires: new Date(NOW.getTime() + 20 * 60_000) } as BoardEvent]);
+    await a.announce([{ kind: 'expire', session: 'session-a', path: 'r/x', claimId: 'session-a-r/x', expiredAt: NOW, why: 'lease' }]);
+    await a.announce([{ kind: 'expire', session: 'session-b', path: 'r/y', expiredAt: NOW, why: 'lease' }]);
+    assert.deepEqual(server.messages().slice(1), ['[session-a] EXPIRED `r/x` — no heartbeat for 20 min', '[session-b] EXPIRED `r/y` — no heartbeat for 60 min']);
+  });
+
   it('REST: a release and an expiry reply in the thread of their claim', async () => {
     const a = announcer(rest());
     await a.announce([claimEv('session-a', 'r/x'), claimEv('session-a', 'r/y')]);

@@ -12,7 +12,7 @@
  */
 import type { BoardEvent } from '../model';
 import { type AnnounceConfig, describeDestination, secretsOf } from './config';
-import { announcementsFor, askAnnouncement, type Announcement, type AskInput } from './messages';
+import { announcementsFor, askAnnouncement, withLease, type Announcement, type AskInput } from './messages';
 import { DeliveryError, MattermostClient } from './mattermost-client';
 import { Outbox, newPostId, sleep, type OutboxEntry, type OutboxState } from './outbox';
 import { maskSecrets } from './secrets';
@@ -145,7 +145,13 @@ class OutboxAnnouncer implements Announcer {
     try {
       const createdAt = this.now().toISOString();
       pending = await this.outbox.update((s) => {
-        for (const a of anns) {
+        const leases = (s.leases ??= {});
+        for (const { leaseMs, ...a } of anns) {
+          if (a.threadKey && leaseMs) leases[a.threadKey] = leaseMs;
+          if (a.replyTo) {
+            if (a.kind === 'expire' && leases[a.replyTo]) a.text = withLease(a.text, leases[a.replyTo]);
+            delete leases[a.replyTo];
+          }
           s.entries.push({ seq: s.nextSeq++, id: newPostId(), createdAt, ...a, state: 'pending', attempts: 0 });
         }
         return s.entries.filter((e) => e.state === 'pending').length;

@@ -20,6 +20,8 @@ export interface Announcement {
   threadKey?: string;
   /** This post replies in the thread of the claim with this key, when its root is known. */
   replyTo?: string;
+  /** A claim's lease length, remembered so its expiry can say how long there was no heartbeat. */
+  leaseMs?: number;
 }
 
 export interface MessageContext {
@@ -67,7 +69,7 @@ function tag(session: string): string {
 }
 
 /** The seed says "no heartbeat for 60 min", not "1h". */
-function ttlText(ms: number): string {
+export function ttlText(ms: number): string {
   return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.max(1, Math.round(ms / 1000))} s`;
 }
 
@@ -105,7 +107,8 @@ export function announcementsFor(events: readonly BoardEvent[], ctx: MessageCont
         if (e.mode === 'shared') text += `${SEP}shared`;
         if (e.reason) text += `${SEP}${userText(e.reason)}`;
         if (from) text += `${SEP}taken over from ${userText(from)} (forced)`;
-        out.push({ kind: from ? 'takeover' : 'claim', session: e.session, path: e.path, text, threadKey: claimKey(e) });
+        const leaseMs = e.expires.getTime() - ctx.now.getTime();
+        out.push({ kind: from ? 'takeover' : 'claim', session: e.session, path: e.path, text, threadKey: claimKey(e), leaseMs: leaseMs > 0 ? leaseMs : undefined });
         break;
       }
       case 'release': {
@@ -150,6 +153,11 @@ export function announcementsFor(events: readonly BoardEvent[], ctx: MessageCont
     }
   }
   return out;
+}
+
+/** An expiry's text with the lease its claim actually had (the default TTL is only a guess). */
+export function withLease(text: string, leaseMs: number): string {
+  return text.replace(/no heartbeat for [^—]*$/, `no heartbeat for ${ttlText(leaseMs)}`);
 }
 
 export interface AskInput {

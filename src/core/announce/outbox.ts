@@ -45,6 +45,8 @@ export interface OutboxState {
   entries: OutboxEntry[];
   /** Claim key → the id of the claim's post, so its release or expiry replies in its thread. */
   roots: Record<string, RootPost>;
+  /** Claim key → its lease length, so its expiry can say "no heartbeat for N min". */
+  leases?: Record<string, number>;
   /** `server|team/channel` → channel id, resolved once. */
   channelIds: Record<string, string>;
   lastDeliveredAt?: string;
@@ -82,6 +84,8 @@ export function outboxPaths(boardPath: string): OutboxPaths {
 const STALE_MS = 10_000;
 /** Roots older than this are forgotten: a release a week later starts a new thread. */
 const ROOT_TTL_MS = 7 * 24 * 3_600_000;
+/** Lease lengths remembered for expiry texts; the oldest are dropped past this many. */
+const MAX_LEASES = 1000;
 /** The journal is trimmed to its newest half past this size so it never grows without bound. */
 const JOURNAL_MAX_BYTES = 2_000_000;
 
@@ -156,6 +160,9 @@ export class Outbox {
   private write(state: OutboxState): void {
     const now = Date.now();
     for (const [k, r] of Object.entries(state.roots)) if (now - Date.parse(r.at) > ROOT_TTL_MS) delete state.roots[k];
+    // Claims that ended without their own post (a session's end) leave their lease behind.
+    const leases = Object.keys(state.leases ?? {});
+    for (const k of leases.slice(0, Math.max(0, leases.length - MAX_LEASES))) delete state.leases![k];
     const tmp = `${this.paths.outbox}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
     const fd = fs.openSync(tmp, 'w', 0o600);
     try {
