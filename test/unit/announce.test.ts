@@ -259,6 +259,18 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     assert.deepEqual(recap.sessions.map((s) => [s.session, s.items.map((i) => i.kind)]), [['session-a', ['start', 'claim']]]);
   });
 
+  it("REST: a forced takeover continues the old claim's thread, and the new holder's release follows it", async () => {
+    const a = announcer(rest());
+    await a.announce([claimEv('session-a', 'r/x', 'k1')]);
+    await a.announce([{ kind: 'takeover', session: 'session-b', path: 'r/x', from: 'session-a', claimId: 'k2' }]);
+    await a.announce([releaseEv('session-b', 'r/x', 'k2')]);
+    const [claim, takeover, release] = server.posts;
+    assert.equal(takeover.message, '[session-b] TAKEOVER `r/x` from session-a (forced)');
+    assert.equal(takeover.root_id, claim.id);
+    assert.equal(release.root_id, claim.id);
+    assert.deepEqual(new Outbox(board).read().roots, {});
+  });
+
   it('an expiry says how long the lease of its claim was', async () => {
     const a = announcer(webhook(), { ttlMs: 60 * 60_000 });
     await a.announce([{ ...claimEv('session-a', 'r/x'), expires: new Date(NOW.getTime() + 20 * 60_000) } as BoardEvent]);

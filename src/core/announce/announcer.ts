@@ -237,8 +237,11 @@ class OutboxAnnouncer implements Announcer {
           s.entries = s.entries.filter((e) => e.seq !== entry.seq);
           // Real time, not the injectable clock: roots age out by it.
           const at = new Date().toISOString();
-          if (posted.postId && entry.threadKey) s.roots[entry.threadKey] = { postId: posted.postId, at };
+          // A takeover posted in the old claim's thread continues that thread (a reply cannot be a root).
+          const root = posted.rootId ?? posted.postId;
+          if (root && entry.threadKey) s.roots[entry.threadKey] = { postId: root, at, session: entry.session, path: entry.path };
           if (entry.replyTo) delete s.roots[entry.replyTo];
+          if (posted.endedThread) delete s.roots[posted.endedThread];
           if (posted.channelId) s.channelIds[this.channelCacheKey()] = posted.channelId;
           s.lastDeliveredAt = at;
           s.lastError = undefined;
@@ -292,7 +295,7 @@ class OutboxAnnouncer implements Announcer {
     return (await this.getClient().getChannelByName(d.serverUrl, d.token, team, name, signal)).id;
   }
 
-  private async send(entry: OutboxEntry, state: OutboxState, signal: AbortSignal): Promise<{ postId?: string; rootId?: string; channelId?: string }> {
+  private async send(entry: OutboxEntry, state: OutboxState, signal: AbortSignal): Promise<{ postId?: string; rootId?: string; channelId?: string; endedThread?: string }> {
     const d = this.o.config!.destination;
     const props = { from_claimboard: 'true', claimboard_kind: entry.kind, claimboard_session: entry.session };
     if (d.kind === 'webhook') {
@@ -300,11 +303,14 @@ class OutboxAnnouncer implements Announcer {
       return {};
     }
     const channelId = await this.resolveChannel(state, signal);
-    const rootId = entry.replyTo ? state.roots[entry.replyTo]?.postId : undefined;
+    const previous = entry.takenFrom
+      ? Object.entries(state.roots).find(([, r]) => r.session === entry.takenFrom && r.path === entry.path)
+      : undefined;
+    const rootId = entry.replyTo ? state.roots[entry.replyTo]?.postId : previous?.[1].postId;
     const post = { channel_id: channelId, message: entry.text, pending_post_id: entry.id, props };
     try {
       const created = await this.getClient().createPost(d.serverUrl, d.token, rootId ? { ...post, root_id: rootId } : post, signal);
-      return { postId: created.id, rootId, channelId };
+      return { postId: created.id, rootId, channelId, endedThread: previous?.[0] };
     } catch (err) {
       // The claim's post may have been deleted: say it in the channel rather than not at all.
       if (rootId && err instanceof DeliveryError && err.kind === 'rejected' && err.status === 400) {

@@ -20,6 +20,8 @@ export interface Announcement {
   threadKey?: string;
   /** This post replies in the thread of the claim with this key, when its root is known. */
   replyTo?: string;
+  /** A forced takeover: the session that held the path, whose claim thread this continues. */
+  takenFrom?: string;
   /** A claim's lease length, remembered so its expiry can say how long there was no heartbeat. */
   leaseMs?: number;
 }
@@ -108,7 +110,7 @@ export function announcementsFor(events: readonly BoardEvent[], ctx: MessageCont
         if (e.reason) text += `${SEP}${userText(e.reason)}`;
         if (from) text += `${SEP}taken over from ${userText(from)} (forced)`;
         const leaseMs = e.expires.getTime() - ctx.now.getTime();
-        out.push({ kind: from ? 'takeover' : 'claim', session: e.session, path: e.path, text, threadKey: claimKey(e), leaseMs: leaseMs > 0 ? leaseMs : undefined });
+        out.push({ kind: from ? 'takeover' : 'claim', session: e.session, path: e.path, text, threadKey: claimKey(e), takenFrom: from, leaseMs: leaseMs > 0 ? leaseMs : undefined });
         break;
       }
       case 'release': {
@@ -141,7 +143,8 @@ export function announcementsFor(events: readonly BoardEvent[], ctx: MessageCont
           session: e.session,
           path: e.path,
           text: `${tag(e.session)} TAKEOVER ${codeSpan(e.path)} from ${userText(e.from)} (forced)`,
-          threadKey: e.claimId ? claimKey(e) : undefined,
+          threadKey: claimKey(e),
+          takenFrom: e.from,
         });
         break;
       }

@@ -27,6 +27,7 @@ export interface OutboxEntry {
   text: string;
   threadKey?: string;
   replyTo?: string;
+  takenFrom?: string;
   state: EntryState;
   attempts: number;
   /** ISO time before which no one should try again (backoff, or the server's Retry-After). */
@@ -37,6 +38,9 @@ export interface OutboxEntry {
 export interface RootPost {
   postId: string;
   at: string;
+  /** Whose claim on which path the thread is about, so a forced takeover can continue it. */
+  session?: string;
+  path?: string;
 }
 
 export interface OutboxState {
