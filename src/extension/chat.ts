@@ -13,6 +13,8 @@ export const SECRET_WEBHOOK = 'claimboard.mattermost.webhook';
 const ANNOUNCE_BUDGET_MS = 1500;
 /** Retry what is still queued this often: the outbox honours backoff and Retry-After itself. */
 const FLUSH_RETRY_MS = 5000;
+/** Let a burst of writes (claim several paths, then renew) queue up before delivering them. */
+const FLUSH_START_MS = 100;
 /** The recap covers this much of the channel's recent past. */
 const RECAP_WINDOW_MS = 8 * 3_600_000;
 
@@ -28,6 +30,8 @@ export class ChatController implements vscode.Disposable {
   private token: string | undefined;
   private webhook: string | undefined;
   private readonly flushSoon: Debounced;
+  private readonly flushLater: Debounced;
+  private flushing = false;
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -40,7 +44,9 @@ export class ChatController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     boardChanged: vscode.Event<unknown>,
   ) {
-    this.flushSoon = debounce(() => void this.flush(), FLUSH_RETRY_MS);
+    // The window is long-lived: it delivers in-process instead of starting the CLI's detached flusher.
+    this.flushSoon = debounce(() => void this.flush(), FLUSH_START_MS);
+    this.flushLater = debounce(() => void this.flush(), FLUSH_RETRY_MS);
     this.subscriptions.push(
       boardChanged(() => this.readStatus()),
       settings.onDidChange(({ previous, current }) => {
@@ -122,13 +128,16 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async flush(): Promise<void> {
-    if (!this.announcer) return;
+    if (!this.announcer || this.flushing) return;
+    this.flushing = true;
     try {
       const r = await this.announcer.flush({ budgetMs: 30_000 });
       if (r.lastError) this.log.warn(`Mattermost: ${r.lastError}`);
-      if (r.pending > 0 && !r.busy) this.flushSoon();
+      if (r.pending > 0 && !r.busy) this.flushLater();
     } catch (err) {
       this.log.warn(`flush: ${String(err)}`);
+    } finally {
+      this.flushing = false;
     }
     this.readStatus();
   }
@@ -159,6 +168,7 @@ export class ChatController implements vscode.Disposable {
 
   dispose(): void {
     this.flushSoon.cancel();
+    this.flushLater.cancel();
     void this.announcer?.close();
     for (const d of this.subscriptions.reverse()) d.dispose();
     this.emitter.dispose();
