@@ -39,6 +39,7 @@ describe('three Claude sessions through the hooks (A holds, B is stopped then le
       assert.equal(r.code, 0, r.stderr);
       const json = r.stdout.trim() ? (JSON.parse(r.stdout) as SyncHookJSONOutput) : undefined;
       const h = json?.hookSpecificOutput;
+      if (h?.hookEventName === 'SessionStart') return { context: h.additionalContext };
       return h?.hookEventName === 'PreToolUse' ? { decision: h.permissionDecision, reason: h.permissionDecisionReason } : {};
     };
     const start = (id: string, extra?: Record<string, string>) => hook('session-start', { ...base(id), hook_event_name: 'SessionStart', source: 'startup' }, extra);
@@ -83,5 +84,12 @@ describe('three Claude sessions through the hooks (A holds, B is stopped then le
     assert.ok(messages.some((m) => /^\[session-a\] CLAIM `repo\/src\/\*\*`/.test(m)), 'the explicit claim is announced');
     assert.ok(!messages.some((m) => /CLAIM `repo\/(docs|lib)\//.test(m)), `auto-claims are not posted file by file: ${JSON.stringify(messages)}`);
     assert.ok(!messages.some((m) => /RELEASE/.test(m)), 'session-end posts one "ending" message, not one RELEASE per path');
+
+    // A session starting now is greeted with the recap read back from the channel.
+    const d = (await start('uuid-d')) as { context?: string };
+    assert.match(d.context ?? '', /You are session-a/, 'the letter A freed is taken again');
+    assert.match(d.context ?? '', /Mattermost recap since \d\d:\d\d \(from the channel\)/);
+    assert.match(d.context ?? '', /^session-c:\n.*starting/m);
+    assert.match(d.context ?? '', /session-b: repo\/src\/a\.ts/, 'what others hold');
   });
 });
