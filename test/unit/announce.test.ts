@@ -271,6 +271,14 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     assert.deepEqual(new Outbox(board).read().roots, {});
   });
 
+  it('an over-long message is clipped rather than refused forever', async () => {
+    const a = announcer(rest());
+    const r = await a.announce([{ ...claimEv('session-a', 'r/x'), reason: 'x'.repeat(20_000) } as BoardEvent]);
+    assert.equal(r.delivered, 1);
+    assert.ok(server.posts[0].message.length <= 16_383);
+    assert.ok(server.posts[0].message.endsWith('…'));
+  });
+
   it('an expiry says how long the lease of its claim was', async () => {
     const a = announcer(webhook(), { ttlMs: 60 * 60_000 });
     await a.announce([{ ...claimEv('session-a', 'r/x'), expires: new Date(NOW.getTime() + 20 * 60_000) } as BoardEvent]);

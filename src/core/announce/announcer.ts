@@ -17,6 +17,9 @@ import { DeliveryError, MattermostClient } from './mattermost-client';
 import { Outbox, newPostId, sleep, type OutboxEntry, type OutboxState } from './outbox';
 import { maskSecrets } from './secrets';
 import { readRecap, type Recap } from './recap';
+import { checkDestination, type CheckLine } from './check';
+
+export type { CheckLine };
 
 export interface RetryPolicy {
   /** First wait after a failed attempt; doubles per attempt, with jitter. */
@@ -84,11 +87,6 @@ export interface AnnounceStatus {
   failedMessages: { text: string; error?: string }[];
 }
 
-export interface CheckLine {
-  ok: boolean;
-  text: string;
-}
-
 export interface Announcer {
   announce(events: readonly BoardEvent[], options?: { budgetMs?: number }): Promise<AnnounceResult>;
   ask(input: Omit<AskInput, 'mention'>, options?: { budgetMs?: number }): Promise<AnnounceResult>;
@@ -99,6 +97,8 @@ export interface Announcer {
   check(): Promise<CheckLine[]>;
   close(): Promise<void>;
 }
+
+const MAX_MESSAGE = 16_000;
 
 const DEFAULT_RETRY: RetryPolicy = { baseMs: 500, capMs: 5000 };
 
@@ -141,6 +141,8 @@ class OutboxAnnouncer implements Announcer {
 
   private async enqueueAndDeliver(anns: Announcement[], budgetMs = this.o.budgetMs ?? 1000): Promise<AnnounceResult> {
     const started = Date.now();
+    // Mattermost refuses a message over 16383 characters; a pasted essay must not block the queue.
+    for (const a of anns) if (a.text.length > MAX_MESSAGE) a.text = `${a.text.slice(0, MAX_MESSAGE - 1)}…`;
     let pending: number;
     try {
       const createdAt = this.now().toISOString();
@@ -354,46 +356,17 @@ class OutboxAnnouncer implements Announcer {
   }
 
   async check(): Promise<CheckLine[]> {
-    const lines: CheckLine[] = [];
-    if (!this.o.config) {
-      lines.push({ ok: false, text: this.o.error ?? 'Mattermost is not configured: nothing is posted (see README, "Mattermost")' });
-      return lines;
-    }
-    const c = this.o.config;
-    lines.push({ ok: true, text: `destination: ${describeDestination(c)}` });
-    for (const s of c.sources) lines.push({ ok: true, text: `  ${s}` });
-    lines.push(c.mention ? { ok: true, text: `@me in questions becomes @${c.mention}` } : { ok: true, text: 'warning: no mention set (CLAIMBOARD_MENTION): questions will not notify you' });
-    const client = this.getClient();
-    const signal = () => AbortSignal.timeout(10_000);
-    const d = c.destination;
-    try {
-      if (d.kind === 'webhook') {
-        await client.postWebhook(d.webhookUrl, { text: '[claimboard] test — this webhook works', channel: d.channel }, signal());
-        lines.push({ ok: true, text: 'posted a test message through the webhook' });
-        return lines;
-      }
-      const me = await client.getMe(d.serverUrl, d.token, signal());
-      lines.push({ ok: true, text: `the token belongs to @${me.username}` });
-      const channelId = await this.resolveChannel(this.outbox.read(), signal());
-      const channel = await client.getChannel(d.serverUrl, d.token, channelId, signal());
-      lines.push({ ok: true, text: `channel ${channel.display_name || channel.name} (${channelId}) is readable` });
-      await this.outbox.update((s) => {
-        s.channelIds[this.channelCacheKey()] = channelId;
-      });
-      await client.memberOfChannel(d.serverUrl, d.token, channelId, signal());
-      lines.push({ ok: true, text: `@${me.username} is a member of the channel and can post there` });
-    } catch (err) {
-      const e = err as DeliveryError;
-      const hint =
-        e.status === 401 ? ' — the token is wrong or expired'
-        : e.status === 403 ? ' — the token lacks permission for that channel'
-        : e.status === 404 ? ' — not found: check the channel (team/channel or id) and that the bot is in the team'
-        : e.status === 400 && d.kind === 'webhook' ? ' — the server does not know this webhook'
-        : e.kind === 'retry' ? ' — the server is unreachable or not answering'
-        : '';
-      lines.push({ ok: false, text: this.mask(`${e.message}${hint}`) });
-    }
-    return lines;
+    return checkDestination({
+      config: this.o.config,
+      error: this.o.error,
+      client: () => this.getClient(),
+      resolveChannel: (signal) => this.resolveChannel(this.outbox.read(), signal),
+      rememberChannel: (channelId) =>
+        this.outbox.update((s) => {
+          s.channelIds[this.channelCacheKey()] = channelId;
+        }),
+      mask: (t) => this.mask(t),
+    });
   }
 
   async close(): Promise<void> {
