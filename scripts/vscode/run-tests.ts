@@ -41,7 +41,7 @@ const verbose = process.env.CLAIMBOARD_VSCODE_VERBOSE === '1';
 
 /** The workbench's own start-up messages, which arrive through the same log as the tests'. */
 const workbenchChatter =
-  /^(Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin|Updating additional builtin|\[Service Worker\]|ChatSessionStore)/;
+  /^(Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin|Updating additional builtin|\[Service Worker\]|ChatSessionStore|Creation of workbench contribution)/;
 
 function say(line: string): void {
   process.stdout.write(`[test:vscode] ${line}\n`);

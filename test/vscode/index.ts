@@ -43,6 +43,9 @@ export async function run(): Promise<void> {
   if (files.length === 0) throw new Error(`no *.${kind}.js suites in ${__dirname}`);
   for (const file of files) mocha.addFile(file);
   await mocha.loadFilesAsync();
-  const failures = await new Promise<number>((resolve) => mocha.run(resolve));
+  let ran = 0;
+  const failures = await new Promise<number>((resolve) => mocha.run(resolve).on('test end', () => ran++));
   if (failures > 0) throw new Error(`${failures} test(s) failed`);
+  // A grep that matches nothing, or suites that register nothing, must not pass as green.
+  if (ran === 0) throw new Error(`no test ran${process.env.CLAIMBOARD_TEST_GREP ? ` (grep: ${process.env.CLAIMBOARD_TEST_GREP})` : ''}`);
 }
