@@ -15,6 +15,7 @@ import type {
   SyncHookJSONOutput,
   UserPromptSubmitHookInput,
 } from '@anthropic-ai/claude-agent-sdk' with { 'resolution-mode': 'import' };
+import lockfile from 'proper-lockfile';
 import { runClaimboard } from '../support/model-server';
 
 interface Fixture {
@@ -236,5 +237,21 @@ describe('claimboard hook <event> through the CLI process', function () {
     const board = fs.readFileSync(f.board, 'utf8');
     assert.match(board, /— session-a — repo\/src\/a\.ts — expired — holder process gone/);
     assert.match(board, /^- session-b \(started \d\d:\d\d\) — repo\/src\/a\.ts/m);
+  });
+
+  it('a board lock held too long: the edit goes on unclaimed, with a message, and the process does not linger', async () => {
+    const f = fixture();
+    await hook(f, 'session-start', start(f, 'uuid-a'));
+    const unlock = await lockfile.lock(f.board, { realpath: false, stale: 5_000, update: 1_000 });
+    try {
+      const before = fs.readFileSync(f.board, 'utf8');
+      const r = await hook(f, 'pre-tool-use', edit(f, 'uuid-a', 'src/a.ts'));
+      assert.equal(r.code, 0);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /could not record the claim \(board busy .*\); the edit goes on unclaimed/);
+      assert.equal(fs.readFileSync(f.board, 'utf8'), before, 'no late claim written after giving up');
+    } finally {
+      await unlock();
+    }
   });
 });

@@ -38,6 +38,8 @@ export const hook: Command = {
     });
     if (outcome.stdout) process.stdout.write(outcome.stdout);
     if (outcome.stderr) process.stderr.write(outcome.stderr);
+    // A lock attempt still pending would keep Claude waiting on this process, then claim late.
+    if (outcome.abandoned) process.exit(outcome.exitCode);
     return outcome.exitCode;
   },
 };

@@ -30,6 +30,8 @@ export interface HookOutcome {
   stdout: string;
   stderr: string;
   exitCode: number;
+  /** Work was given up on (a busy board lock): the process should exit now rather than finish it late. */
+  abandoned?: boolean;
 }
 
 /** Where announcements go; the runner never waits on the network longer than `budgetMs`. */
@@ -250,7 +252,7 @@ class HookRunner {
       }
       return ok();
     } catch (e) {
-      return ok('', `claimboard hook pre-tool-use: could not record the claim (${(e as Error).message.split('\n')[0]}); the edit goes on unclaimed\n`);
+      return { ...ok('', `claimboard hook pre-tool-use: could not record the claim (${(e as Error).message.split('\n')[0]}); the edit goes on unclaimed\n`), abandoned: true };
     }
   }
 
