@@ -402,6 +402,13 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     assert.deepEqual(server.messages(), events.map((e) => `[session-a] CLAIM \`${(e as { path: string }).path}\` — eta 30min`));
   });
 
+  it('recap gives up on a hung server within its budget', async () => {
+    const a = announcer(rest(server.bot.token, server.channel.id));
+    server.inject({ kind: 'hang' }, Infinity, /\/posts$/);
+    await assert.rejects(a.recap({ since: new Date(0), budgetMs: 300 }), /no answer in time/);
+    assert.equal(server.requests.filter((q) => q.fault === 'hang').length, 1);
+  });
+
   it('mattermost test: says plainly what is wrong, never the token', async () => {
     const ok = await announcer(rest()).check();
     assert.ok(ok.every((l) => l.ok), JSON.stringify(ok));

@@ -92,7 +92,8 @@ export interface Announcer {
   ask(input: Omit<AskInput, 'mention'>, options?: { budgetMs?: number }): Promise<AnnounceResult>;
   flush(options?: FlushOptions): Promise<FlushResult>;
   status(): AnnounceStatus;
-  recap(options: { since: Date }): Promise<Recap>;
+  /** Reads the channel (or the journal); gives up after `budgetMs` in all (default 15 s). */
+  recap(options: { since: Date; budgetMs?: number }): Promise<Recap>;
   /** `claimboard mattermost test`: who am I, can I post to that channel. */
   check(): Promise<CheckLine[]>;
   close(): Promise<void>;
@@ -346,11 +347,13 @@ class OutboxAnnouncer implements Announcer {
     };
   }
 
-  async recap(options: { since: Date }): Promise<Recap> {
+  async recap(options: { since: Date; budgetMs?: number }): Promise<Recap> {
     const d = this.o.config?.destination;
     if (d?.kind === 'rest') {
-      const channelId = await this.resolveChannel(this.outbox.read(), AbortSignal.timeout(15_000));
-      return readRecap({ since: options.since, source: 'channel', client: this.getClient(), serverUrl: d.serverUrl, token: d.token, channelId });
+      // One deadline for the lookup and every page: a hung server must not hold a session start.
+      const signal = AbortSignal.timeout(options.budgetMs ?? 15_000);
+      const channelId = await this.resolveChannel(this.outbox.read(), signal);
+      return readRecap({ since: options.since, source: 'channel', client: this.getClient(), serverUrl: d.serverUrl, token: d.token, channelId, signal });
     }
     return readRecap({ since: options.since, source: 'journal', journal: this.outbox.readJournal() });
   }

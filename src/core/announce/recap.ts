@@ -44,6 +44,8 @@ interface ReadFromChannel {
   /** Page size (the server caps it at 200). */
   perPage?: number;
   maxPages?: number;
+  /** Cancels the whole read (all pages); default 15 s per page. */
+  signal?: AbortSignal;
 }
 
 interface ReadFromJournal {
@@ -68,7 +70,7 @@ export async function readRecap(input: ReadFromChannel | ReadFromJournal): Promi
     const perPage = input.perPage ?? 200;
     const seen = new Set<string>();
     for (let page = 0; page < (input.maxPages ?? 50); page++) {
-      const list = await input.client.getChannelPosts(input.serverUrl, input.token, input.channelId, { page, perPage }, AbortSignal.timeout(15_000));
+      const list = await input.client.getChannelPosts(input.serverUrl, input.token, input.channelId, { page, perPage }, input.signal ?? AbortSignal.timeout(15_000));
       const posts: Post[] = list.order.map((id) => list.posts[id]).filter(Boolean);
       for (const p of posts) {
         if (seen.has(p.id) || p.delete_at) continue;
