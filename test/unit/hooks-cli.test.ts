@@ -104,6 +104,7 @@ describe('claimboard hook <event> through the CLI process', function () {
     const again = await hook(f, 'session-start', start(f, 'uuid-a', { source: 'compact' }));
     const ctxAgain = again.json?.hookSpecificOutput?.hookEventName === 'SessionStart' ? again.json.hookSpecificOutput.additionalContext : '';
     assert.match(ctxAgain ?? '', /You are session-a/);
+    assert.match(fs.readFileSync(f.board, 'utf8'), /^- session-a \(started [^)]+\) — repo: repo — task: fix the parser — claude uuid-a/m, 'the task survives a compact');
     assert.equal(fs.readFileSync(f.board, 'utf8').match(/^- session-a \(started \d{4}-/gm)?.length, 1, 'one Sessions line');
 
     // CLAIMBOARD_SESSION overrides the letter.

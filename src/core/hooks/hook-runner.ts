@@ -159,7 +159,8 @@ class HookRunner {
       pid: this.pid,
       host: this.pid !== undefined ? this.host : undefined,
       repo,
-      task: task ?? previous?.task,
+      // A compacted or resumed session keeps the task it started with unless it now has a title.
+      task: task ?? previous?.task ?? 'unknown',
     };
     const before = this.pendingEvents.length;
     await this.service.registerSession(rec);
@@ -173,7 +174,7 @@ class HookRunner {
   private async sessionStart(input: Extract<ClaimboardHookInput, { hook_event_name: 'SessionStart' }>): Promise<HookOutcome> {
     const view = this.service.status();
     const title = typeof input.session_title === 'string' && input.session_title.trim() ? oneLine(input.session_title) : undefined;
-    const { name } = await this.register(input, view, title ?? 'unknown');
+    const { name } = await this.register(input, view, title);
     const envFile = this.o.env.CLAUDE_ENV_FILE;
     let stderr = '';
     if (envFile) {
