@@ -40,7 +40,9 @@ export function packageVsix(): string {
   fs.mkdirSync(path.dirname(vsixPath), { recursive: true });
   const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   const args = [vsce, 'package', '--no-dependencies', '--out', vsixPath];
-  if (!manifest.repository) args.push('--allow-missing-repository');
+  // Without a repository vsce cannot turn the README's relative links into absolute ones; they
+  // stay relative (images under docs/ are not in the .vsix) until package.json names one.
+  if (!manifest.repository) args.push('--allow-missing-repository', '--no-rewrite-relative-links');
   run(process.execPath, args, stage);
   return vsixPath;
 }
