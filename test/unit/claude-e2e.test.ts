@@ -120,6 +120,7 @@ describe('claimboard hooks in the real Claude Code CLI (installed by install-hoo
       { tools: [{ name: 'Read', input: { file_path: held } }, { name: 'Read', input: { file_path: free } }] },
       { tools: [{ name: 'Edit', input: { file_path: held, old_string: 'hello', new_string: 'bye' } }] },
       { tools: [{ name: 'Edit', input: { file_path: free, old_string: 'hello', new_string: 'bye' } }] },
+      { tools: [{ name: 'Bash', input: { command: "sed -i 's/hello/sneaky/' src/held.ts" } }] },
       { tools: [{ name: 'Bash', input: { command: 'claimboard claim src/other.ts --eta 10m && claimboard status' } }] },
       { text: 'done' },
     ]);
@@ -132,7 +133,9 @@ describe('claimboard hooks in the real Claude Code CLI (installed by install-hoo
     const deny = results.find((r) => r.text.includes('PreToolUse:Edit hook'));
     assert.ok(deny?.is_error, `the deny reaches Claude: ${JSON.stringify(results)}`);
     assert.match(deny!.text, /src\/held\.ts is claimed by alice \(claim: repo\/src\/held\.ts, eta \d\d:\d\d/);
-    assert.deepEqual(run.result?.permission_denials?.map((d) => d.tool_name), ['Edit']);
+    const bashDeny = results.find((r) => r.text.includes('PreToolUse:Bash hook'));
+    assert.match(bashDeny?.text ?? '', /src\/held\.ts \(written by `sed -i`\) is claimed by alice/, 'a write through Bash is stopped too');
+    assert.deepEqual(run.result?.permission_denials?.map((d) => d.tool_name), ['Edit', 'Bash']);
 
     // The Bash tool ran `claimboard` as this session (CLAUDE_ENV_FILE) and saw the auto-claim.
     const bashOut = results[results.length - 1].text;
