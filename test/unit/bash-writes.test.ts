@@ -159,6 +159,7 @@ describe('bash write analysis', () => {
       assert.deepEqual(repoWide('git stash list'), []);
       assert.deepEqual(repoWide('git -C ../other add -A'), ['git add -A @/w/other']);
       assert.deepEqual(repoWide('git commit -m "add -A"'), [], 'the message is not a flag');
+      assert.deepEqual(repoWide('git pull --rebase && git merge main && git switch -c x'), [], 'git refuses to clobber uncommitted work itself');
     });
     it('git add / commit / rm / mv with paths', () => {
       assert.deepEqual(paths('git add src/a.ts'), ['/w/repo/src/a.ts']);

