@@ -72,6 +72,15 @@ describe('hook settings (install-hooks / uninstall-hooks)', () => {
     assert.throws(() => installHooks({ hooks: { PreToolUse: {} } }, 'claimboard'), /"hooks.PreToolUse" .* must be an array/);
   });
 
+  it('carries a board given at install time in each command, and still recognises it', () => {
+    const { settings } = installHooks({}, 'claimboard', { board: "/tmp/my board's.md" });
+    const text = formatSettings(settings);
+    assert.match(text, /claimboard hook pre-tool-use --board '\/tmp\/my board'\\\\''s\.md'/);
+    assert.deepEqual(installHooks(settings, 'claimboard', { board: "/tmp/my board's.md" }).changes, []);
+    assert.equal(uninstallHooks(settings).changes.length, 5);
+    assert.equal(installHooks(settings, 'claimboard').changes.length, 5, 'dropping --board updates the five hooks in place');
+  });
+
   it('recognises its own commands only', () => {
     assert.equal(ownHookEvent('claimboard hook pre-tool-use'), 'pre-tool-use');
     assert.equal(ownHookEvent('"/usr/bin/node" "/x/dist/cli.js" hook session-end'), 'session-end');

@@ -6,6 +6,7 @@ import type { CliContext } from '../cli-context';
 import { EXIT } from '../cli-context';
 import { InputError } from '../../core/duration';
 import { findRepo } from '../../core/path-key';
+import { defaultBoardPath } from '../../core/board-store';
 import { formatSettings, installHooks, type SettingsChange } from '../../core/hooks/hook-settings';
 
 export const installHooksCommand: Command = {
@@ -17,7 +18,9 @@ export const installHooksCommand: Command = {
     if (positionals.length) throw new InputError(`install-hooks takes no arguments (got ${positionals[0]})`);
     const command = typeof values.command === 'string' ? values.command.trim() : cliCommand(ctx.env);
     if (command === '') throw new InputError('--command is empty');
-    return applyToSettings(ctx, settingsPath(ctx, values), Boolean(values['dry-run']), (s) => installHooks(s, command), 'installed');
+    // `--board` given to this command is written into the hooks; the default board is left implicit.
+    const board = ctx.boardPath !== defaultBoardPath(ctx.env) ? ctx.boardPath : undefined;
+    return applyToSettings(ctx, settingsPath(ctx, values), Boolean(values['dry-run']), (s) => installHooks(s, command, { board }), 'installed');
   },
 };
 

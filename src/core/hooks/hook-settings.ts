@@ -57,7 +57,7 @@ export interface SettingsChange {
   changes: string[];
 }
 
-const OWN_COMMAND = /(?:^|[\s/"'])(?:claimboard|cli\.js)["']?\s+hook\s+(session-start|pre-tool-use|post-tool-use|user-prompt-submit|session-end)\s*$/;
+const OWN_COMMAND = /(?:^|[\s/"'])(?:claimboard|cli\.js)["']?\s+hook\s+(session-start|pre-tool-use|post-tool-use|user-prompt-submit|session-end)(?:\s+--board\s+(?:'[^']*'(?:\\''[^']*')*|\S+))?\s*$/;
 
 /** The claimboard event a hook command runs, when the command is one of ours. */
 export function ownHookEvent(command: unknown): HookEventArg | undefined {
@@ -85,7 +85,7 @@ function checkShape(settings: unknown): Settings {
  * Adds (or brings up to date) claimboard's hooks. `command` is how the hook runs the CLI,
  * e.g. `claimboard` or `"/usr/bin/node" "/opt/claimboard/dist/cli.js"`.
  */
-export function installHooks(input: unknown, command: string): SettingsChange {
+export function installHooks(input: unknown, command: string, options: { board?: string } = {}): SettingsChange {
   const settings = structuredClone(checkShape(input ?? {}));
   const changes: string[] = [];
   settings.hooks ??= {};
@@ -93,7 +93,8 @@ export function installHooks(input: unknown, command: string): SettingsChange {
   for (const want of WANTED) {
     const eventName = CLAUDE_EVENT_NAME[want.event];
     const groups = (hooks[eventName] ??= []);
-    const wantedCommand = `${command} hook ${want.event}`;
+    // A board given at install time travels with each hook; otherwise the hooks use the default or $CLAIMBOARD_BOARD.
+    const wantedCommand = `${command} hook ${want.event}${options.board ? ` --board ${shellWord(options.board)}` : ''}`;
     const label = `${eventName}${want.matcher ? ` [${want.matcher}]` : ''} ${wantedCommand}`;
     // Find what we installed before, wherever it ended up.
     let found: { group: MatcherGroup; hook: CommandHook } | undefined;
@@ -147,6 +148,10 @@ export function uninstallHooks(input: unknown): SettingsChange {
   }
   if (Object.keys(hooks).length === 0) delete settings.hooks;
   return { settings, changes };
+}
+
+function shellWord(s: string): string {
+  return /^[\w./@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** settings.json text as Claude Code and people write it: two-space JSON, trailing newline. */
