@@ -60,7 +60,10 @@ export class StatusBarController implements vscode.Disposable {
     const now = new Date();
     const lines = [`Claimboard — you are ${this.model.session}`, ''];
     if (live === 0) lines.push('No live claims.');
-    for (const c of view.claims) lines.push(`${this.model.isMine(c) ? '$(check)' : '$(lock)'} ${claimSummary(c, now)}`);
+    for (const c of view.claims) {
+      const mine = this.model.isMine(c);
+      lines.push(`${mine ? '$(check)' : '$(lock)'} ${mine ? claimSummary(c, now).replace(`${c.session} holds`, 'you hold') : claimSummary(c, now)}`);
+    }
     if (view.expired.length > 0) lines.push('', `${view.expired.length} expired, not yet pruned.`);
     for (const t of trouble) lines.push('', `$(warning) ${t}`);
     lines.push('', this.model.boardPath);
