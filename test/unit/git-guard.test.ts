@@ -89,6 +89,23 @@ describe('git pre-commit guard (install-git-hook + guard)', function () {
     assert.ok(!fs.existsSync(path.join(hooksDir, 'pre-commit.claimboard-chained')));
   });
 
+  it('a --board given to install-git-hook is the board the guard checks', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-guard-board-'));
+    const repo = path.join(dir, 'r');
+    const board = path.join(dir, 'team board.md');
+    fs.mkdirSync(repo);
+    const env: Record<string, string> = { HOME: dir, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e', GIT_CONFIG_NOSYSTEM: '1' };
+    const git = (args: string[], extra: Record<string, string> = {}) => spawnSync('git', args, { cwd: repo, encoding: 'utf8', env: { PATH: process.env.PATH, ...env, ...extra } });
+    git(['init', '-q']);
+    fs.writeFileSync(path.join(repo, 'x.txt'), '1\n');
+    assert.equal((await runClaimboard(['--board', board, 'install-git-hook'], { cwd: repo, env })).code, 0);
+    assert.equal((await runClaimboard(['--board', board, '--session', 'session-a', 'claim', 'x.txt'], { cwd: repo, env })).code, 0);
+    git(['add', 'x.txt']);
+    const refused = git(['commit', '-qm', 'x'], { CLAIMBOARD_SESSION: 'session-b' });
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /r\/x\.txt is held by session-a/);
+  });
+
   it('outside a repository: a clear one-line error, nothing written', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-guard-none-'));
     const r = await runClaimboard(['install-git-hook'], { cwd: dir, env: { HOME: dir, GIT_CEILING_DIRECTORIES: path.dirname(dir) } });

@@ -3,6 +3,7 @@ import { EXIT } from '../cli-context';
 import { InputError } from '../../core/duration';
 import { installPreCommitHook, uninstallPreCommitHook } from '../../core/hooks/git-hook-install';
 import { cliArgv } from './install-hooks';
+import { defaultBoardPath } from '../../core/board-store';
 
 export const installGitHook: Command = {
   name: 'install-git-hook',
@@ -17,7 +18,8 @@ export const installGitHook: Command = {
         ctx.out(removed ? 'removed the claimboard pre-commit guard' : 'no claimboard pre-commit guard installed here; nothing changed');
         return EXIT.ok;
       }
-      const r = installPreCommitHook(ctx.cwd, cliArgv(ctx.env));
+      const board = ctx.boardPath !== defaultBoardPath(ctx.env) ? ctx.boardPath : undefined;
+      const r = installPreCommitHook(ctx.cwd, cliArgv(ctx.env), board);
       ctx.out(`${r.action === 'unchanged' ? 'already installed' : r.action}: ${r.hookPath}`);
       if (r.chained) ctx.out(`runs the previous pre-commit hook first: ${r.chained}`);
       return EXIT.ok;

@@ -26,11 +26,11 @@ export function gitHooksDir(cwd: string): string {
   return out.trim();
 }
 
-export function installPreCommitHook(cwd: string, cliArgv: string[]): GitHookInstallResult {
+export function installPreCommitHook(cwd: string, cliArgv: string[], board?: string): GitHookInstallResult {
   const dir = gitHooksDir(cwd);
   fs.mkdirSync(dir, { recursive: true });
   const hookPath = path.join(dir, 'pre-commit');
-  const text = preCommitHookText(cliArgv);
+  const text = preCommitHookText(cliArgv, board);
   let current: string | undefined;
   try {
     current = fs.readFileSync(hookPath, 'utf8');

@@ -15,8 +15,9 @@ function shQuote(s: string): string {
 
 /**
  * @param cliArgv how to run the CLI, e.g. `['/usr/bin/node', '/opt/claimboard/dist/cli.js']` or `['claimboard']`
+ * @param board the board given at install time; without it the guard uses the default or $CLAIMBOARD_BOARD
  */
-export function preCommitHookText(cliArgv: string[]): string {
+export function preCommitHookText(cliArgv: string[], board?: string): string {
   const cli = cliArgv.map(shQuote).join(' ');
   const script = cliArgv.length > 1 ? cliArgv[cliArgv.length - 1] : '';
   return [
@@ -29,7 +30,7 @@ export function preCommitHookText(cliArgv: string[]): string {
     script
       ? `if [ ! -e ${shQuote(script)} ]; then echo "claimboard: ${script.replace(/["`$\\]/g, '')} is gone; commit not checked against the board (run claimboard install-git-hook again)" >&2; exit 0; fi`
       : `if ! command -v ${shQuote(cliArgv[0])} >/dev/null 2>&1; then echo "claimboard: not on PATH; commit not checked against the board" >&2; exit 0; fi`,
-    `exec ${cli} guard`,
+    `exec ${cli} guard${board ? ` --board ${shQuote(board)}` : ''}`,
     '',
   ].join('\n');
 }
