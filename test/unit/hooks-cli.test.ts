@@ -255,4 +255,20 @@ describe('claimboard hook <event> through the CLI process', function () {
       await unlock();
     }
   });
+
+  it('four sessions editing the same free file at once: exactly one gets it, the others are denied naming it', async () => {
+    const f = fixture();
+    const ids = ['uuid-1', 'uuid-2', 'uuid-3', 'uuid-4'];
+    for (const id of ids) await hook(f, 'session-start', start(f, id));
+    const results = await Promise.all(ids.map((id) => hook(f, 'pre-tool-use', edit(f, id, 'src/a.ts'))));
+    const allowed = results.filter((r) => r.stdout === '');
+    const denied = results.filter((r) => decision(r.json).decision === 'deny');
+    assert.equal(allowed.length, 1, JSON.stringify(results.map((r) => r.stdout + r.stderr)));
+    assert.equal(denied.length, 3);
+    const board = fs.readFileSync(f.board, 'utf8');
+    const holders = board.match(/^- (session-[a-d]) \(started \d\d:\d\d\) — repo\/src\/a\.ts/gm) ?? [];
+    assert.equal(holders.length, 1, board);
+    const holder = /^- (session-[a-d])/.exec(holders[0])![1];
+    for (const d of denied) assert.match(decision(d.json).reason ?? '', new RegExp(`claimed by ${holder}`));
+  });
 });
