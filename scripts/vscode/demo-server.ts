@@ -54,22 +54,15 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const board = path.join(runDir, 'board', 'coordination.md');
   const env = { CLAIMBOARD_BOARD: board, ...opts.env };
   const ctx: DemoContext = { board, repo, env: runEnv(runDir, env) };
-  await seedDemoBoard(ctx, demoPerson);
-  installBuiltExtension(path.join(runDir, 'extensions'));
-  const server = await startCodeServer({
-    runDir,
-    port: opts.port,
-    args: opts.args,
-    env,
-    settings: {
-      'claimboard.sessionName': demoPerson,
-      'claimboard.boardPath': board,
-      'workbench.colorTheme': 'Default Dark Modern',
-      'editor.minimap.enabled': false,
-      ...opts.settings,
-    },
-    log: opts.log,
-  });
+  let server: CodeServer;
+  try {
+    await seedDemoBoard(ctx, demoPerson);
+    installBuiltExtension(path.join(runDir, 'extensions'));
+    server = await startDemoServer(runDir, env, opts);
+  } catch (e) {
+    fs.rmSync(runDir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     server,
     runDir,
@@ -82,4 +75,21 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       fs.rmSync(runDir, { recursive: true, force: true });
     },
   };
+}
+
+function startDemoServer(runDir: string, env: Record<string, string | undefined>, opts: DemoOptions): Promise<CodeServer> {
+  return startCodeServer({
+    runDir,
+    port: opts.port,
+    args: opts.args,
+    env,
+    settings: {
+      'claimboard.sessionName': demoPerson,
+      'claimboard.boardPath': env.CLAIMBOARD_BOARD,
+      'workbench.colorTheme': 'Default Dark Modern',
+      'editor.minimap.enabled': false,
+      ...opts.settings,
+    },
+    log: opts.log,
+  });
 }
