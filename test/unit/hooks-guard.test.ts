@@ -39,7 +39,7 @@ describe('hook guard decisions', () => {
     const reason = denyReason([{ target: { key: 'repo/src/a.ts', shown: '/w/repo/src/a.ts', how: 'sed -i', autoClaim: false }, holder: claim('repo/src/**') }], 'session-b', t0);
     assert.match(reason, /^\/w\/repo\/src\/a\.ts \(written by `sed -i`\) is claimed by session-a \(claim: repo\/src\/\*\*, eta 19:45, lease until 20:00\)\./);
     assert.match(reason, /you are session-b/);
-    assert.match(reason, /claimboard claim repo\/src\/\*\* --wait 30m/);
+    assert.match(reason, /claimboard claim repo\/src\/a\.ts --wait 30m/, 'waiting is for the path it needs, not the whole claim');
     assert.match(reason, /claimboard ask/);
   });
 

@@ -143,7 +143,7 @@ export function denyReason(hits: readonly { target: WriteTarget; holder: Claim }
   const first = hits[0];
   lines.push(
     `Do not change it now${session ? ` (you are ${session})` : ''}: pick other work, wait for ${first.holder.session} to release it ` +
-      `(\`claimboard claim ${first.holder.path} --wait 30m\`), or ask the human with \`claimboard ask "…"\`. ` +
+      `(\`claimboard claim ${first.target.key} --wait 30m\` waits for it and takes it), or ask the human with \`claimboard ask "…"\`. ` +
       'Only the human may take it over (`claimboard claim --force`, announced).',
   );
   return lines.join('\n');
