@@ -95,10 +95,13 @@ describe('claimboard hook <event> through the CLI process', function () {
 
     // A second session gets the next letter and sees what the first holds.
     await runClaimboard(['--board', f.board, '--session', 'session-a', 'claim', 'src/a.ts'], { cwd: f.repo });
+    const note = await runClaimboard(['--board', f.board, 'note', 'add', 'No terraform apply on homelab-prod today'], { cwd: f.repo });
+    assert.equal(note.code, 0, note.stderr);
     const b = await hook(f, 'session-start', start(f, 'uuid-b'));
     const ctxB = b.json?.hookSpecificOutput?.hookEventName === 'SessionStart' ? b.json.hookSpecificOutput.additionalContext : '';
     assert.match(ctxB ?? '', /You are session-b/);
     assert.match(ctxB ?? '', /session-a: repo\/src\/a\.ts/);
+    assert.match(ctxB ?? '', /Pinned notes:\n- No terraform apply on homelab-prod today/);
 
     // Resume / compact of the same session_id: the same name, one Sessions line.
     const again = await hook(f, 'session-start', start(f, 'uuid-a', { source: 'compact' }));
