@@ -52,6 +52,25 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/**
+ * The web workbench reports exit code 0 when the extension host dies mid-run (process.exit,
+ * a crash), so a pass also needs the result test/vscode/index.ts writes when mocha ends.
+ */
+function checkResult(file: string): number {
+  let result: { tests?: number; failures?: number };
+  try {
+    result = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof result;
+  } catch {
+    process.stderr.write('test:vscode: the extension host ended without a test result (did it exit or crash mid-run?)\n');
+    return 1;
+  }
+  if (!result.tests || result.failures !== 0) {
+    process.stderr.write(`test:vscode: inconsistent result ${JSON.stringify(result)} for exit code 0\n`);
+    return 1;
+  }
+  return 0;
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   try {
@@ -90,8 +109,10 @@ async function main(): Promise<number> {
   let server: CodeServer | undefined;
   let workbench: Workbench | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let hostExitTimer: NodeJS.Timeout | undefined;
   const cleanup = async (): Promise<void> => {
     clearTimeout(timer);
+    clearTimeout(hostExitTimer);
     await workbench?.close();
     await server?.stop();
   };
@@ -101,6 +122,21 @@ async function main(): Promise<number> {
     });
   }
 
+  const resultFile = path.join(runDir, 'result.json');
+  // Settled by codeAutomationExit, by the extension host dying first, by a timeout or a crash.
+  let settle: (code: number) => void = () => {};
+  const result = new Promise<number>((resolve) => (settle = resolve));
+  const watchServerLog = (line: string): void => {
+    if (verbose) process.stdout.write(`[code-server] ${line}\n`);
+    const exit = /Extension Host Process exited with code: (\S+), signal: (\S+)\./.exec(line);
+    // After a normal end the exit code arrives first; give it a moment in case the order differs.
+    if (exit && !hostExitTimer) {
+      hostExitTimer = setTimeout(() => {
+        process.stderr.write(`test:vscode: the extension host exited (code ${exit[1]}, signal ${exit[2]}) before the tests reported a result\n`);
+        settle(1);
+      }, 3000);
+    }
+  };
   let code: number;
   try {
     server = await startCodeServer({
@@ -113,31 +149,36 @@ async function main(): Promise<number> {
         CLAIMBOARD_VSCODE_SUITES: opts.bench ? 'bench' : 'test',
         CLAIMBOARD_BENCH_OUT: opts.bench ? path.join(repoRoot, 'out', 'bench-vscode.json') : undefined,
         CLAIMBOARD_EXPECT_EXTENSION_PATH: expectedExtensionPath,
+        CLAIMBOARD_TEST_RESULT: resultFile,
       },
-      log: verbose ? (line) => process.stdout.write(`[code-server] ${line}\n`) : undefined,
+      log: watchServerLog,
     });
     say(`code-server ${server.origin}, run folder ${runDir}`);
     const srv = server;
-    code = await new Promise<number>((resolve, reject) => {
-      timer = setTimeout(() => {
-        process.stderr.write(`test:vscode: no result after ${timeoutMs / 1000} s (timeout; CLAIMBOARD_VSCODE_TIMEOUT)\n`);
-        resolve(1);
-      }, timeoutMs);
-      openWorkbench({
-        url: srv.workbenchUrl(workspace, [
-          ['extensionDevelopmentPath', srv.remoteUri(developmentPath)],
-          ['extensionTestsPath', srv.remoteUri(testIndex)],
-        ]),
-        runDir,
-        onLog: (text) => {
-          if (verbose || !workbenchChatter.test(text)) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
-        },
-        onExit: resolve,
-      }).then((w) => {
-        workbench = w;
-        w.page.on('crash', () => reject(new Error('the workbench page crashed')));
-      }, reject);
+    timer = setTimeout(() => {
+      process.stderr.write(`test:vscode: no result after ${timeoutMs / 1000} s (timeout; CLAIMBOARD_VSCODE_TIMEOUT)\n`);
+      settle(1);
+    }, timeoutMs);
+    workbench = await openWorkbench({
+      url: srv.workbenchUrl(workspace, [
+        ['extensionDevelopmentPath', srv.remoteUri(developmentPath)],
+        ['extensionTestsPath', srv.remoteUri(testIndex)],
+      ]),
+      runDir,
+      onLog: (text) => {
+        if (verbose || !workbenchChatter.test(text)) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+      },
+      onExit: (exitCode) => {
+        clearTimeout(hostExitTimer);
+        settle(exitCode);
+      },
     });
+    workbench.page.on('crash', () => {
+      process.stderr.write('test:vscode: the workbench page crashed\n');
+      settle(1);
+    });
+    code = await result;
+    if (code === 0) code = checkResult(resultFile);
   } catch (e) {
     process.stderr.write(`test:vscode: ${(e as Error).message}\n`);
     code = 1;

@@ -14,6 +14,9 @@
 //   CLAIMBOARD_TEST_GREP       only run tests whose full title matches this pattern
 //   CLAIMBOARD_VSCODE_SUITES   which bundled files to load: `test` (default) or `bench`
 //   CLAIMBOARD_BENCH_OUT       where a bench suite writes its JSON figures
+//   CLAIMBOARD_TEST_RESULT     where run() writes {tests, failures} when it ends: the runner
+//                              passes only with this file, so a dead extension host (which the
+//                              web workbench reports as exit code 0) cannot pass as green
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
@@ -45,6 +48,8 @@ export async function run(): Promise<void> {
   await mocha.loadFilesAsync();
   let ran = 0;
   const failures = await new Promise<number>((resolve) => mocha.run(resolve).on('test end', () => ran++));
+  const resultFile = process.env.CLAIMBOARD_TEST_RESULT;
+  if (resultFile) fs.writeFileSync(resultFile, JSON.stringify({ tests: ran, failures }) + '\n');
   if (failures > 0) throw new Error(`${failures} test(s) failed`);
   // A grep that matches nothing, or suites that register nothing, must not pass as green.
   if (ran === 0) throw new Error(`no test ran${process.env.CLAIMBOARD_TEST_GREP ? ` (grep: ${process.env.CLAIMBOARD_TEST_GREP})` : ''}`);
