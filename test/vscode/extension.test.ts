@@ -247,6 +247,38 @@ describe('claimboard extension', function () {
     await waitFor('the warning to clear', () => !a.statusBarWarning());
   });
 
+  it('Open Board opens the board at the line asked for', async () => {
+    const a = await api();
+    await cli(A, 'claim', 'demo-repo/src/api/**', '--eta', '30m');
+    a.refresh();
+    const claim = a.view().claims[0];
+    assert.ok(claim);
+    await vscode.commands.executeCommand('claimboard.openBoard', claim.line);
+    const editor = await waitFor('the board editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === board() && vscode.window.activeTextEditor);
+    assert.equal(editor.selection.active.line, claim.line - 1);
+    assert.match(editor.document.lineAt(claim.line - 1).text, /session-a .*demo-repo\/src\/api\/\*\*/);
+  });
+
+  it('reads the session name from the settings: the same claim turns from theirs to mine', async () => {
+    const a = await api();
+    const config = vscode.workspace.getConfiguration('claimboard');
+    const routes = fileUri('src/api/routes.ts');
+    await cli(A, 'claim', 'demo-repo/src/api/**', '--eta', '30m');
+    a.refresh();
+    assert.equal(a.decorationFor(routes)?.kind, 'other');
+    await config.update('sessionName', A, vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor('the new session name', () => a.sessionName === A);
+      assert.equal(a.decorationFor(routes)?.kind, 'mine');
+      assert.equal(a.decorationFor(routes)?.badge, '✓');
+      assert.equal(a.statusBarText(), '$(lock) 1 claim · 1 mine');
+    } finally {
+      await config.update('sessionName', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitFor('the OS user name again', () => a.sessionName !== A);
+    assert.equal(a.decorationFor(routes)?.kind, 'other');
+  });
+
   it('the heartbeat renews the person\'s claims while the window is open', async () => {
     const a = await api();
     const config = vscode.workspace.getConfiguration('claimboard');
