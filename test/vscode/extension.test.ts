@@ -165,6 +165,31 @@ describe('claimboard extension', function () {
     assert.equal(a.gutterFor(fileUri('src/server.ts'))?.kind, 'mine');
   });
 
+  it('with readOnlyOnOpen, the held file\'s editor becomes read-only for the session', async () => {
+    const a = await api();
+    const config = vscode.workspace.getConfiguration('claimboard');
+    await config.update('readOnlyOnOpen', true, vscode.ConfigurationTarget.Global);
+    try {
+      await cli(A, 'claim', 'demo-repo/src/db/migrate.ts', '--eta', '30m');
+      a.refresh();
+      const migrate = fileUri('src/db/migrate.ts');
+      const editor = await vscode.window.showTextDocument(migrate);
+      const w = await waitFor('the open warning', () => a.lastWarning()?.uri === migrate.toString() && a.lastWarning());
+      assert.equal(w.readOnly, true);
+      assert.match(w.message, /read-only for this session/);
+      await new Promise((r) => setTimeout(r, 300));
+      await editor.edit((b) => b.insert(new vscode.Position(0, 0), '// edited\n'));
+      assert.equal(editor.document.getText().startsWith('// edited'), false, 'the read-only editor took an edit');
+      // Control: the same edit in an editor of a file nobody holds does go in.
+      const free = await vscode.window.showTextDocument(fileUri('src/index.ts'));
+      await free.edit((b) => b.insert(new vscode.Position(0, 0), '// edited\n'));
+      assert.equal(free.document.getText().startsWith('// edited'), true);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    } finally {
+      await config.update('readOnlyOnOpen', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('shows the count in the status bar and the claims in the Claims view', async () => {
     const a = await api();
     assert.equal(a.statusBarText(), '$(lock) 0 claims · 0 mine');
