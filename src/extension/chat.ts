@@ -23,6 +23,16 @@ const RECAP_WINDOW_MS = 8 * 3_600_000;
  * the recap, and whether announcements are failing. VS Code's settings and secrets override the
  * CLI's config file field by field, through the same loader (and outbox) the CLI uses.
  */
+/** Mattermost is needed and not (or wrongly) configured: the command offers the way to fix it. */
+export class ChatNotConfiguredError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChatNotConfiguredError';
+  }
+}
+
+const NOT_CONFIGURED = 'Mattermost is not configured: set claimboard.mattermost.serverUrl and channel, then run "Claimboard: Set Mattermost Token"';
+
 export class ChatController implements vscode.Disposable {
   private announcer: Announcer | undefined;
   private loaded: LoadedAnnounceConfig = { configured: false, configPath: '' };
@@ -145,7 +155,7 @@ export class ChatController implements vscode.Disposable {
   /** Posts a question to a holder through the outbox. */
   async ask(holder: Claim, message?: string): Promise<AnnounceResult> {
     if (!this.announcer || !this.loaded.config) {
-      throw new Error(this.loaded.error ?? 'Mattermost is not configured: set claimboard.mattermost.serverUrl and channel, then run "Claimboard: Set Mattermost Token"');
+      throw new ChatNotConfiguredError(this.loaded.error ?? NOT_CONFIGURED);
     }
     const r = await this.announcer.ask({ session: this.session(), holder: holder.session, path: holder.path, ...(message ? { message } : {}) });
     this.after(r);
@@ -154,7 +164,7 @@ export class ChatController implements vscode.Disposable {
 
   /** What happened in the channel lately, as text. */
   async recap(): Promise<string> {
-    if (!this.announcer) throw new Error('Mattermost is not configured');
+    if (!this.announcer || !this.loaded.config) throw new ChatNotConfiguredError(this.loaded.error ?? NOT_CONFIGURED);
     const r = await this.announcer.recap({ since: new Date(Date.now() - RECAP_WINDOW_MS) });
     return formatRecap(r);
   }

@@ -4,7 +4,7 @@ import { InputError, formatClock, parseEta } from '../core/duration';
 import { resolvePathKey } from '../core/path-key';
 import type { Claim } from '../core/model';
 import type { BoardModel, ClaimResult, Conflict } from './board-model';
-import type { ChatController } from './chat';
+import { ChatNotConfiguredError, type ChatController } from './chat';
 import { claimSummary, when } from './claim-text';
 import type { ClaimsNode } from './claims-view';
 import type { Settings } from './config';
@@ -29,6 +29,8 @@ export interface Refusal {
 }
 
 const WAIT = 'Wait for It';
+const SET_TOKEN = 'Set Mattermost Token';
+const OPEN_SETTINGS = 'Open Settings';
 const ASK = 'Ask in Mattermost';
 
 function isOptions(x: unknown): x is CommandOptions {
@@ -73,7 +75,14 @@ export class CommandsController implements vscode.Disposable {
           } catch (err) {
             const text = errorText(err);
             this.log.error(`${id}: ${text}`);
-            void vscode.window.showErrorMessage(`Claimboard: ${text}`);
+            if (err instanceof ChatNotConfiguredError) {
+              void vscode.window.showErrorMessage(`Claimboard: ${text}`, SET_TOKEN, OPEN_SETTINGS).then((choice) => {
+                if (choice === SET_TOKEN) void vscode.commands.executeCommand('claimboard.setMattermostToken');
+                else if (choice === OPEN_SETTINGS) void vscode.commands.executeCommand('workbench.action.openSettings', 'claimboard.mattermost');
+              });
+            } else {
+              void vscode.window.showErrorMessage(`Claimboard: ${text}`);
+            }
             return undefined;
           }
         }),
