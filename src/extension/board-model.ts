@@ -18,6 +18,14 @@ export interface ClaimOptions {
 
 export type ServiceFactory = (boardPath: string, ttlMs: number) => ClaimService;
 
+/**
+ * Nothing writes the board when a lease simply runs out (or a holder process dies), so the
+ * window re-reads on its own: just after the next lease ends, and at least this often.
+ */
+const REREAD_AT_LEAST_EVERY_MS = 60_000;
+/** Re-read this long after a lease's end, so the claim is past it when we look. */
+const AFTER_LEASE_END_MS = 50;
+
 const EMPTY: BoardView = { boardPath: '', exists: false, claims: [], expired: [], releases: [], notes: [], sessions: [], problems: [] };
 
 /**
@@ -35,6 +43,7 @@ export class BoardModel implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readCount = 0;
+  private rereadTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly settings: Settings,
@@ -109,7 +118,16 @@ export class BoardModel implements vscode.Disposable {
       this.log.warn(`could not read the board ${this.boardPath}: ${this.readError}`);
     }
     this.readCount++;
+    this.scheduleReread();
     this.emitter.fire(this.current);
+  }
+
+  private scheduleReread(): void {
+    if (this.rereadTimer) clearTimeout(this.rereadTimer);
+    const now = Date.now();
+    let next = now + REREAD_AT_LEAST_EVERY_MS;
+    for (const c of this.current.claims) next = Math.min(next, c.expires.getTime() + AFTER_LEASE_END_MS);
+    this.rereadTimer = setTimeout(() => this.refresh(), Math.max(0, next - now));
   }
 
   async claim(paths: string[], opts: ClaimOptions): Promise<ClaimResult> {
@@ -146,6 +164,7 @@ export class BoardModel implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.rereadTimer) clearTimeout(this.rereadTimer);
     this.watcher?.dispose();
     for (const d of this.subscriptions) d.dispose();
     this.emitter.dispose();
