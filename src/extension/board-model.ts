@@ -4,7 +4,7 @@ import { normalizeKey } from '../core/overlap';
 import type { BoardView, ClaimResult, ClaimService, Conflict } from '../core/claim-service';
 import type { Claim } from '../core/model';
 import { BoardWatcher } from './board-watcher';
-import type { Settings } from './config';
+import type { Settings, SettingsChange } from './config';
 import { literalPrefix } from './path-keys';
 
 export type { BoardView, ClaimResult, Conflict } from '../core/claim-service';
@@ -52,12 +52,15 @@ export class BoardModel implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.subscriptions.push(
-      settings.onDidChange(({ previous, current }) => {
-        if (previous.boardPath !== current.boardPath || previous.ttl !== current.ttl) this.open();
-        else if (previous.sessionName !== current.sessionName) this.emitter.fire(this.current);
-      }),
+      settings.onDidChange((e) => this.onConfigurationChanged(e)),
     );
-    this.open();
+    this.onConfigurationChanged();
+  }
+
+  private onConfigurationChanged(e?: SettingsChange): void {
+    if (!e || e.affects('boardPath', 'ttl')) this.open();
+    // Whose claims are "mine" changed: every surface redraws.
+    else if (e.affects('sessionName')) this.emitter.fire(this.current);
   }
 
   /** (Re)opens the board named by the settings: a new service and a new watcher. */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ENV, loadAnnounceConfig, type LoadedAnnounceConfig } from '../core/announce/config';
 import { createAnnouncer, formatRecap, type AnnounceResult, type Announcer } from '../core/announce';
 import type { BoardEvent, Claim } from '../core/model';
-import type { Settings } from './config';
+import type { Settings, SettingsChange } from './config';
 import { debounce, type Debounced } from './debounce';
 
 /** SecretStorage keys: the token and webhook never go to settings.json. */
@@ -59,15 +59,18 @@ export class ChatController implements vscode.Disposable {
     this.flushLater = debounce(() => void this.flush(), FLUSH_RETRY_MS);
     this.subscriptions.push(
       boardChanged(() => this.readStatus()),
-      settings.onDidChange(({ previous, current }) => {
-        if (previous.boardPath !== current.boardPath || JSON.stringify(previous.mattermost) !== JSON.stringify(current.mattermost)) this.reload();
-      }),
+      settings.onDidChange((e) => this.onConfigurationChanged(e)),
       secrets.onDidChange((e) => {
         if (e.key === SECRET_TOKEN || e.key === SECRET_WEBHOOK) void this.loadSecrets();
       }),
     );
-    this.reload();
+    this.onConfigurationChanged();
     void this.loadSecrets();
+  }
+
+  private onConfigurationChanged(e?: SettingsChange): void {
+    if (e && !e.affects('boardPath', 'mattermost')) return;
+    this.reload();
   }
 
   /** Announcements the outbox gave up on (a warning in the status bar). */

@@ -64,13 +64,21 @@ export function readConfig(): ExtensionConfig {
   };
 }
 
+/** One change under `claimboard`, already resolved: what it was, what it is. */
+export interface SettingsChange {
+  previous: ExtensionConfig;
+  current: ExtensionConfig;
+  /** Did any of these resolved settings change? */
+  affects(...keys: (keyof ExtensionConfig)[]): boolean;
+}
+
 /**
- * Holds the resolved settings and tells controllers when they change. Controllers call
- * `onDidChange` with `undefined` first (set-up) and then with each event under `claimboard`.
+ * Holds the resolved settings and tells controllers when they change. Each controller has one
+ * `onConfigurationChanged(e?)`, called with nothing at set-up and with each change after.
  */
 export class Settings implements vscode.Disposable {
   private current: ExtensionConfig = readConfig();
-  private readonly emitter = new vscode.EventEmitter<{ previous: ExtensionConfig; current: ExtensionConfig }>();
+  private readonly emitter = new vscode.EventEmitter<SettingsChange>();
   readonly onDidChange = this.emitter.event;
   private readonly listener: vscode.Disposable;
 
@@ -78,8 +86,13 @@ export class Settings implements vscode.Disposable {
     this.listener = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       const previous = this.current;
-      this.current = readConfig();
-      this.emitter.fire({ previous, current: this.current });
+      const current = readConfig();
+      this.current = current;
+      this.emitter.fire({
+        previous,
+        current,
+        affects: (...keys) => keys.some((k) => JSON.stringify(previous[k]) !== JSON.stringify(current[k])),
+      });
     });
   }
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { BoardModel } from './board-model';
-import type { Settings } from './config';
+import type { Settings, SettingsChange } from './config';
 
 /**
  * Renews the person's claims while this window is open, so a claim made from VS Code lives as
@@ -17,11 +17,14 @@ export class HeartbeatController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.subscriptions.push(
-      settings.onDidChange(({ previous, current }) => {
-        if (previous.heartbeatIntervalMs !== current.heartbeatIntervalMs) this.schedule();
-      }),
+      settings.onDidChange((e) => this.onConfigurationChanged(e)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule()),
     );
+    this.onConfigurationChanged();
+  }
+
+  private onConfigurationChanged(e?: SettingsChange): void {
+    if (e && !e.affects('heartbeatIntervalMs')) return;
     this.schedule();
   }
 
