@@ -1,4 +1,5 @@
-// `npm run package`: a production build and `vsce package` into out/claimboard.vsix.
+// `npm run package`: a production build and `vsce package` into out/claimboard.vsix (the
+// checkout's dist/ is left as it is).
 //
 // package.json's "files" (what npm publishes: the CLI) and .vscodeignore (what the .vsix holds)
 // cannot both be present for vsce, so the .vsix is packed from a staging folder holding the
@@ -21,10 +22,6 @@ function run(cmd: string, args: string[], cwd: string): void {
 }
 
 export function packageVsix(): string {
-  run(process.execPath, ['esbuild.mjs', '--production'], repoRoot);
-  // A production build writes no maps; stale ones from a development build must not be packed.
-  const dist = path.join(repoRoot, 'dist');
-  for (const f of fs.readdirSync(dist)) if (f.endsWith('.map')) fs.rmSync(path.join(dist, f));
   fs.rmSync(stage, { recursive: true, force: true });
   fs.mkdirSync(stage, { recursive: true });
   const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
@@ -33,7 +30,12 @@ export function packageVsix(): string {
   delete manifest.scripts;
   delete manifest.devDependencies;
   fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
-  for (const entry of ['.vscodeignore', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+  // The production build goes straight into the stage (esbuild.mjs builds relative to its cwd;
+  // src/ is linked in), so the checkout's dist/, which tests and other runs use, is untouched.
+  fs.symlinkSync(path.join(repoRoot, 'src'), path.join(stage, 'src'));
+  run(process.execPath, [path.join(repoRoot, 'esbuild.mjs'), '--production'], stage);
+  fs.rmSync(path.join(stage, 'src'));
+  for (const entry of ['.vscodeignore', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
     const from = path.join(repoRoot, entry);
     if (fs.existsSync(from)) fs.cpSync(from, path.join(stage, entry), { recursive: true });
   }
