@@ -34,6 +34,8 @@ export interface ClaimboardApi {
   /** Distinct open warnings shown this session (a tab switch must not add one). */
   warningsShown(): number;
   lastRefusal(): Refusal | undefined;
+  /** Title of the ETA prompt while it is open. */
+  etaPrompt(): string | undefined;
   waitingFor(): string[];
   freedWhileWaiting(): string[];
   heartbeats(): number;

@@ -58,6 +58,7 @@ function errorText(err: unknown): string {
 export class CommandsController implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private lastRefusal: Refusal | undefined;
+  private etaPrompt: vscode.QuickPick<vscode.QuickPickItem> | undefined;
 
   constructor(
     private readonly model: BoardModel,
@@ -108,6 +109,11 @@ export class CommandsController implements vscode.Disposable {
 
   get refusal(): Refusal | undefined {
     return this.lastRefusal;
+  }
+
+  /** Title of the ETA prompt while it is open (tests answer it), else undefined. */
+  get openEtaPrompt(): string | undefined {
+    return this.etaPrompt?.title;
   }
 
   // ---- arguments -------------------------------------------------------------------------
@@ -232,6 +238,7 @@ export class CommandsController implements vscode.Disposable {
       const finish = (v: string | undefined) => {
         if (done) return;
         done = true;
+        this.etaPrompt = undefined;
         resolve(v);
         qp.dispose();
       };
@@ -252,6 +259,7 @@ export class CommandsController implements vscode.Disposable {
       });
       qp.onDidHide(() => finish(undefined));
       qp.show();
+      this.etaPrompt = qp;
     });
   }
 

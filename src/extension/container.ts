@@ -105,6 +105,7 @@ export class Container implements vscode.Disposable {
       lastWarning: () => warnings.lastWarning,
       warningsShown: () => warnings.count,
       lastRefusal: () => commands.refusal,
+      etaPrompt: () => commands.openEtaPrompt,
       waitingFor: () => waits.keys,
       freedWhileWaiting: () => waits.freedKeys,
       heartbeats: () => heartbeat.count,

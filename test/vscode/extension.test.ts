@@ -98,6 +98,31 @@ describe('claimboard extension', function () {
     assert.deepEqual(activeLines(), []);
   });
 
+  it('Claim Path asks for the ETA, offering the default first', async () => {
+    const a = await api();
+    const schema = fileUri('src/db/schema.sql');
+    const pending = vscode.commands.executeCommand('claimboard.claimPath', schema, [schema]) as Thenable<{ granted: Array<{ eta?: Date }> } | undefined>;
+    // The quick input is up: accept its first suggestion as the person would with Enter.
+    assert.equal(await waitFor('the ETA prompt', () => a.etaPrompt()), 'Claim demo-repo/src/db/schema.sql: ETA');
+    await new Promise((r) => setTimeout(r, 100));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const result = await pending;
+    assert.equal(result?.granted.length, 1);
+    const eta = result?.granted[0]?.eta?.getTime() ?? 0;
+    // claimboard.defaultEta is 30m: the ETA is half an hour from now (to the minute the board keeps).
+    assert.ok(Math.abs(eta - (Date.now() + 30 * 60_000)) < 2 * 60_000, `eta ${new Date(eta).toISOString()}`);
+    assert.equal(a.decorationFor(schema)?.kind, 'mine');
+
+    // Escape cancels: nothing is claimed.
+    const users = fileUri('src/api/users.ts');
+    const cancelled = vscode.commands.executeCommand('claimboard.claimPath', users, [users]);
+    await waitFor('the ETA prompt', () => a.etaPrompt());
+    await new Promise((r) => setTimeout(r, 100));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await cancelled, undefined);
+    assert.equal(a.decorationFor(users), undefined);
+  });
+
   it('a claim that overlaps someone else\'s is refused, names the holder, and writes nothing', async () => {
     const a = await api();
     await cli(A, 'claim', 'demo-repo/src/api/**', '--eta', '30m');
