@@ -28,6 +28,9 @@ export interface Refusal {
   conflicts: Conflict[];
 }
 
+/** A done action is confirmed in the status bar, not a notification: gone after a few seconds. */
+const CONFIRMATION_MS = 4000;
+
 const WAIT = 'Wait for It';
 const SET_TOKEN = 'Set Mattermost Token';
 const OPEN_SETTINGS = 'Open Settings';
@@ -189,7 +192,7 @@ export class CommandsController implements vscode.Disposable {
     }
     const n = result.granted.length + result.renewed.length;
     this.log.info(`claimed ${keys.join(', ')} until ${formatClock(eta)}`);
-    vscode.window.setStatusBarMessage(`$(lock) Claimed ${n === 1 ? keys[0] : `${n} paths`} — eta ${formatClock(eta)}`, 4000);
+    vscode.window.setStatusBarMessage(`$(lock) Claimed ${n === 1 ? keys[0] : `${n} paths`} — eta ${formatClock(eta)}`, CONFIRMATION_MS);
     return result;
   }
 
@@ -201,7 +204,7 @@ export class CommandsController implements vscode.Disposable {
     this.log.info(message);
     const wait = (): void => {
       this.waits.add([...new Set(conflicts.map((c) => c.path))], etaText);
-      vscode.window.setStatusBarMessage(`$(watch) Waiting for ${first.path}: you will be told when it is free`, 5000);
+      vscode.window.setStatusBarMessage(`$(watch) Waiting for ${first.path}: you will be told when it is free`, CONFIRMATION_MS);
     };
     if (waitNow) {
       wait();
@@ -289,7 +292,7 @@ export class CommandsController implements vscode.Disposable {
     const covering = keys.flatMap((k) => this.model.covering(k).filter((c) => this.model.isMine(c)).map((c) => c.path));
     const { released } = await this.model.release([...new Set([...keys, ...covering])]);
     if (released.length === 0) void vscode.window.showInformationMessage(`You hold no claim on ${keys.join(', ')}.`);
-    else vscode.window.setStatusBarMessage(`$(unlock) Released ${released.map((c) => c.path).join(', ')}`, 4000);
+    else vscode.window.setStatusBarMessage(`$(unlock) Released ${released.map((c) => c.path).join(', ')}`, CONFIRMATION_MS);
     this.log.info(`released ${released.map((c) => c.path).join(', ') || 'nothing'}`);
     return released;
   }
@@ -297,7 +300,7 @@ export class CommandsController implements vscode.Disposable {
   async releaseAll(): Promise<Claim[]> {
     this.requireTrust();
     const { released } = await this.model.release('all');
-    vscode.window.setStatusBarMessage(`$(unlock) Released ${released.length} claim${released.length === 1 ? '' : 's'}`, 4000);
+    vscode.window.setStatusBarMessage(`$(unlock) Released ${released.length} claim${released.length === 1 ? '' : 's'}`, CONFIRMATION_MS);
     this.log.info(`released all: ${released.length}`);
     return released;
   }
@@ -305,7 +308,7 @@ export class CommandsController implements vscode.Disposable {
   async renew(): Promise<Claim[]> {
     this.requireTrust();
     const renewed = await this.model.renew();
-    vscode.window.setStatusBarMessage(`$(history) Renewed ${renewed.length} claim${renewed.length === 1 ? '' : 's'}`, 4000);
+    vscode.window.setStatusBarMessage(`$(history) Renewed ${renewed.length} claim${renewed.length === 1 ? '' : 's'}`, CONFIRMATION_MS);
     return renewed;
   }
 
@@ -376,7 +379,7 @@ export class CommandsController implements vscode.Disposable {
         : await vscode.window.showInputBox({ title: `Ask ${holder.session} about ${holder.path}`, prompt: 'What you need (optional)', ignoreFocusOut: true }));
     const r = await this.chat.ask(holder, message || undefined);
     const text = r.error ? `Question queued; Mattermost said: ${r.error}` : `Asked ${holder.session} in Mattermost.`;
-    vscode.window.setStatusBarMessage(`$(comment-discussion) ${text}`, 5000);
+    vscode.window.setStatusBarMessage(`$(comment-discussion) ${text}`, CONFIRMATION_MS);
     return text;
   }
 
@@ -412,7 +415,7 @@ export class CommandsController implements vscode.Disposable {
           });
     if (value === undefined) return;
     await this.chat.storeSecret(kind, value.trim());
-    vscode.window.setStatusBarMessage(`$(key) Mattermost ${kind} ${value.trim() ? 'saved' : 'removed'}`, 4000);
+    vscode.window.setStatusBarMessage(`$(key) Mattermost ${kind} ${value.trim() ? 'saved' : 'removed'}`, CONFIRMATION_MS);
   }
 
   // ---- status bar quick pick and reveal ----------------------------------------------------
