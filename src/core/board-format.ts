@@ -70,13 +70,64 @@ export class BoardDocument {
   private readonly ttlMs: number;
   private readonly fallbackNow: Date;
 
-  claims: Claim[] = [];
   releases: Release[] = [];
   notes: PinnedNote[] = [];
   sessions: SessionRecord[] = [];
-  problems: Problem[] = [];
   lastUpdated?: Date;
+  /**
+   * Claim lines are read in full (times, lease) only when asked for: a hook's check on a board
+   * of 1,000 claims only needs the few whose path could touch its file.
+   */
+  private claimItems: { body: string; line: number; parsed?: Claim | null }[] = [];
+  private claimProblems: Problem[] = [];
+  private otherProblems: Problem[] = [];
+  private allClaims?: Claim[];
   private sections: SectionRange[] = [];
+  private anchor: Date = new Date(0);
+
+  private parseItem(item: { body: string; line: number; parsed?: Claim | null }): Claim | undefined {
+    if (item.parsed === undefined) {
+      const problems: Problem[] = [];
+      item.parsed = parseClaimBody(item.body, item.line, this.anchor, this.ttlMs, problems) ?? null;
+      this.claimProblems.push(...problems);
+    }
+    return item.parsed ?? undefined;
+  }
+
+  /** Every claim on the board, in board order. */
+  get claims(): Claim[] {
+    if (!this.allClaims) {
+      const out: Claim[] = [];
+      for (const item of this.claimItems) {
+        const c = this.parseItem(item);
+        if (c) out.push(c);
+      }
+      this.allClaims = out;
+    }
+    return this.allClaims;
+  }
+
+  /** Lines that look like entries but do not parse, in line order. */
+  get problems(): Problem[] {
+    void this.claims;
+    return [...this.otherProblems, ...this.claimProblems].sort((a, b) => a.line - b.line);
+  }
+
+  /**
+   * The claims whose holder and path pass `keep`, which sees them before the line is read in
+   * full; only those are parsed.
+   */
+  claimsWhere(keep: (session: string, path: string) => boolean): Claim[] {
+    if (this.allClaims) return this.allClaims.filter((c) => keep(c.session, c.path));
+    const out: Claim[] = [];
+    for (const item of this.claimItems) {
+      const head = quickClaimHead(item.body);
+      if (head && !keep(head.session, head.path)) continue;
+      const c = this.parseItem(item);
+      if (c && keep(c.session, c.path)) out.push(c);
+    }
+    return out;
+  }
 
   private constructor(text: string, opts: ParseOptions) {
     this.ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
@@ -125,11 +176,13 @@ export class BoardDocument {
   // ---------------------------------------------------------------- parsing
 
   private reparse(): void {
-    this.claims = [];
+    this.claimItems = [];
+    this.claimProblems = [];
+    this.allClaims = undefined;
     this.releases = [];
     this.notes = [];
     this.sessions = [];
-    this.problems = [];
+    this.otherProblems = [];
     this.sections = [];
     this.lastUpdated = undefined;
 
@@ -144,7 +197,7 @@ export class BoardDocument {
         if (h[1].length >= 2) {
           const name = sectionOf(h[2]);
           if (name) {
-            if (seen.has(name)) this.problems.push({ line: i + 1, message: `second "${SECTION_TITLES[name]}" section; new entries go to the first one` });
+            if (seen.has(name)) this.otherProblems.push({ line: i + 1, message: `second "${SECTION_TITLES[name]}" section; new entries go to the first one` });
             seen.add(name);
             current = { name, heading: i, end: this.lines.length };
             this.sections.push(current);
@@ -157,11 +210,11 @@ export class BoardDocument {
         if (u && this.lastUpdated === undefined) {
           const d = parseIso(u[2]);
           if (d) this.lastUpdated = d;
-          else this.problems.push({ line: i + 1, message: `"Last updated:" is not an ISO 8601 time: ${u[2]}` });
+          else this.otherProblems.push({ line: i + 1, message: `"Last updated:" is not an ISO 8601 time: ${u[2]}` });
         }
       }
     }
-    const anchor = this.lastUpdated ?? this.fallbackNow;
+    this.anchor = this.lastUpdated ?? this.fallbackNow;
 
     for (const s of this.sections) {
       for (let i = s.heading + 1; i < s.end; i++) {
@@ -170,15 +223,13 @@ export class BoardDocument {
         const line = i + 1;
         const body = item[1];
         switch (s.name) {
-          case 'claims': {
-            const c = parseClaimBody(body, line, anchor, this.ttlMs, this.problems);
-            if (c) this.claims.push(c);
+          case 'claims':
+            this.claimItems.push({ body, line });
             break;
-          }
           case 'releases': {
             const r = parseReleaseBody(body, line);
             if (r) this.releases.push(r);
-            else this.problems.push({ line, message: 'not a release: expected "- YYYY-MM-DD HH:MM — session — path"' });
+            else this.otherProblems.push({ line, message: 'not a release: expected "- YYYY-MM-DD HH:MM — session — path"' });
             break;
           }
           case 'notes':
@@ -187,7 +238,7 @@ export class BoardDocument {
           case 'sessions': {
             const rec = parseSessionBody(body, line);
             if (rec) this.sessions.push(rec);
-            else this.problems.push({ line, message: 'not a session: expected "- session-a (started <ISO time>) — …"' });
+            else this.otherProblems.push({ line, message: 'not a session: expected "- session-a (started <ISO time>) — …"' });
             break;
           }
         }
@@ -312,6 +363,15 @@ export class BoardDocument {
 
 const CLAIM_HEAD_RE = /^(?<session>[^\s()—–]+)\s*(?:\((?<paren>[^)]*)\))?\s*(?:—|–|--)\s*(?<rest>.*)$/;
 
+/** Session and path of a claim line without reading its times; undefined when it does not look like one. */
+function quickClaimHead(body: string): { session: string; path: string } | undefined {
+  const m = CLAIM_HEAD_RE.exec(body);
+  if (!m?.groups) return undefined;
+  const rest = m.groups.rest;
+  const cut = rest.search(/\s(?:—|–|--)\s/);
+  return { session: m.groups.session, path: (cut < 0 ? rest : rest.slice(0, cut)).trim() };
+}
+
 function parseClaimBody(body: string, line: number, anchor: Date, ttlMs: number, problems: Problem[]): Claim | undefined {
   const m = CLAIM_HEAD_RE.exec(body);
   if (!m?.groups) {
@@ -319,7 +379,8 @@ function parseClaimBody(body: string, line: number, anchor: Date, ttlMs: number,
     return undefined;
   }
   const { session, paren, rest } = m.groups;
-  const fields = rest.split(SEP_RE).map((f) => f.trim());
+  // The tool writes " — "; splitting on the plain string first keeps the hook's cold start cheap.
+  const fields = (/–|\s--\s/.test(rest) ? rest.split(SEP_RE) : rest.split('—')).map((f) => f.trim());
   const path = fields.shift() ?? '';
   if (path === '') {
     problems.push({ line, message: 'claim without a path' });
@@ -335,14 +396,16 @@ function parseClaimBody(body: string, line: number, anchor: Date, ttlMs: number,
   let forcedFrom: string | undefined;
   const extras: string[] = [];
   for (const f of fields) {
-    let x: RegExpExecArray | null;
-    if ((x = /^eta\s+(.+)$/i.exec(f))) eta = x[1];
-    else if ((x = /^lease(?:\s+until)?\s+(.+)$/i.exec(f))) lease = x[1];
-    else if ((x = /^id\s+(\S+)$/i.exec(f))) id = x[1];
-    else if (/^(shared|exclusive)$/i.test(f)) mode = f.toLowerCase() as ClaimMode;
-    else if ((x = /^reason:\s*(.*)$/i.exec(f))) reason = x[1];
-    else if ((x = /^pid\s+(\d+)(?:@(\S+))?$/i.exec(f))) { pid = Number(x[1]); host = x[2]; }
-    else if ((x = /^taken over from\s+(\S+)$/i.exec(f))) forcedFrom = x[1];
+    // Dispatch on the field's first word; the regex runs only for the field it names.
+    const head = f.slice(0, 17).toLowerCase();
+    let x: RegExpExecArray | null = null;
+    if (head.startsWith('eta') && (x = /^eta\s+(.+)$/i.exec(f))) eta = x[1];
+    else if (head.startsWith('lease') && (x = /^lease(?:\s+until)?\s+(.+)$/i.exec(f))) lease = x[1];
+    else if (head.startsWith('id') && (x = /^id\s+(\S+)$/i.exec(f))) id = x[1];
+    else if (head === 'shared' || head === 'exclusive') mode = head;
+    else if (head.startsWith('reason:')) reason = f.slice(7).trim();
+    else if (head.startsWith('pid') && (x = /^pid\s+(\d+)(?:@(\S+))?$/i.exec(f))) { pid = Number(x[1]); host = x[2]; }
+    else if (head.startsWith('taken over from') && (x = /^taken over from\s+(\S+)$/i.exec(f))) forcedFrom = x[1];
     else extras.push(f);
   }
 
@@ -376,8 +439,12 @@ function parseClaimBody(body: string, line: number, anchor: Date, ttlMs: number,
 }
 
 function clock(text: string): [number, number] | undefined {
-  const m = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
-  return m ? [Number(m[1]), Number(m[2])] : undefined;
+  const t = text.trim();
+  const colon = t.indexOf(':');
+  if (colon < 1 || colon > 2 || t.length !== colon + 3) return undefined;
+  const h = Number(t.slice(0, colon));
+  const m = Number(t.slice(colon + 1));
+  return Number.isInteger(h) && Number.isInteger(m) && t[0] !== '-' && t[colon + 1] !== '-' ? [h, m] : undefined;
 }
 
 function clockOnDay(text: string, day: Date): Date | undefined {
@@ -390,12 +457,13 @@ function clockOnDay(text: string, day: Date): Date | undefined {
  * simply that time on the board's day (a person writes the day's times).
  */
 function latestClockAtOrBefore(text: string, ref: Date, sameDayOnly: boolean): Date | undefined {
-  const dayAndClock = /^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})$/.exec(text.trim());
-  if (dayAndClock) return parseIso(`${dayAndClock[1]}T${dayAndClock[2].padStart(5, '0')}`);
   const d = clockOnDay(text, ref);
-  if (!d) return undefined;
-  if (!sameDayOnly && d.getTime() > ref.getTime()) d.setDate(d.getDate() - 1);
-  return d;
+  if (d) {
+    if (!sameDayOnly && d.getTime() > ref.getTime()) d.setDate(d.getDate() - 1);
+    return d;
+  }
+  const dayAndClock = /^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})$/.exec(text.trim());
+  return dayAndClock ? parseIso(`${dayAndClock[1]}T${dayAndClock[2].padStart(5, '0')}`) : undefined;
 }
 
 function firstClockAtOrAfter(text: string, ref: Date): Date | undefined {

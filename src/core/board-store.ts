@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
-import lockfile from 'proper-lockfile';
+import type * as ProperLockfile from 'proper-lockfile';
 import { BoardDocument } from './board-format';
 
 /** A lock whose holder stopped refreshing it for this long is broken (the holder died). */
@@ -133,6 +133,9 @@ export class BoardStore {
     let delay = 5;
     for (;;) {
       try {
+        // Loaded here, not at start-up: most claimboard processes (hook checks) only read.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const lockfile = require('proper-lockfile') as typeof ProperLockfile;
         return await lockfile.lock(this.boardPath, {
           realpath: false,
           stale: LOCK_STALE_MS,

@@ -5,12 +5,11 @@
  */
 import * as os from 'node:os';
 
-import micromatch from 'micromatch';
 import type { Claim, ClaimMode, PinnedNote, Problem, Release, SessionRecord, BoardEvent } from './model';
 import { BoardDocument, DEFAULT_TTL_MS, SEP, formatClaimLine, validateField, validateSessionName, type ClaimLine } from './board-format';
 import { BoardStore, type StoreOptions } from './board-store';
 import { InputError, formatDuration, formatIsoLocal } from './duration';
-import { claimsOverlap, normalizeKey } from './overlap';
+import { claimCovers, claimsOverlap, headsMayOverlap, normalizeKey } from './overlap';
 
 export const DEFAULT_ETA_MS = 30 * 60_000;
 /** How long an ended session's line stays on the board. */
@@ -148,7 +147,22 @@ export class ClaimService {
 
   /** Read-only: is each path free for this session (or for anyone, without a session)? */
   check(session: string | undefined, paths: string[], mode: ClaimMode = 'exclusive'): Conflict[] {
-    return this.conflictsIn(this.status().claims, session, paths.map(normalizeKey), mode);
+    const keys = paths.map(normalizeKey);
+    return this.conflictsIn(this.near(keys, session).claims, session, keys, mode);
+  }
+
+  /**
+   * A read for the hot path (every hook call): the live claims that could touch these paths
+   * and the session's own, the sessions, and nothing else read in full.
+   */
+  near(paths: string[], session?: string): { claims: Claim[]; sessions: SessionRecord[]; exists: boolean } {
+    const snap = this.store.read();
+    const now = this.now();
+    const claims = snap.doc
+      // Lower case on both sides: some adapters compare `infra:` keys without case.
+      .claimsWhere((s, p) => s === session || paths.some((k) => headsMayOverlap(k.toLowerCase(), p.toLowerCase())))
+      .filter((c) => this.isLive(c, now));
+    return { claims, sessions: snap.doc.sessions, exists: snap.exists };
   }
 
   /**
@@ -254,7 +268,7 @@ export class ClaimService {
         released.push(...mine);
       } else {
         for (const p of wanted) {
-          const hit = mine.filter((c) => normalizeKey(c.path) === p || micromatch.isMatch(normalizeKey(c.path), [p, `${p}/**`], { dot: true }));
+          const hit = mine.filter((c) => normalizeKey(c.path) === p || claimCovers(p, c.path));
           if (hit.length === 0) notHeld.push(p);
           for (const h of hit) if (!released.includes(h)) released.push(h);
         }

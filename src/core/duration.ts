@@ -72,11 +72,22 @@ export function parseEta(text: string, now: Date): Date {
   return parseTime(s, now);
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * That wall-clock time on the local day of `day`. Arithmetic on the zone offset rather than
+ * `setHours`: a board of 1,000 claims resolves thousands of these on a hook's cold start.
+ */
 export function atLocalTime(day: Date, hours: number, minutes: number): Date | undefined {
-  if (hours > 23 || minutes > 59) return undefined;
-  const d = new Date(day.getTime());
-  d.setHours(hours, minutes, 0, 0);
-  return d;
+  if (hours > 23 || minutes > 59 || hours < 0 || minutes < 0) return undefined;
+  const offset = day.getTimezoneOffset() * 60_000;
+  const local = day.getTime() - offset;
+  const midnight = local - (((local % DAY_MS) + DAY_MS) % DAY_MS);
+  let t = midnight + (hours * 60 + minutes) * 60_000 + offset;
+  // Across a daylight-saving change the offset at the target time differs: correct for it.
+  const shift = new Date(t).getTimezoneOffset() * 60_000 - offset;
+  if (shift !== 0) t += shift;
+  return new Date(t);
 }
 
 const ISO_RE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -84,6 +95,11 @@ const ISO_RE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+
 /** Strict-ish ISO 8601 (date, or date and time, optional offset); undefined when not ISO. */
 export function parseIso(text: string): Date | undefined {
   const s = text.trim();
+  // What the tool writes (2026-04-27T19:42:00-04:00): Date parses it directly.
+  if (s.length === 25 && s[10] === 'T' && s[19] !== '.' && ISO_RE.test(s)) {
+    const d = new Date(s);
+    return Number.isNaN(d.getTime()) ? undefined : d;
+  }
   if (!ISO_RE.test(s)) return undefined;
   // A date-time without an offset is local time, as a person writing it means.
   const normal = s.replace(' ', 'T');

@@ -4,7 +4,7 @@
  * claims overlap when some path, or a path below it, matches both.
  */
 import picomatch from 'picomatch';
-import micromatch from 'micromatch';
+import type * as Micromatch from 'micromatch';
 
 const GLOB_CHARS = /[*?[\]{}()!+@]/;
 
@@ -31,6 +31,9 @@ function segments(pattern: string): string[] {
 function expand(pattern: string): string[] {
   if (!/[{}]/.test(pattern)) return [pattern];
   try {
+    // Only brace patterns need micromatch's expansion: load it for them alone.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const micromatch = require('micromatch') as typeof Micromatch;
     const all = micromatch.braces(pattern, { expand: true });
     return all.length > 0 ? all.slice(0, 64) : [pattern];
   } catch {
@@ -82,12 +85,33 @@ function overlapSegments(a: string[], b: string[]): boolean {
   return go(0, 0);
 }
 
+function literalHead(pattern: string): string {
+  const i = pattern.search(GLOB_CHARS);
+  return i < 0 ? pattern : pattern.slice(0, i);
+}
+
+/**
+ * A cheap necessary condition for `claimsOverlap`: every path a claim covers starts with its
+ * literal head (the text before its first wildcard), so when neither head extends the other,
+ * no path can start with both.
+ */
+export function headsMayOverlap(a: string, b: string): boolean {
+  const hx = literalHead(a);
+  const hy = literalHead(b);
+  return hx.startsWith(hy) || hy.startsWith(hx);
+}
+
 /** True when some path could be covered by both claims (`repo/src/**` and `repo/src/a/*.ts`). */
 export function claimsOverlap(a: string, b: string): boolean {
-  if (normalizeKey(a) === normalizeKey(b)) return true;
-  for (const x of expand(a)) {
-    for (const y of expand(b)) {
-      if (overlapSegments(segments(x), segments(y))) return true;
+  const x = normalizeKey(a);
+  const y = normalizeKey(b);
+  if (x === y) return true;
+  // Every path either claim covers starts with its literal head (the text before its first
+  // wildcard): when neither head extends the other, no path can start with both.
+  if (!headsMayOverlap(x, y)) return false;
+  for (const ex of expand(x)) {
+    for (const ey of expand(y)) {
+      if (overlapSegments(segments(ex), segments(ey))) return true;
     }
   }
   return false;

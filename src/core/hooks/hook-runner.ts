@@ -138,7 +138,7 @@ class HookRunner {
   }
 
   /** The session's name: CLAIMBOARD_SESSION, else the board's record of this session_id. */
-  private knownName(view: BoardView, sessionId: string): string | undefined {
+  private knownName(view: { sessions: SessionRecord[] }, sessionId: string): string | undefined {
     const override = this.o.env.CLAIMBOARD_SESSION;
     if (override && isValidSessionName(override)) return override;
     const own = view.sessions.filter((s) => s.externalId === sessionId);
@@ -229,8 +229,10 @@ class HookRunner {
   private async preToolUse(input: Extract<ClaimboardHookInput, { hook_event_name: 'PreToolUse' }>): Promise<HookOutcome> {
     const targets = await writeTargets(input.tool_name, input.tool_input, input.cwd, this.o.env);
     if (targets.length === 0) return ok();
-    const view = this.service.status(); // throws when the board cannot be read: runHook denies
-    let session = this.knownName(view, input.session_id);
+    // Only the claims that could touch the targets are read in full: this runs on every edit.
+    const near = this.service.near(targets.map((t) => t.key)); // throws when the board cannot be read: runHook denies
+    let session = this.knownName(near, input.session_id);
+    const view = { claims: near.claims };
     const hits = conflictsFor(targets, view.claims, session);
     const now = this.now();
     if (hits.length > 0) return this.deny(denyReason(hits, session, now));
@@ -242,7 +244,7 @@ class HookRunner {
       const result = await withTimeout(
         (async () => {
           // Hooks installed mid-session never saw SessionStart: give the session its name now.
-          session ??= (await this.register(input, view)).name;
+          session ??= (await this.register(input, this.service.status())).name;
           return this.service.claim(session, { paths: wanted, pid: this.pid, host: this.host, reason: `${AUTO_REASON} ${input.tool_name}` });
         })(),
         AUTO_CLAIM_BUDGET_MS,
