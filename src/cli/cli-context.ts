@@ -51,8 +51,14 @@ export function createContext(opts: {
       return service;
     },
     requireSession() {
-      if (!session) throw new InputError('no session name: pass --session NAME or set CLAIMBOARD_SESSION');
-      return session;
+      if (session) return session;
+      // Inside a Claude Code session (its Bash tool or a hook) the board knows the session's name.
+      const claudeId = opts.env.CLAUDE_CODE_SESSION_ID;
+      if (claudeId) {
+        const found = this.service().near([]).sessions.filter((s) => s.externalId === claudeId && !s.ended);
+        if (found.length > 0) return found[found.length - 1].name;
+      }
+      throw new InputError('no session name: pass --session NAME or set CLAIMBOARD_SESSION');
     },
   };
 }

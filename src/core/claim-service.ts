@@ -6,7 +6,7 @@
 import * as os from 'node:os';
 
 import type { Claim, ClaimMode, PinnedNote, Problem, Release, SessionRecord, BoardEvent } from './model';
-import { BoardDocument, DEFAULT_TTL_MS, SEP, formatClaimLine, validateField, validateSessionName, type ClaimLine } from './board-format';
+import { BoardDocument, DEFAULT_TTL_MS, SEP, formatClaimLine, formatSessionLine, validateField, validateSessionName, type ClaimLine } from './board-format';
 import { BoardStore, type StoreOptions } from './board-store';
 import { InputError, formatDuration, formatIsoLocal } from './duration';
 import { claimCovers, claimsOverlap, headsMayOverlap, normalizeKey } from './overlap';
@@ -323,6 +323,27 @@ export class ClaimService {
   }
 
   // ---------------------------------------------------------------- sessions
+
+  /**
+   * The session is over: releases everything it holds and marks its session line ended, in one
+   * write (a Claude SessionEnd hook has about 1.5 s), announced as one `end`, not per path.
+   * `externalId` limits the marking to that Claude session when the name was reused.
+   */
+  async endSession(name: string, externalId?: string): Promise<Claim[]> {
+    validateSession(name);
+    return this.write((doc, now, events) => {
+      for (const rec of doc.sessions.filter((x) => x.name === name && !x.ended && (!externalId || !x.externalId || x.externalId === externalId))) {
+        doc.replaceLine(rec.line, formatSessionLine({ ...rec, ended: now }));
+      }
+      const mine = doc.claims.filter((c) => c.session === name);
+      if (mine.length > 0) {
+        doc.removeLines(mine.map((c) => c.line));
+        doc.addReleases(mine.map((c) => ({ at: now, session: name, path: c.path, outcome: 'done' })));
+      }
+      events.push({ kind: 'end', session: name, paths: mine.map((c) => c.path) });
+      return mine;
+    });
+  }
 
   async registerSession(rec: Omit<SessionRecord, 'line'>): Promise<void> {
     validateSession(rec.name);

@@ -130,4 +130,27 @@ describe('claimboard CLI (real processes)', function () {
     assert.match(p.stdout, /expired session-a repo\/short/);
     assert.match(fs.readFileSync(board, 'utf8'), /— session-a — repo\/short — expired — no heartbeat/);
   });
+
+  it('inside a Claude session: the claim records CLAUDE_PID, and the session is found from CLAUDE_CODE_SESSION_ID', async () => {
+    await cb(['--session', 'session-c', 'start', '--repo', 'repo', '--task', 'x']);
+    // `start` registers no Claude id: add it as the SessionStart hook would have.
+    const text = fs.readFileSync(board, 'utf8').replace(/- session-c \(started ([^)]+)\)/, '- session-c (started $1) — claude 1111-2222');
+    fs.writeFileSync(board, text);
+    const r = await cb(['claim', 'repo/bash-claim'], { CLAUDE_CODE_SESSION_ID: '1111-2222', CLAUDE_PID: String(process.pid) });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(fs.readFileSync(board, 'utf8'), new RegExp(`- session-c \\(started .*\\) — repo/bash-claim — .* — pid ${process.pid}@`));
+    const none = await cb(['claim', 'repo/other'], { CLAUDE_CODE_SESSION_ID: 'unknown-id' });
+    assert.equal(none.code, 2);
+  });
+
+  it('end releases everything in one write and marks the session ended', async () => {
+    await cb(['--session', 'session-e', 'start', '--repo', 'repo']);
+    await cb(['--session', 'session-e', 'claim', 'repo/a', 'repo/b']);
+    const r = await cb(['--session', 'session-e', 'end']);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse((await cb(['--json', 'status'])).stdout);
+    assert.equal(s.claims.length, 0);
+    assert.deepEqual(s.releases.map((x: { path: string }) => x.path).sort(), ['repo/a', 'repo/b']);
+    assert.ok(s.sessions.find((x: { name: string; ended: string | null }) => x.name === 'session-e').ended);
+  });
 });

@@ -22,8 +22,10 @@ export const claim: Command = {
     if (eta && eta.getTime() <= now.getTime()) throw new InputError(`eta ${values.eta} is in the past`);
     const ttlMs = values.ttl !== undefined ? parseDuration(String(values.ttl)) : undefined;
     const waitMs = values.wait !== undefined ? parseDuration(String(values.wait)) : 0;
-    const pid = values.pid !== undefined ? Number(values.pid) : undefined;
-    if (pid !== undefined && !(Number.isInteger(pid) && pid > 0)) throw new InputError(`bad --pid ${values.pid}`);
+    // Run by Claude in Bash, the claim belongs to that Claude process: when it dies, the claim ends.
+    const pidText = values.pid !== undefined ? String(values.pid) : ctx.env.CLAUDE_PID;
+    const pid = pidText !== undefined && pidText !== '' ? Number(pidText) : undefined;
+    if (pid !== undefined && !(Number.isInteger(pid) && pid > 0)) throw new InputError(`bad --pid ${pidText}`);
     if (values.force && waitMs > 0) throw new InputError('use either --force or --wait, not both');
     const paths = positionals.map((p) => resolvePathKey(p, ctx.cwd));
     const service = ctx.service();

@@ -12,10 +12,10 @@ export const end: Command = {
     // The releases are announced as one "ending" post, not one post per path.
     const events: BoardEvent[] = [];
     const service = ctx.service({ onEvents: (e) => void events.push(...e) });
-    const { released } = await service.release(session, 'all');
+    const released = await service.endSession(session);
     const paths = released.map((c) => c.path);
     const { announcer } = cliAnnouncer({ boardPath: ctx.boardPath, env: ctx.env, err: ctx.err });
-    const r = await announcer.announce([...events, { kind: 'end', session, paths }]);
+    const r = await announcer.announce(events);
     if (r.error) ctx.err(`claimboard: mattermost: ${r.error}`);
     if (ctx.json) ctx.out(JSON.stringify({ session, released: paths }, null, 2));
     else ctx.out(paths.length ? `${session} ended; released ${paths.join(', ')}` : `${session} ended; it held nothing`);

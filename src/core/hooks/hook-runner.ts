@@ -12,7 +12,6 @@ import * as path from 'node:path';
 import type { SyncHookJSONOutput } from '@anthropic-ai/claude-agent-sdk' with { 'resolution-mode': 'import' };
 import type { BoardEvent, Claim, SessionRecord } from '../model';
 import { ClaimService, type BoardView } from '../claim-service';
-import { formatSessionLine } from '../board-format';
 import { findRepo } from '../path-key';
 import { claimCovers } from '../overlap';
 import { formatClock } from '../duration';
@@ -275,20 +274,10 @@ class HookRunner {
   // ------------------------------------------------------------------ SessionEnd
 
   private async sessionEnd(input: Extract<ClaimboardHookInput, { hook_event_name: 'SessionEnd' }>): Promise<HookOutcome> {
-    const view = this.service.status();
-    const session = this.knownName(view, input.session_id);
+    const session = this.knownName(this.service.near([]), input.session_id);
     if (!session) return ok();
-    const before = this.pendingEvents.length;
-    const { released } = await this.service.release(session, 'all');
-    // One announcement for the whole session instead of one per released path.
-    this.pendingEvents.splice(before).filter((e) => e.kind !== 'release' || e.session !== session).forEach((e) => this.pendingEvents.push(e));
-    const now = this.now();
-    await this.service.store.update((doc) => {
-      for (const s of doc.sessions.filter((x) => x.name === session && !x.ended && (x.externalId === input.session_id || !x.externalId))) {
-        doc.replaceLine(s.line, formatSessionLine({ ...s, ended: now }));
-      }
-    });
-    this.pendingEvents.push({ kind: 'end', session, paths: released.map((c) => c.path) });
+    // One write (the hook has about 1.5 s) and one announcement for the whole session.
+    await this.service.endSession(session, input.session_id);
     return ok();
   }
 }
