@@ -123,6 +123,17 @@ describe('claimboard extension', function () {
     assert.equal(a.decorationFor(users), undefined);
   });
 
+  it('Release Claim from the Claims view or the status bar pick (a claim node as the argument)', async () => {
+    const a = await api();
+    await vscode.commands.executeCommand('claimboard.claimPath', fileUri('infra'), { eta: '1h' });
+    const claim = a.view().claims.find((c) => c.session === a.sessionName);
+    assert.equal(claim?.path, 'demo-repo/infra');
+    // What the Claims view passes to its inline action: the node of the claim.
+    const released = (await vscode.commands.executeCommand('claimboard.releasePath', { kind: 'claim', claim, expired: false })) as Array<{ path: string }>;
+    assert.deepEqual(released.map((c) => c.path), ['demo-repo/infra']);
+    assert.deepEqual(activeLines(), []);
+  });
+
   it('a claim that overlaps someone else\'s is refused, names the holder, and writes nothing', async () => {
     const a = await api();
     await cli(A, 'claim', 'demo-repo/src/api/**', '--eta', '30m');
