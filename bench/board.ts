@@ -32,12 +32,20 @@ function claimsFixture(n: number): ClaimLine[] {
   return out;
 }
 
-function timeProcess(args: string[], env: NodeJS.ProcessEnv): number {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { env, stdio: 'ignore' });
-  if (r.status !== 0 && r.status !== 3) throw new Error(`${args.join(' ')} exited ${r.status}`);
-  return Number(process.hrtime.bigint() - t) / 1e6;
-}
+/**
+ * Times whole processes from a tiny plain-Node driver: spawning from this (tsx-loaded, large)
+ * process would add its own fork cost to both sides and flatter the ratio.
+ */
+const DRIVER = `
+const { spawnSync } = require('node:child_process');
+const [cli, path, rounds] = JSON.parse(process.argv[1]);
+const time = (args) => { const t = process.hrtime.bigint(); const r = spawnSync(process.execPath, args, { stdio: 'ignore' });
+  if (r.status !== 0 && r.status !== 3) throw new Error(args.join(' ') + ' exited ' + r.status); return Number(process.hrtime.bigint() - t) / 1e6; };
+const node = [], cliMs = [];
+for (let i = 0; i < 3; i++) { time(['-e', '0']); time([cli, 'check', path]); }
+for (let i = 0; i < rounds; i++) { node.push(time(['-e', '0'])); cliMs.push(time([cli, 'check', path])); }
+process.stdout.write(JSON.stringify({ node, cli: cliMs }));
+`;
 
 function benchCheck(dir: string): { cliMs: number; nodeMs: number; ratio: number } {
   const board = path.join(dir, 'check-board.md');
@@ -45,15 +53,11 @@ function benchCheck(dir: string): { cliMs: number; nodeMs: number; ratio: number
   doc.addClaims(claimsFixture(1000));
   fs.writeFileSync(board, doc.serialize());
   const env = { ...process.env, CLAIMBOARD_BOARD: board, CLAIMBOARD_SESSION: 'bench' };
-  const cli: number[] = [];
-  const node: number[] = [];
-  for (let i = 0; i < 3; i++) { timeProcess(['-e', '0'], env); timeProcess([CLI, 'check', 'repo3/lib/file3.ts'], env); }
-  for (let i = 0; i < 25; i++) {
-    node.push(timeProcess(['-e', '0'], env));
-    cli.push(timeProcess([CLI, 'check', 'repo7/src/mod8/x.ts'], env));
-  }
-  const cliMs = median(cli);
-  const nodeMs = median(node);
+  const r = spawnSync(process.execPath, ['-e', DRIVER, JSON.stringify([CLI, 'repo7/src/mod8/x.ts', 25])], { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`timing driver failed: ${r.stderr}`);
+  const times = JSON.parse(r.stdout) as { node: number[]; cli: number[] };
+  const cliMs = median(times.cli);
+  const nodeMs = median(times.node);
   return { cliMs, nodeMs, ratio: cliMs / nodeMs };
 }
 
