@@ -9,6 +9,7 @@ import { claimSummary, when } from './claim-text';
 import type { ClaimsNode } from './claims-view';
 import type { Settings } from './config';
 import type { PathKeys } from './path-keys';
+import { EtaPrompt } from './eta-prompt';
 import type { WaitQueue } from './wait-queue';
 
 /** Options a caller (a test, another command) passes instead of answering prompts. */
@@ -61,7 +62,7 @@ function errorText(err: unknown): string {
 export class CommandsController implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private lastRefusal: Refusal | undefined;
-  private etaPrompt: vscode.QuickPick<vscode.QuickPickItem> | undefined;
+  private readonly etaPrompt = new EtaPrompt();
 
   constructor(
     private readonly model: BoardModel,
@@ -116,7 +117,7 @@ export class CommandsController implements vscode.Disposable {
 
   /** Title of the ETA prompt while it is open (tests answer it), else undefined. */
   get openEtaPrompt(): string | undefined {
-    return this.etaPrompt?.title;
+    return this.etaPrompt.openTitle;
   }
 
   // ---- arguments -------------------------------------------------------------------------
@@ -181,7 +182,8 @@ export class CommandsController implements vscode.Disposable {
     }
     if (keys.length === 0) throw new InputError('nothing to claim: select a file or folder');
 
-    const etaText = opts.eta ?? (interactive ? await this.askEta(keys) : this.settings.value.defaultEta);
+    const s = this.settings.value;
+    const etaText = opts.eta ?? (interactive ? await this.etaPrompt.ask(keys, [...new Set([s.defaultEta, ...s.etaSuggestions])]) : s.defaultEta);
     if (etaText === undefined) return undefined;
     const eta = parseEta(etaText, new Date());
     const result = await this.model.claim(keys, { eta, ...(opts.reason ? { reason: opts.reason } : {}) });
@@ -216,53 +218,6 @@ export class CommandsController implements vscode.Disposable {
       else if (choice === ASK) {
         void vscode.commands.executeCommand('claimboard.askHolder', first.holder);
       }
-    });
-  }
-
-  /** Quick input with the ETA suggestions; the person may also type their own. */
-  private askEta(keys: string[]): Promise<string | undefined> {
-    const now = new Date();
-    const s = this.settings.value;
-    const suggestions = [...new Set([s.defaultEta, ...s.etaSuggestions])];
-    const item = (label: string): vscode.QuickPickItem => {
-      try {
-        return { label, description: `until ${when(parseEta(label, now), now)}` };
-      } catch {
-        return { label };
-      }
-    };
-    return new Promise((resolve) => {
-      const qp = vscode.window.createQuickPick<vscode.QuickPickItem>();
-      qp.title = `Claim ${keys.length === 1 ? keys[0] : `${keys.length} paths`}: ETA`;
-      qp.placeholder = 'When will you be done? 30m, 1h, 19:45…';
-      qp.items = suggestions.map(item);
-      qp.ignoreFocusOut = true;
-      let done = false;
-      const finish = (v: string | undefined) => {
-        if (done) return;
-        done = true;
-        this.etaPrompt = undefined;
-        resolve(v);
-        qp.dispose();
-      };
-      qp.onDidChangeValue((v) => {
-        const typed = v.trim();
-        const base = suggestions.map(item);
-        qp.items = typed && !suggestions.includes(typed) ? [item(typed), ...base] : base;
-      });
-      qp.onDidAccept(() => {
-        const picked = qp.selectedItems[0]?.label ?? qp.value.trim();
-        try {
-          parseEta(picked, new Date());
-          finish(picked);
-        } catch (err) {
-          qp.placeholder = errorText(err);
-          qp.value = '';
-        }
-      });
-      qp.onDidHide(() => finish(undefined));
-      qp.show();
-      this.etaPrompt = qp;
     });
   }
 
