@@ -48,8 +48,19 @@ interface SectionRange {
 }
 
 const HEADING_RE = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
-const ITEM_RE = /^\s*[-*+]\s+(.*?)\s*$/;
 const UPDATED_RE = /^(\s*Last updated:\s*)(.*?)(\s*)$/i;
+
+/** The text of a list item (`- x`, `* x`, `+ x`), without running a regex on every line. */
+function itemText(text: string): string | undefined {
+  let i = 0;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  const c = text[i];
+  if (c !== '-' && c !== '*' && c !== '+') return undefined;
+  const after = text[i + 1];
+  if (after !== ' ' && after !== '\t') return undefined;
+  const body = text.slice(i + 2).trim();
+  return body === '' ? undefined : body;
+}
 
 function sectionOf(title: string): SectionName | undefined {
   const t = title.trim().toLowerCase().replace(/\s+/g, ' ');
@@ -190,7 +201,7 @@ export class BoardDocument {
     const seen = new Set<SectionName>();
     for (let i = 0; i < this.lines.length; i++) {
       const text = stripCr(this.lines[i]);
-      const h = HEADING_RE.exec(text);
+      const h = text.startsWith('#') ? HEADING_RE.exec(text) : null;
       if (h) {
         if (current) current.end = i;
         current = undefined;
@@ -205,7 +216,7 @@ export class BoardDocument {
         }
         continue;
       }
-      if (!current) {
+      if (!current && /^\s*last/i.test(text)) {
         const u = UPDATED_RE.exec(text);
         if (u && this.lastUpdated === undefined) {
           const d = parseIso(u[2]);
@@ -218,10 +229,9 @@ export class BoardDocument {
 
     for (const s of this.sections) {
       for (let i = s.heading + 1; i < s.end; i++) {
-        const item = ITEM_RE.exec(stripCr(this.lines[i]));
-        if (!item) continue;
+        const body = itemText(stripCr(this.lines[i]));
+        if (body === undefined) continue;
         const line = i + 1;
-        const body = item[1];
         switch (s.name) {
           case 'claims':
             this.claimItems.push({ body, line });
@@ -272,7 +282,7 @@ export class BoardDocument {
 
   private itemIndexes(s: SectionRange): number[] {
     const out: number[] = [];
-    for (let i = s.heading + 1; i < s.end; i++) if (ITEM_RE.test(stripCr(this.lines[i]))) out.push(i);
+    for (let i = s.heading + 1; i < s.end; i++) if (itemText(stripCr(this.lines[i])) !== undefined) out.push(i);
     return out;
   }
 
@@ -365,6 +375,18 @@ const CLAIM_HEAD_RE = /^(?<session>[^\s()—–]+)\s*(?:\((?<paren>[^)]*)\))?\s*
 
 /** Session and path of a claim line without reading its times; undefined when it does not look like one. */
 function quickClaimHead(body: string): { session: string; path: string } | undefined {
+  // `session (started …) — path — …`: the path runs from the first separator to the next.
+  const first = body.indexOf(' — ');
+  if (first < 0 || /–|\s--\s/.test(body)) return slowClaimHead(body);
+  const close = body.indexOf(')');
+  if (close > first) return slowClaimHead(body);
+  const space = body.search(/[\s(]/);
+  const session = space < 0 ? body : body.slice(0, space);
+  const next = body.indexOf(' — ', first + 3);
+  return { session, path: body.slice(first + 3, next < 0 ? undefined : next).trim() };
+}
+
+function slowClaimHead(body: string): { session: string; path: string } | undefined {
   const m = CLAIM_HEAD_RE.exec(body);
   if (!m?.groups) return undefined;
   const rest = m.groups.rest;

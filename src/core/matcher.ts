@@ -5,7 +5,7 @@
  * Claims are filed in a trie under their literal leading segments, so a path only meets the
  * claims that share its leading folders; each glob is compiled once.
  */
-import picomatch from 'picomatch';
+import { picomatch } from './glob';
 import { isGlob, normalizeKey } from './overlap';
 
 interface Entry<T> {
@@ -49,7 +49,7 @@ export class ClaimIndex<T extends { path: string }> {
     if (i === segs.length) {
       at.entries.push({ item });
     } else {
-      const match = picomatch([key, `${key}/**`], { dot: true });
+      const match = picomatch()([key, `${key}/**`], { dot: true });
       at.entries.push({ item, test: (p) => match(p) });
     }
   }

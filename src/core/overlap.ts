@@ -3,8 +3,8 @@
  * covers everything below what it matches (a folder claim holds the folder's files), so two
  * claims overlap when some path, or a path below it, matches both.
  */
-import picomatch from 'picomatch';
-import type * as Micromatch from 'micromatch';
+import { picomatch } from './glob';
+import type * as Braces from 'braces';
 
 const GLOB_CHARS = /[*?[\]{}()!+@]/;
 
@@ -31,10 +31,10 @@ function segments(pattern: string): string[] {
 function expand(pattern: string): string[] {
   if (!/[{}]/.test(pattern)) return [pattern];
   try {
-    // Only brace patterns need micromatch's expansion: load it for them alone.
+    // Only brace patterns need expanding: load the expander for them alone.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const micromatch = require('micromatch') as typeof Micromatch;
-    const all = micromatch.braces(pattern, { expand: true });
+    const braces = require('braces') as typeof Braces;
+    const all = braces.expand(pattern);
     return all.length > 0 ? all.slice(0, 64) : [pattern];
   } catch {
     return [pattern];
@@ -56,8 +56,8 @@ function segmentsIntersect(a: string, b: string): boolean {
   const ga = isGlob(a);
   const gb = isGlob(b);
   if (!ga && !gb) return false;
-  if (!ga) return picomatch.isMatch(a, b, { dot: true });
-  if (!gb) return picomatch.isMatch(b, a, { dot: true });
+  if (!ga) return picomatch().isMatch(a, b, { dot: true });
+  if (!gb) return picomatch().isMatch(b, a, { dot: true });
   // Both wildcards: compatible literal heads and tails are enough for `*`-style patterns.
   const x = literalEnds(a);
   const y = literalEnds(b);
@@ -122,5 +122,5 @@ export function claimCovers(claim: string, pathKey: string): boolean {
   const c = normalizeKey(claim);
   const p = normalizeKey(pathKey);
   if (!isGlob(c)) return p === c || p.startsWith(c.endsWith('/') ? c : `${c}/`);
-  return picomatch.isMatch(p, [c, `${c}/**`], { dot: true });
+  return picomatch().isMatch(p, [c, `${c}/**`], { dot: true });
 }

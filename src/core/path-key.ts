@@ -6,8 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import picomatch from 'picomatch';
-import { normalizeKey } from './overlap';
+import { picomatch } from './glob';
+import { isGlob, normalizeKey } from './overlap';
 
 export interface RepoRoot {
   /** The worktree folder that contains the path. */
@@ -98,7 +98,7 @@ export function pathKeyForFile(absPath: string): string {
 /** Is this argument meant as a file-system path rather than a key written as-is? */
 export function isFileSystemArgument(arg: string, cwd: string): boolean {
   if (path.isAbsolute(arg) || arg === '.' || arg === '..' || arg.startsWith('./') || arg.startsWith('../')) return true;
-  const base = picomatch.scan(arg).base || arg;
+  const base = isGlob(arg) ? picomatch().scan(arg).base || arg : arg;
   if (fs.existsSync(path.resolve(cwd, base))) return true;
   const first = arg.split('/')[0];
   return first !== '' && !/[*?[\]{}]/.test(first) && !first.includes(':') && fs.existsSync(path.resolve(cwd, first));
@@ -112,8 +112,8 @@ export function isFileSystemArgument(arg: string, cwd: string): boolean {
 export function resolvePathKey(arg: string, cwd: string = process.cwd()): string {
   const text = arg.trim();
   if (!isFileSystemArgument(text, cwd)) return normalizeKey(text);
-  const scan = picomatch.scan(text);
-  if (!scan.isGlob) return pathKeyForFile(path.resolve(cwd, text));
+  if (!isGlob(text)) return pathKeyForFile(path.resolve(cwd, text));
+  const scan = picomatch().scan(text);
   const baseKey = pathKeyForFile(path.resolve(cwd, scan.base || '.'));
   return `${baseKey}/${scan.glob}`;
 }

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import picomatch from 'picomatch';
+import { picomatch } from '../glob';
 import type { Claim } from '../model';
 import type { Conflict } from '../claim-service';
 import { claimsOverlap, isGlob, normalizeKey } from '../overlap';
@@ -53,7 +53,7 @@ export async function writeTargets(toolName: string, toolInput: unknown, cwd: st
   for (const f of analysis.files) {
     let key: string;
     if (f.glob) {
-      const scan = picomatch.scan(f.path);
+      const scan = picomatch().scan(f.path);
       key = `${pathKeyForFile(scan.base || '/')}/${scan.glob}`;
     } else key = pathKeyForFile(f.path);
     out.push({ key, shown: f.path, how: f.how, autoClaim: false });
