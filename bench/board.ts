@@ -52,7 +52,9 @@ function benchCheck(dir: string): { cliMs: number; nodeMs: number; ratio: number
   const doc = BoardDocument.create(new Date());
   doc.addClaims(claimsFixture(1000));
   fs.writeFileSync(board, doc.serialize());
-  const env = { ...process.env, CLAIMBOARD_BOARD: board, CLAIMBOARD_SESSION: 'bench' };
+  // A clean environment, as a hook gets it: this machine's NODE_EXTRA_CA_CERTS alone adds ~35 ms
+  // to every Node start and would flatter the ratio.
+  const env = { PATH: process.env.PATH, HOME: dir, CLAIMBOARD_BOARD: board, CLAIMBOARD_SESSION: 'bench' };
   const r = spawnSync(process.execPath, ['-e', DRIVER, JSON.stringify([CLI, 'repo7/src/mod8/x.ts', 25])], { env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`timing driver failed: ${r.stderr}`);
   const times = JSON.parse(r.stdout) as { node: number[]; cli: number[] };

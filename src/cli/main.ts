@@ -3,8 +3,8 @@
  * options, finds the command in the table and maps errors to the documented exit codes:
  * 0 ok, 1 unexpected error, 2 bad usage or input (nothing written), 3 conflict.
  */
-import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { writeFd } from './write-fd';
 import type { Command, OptionSpec } from './command';
 import { EXIT, ExitError, createContext } from './cli-context';
 import { InputError } from '../core/duration';
@@ -66,21 +66,6 @@ function findCommand(argv: string[]): { name?: string; rest: string[] } {
   return { rest: argv };
 }
 
-/**
- * Writes straight to the file descriptor: creating process.stdout's stream costs a hook call
- * a few milliseconds. A pipe that would block (EAGAIN) gets the rest through the stream.
- */
-function writeLine(fd: 1 | 2, text: string): void {
-  const buf = Buffer.from(text);
-  let off = 0;
-  try {
-    while (off < buf.length) off += fs.writeSync(fd, buf, off);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-    (fd === 1 ? process.stdout : process.stderr).write(buf.subarray(off));
-  }
-}
-
 export interface RunIO {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -89,8 +74,8 @@ export interface RunIO {
 }
 
 export async function run(argv: string[], io: RunIO = {}): Promise<number> {
-  const out = io.out ?? ((t: string) => writeLine(1, `${t}\n`));
-  const err = io.err ?? ((t: string) => writeLine(2, `${t}\n`));
+  const out = io.out ?? ((t: string) => writeFd(1, `${t}\n`));
+  const err = io.err ?? ((t: string) => writeFd(2, `${t}\n`));
   try {
     const { name, rest } = findCommand(argv);
     const load = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import type { Command } from '../command';
+import { writeFd } from '../write-fd';
 import { runHook, type HookAnnouncer } from '../../core/hooks/hook-runner';
 import { parseDuration } from '../../core/duration';
 
@@ -10,7 +11,8 @@ export const hook: Command = {
   async run(ctx, { positionals }) {
     const event = positionals[0] ?? '';
     let stdin = '';
-    if (process.stdin.isTTY) {
+    // fstat rather than process.stdin.isTTY: creating the stdin stream costs every hook call.
+    if (isTerminal(0)) {
       ctx.err('claimboard hook: expects the hook JSON on stdin (Claude Code runs this command; see install-hooks)');
     } else {
       try {
@@ -36,8 +38,8 @@ export const hook: Command = {
       autoClaim: !/^(0|false|no|off)$/i.test(ctx.env.CLAIMBOARD_AUTO_CLAIM ?? ''),
       announcer: () => (announcer ??= hookAnnouncer(ctx.boardPath, ctx.env, ctx.err, ttlMs)),
     });
-    if (outcome.stdout) process.stdout.write(outcome.stdout);
-    if (outcome.stderr) process.stderr.write(outcome.stderr);
+    if (outcome.stdout) writeFd(1, outcome.stdout);
+    if (outcome.stderr) writeFd(2, outcome.stderr);
     // A lock attempt still pending would keep Claude waiting on this process, then claim late.
     if (outcome.abandoned) process.exit(outcome.exitCode);
     return outcome.exitCode;
@@ -55,4 +57,20 @@ async function hookAnnouncer(boardPath: string, env: NodeJS.ProcessEnv, err: (t:
     announce: (events) => announcer.announce(events),
     recap: loaded.config ? async (since) => formatRecap(await announcer.recap({ since })) : undefined,
   };
+}
+
+function isTerminal(fd: number): boolean {
+  let st: fs.Stats;
+  try {
+    st = fs.fstatSync(fd);
+  } catch {
+    return false;
+  }
+  if (!st.isCharacterDevice()) return false;
+  // /dev/null is a character device too, and reads as empty: only a real terminal would block.
+  try {
+    return !fs.realpathSync(`/proc/self/fd/${fd}`).startsWith('/dev/null');
+  } catch {
+    return true;
+  }
 }
