@@ -146,7 +146,9 @@ export class BoardDocument {
     this.finalNewline = text.length === 0 || text.endsWith('\n');
     const body = this.finalNewline && text.length > 0 ? text.slice(0, -1) : text;
     this.lines = text.length === 0 ? [] : body.split('\n');
-    this.crlf = this.lines.length > 0 && this.lines.filter((l) => l.endsWith('\r')).length * 2 > this.lines.length;
+    let withCr = 0;
+    for (const l of this.lines) if (l.charCodeAt(l.length - 1) === 13) withCr++;
+    this.crlf = withCr * 2 > this.lines.length;
     this.reparse();
   }
 

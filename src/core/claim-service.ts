@@ -72,6 +72,10 @@ function processAlive(pid: number): boolean {
   }
 }
 
+function isInfra(key: string): boolean {
+  return key.length > 6 && key.slice(0, 6).toLowerCase() === 'infra:';
+}
+
 export function newClaimId(): string {
   return Math.floor(Math.random() * 0x1000000).toString(16).padStart(6, '0');
 }
@@ -159,8 +163,8 @@ export class ClaimService {
     const snap = this.store.read();
     const now = this.now();
     const claims = snap.doc
-      // Lower case on both sides: some adapters compare `infra:` keys without case.
-      .claimsWhere((s, p) => s === session || paths.some((k) => headsMayOverlap(k.toLowerCase(), p.toLowerCase())))
+      // `infra:` keys are compared without case by some adapters: compare those in lower case.
+      .claimsWhere((s, p) => s === session || paths.some((k) => headsMayOverlap(k, p) || (isInfra(k) && isInfra(p) && headsMayOverlap(k.toLowerCase(), p.toLowerCase()))))
       .filter((c) => this.isLive(c, now));
     return { claims, sessions: snap.doc.sessions, exists: snap.exists };
   }
