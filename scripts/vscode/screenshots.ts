@@ -6,7 +6,6 @@
 //   claims-view.png      the Claims view: claims by session, releases, pinned notes
 // The board is seeded through the CLI (scripts/vscode/demo.ts) and does not change while shooting.
 // Options: --no-build, --out <dir>.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +13,7 @@ import type { Locator, Page } from 'playwright-core';
 import { openWorkbench, type Workbench } from './browser';
 import { startDemo, type Demo } from './demo-server';
 import { repoRoot } from './paths';
-import { SetupError, ensureRealVSCode } from './setup';
+import { prepareOrExit } from './setup';
 
 const { values: opts } = parseArgs({
   options: {
@@ -54,19 +53,7 @@ async function shoot(target: Page | Locator, file: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  try {
-    ensureRealVSCode();
-  } catch (e) {
-    if (e instanceof SetupError) {
-      process.stderr.write(`screenshots: cannot set up a real VS Code: ${e.message}\n`);
-      process.exit(1);
-    }
-    throw e;
-  }
-  if (!opts['no-build']) {
-    const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
-    if (r.status !== 0) process.exit(1);
-  }
+  prepareOrExit('screenshots', !opts['no-build']);
   const out = path.resolve(opts.out);
   fs.mkdirSync(out, { recursive: true });
   let demo: Demo | undefined;

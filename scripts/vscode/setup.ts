@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromiumPath, codeServerCache, codeServerEntry, codeServerStamp, codeServerVersion } from './paths';
+import { chromiumPath, codeServerCache, codeServerEntry, codeServerStamp, codeServerVersion, repoRoot } from './paths';
 
 /** Debian packages: the browser, kerberos headers for a native build, and rg to seed ripgrep. */
 const aptPackages = ['chromium', 'libkrb5-dev', 'ripgrep'];
@@ -179,6 +179,26 @@ function withInstallLock<T>(fn: () => T): T {
 
 function codeServerInstalled(): boolean {
   return fs.existsSync(codeServerStamp) && fs.existsSync(codeServerEntry);
+}
+
+/**
+ * For the demo and the screenshots: a real VS Code installed and the extension built, or the
+ * process ends with one line saying why not.
+ */
+export function prepareOrExit(tool: string, build: boolean): void {
+  try {
+    ensureRealVSCode();
+  } catch (e) {
+    if (e instanceof SetupError) {
+      process.stderr.write(`${tool}: cannot set up a real VS Code: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  if (build) {
+    const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+    if (r.status !== 0) process.exit(1);
+  }
 }
 
 /** Ensures code-server and Chromium are installed; throws SetupError with a one-line reason if not possible. */

@@ -5,7 +5,6 @@
 //
 // Options: --port <n> (default 8484, or a free one if taken), --interval <seconds> between
 // scripted steps (default 4), --for <seconds> (stop by itself; for checks), --no-build.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +12,7 @@ import { freePort } from './code-server';
 import { startScriptedSessions, type ScriptedSessions } from './demo';
 import { demoPerson, startDemo, type Demo } from './demo-server';
 import { repoRoot } from './paths';
-import { SetupError, ensureRealVSCode } from './setup';
+import { prepareOrExit } from './setup';
 
 const { values: opts } = parseArgs({
   options: {
@@ -64,19 +63,7 @@ async function isFree(port: number): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
-  try {
-    ensureRealVSCode();
-  } catch (e) {
-    if (e instanceof SetupError) {
-      process.stderr.write(`start: cannot set up a real VS Code: ${e.message}\n`);
-      process.exit(1);
-    }
-    throw e;
-  }
-  if (!opts['no-build']) {
-    const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
-    if (r.status !== 0) process.exit(1);
-  }
+  prepareOrExit('start', !opts['no-build']);
   let chat: ChatServer | undefined;
   let demo: Demo | undefined;
   let sessions: ScriptedSessions | undefined;
