@@ -309,12 +309,9 @@ export class ClaimService {
 
   /** Removes the n-th pinned note (1-based, as `status` numbers them). */
   async removeNote(n: number): Promise<PinnedNote> {
-    const notes = this.status().notes;
-    if (!Number.isInteger(n) || n < 1 || n > notes.length) {
-      throw new InputError(`no pinned note ${n}: the board has ${notes.length}`);
-    }
+    // Checked under the lock, on the board as it is then: a throw leaves the board unwritten.
     return this.write((doc) => {
-      const note = doc.notes[n - 1];
+      const note = Number.isInteger(n) && n >= 1 ? doc.notes[n - 1] : undefined;
       if (!note) throw new InputError(`no pinned note ${n}: the board has ${doc.notes.length}`);
       doc.removeLines([note.line]);
       return note;

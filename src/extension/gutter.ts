@@ -23,23 +23,17 @@ export class GutterController implements vscode.Disposable {
     private readonly keys: PathKeys,
     extensionUri: vscode.Uri,
   ) {
-    const icon = (name: string) => vscode.Uri.joinPath(extensionUri, 'media', name);
-    this.other = vscode.window.createTextEditorDecorationType({
-      light: { gutterIconPath: icon('gutter-other-light.svg') },
-      dark: { gutterIconPath: icon('gutter-other-dark.svg') },
-      gutterIconSize: 'contain',
-      overviewRulerColor: new vscode.ThemeColor(COLOR_HELD_BY_OTHER),
-      overviewRulerLane: vscode.OverviewRulerLane.Full,
-      isWholeLine: true,
-    });
-    this.mine = vscode.window.createTextEditorDecorationType({
-      light: { gutterIconPath: icon('gutter-mine-light.svg') },
-      dark: { gutterIconPath: icon('gutter-mine-dark.svg') },
-      gutterIconSize: 'contain',
-      overviewRulerColor: new vscode.ThemeColor(COLOR_HELD_BY_ME),
-      overviewRulerLane: vscode.OverviewRulerLane.Left,
-      isWholeLine: true,
-    });
+    const mark = (who: 'other' | 'mine', color: string, lane: vscode.OverviewRulerLane) =>
+      vscode.window.createTextEditorDecorationType({
+        light: { gutterIconPath: vscode.Uri.joinPath(extensionUri, 'media', `gutter-${who}-light.svg`) },
+        dark: { gutterIconPath: vscode.Uri.joinPath(extensionUri, 'media', `gutter-${who}-dark.svg`) },
+        gutterIconSize: 'contain',
+        overviewRulerColor: new vscode.ThemeColor(color),
+        overviewRulerLane: lane,
+        isWholeLine: true,
+      });
+    this.other = mark('other', COLOR_HELD_BY_OTHER, vscode.OverviewRulerLane.Full);
+    this.mine = mark('mine', COLOR_HELD_BY_ME, vscode.OverviewRulerLane.Left);
     this.subscriptions.push(
       this.other,
       this.mine,

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { picomatch } from '../glob';
 import type { Claim } from '../model';
 import type { Conflict } from '../claim-service';
-import { claimsOverlap, isGlob, normalizeKey } from '../overlap';
+import { claimsOverlap } from '../overlap';
 import { pathKeyForFile } from '../path-key';
 import { formatClock, formatDay, sameLocalDay } from '../duration';
 import { analyzeBashWrites } from './bash-writes';
@@ -92,16 +92,12 @@ async function changedFiles(dir: string): Promise<string[]> {
 export function conflictsFor(targets: readonly WriteTarget[], claims: readonly Claim[], session: string | undefined): { target: WriteTarget; holder: Claim }[] {
   const out: { target: WriteTarget; holder: Claim }[] = [];
   const seen = new Set<string>();
-  const bases = new Map<Claim, string>();
   for (const t of targets) {
-    const tBase = literalBase(t.key);
+    const infra = t.key.startsWith('infra:');
     for (const c of claims) {
       if (c.session === session) continue;
-      let cBase = bases.get(c);
-      if (cBase === undefined) bases.set(c, (cBase = literalBase(c.path)));
-      // Cheap string test first: most of a large board shares no folder with the target.
-      if (!t.key.startsWith('infra:') && !basesMayOverlap(tBase, cBase)) continue;
-      const hit = t.key.startsWith('infra:') ? c.path.toLowerCase().startsWith('infra:') && claimsOverlap(t.key.toLowerCase(), c.path.toLowerCase()) : claimsOverlap(t.key, c.path);
+      // claimsOverlap rejects a claim sharing no literal head with the target before any glob work.
+      const hit = infra ? c.path.toLowerCase().startsWith('infra:') && claimsOverlap(t.key.toLowerCase(), c.path.toLowerCase()) : claimsOverlap(t.key, c.path);
       if (!hit) continue;
       const id = `${c.line}\u0000${t.shown}`;
       if (seen.has(id)) continue;
@@ -110,21 +106,6 @@ export function conflictsFor(targets: readonly WriteTarget[], claims: readonly C
     }
   }
   return out;
-}
-
-/** The leading segments of a key or glob that hold no glob character. */
-function literalBase(key: string): string {
-  const out: string[] = [];
-  for (const s of normalizeKey(key).split('/')) {
-    if (isGlob(s)) break;
-    out.push(s);
-  }
-  return out.join('/');
-}
-
-/** Every path a pattern matches starts with its literal base, so two patterns can only share a path when one base contains the other. */
-function basesMayOverlap(a: string, b: string): boolean {
-  return a === '' || b === '' || a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
 }
 
 function when(d: Date, now: Date): string {
