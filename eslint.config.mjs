@@ -1,6 +1,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Each folder's import boundary: a pattern per folder it must not reach, with the reason. */
+const forbid = (folders, why) => folders.map((f) => ({ group: [`**/${f}`, `**/${f}/**`], message: why }));
+const vscode = { name: 'vscode', message: 'Only src/extension may import vscode: the rest runs in plain Node.' };
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'out/**'] },
   js.configs.recommended,
@@ -11,10 +15,35 @@ export default tseslint.config(
     },
   },
   {
-    // The core and the CLI run in plain Node: the extension is a thin adapter over them.
-    files: ['src/core/**', 'src/cli/**'],
+    // The board decides every rule once; adapters ask it, never the other way round.
+    files: ['src/core/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core and src/cli must not import vscode.' }] }],
+      'no-restricted-imports': ['error', {
+        paths: [vscode],
+        patterns: forbid(['announce', 'claude', 'git', 'cli', 'extension'], 'src/core imports none of the adapters.'),
+      }],
+    },
+  },
+  {
+    // Mattermost, Claude Code and git each adapt the core, and nothing but the core.
+    files: ['src/announce/**', 'src/claude/**', 'src/git/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [vscode],
+        patterns: forbid(['announce', 'claude', 'git', 'cli', 'extension'], 'src/announce, src/claude and src/git import src/core only.'),
+      }],
+    },
+  },
+  {
+    files: ['src/cli/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [vscode], patterns: forbid(['extension'], 'The CLI and the extension never import each other.') }],
+    },
+  },
+  {
+    files: ['src/extension/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: forbid(['cli'], 'The CLI and the extension never import each other.') }],
     },
   },
 );

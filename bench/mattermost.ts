@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startMattermostServer, type MattermostTestServer } from '../test/support/mattermost-server';
-import { outboxPaths } from '../src/core/announce';
+import { outboxPaths } from '../src/announce';
 import { flusherPidFile } from '../src/cli/announcements';
 import { writeSection } from './report';
 

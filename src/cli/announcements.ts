@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createAnnouncer, loadAnnounceConfig, type Announcer, type LoadedAnnounceConfig } from '../core/announce';
+import { createAnnouncer, loadAnnounceConfig, type Announcer, type LoadedAnnounceConfig } from '../announce';
 
 export interface CliAnnouncer {
   announcer: Announcer;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { ENV, loadAnnounceConfig, type LoadedAnnounceConfig } from '../core/announce/config';
-import { createAnnouncer, formatRecap, type AnnounceResult, type Announcer } from '../core/announce';
+import { ENV, loadAnnounceConfig, type LoadedAnnounceConfig } from '../announce/config';
+import { createAnnouncer, formatRecap, type AnnounceResult, type Announcer } from '../announce';
 import type { BoardEvent, Claim } from '../core/model';
 import type { Settings, SettingsChange } from './config';
 import { debounce, type Debounced } from './debounce';

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli, cleanEnv, tempDir, type CliRun } from '../support/cli';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
-import { outboxPaths } from '../../src/core/announce';
+import { outboxPaths } from '../../src/announce';
 import { flusherPidFile } from '../../src/cli/announcements';
 
 async function until(cond: () => boolean, ms: number, what: string): Promise<void> {

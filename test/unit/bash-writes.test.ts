@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { analyzeBashWrites, type BashAnalysisOptions } from '../../src/core/hooks/bash-writes';
+import { analyzeBashWrites, type BashAnalysisOptions } from '../../src/claude/bash-writes';
 
 const CWD = '/w/repo';
 const opts: BashAnalysisOptions = { cwd: CWD, env: { HOME: '/home/me', CLAUDE_PROJECT_DIR: '/w/repo' }, isDirectory: (p) => p === '/w/repo/dir' };

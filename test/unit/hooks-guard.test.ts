@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { conflictsFor, denyReason, type WriteTarget } from '../../src/core/hooks/write-targets';
-import { heartbeatDue } from '../../src/core/hooks/hook-runner';
+import { conflictsFor, denyReason, type WriteTarget } from '../../src/claude/write-targets';
+import { heartbeatDue } from '../../src/claude/hook-runner';
 import { claimsOverlap } from '../../src/core/overlap';
 import type { Claim } from '../../src/core/model';
 

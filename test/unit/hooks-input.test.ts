@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { PreToolUseHookInput, SessionEndHookInput } from '@anthropic-ai/claude-agent-sdk' with { 'resolution-mode': 'import' };
-import { editedFile, isHookEventArg, parseHookInput } from '../../src/core/hooks/hook-input';
+import { editedFile, isHookEventArg, parseHookInput } from '../../src/claude/hook-input';
 
 const base = { session_id: '0b9c5e2a-1111-4f00-8000-000000000001', transcript_path: '/t.jsonl', cwd: '/w/repo', permission_mode: 'default' };
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { chooseSessionName, isValidSessionName } from '../../src/core/hooks/session-name';
+import { chooseSessionName, isValidSessionName } from '../../src/claude/session-name';
 import type { SessionRecord } from '../../src/core/model';
 
 const t0 = new Date('2026-04-27T19:00:00Z');

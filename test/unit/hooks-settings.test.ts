@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatSettings, installHooks, ownHookEvent, uninstallHooks } from '../../src/core/hooks/hook-settings';
+import { formatSettings, installHooks, ownHookEvent, uninstallHooks } from '../../src/claude/hook-settings';
 
 const existing = {
   model: 'opus',

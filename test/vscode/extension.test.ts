@@ -2,7 +2,7 @@
 // API `activate()` returns) and what the commands write to the board.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { outboxPaths } from '../../src/core/announce/outbox';
+import { outboxPaths } from '../../src/announce/outbox';
 import { activeLines, api, board, boardText, clearBoard, cli, closeEditors, fileUri, waitFor } from './support';
 
 const A = 'session-a';

@@ -2,7 +2,7 @@ import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { cliAnnouncer, closeAnnouncers, writeFlusherPid } from '../announcements';
 import { parseDuration } from '../../core/duration';
-import { outboxPaths } from '../../core/announce';
+import { outboxPaths } from '../../announce';
 
 /** A background flusher gives up after this long; the next claimboard process starts another. */
 const BACKGROUND_BUDGET_MS = 120_000;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import type { Command } from '../command';
 import { writeFd } from '../write-fd';
-import { runHook, type HookAnnouncer } from '../../core/hooks/hook-runner';
+import { runHook, type HookAnnouncer } from '../../claude/hook-runner';
 import { parseDuration } from '../../core/duration';
 
 export const hook: Command = {
@@ -51,7 +51,7 @@ export const hook: Command = {
  * waits on Mattermost. Loaded on demand: most pre-tool-use calls announce nothing.
  */
 async function hookAnnouncer(boardPath: string, env: NodeJS.ProcessEnv, err: (t: string) => void, ttlMs: number | undefined): Promise<HookAnnouncer> {
-  const [{ cliAnnouncer }, { formatRecap }] = await Promise.all([import('../announcements'), import('../../core/announce')]);
+  const [{ cliAnnouncer }, { formatRecap }] = await Promise.all([import('../announcements'), import('../../announce')]);
   const { announcer, loaded } = cliAnnouncer({ boardPath, env, err, ttlMs });
   return {
     announce: (events) => announcer.announce(events),

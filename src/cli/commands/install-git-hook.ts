@@ -1,7 +1,7 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { InputError } from '../../core/duration';
-import { installPreCommitHook, uninstallPreCommitHook } from '../../core/hooks/git-hook-install';
+import { installPreCommitHook, uninstallPreCommitHook } from '../../git/git-hook-install';
 import { cliArgv } from './install-hooks';
 import { defaultBoardPath } from '../../core/board-store';
 

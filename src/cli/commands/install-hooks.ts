@@ -7,7 +7,7 @@ import { EXIT } from '../cli-context';
 import { InputError } from '../../core/duration';
 import { findRepo } from '../../core/path-key';
 import { defaultBoardPath } from '../../core/board-store';
-import { formatSettings, installHooks, type SettingsChange } from '../../core/hooks/hook-settings';
+import { formatSettings, installHooks, type SettingsChange } from '../../claude/hook-settings';
 
 export const installHooksCommand: Command = {
   name: 'install-hooks',

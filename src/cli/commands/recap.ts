@@ -2,7 +2,7 @@ import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { cliAnnouncer, closeAnnouncers } from '../announcements';
 import { parseDuration } from '../../core/duration';
-import { formatRecap } from '../../core/announce';
+import { formatRecap } from '../../announce';
 
 export const recap: Command = {
   name: 'recap',

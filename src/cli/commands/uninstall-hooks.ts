@@ -1,6 +1,6 @@
 import type { Command } from '../command';
 import { InputError } from '../../core/duration';
-import { uninstallHooks } from '../../core/hooks/hook-settings';
+import { uninstallHooks } from '../../claude/hook-settings';
 import { applyToSettings, settingsPath } from './install-hooks';
 
 export const uninstallHooksCommand: Command = {

@@ -5,12 +5,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { picomatch } from '../glob';
-import type { Claim } from '../model';
-import type { Conflict } from '../claim-service';
-import { claimsOverlap } from '../overlap';
-import { pathKeyForFile } from '../path-key';
-import { formatClock, formatDay, sameLocalDay } from '../duration';
+import { picomatch } from '../core/glob';
+import type { Claim } from '../core/model';
+import type { Conflict } from '../core/claim-service';
+import { claimsOverlap } from '../core/overlap';
+import { pathKeyForFile } from '../core/path-key';
+import { formatClock, formatDay, sameLocalDay } from '../core/duration';
 import { analyzeBashWrites } from './bash-writes';
 import { editedFile } from './hook-input';
 

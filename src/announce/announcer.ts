@@ -10,7 +10,7 @@
  * announcer.status();                         // { pending, failed, lastError, … }
  * await announcer.close();
  */
-import type { BoardEvent } from '../model';
+import type { BoardEvent } from '../core/model';
 import { type AnnounceConfig, describeDestination, secretsOf } from './config';
 import { announcementsFor, askAnnouncement, withLease, type Announcement, type AskInput } from './messages';
 import { DeliveryError, MattermostClient } from './mattermost-client';

@@ -8,7 +8,7 @@ import type { Post } from '@mattermost/types/posts';
 import { parseAnnouncement, type AnnouncementKind } from './messages';
 import type { MattermostClient } from './mattermost-client';
 import type { JournalLine } from './outbox';
-import { formatClock } from '../duration';
+import { formatClock } from '../core/duration';
 
 export interface RecapItem {
   at: string;

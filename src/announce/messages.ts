@@ -6,8 +6,8 @@
  * Paths go in code spans (a glob's `*` would otherwise turn into italics), and text a person or
  * a session typed can never ping a whole channel.
  */
-import type { BoardEvent } from '../model';
-import { formatDuration } from '../duration';
+import type { BoardEvent } from '../core/model';
+import { formatDuration } from '../core/duration';
 
 export type AnnouncementKind = 'start' | 'claim' | 'release' | 'expire' | 'takeover' | 'end' | 'ask';
 

@@ -3,7 +3,7 @@
  * only know themselves by a UUID. A person reads these names on the board and in the channel,
  * so a resumed or compacted session must come back under the name it already had.
  */
-import type { SessionRecord } from '../model';
+import type { SessionRecord } from '../core/model';
 
 export interface NameChoice {
   name: string;
