@@ -72,9 +72,10 @@ export class OpenWarningController implements vscode.Disposable {
       `${key} is claimed by ${holder.session}${eta ? ` until about ${eta}` : ''}` +
       `${holder.reason ? ` (${holder.reason})` : ''}. Edits now may collide with theirs.` +
       (readOnly ? ' This editor is read-only for this session.' : '');
-    this.last = { uri: editor.document.uri.toString(), holder: holder.session, path: key, ...(eta ? { eta } : {}), message, readOnly };
     this.log.info(`warned: ${message}`);
     if (readOnly) await this.makeReadOnly(editor);
+    // Recorded once the editor is read-only, so whoever reads the warning can rely on what it says.
+    this.last = { uri: editor.document.uri.toString(), holder: holder.session, path: key, ...(eta ? { eta } : {}), message, readOnly };
     const actions = readOnly ? [ASK, SHOW] : [ASK, SHOW, READ_ONLY];
     const choice = await vscode.window.showWarningMessage(message, ...actions);
     if (choice === ASK) await vscode.commands.executeCommand('claimboard.askHolder', holder);
