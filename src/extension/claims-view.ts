@@ -3,6 +3,14 @@ import type { Claim, PinnedNote, Problem, Release } from '../core/model';
 import type { BoardModel } from './board-model';
 import { claimTooltip, when } from './claim-text';
 import { COLOR_HELD_BY_ME, COLOR_HELD_BY_OTHER } from './decorations';
+import { COMMANDS, VIEWS, VIEW_ITEMS } from './ids';
+
+const GROUP_ITEMS = {
+  expired: VIEW_ITEMS.groupExpired,
+  releases: VIEW_ITEMS.groupReleases,
+  notes: VIEW_ITEMS.groupNotes,
+  problems: VIEW_ITEMS.groupProblems,
+} as const;
 
 /** A node of the Claims view; `contextValue` drives the inline actions in package.json. */
 export type ClaimsNode =
@@ -29,7 +37,7 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly model: BoardModel) {
-    this.view = vscode.window.createTreeView('claimboard.claims', { treeDataProvider: this, showCollapseAll: true });
+    this.view = vscode.window.createTreeView(VIEWS.claims, { treeDataProvider: this, showCollapseAll: true });
     this.subscriptions.push(this.view, model.onDidChange(() => this.update()));
     this.update();
   }
@@ -77,7 +85,7 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
         const item = new vscode.TreeItem(node.session, C.Expanded);
         item.description = `${mine ? 'you · ' : ''}${node.claims.length} claim${node.claims.length === 1 ? '' : 's'}`;
         item.iconPath = new vscode.ThemeIcon(mine ? 'account' : 'person');
-        item.contextValue = mine ? 'session.mine' : 'session';
+        item.contextValue = mine ? VIEW_ITEMS.sessionMine : VIEW_ITEMS.session;
         return item;
       }
       case 'claim': {
@@ -90,11 +98,11 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
         if (c.reason) parts.push(c.reason);
         item.description = parts.join(' · ');
         item.tooltip = claimTooltip(c, mine, now);
-        item.contextValue = node.expired ? 'claim.expired' : mine ? 'claim.mine' : 'claim.other';
+        item.contextValue = node.expired ? VIEW_ITEMS.claimExpired : mine ? VIEW_ITEMS.claimMine : VIEW_ITEMS.claimOther;
         item.iconPath = node.expired
           ? new vscode.ThemeIcon('history', new vscode.ThemeColor('disabledForeground'))
           : new vscode.ThemeIcon(mine ? 'pass' : 'lock', new vscode.ThemeColor(mine ? COLOR_HELD_BY_ME : COLOR_HELD_BY_OTHER));
-        item.command = { command: 'claimboard.revealClaim', title: 'Reveal', arguments: [node] };
+        item.command = { command: COMMANDS.revealClaim, title: 'Reveal', arguments: [node] };
         return item;
       }
       case 'group': {
@@ -102,28 +110,28 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
         const icons = { expired: 'history', releases: 'unlock', notes: 'pinned', problems: 'warning' } as const;
         const item = new vscode.TreeItem(labels[node.group], node.group === 'releases' ? C.Collapsed : C.Expanded);
         item.iconPath = new vscode.ThemeIcon(icons[node.group]);
-        item.contextValue = `group.${node.group}`;
+        item.contextValue = GROUP_ITEMS[node.group];
         return item;
       }
       case 'release': {
         const r = node.release;
         const item = new vscode.TreeItem(r.path, C.None);
         item.description = `${r.session} · ${when(r.at, now)}${r.outcome ? ` · ${r.outcome}` : ''}`;
-        item.contextValue = 'release';
+        item.contextValue = VIEW_ITEMS.release;
         return item;
       }
       case 'note': {
         const item = new vscode.TreeItem(node.note.text, C.None);
         item.tooltip = node.note.text;
-        item.contextValue = 'note';
-        item.command = { command: 'claimboard.openBoard', title: 'Show on Board', arguments: [node.note.line] };
+        item.contextValue = VIEW_ITEMS.note;
+        item.command = { command: COMMANDS.openBoard, title: 'Show on Board', arguments: [node.note.line] };
         return item;
       }
       case 'problem': {
         const item = new vscode.TreeItem(`line ${node.problem.line}: ${node.problem.message}`, C.None);
-        item.contextValue = 'problem';
+        item.contextValue = VIEW_ITEMS.problem;
         item.iconPath = new vscode.ThemeIcon('warning');
-        item.command = { command: 'claimboard.openBoard', title: 'Show on Board', arguments: [node.problem.line] };
+        item.command = { command: COMMANDS.openBoard, title: 'Show on Board', arguments: [node.problem.line] };
         return item;
       }
     }

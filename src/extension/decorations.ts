@@ -3,10 +3,11 @@ import type { Claim } from '../core/model';
 import type { BoardModel } from './board-model';
 import { CONTAINS_BADGE, OWN_BADGE, claimTooltip, holderBadge } from './claim-text';
 import type { PathKeys } from './path-keys';
+import { COLORS } from './ids';
 
-export const COLOR_HELD_BY_OTHER = 'claimboard.heldByOther';
-export const COLOR_HELD_BY_ME = 'claimboard.heldByMe';
-export const COLOR_CONTAINS = 'claimboard.containsClaims';
+export const COLOR_HELD_BY_OTHER = COLORS.heldByOther;
+export const COLOR_HELD_BY_ME = COLORS.heldByMe;
+export const COLOR_CONTAINS = COLORS.containsClaims;
 
 /** What the explorer shows for one resource, in plain values the tests can compare. */
 export interface DecorationInfo {

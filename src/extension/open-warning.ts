@@ -4,6 +4,7 @@ import type { BoardModel } from './board-model';
 import { when } from './claim-text';
 import type { Settings } from './config';
 import type { PathKeys } from './path-keys';
+import { COMMANDS } from './ids';
 
 /** The last warning shown, for tests and for the person's log. */
 export interface OpenWarning {
@@ -78,8 +79,8 @@ export class OpenWarningController implements vscode.Disposable {
     this.last = { uri: editor.document.uri.toString(), holder: holder.session, path: key, ...(eta ? { eta } : {}), message, readOnly };
     const actions = readOnly ? [ASK, SHOW] : [ASK, SHOW, READ_ONLY];
     const choice = await vscode.window.showWarningMessage(message, ...actions);
-    if (choice === ASK) await vscode.commands.executeCommand('claimboard.askHolder', holder);
-    else if (choice === SHOW) await vscode.commands.executeCommand('claimboard.openBoard', holder.line);
+    if (choice === ASK) await vscode.commands.executeCommand(COMMANDS.askHolder, holder);
+    else if (choice === SHOW) await vscode.commands.executeCommand(COMMANDS.openBoard, holder.line);
     else if (choice === READ_ONLY) await this.makeReadOnly(editor);
   }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { BoardModel } from './board-model';
 import type { ChatController } from './chat';
 import { claimSummary } from './claim-text';
+import { COMMANDS, STATUS_ITEM } from './ids';
 
 /**
  * `$(lock) 3 claims · 1 mine` at the left of the status bar; the tooltip lists the claims, a
@@ -17,9 +18,9 @@ export class StatusBarController implements vscode.Disposable {
     private readonly model: BoardModel,
     private readonly chat: ChatController,
   ) {
-    this.item = vscode.window.createStatusBarItem('claimboard.status', vscode.StatusBarAlignment.Left, 50);
+    this.item = vscode.window.createStatusBarItem(STATUS_ITEM, vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'Claimboard';
-    this.item.command = 'claimboard.showClaims';
+    this.item.command = COMMANDS.showClaims;
     this.subscriptions.push(
       this.item,
       model.onDidChange(() => this.update()),

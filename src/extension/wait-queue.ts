@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { BoardModel } from './board-model';
+import { COMMANDS } from './ids';
 
 /**
  * "Wait for it": paths the person was refused, watched until nobody else holds them, then a
@@ -40,7 +41,7 @@ export class WaitQueue implements vscode.Disposable {
         this.waiting.delete(key);
         this.freed.push(key);
         void vscode.window.showInformationMessage(`${key} is free now.`, 'Claim It').then((choice) => {
-          if (choice) void vscode.commands.executeCommand('claimboard.claim', key, eta === undefined ? {} : { eta });
+          if (choice) void vscode.commands.executeCommand(COMMANDS.claim, key, eta === undefined ? {} : { eta });
         });
       }
     } catch (err) {

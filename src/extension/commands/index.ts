@@ -1,0 +1,42 @@
+import type * as vscode from 'vscode';
+import type { BoardModel } from '../board-model';
+import type { ChatController } from '../chat';
+import type { Settings } from '../config';
+import type { PathKeys } from '../path-keys';
+import type { WaitQueue } from '../wait-queue';
+import { BoardCommands } from './board-commands';
+import { ClaimCommands, type Refusal } from './claim-commands';
+import { MattermostCommands } from './mattermost-commands';
+import { CommandTargets } from './targets';
+
+export type { Refusal } from './claim-commands';
+export type { CommandOptions } from './args';
+
+/**
+ * Every command of the extension, by area (claims; board and notes; Mattermost). Each accepts
+ * what its menus pass (a URI and the selected URIs, a Claims view node) and also plain values
+ * plus a trailing `CommandOptions`, so tests and other commands drive it without prompts.
+ */
+export class CommandsController implements vscode.Disposable {
+  private readonly claims: ClaimCommands;
+  private readonly areas: vscode.Disposable[];
+
+  constructor(model: BoardModel, keys: PathKeys, settings: Settings, chat: ChatController, waits: WaitQueue, log: vscode.LogOutputChannel) {
+    const targets = new CommandTargets(keys);
+    this.claims = new ClaimCommands(model, targets, settings, waits, log);
+    this.areas = [this.claims, new BoardCommands(model, keys, targets, log), new MattermostCommands(model, targets, chat, log)];
+  }
+
+  get refusal(): Refusal | undefined {
+    return this.claims.refusal;
+  }
+
+  /** Title of the ETA prompt while it is open (tests answer it), else undefined. */
+  get openEtaPrompt(): string | undefined {
+    return this.claims.openEtaPrompt;
+  }
+
+  dispose(): void {
+    for (const d of this.areas.reverse()) d.dispose();
+  }
+}

@@ -1,0 +1,55 @@
+// Every id the extension shares with its manifest, written once. test/unit/extension-ids.test.ts
+// holds package.json to these tables (commands, menus, views, colours, tree item context values),
+// so a renamed command cannot leave a dead menu entry behind.
+
+/** Commands the extension registers. */
+export const COMMANDS = {
+  claimPath: 'claimboard.claimPath',
+  releasePath: 'claimboard.releasePath',
+  claim: 'claimboard.claim',
+  release: 'claimboard.release',
+  releaseAll: 'claimboard.releaseAll',
+  renew: 'claimboard.renew',
+  openBoard: 'claimboard.openBoard',
+  addNote: 'claimboard.addNote',
+  removeNote: 'claimboard.removeNote',
+  askHolder: 'claimboard.askHolder',
+  showRecap: 'claimboard.showRecap',
+  setMattermostToken: 'claimboard.setMattermostToken',
+  showClaims: 'claimboard.showClaims',
+  revealClaim: 'claimboard.revealClaim',
+  refresh: 'claimboard.refresh',
+  showLog: 'claimboard.showLog',
+} as const;
+export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
+
+/** Theme colours the extension contributes. */
+export const COLORS = {
+  heldByOther: 'claimboard.heldByOther',
+  heldByMe: 'claimboard.heldByMe',
+  containsClaims: 'claimboard.containsClaims',
+} as const;
+
+/** Views the extension contributes. */
+export const VIEWS = {
+  claims: 'claimboard.claims',
+} as const;
+
+/** `contextValue`s of Claims view items, matched by `viewItem` in the manifest's menus. */
+export const VIEW_ITEMS = {
+  session: 'session',
+  sessionMine: 'session.mine',
+  claimMine: 'claim.mine',
+  claimOther: 'claim.other',
+  claimExpired: 'claim.expired',
+  groupExpired: 'group.expired',
+  groupReleases: 'group.releases',
+  groupNotes: 'group.notes',
+  groupProblems: 'group.problems',
+  release: 'release',
+  note: 'note',
+  problem: 'problem',
+} as const;
+
+/** The status bar item's id (its entry in the status bar's context menu). */
+export const STATUS_ITEM = 'claimboard.status';
