@@ -143,6 +143,8 @@ async function main(): Promise<number> {
       runDir,
       env: {
         CLAIMBOARD_TEST_WORKSPACE: workspace,
+        // The extension exports its test surface only when asked (src/extension/test-api.ts).
+        CLAIMBOARD_TEST_API: '1',
         CLAIMBOARD_BOARD: board,
         CLAIMBOARD_CLI: path.join(repoRoot, 'dist', 'cli.js'),
         CLAIMBOARD_TEST_GREP: opts.grep,

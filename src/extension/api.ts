@@ -1,44 +1,27 @@
 import type * as vscode from 'vscode';
 import type { BoardView } from './board-model';
-import type { DecorationInfo } from './decorations';
-import type { GutterInfo } from './gutter';
-import type { OpenWarning } from './open-warning';
-import type { Refusal } from './commands';
-import type { TreeItemInfo } from './claims-view';
 
 /**
- * What `activate()` returns: the extension's state as plain values, so integration tests ask
- * the providers instead of reading pixels.
+ * What other extensions get from `vscode.extensions.getExtension('claimboard.claimboard')`:
+ * the board as this window reads it, and who the person is on it. Read-only: claiming and
+ * releasing go through the commands, which ask the person.
+ *
+ * @example
+ * const cb = vscode.extensions.getExtension<ClaimboardApi>('claimboard.claimboard');
+ * const api = cb && (await cb.activate());
+ * api?.onDidChangeBoard((board) => console.log(`${board.claims.length} live claims`));
  */
 export interface ClaimboardApi {
-  /** How long `activate()` took, in ms (docs/benchmarks.md). */
-  activationMs: number;
+  /** The API's version; grows only when members are added. */
+  readonly version: 1;
+  /** The board file this window reads and writes. */
   readonly boardPath: string;
+  /** The person's session name on the board. */
   readonly sessionName: string;
-  /** The board as last read. */
-  view(): BoardView;
-  /** How many times the board has been read (wait for it to move after a write). */
-  reads(): number;
-  /** Re-reads the board now. */
-  refresh(): void;
-  /** Resolves after the next board read (e.g. the watcher noticed a CLI write). */
-  nextRead(timeoutMs?: number): Promise<void>;
+  /** The board as last read: live claims, expired ones, releases, pinned notes, problems. */
+  board(): Readonly<BoardView>;
+  /** Fires after every read of the board that this window makes. */
+  readonly onDidChangeBoard: vscode.Event<Readonly<BoardView>>;
+  /** The board key of a file (`<repo>/<path in the repo>`), or undefined off disk. */
   keyFor(uri: vscode.Uri): string | undefined;
-  decorationFor(uri: vscode.Uri): DecorationInfo | undefined;
-  gutterFor(uri: vscode.Uri): GutterInfo | undefined;
-  statusBarText(): string;
-  statusBarTooltip(): string;
-  statusBarWarning(): boolean;
-  claimsTreeItems(): TreeItemInfo[];
-  lastWarning(): OpenWarning | undefined;
-  /** Distinct open warnings shown this session (a tab switch must not add one). */
-  warningsShown(): number;
-  lastRefusal(): Refusal | undefined;
-  /** Title of the ETA prompt while it is open. */
-  etaPrompt(): string | undefined;
-  waitingFor(): string[];
-  freedWhileWaiting(): string[];
-  heartbeats(): number;
-  /** Renews now, as the heartbeat timer would. */
-  heartbeat(): Promise<void>;
 }

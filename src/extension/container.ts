@@ -3,6 +3,7 @@ import { ClaimService } from '../core/claim-service';
 import { findRepo } from '../core/path-key';
 import { parseDuration } from '../core/duration';
 import type { ClaimboardApi } from './api';
+import type { ClaimboardTestApi } from './test-api';
 import { BoardModel } from './board-model';
 import { ChatController } from './chat';
 import { ClaimsViewController } from './claims-view';
@@ -26,6 +27,7 @@ const FALLBACK_TTL_MS = 60 * 60_000;
 export class Container implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   readonly api: ClaimboardApi;
+  readonly testApi: ClaimboardTestApi;
 
   constructor(context: vscode.ExtensionContext) {
     const own = <T extends vscode.Disposable>(d: T): T => {
@@ -73,6 +75,18 @@ export class Container implements vscode.Disposable {
     log.info(`board ${model.boardPath}, you are ${model.session}`);
 
     this.api = {
+      version: 1,
+      get boardPath() {
+        return model.boardPath;
+      },
+      get sessionName() {
+        return model.session;
+      },
+      board: () => model.view,
+      onDidChangeBoard: model.onDidChange,
+      keyFor: (uri) => keys.keyFor(uri),
+    };
+    this.testApi = {
       activationMs: 0,
       get boardPath() {
         return model.boardPath;

@@ -25,4 +25,16 @@ describe('claimboard in a real VS Code', () => {
     const folders = vscode.workspace.workspaceFolders ?? [];
     assert.deepEqual(folders.map((f) => f.uri.fsPath), [workspace]);
   });
+
+  it('exports the documented public API, with the test surface apart', async () => {
+    const extension = vscode.extensions.getExtension<Record<string, unknown>>(extensionId);
+    assert.ok(extension);
+    const exports = extension.isActive ? extension.exports : await extension.activate();
+    // src/extension/api.ts: anything more is an undocumented contract other extensions could grow into.
+    assert.deepEqual(Object.keys(exports).filter((k) => k !== 'testing').sort(), ['board', 'boardPath', 'keyFor', 'onDidChangeBoard', 'sessionName', 'version']);
+    assert.equal(exports.version, 1);
+    assert.equal(exports.boardPath, process.env.CLAIMBOARD_BOARD);
+    const board = (exports.board as () => { claims: unknown[] })();
+    assert.ok(Array.isArray(board.claims));
+  });
 });

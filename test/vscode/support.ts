@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ClaimboardApi } from '../../src/extension/api';
+import type { ClaimboardExports } from '../../src/extension/extension';
+import type { ClaimboardTestApi } from '../../src/extension/test-api';
 
 export const extensionId = 'claimboard.claimboard';
 
@@ -17,8 +18,16 @@ export function env(name: string): string {
 export const workspace = (): string => env('CLAIMBOARD_TEST_WORKSPACE');
 export const board = (): string => env('CLAIMBOARD_BOARD');
 
-export async function api(): Promise<ClaimboardApi> {
-  const ext = vscode.extensions.getExtension<ClaimboardApi>(extensionId);
+/** The extension's test surface (the runner sets CLAIMBOARD_TEST_API=1 for the extension host). */
+export async function api(): Promise<ClaimboardTestApi> {
+  const exports = await publicApi();
+  assert.ok(exports.testing, 'the extension exports no test surface: CLAIMBOARD_TEST_API=1 did not reach the extension host');
+  return exports.testing;
+}
+
+/** What any other extension gets from activating claimboard. */
+export async function publicApi(): Promise<ClaimboardExports> {
+  const ext = vscode.extensions.getExtension<ClaimboardExports>(extensionId);
   assert.ok(ext, `${extensionId} is not loaded`);
   return ext.isActive ? ext.exports : await ext.activate();
 }
