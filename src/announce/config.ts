@@ -32,6 +32,8 @@ export interface LoadedAnnounceConfig {
 
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
+  /** Settings of the calling host (VS Code's settings and secret storage), ahead of the environment. */
+  overrides?: AnnounceOverrides;
   /** Overrides the `$XDG_CONFIG_HOME/claimboard/config.json` location. */
   configPath?: string;
   /** Checked on POSIX only: a config file holding a secret must not be readable by others. */
@@ -44,6 +46,12 @@ interface RawSettings {
   channel?: string;
   webhook?: string;
   mention?: string;
+}
+
+/** Mattermost settings a host supplies itself, each winning over the environment and the file. */
+export interface AnnounceOverrides extends RawSettings {
+  /** Named in `sources`, e.g. "VS Code settings". */
+  from: string;
 }
 
 export const ENV = {
@@ -105,6 +113,11 @@ export function loadAnnounceConfig(options: LoadConfigOptions = {}): LoadedAnnou
 
   const sources: string[] = [];
   const pick = (key: keyof RawSettings): string | undefined => {
+    const fromHost = options.overrides?.[key]?.trim();
+    if (fromHost) {
+      sources.push(`${key} from ${options.overrides?.from}`);
+      return fromHost;
+    }
     const fromEnv = env[ENV[key]]?.trim();
     if (fromEnv) {
       sources.push(`${key} from $${ENV[key]}`);

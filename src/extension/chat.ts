@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ENV, loadAnnounceConfig, type LoadedAnnounceConfig } from '../announce/config';
+import { loadAnnounceConfig, type LoadedAnnounceConfig } from '../announce/config';
 import { createAnnouncer, formatRecap, type AnnounceResult, type Announcer } from '../announce';
 import type { BoardEvent, Claim } from '../core/model';
 import type { Settings, SettingsChange } from './config';
@@ -106,13 +106,16 @@ export class ChatController implements vscode.Disposable {
   /** The CLI's config file, with VS Code's settings and secrets taking precedence. */
   config(): LoadedAnnounceConfig {
     const m = this.settings.value.mattermost;
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    if (m.serverUrl) env[ENV.url] = m.serverUrl;
-    if (m.channel) env[ENV.channel] = m.channel;
-    if (m.username) env[ENV.mention] = m.username;
-    if (this.token) env[ENV.token] = this.token;
-    if (this.webhook) env[ENV.webhook] = this.webhook;
-    return loadAnnounceConfig({ env });
+    return loadAnnounceConfig({
+      overrides: {
+        from: 'VS Code settings',
+        url: m.serverUrl,
+        channel: m.channel,
+        mention: m.username,
+        token: this.token,
+        webhook: this.webhook,
+      },
+    });
   }
 
   /** Re-reads the outbox's failed count (the board changed, or we just delivered). */

@@ -132,6 +132,18 @@ describe('announcement config', () => {
     assert.ok(r.config?.sources.includes('token from $CLAIMBOARD_MATTERMOST_TOKEN'));
   });
 
+  it("a host's own settings (VS Code) win over the environment and the file, and say so; empty ones fall through", () => {
+    writeConfig({ mattermost: { url: 'https://chat.example.com', token: 'filetoken0000', channel: 'team/claims' } });
+    const r = loadAnnounceConfig({
+      env: { XDG_CONFIG_HOME: dir, CLAIMBOARD_MATTERMOST_CHANNEL: 'team/from-env', CLAIMBOARD_MENTION: 'bob' },
+      overrides: { from: 'VS Code settings', channel: 'team/from-vscode', token: 'vscodetoken00', mention: '' },
+    });
+    assert.deepEqual(r.config?.destination, { kind: 'rest', serverUrl: 'https://chat.example.com', token: 'vscodetoken00', channel: 'team/from-vscode' });
+    assert.equal(r.config?.mention, 'bob');
+    assert.ok(r.config?.sources.includes('channel from VS Code settings'));
+    assert.ok(r.config?.sources.includes('url from ' + path.join(dir, 'claimboard', 'config.json')));
+  });
+
   it('refuses a config file holding a secret that others can read, saying how to fix it, without the secret', function () {
     if (process.platform === 'win32') this.skip();
     const p = writeConfig({ mattermost: { webhook: 'https://chat.example.com/hooks/s3cr3thookid0000000000000' } }, 0o644);
