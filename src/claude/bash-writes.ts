@@ -51,6 +51,8 @@ export interface BashAnalysisOptions {
   env?: Record<string, string | undefined>;
   /** Whether an absolute path is an existing directory (`cp a dir/` writes `dir/a`). */
   isDirectory?: (absPath: string) => boolean;
+  /** Whether an absolute path exists (`git checkout name` restores a file when `name` is one). */
+  exists?: (absPath: string) => boolean;
 }
 
 interface Word {
@@ -89,7 +91,9 @@ function analyze(command: string, options: BashAnalysisOptions, out: BashWriteAn
   try {
     tokens = lex(command, options.env ?? {});
   } catch {
-    return; // Unbalanced quotes and the like: not understood, so not guarded.
+    // Bash the lexer cannot follow (or that bash would refuse): still see the plain writes.
+    analyzePlainWords(command, options, out, depth);
+    return;
   }
   const cwdStack: string[] = [];
   let cwd = options.cwd;
@@ -120,6 +124,44 @@ function analyze(command: string, options: BashAnalysisOptions, out: BashWriteAn
   flush();
 }
 
+/**
+ * The fallback when the lexer gives up: split on the list and pipe operators, keep only the
+ * plain words of each piece (letters, digits and path characters; no quotes, `$` or
+ * backslashes) with the redirection operators, and analyse what is left. Whatever sits in the
+ * text the lexer could not read is lost, but a plain `> src/a.ts` or `rm src/a.ts` beside it is
+ * still seen.
+ */
+function analyzePlainWords(command: string, options: BashAnalysisOptions, out: BashWriteAnalysis, depth: number): void {
+  const plain = /^[A-Za-z0-9_./~+@%,:=*?[\]-]+$/;
+  const pieces = command.split(/&&|\|\||[;|&\n()]/);
+  for (const piece of pieces) {
+    const words = piece
+      .replace(/(\d*(?:>>|>\||>)|&>>|&>)/g, ' $1 ')
+      .split(/[ \t]+/)
+      .filter(Boolean);
+    const kept: string[] = [];
+    for (let k = 0; k < words.length; k++) {
+      const w = words[k];
+      if (/^(\d*(?:>>|>\||>)|&>>|&>)$/.test(w)) {
+        // A redirection keeps its target only when the target is a plain word.
+        if (words[k + 1] && plain.test(words[k + 1])) kept.push(w, words[++k]);
+        continue;
+      }
+      if (plain.test(w)) kept.push(w);
+      else if (kept.length === 0) break; // the command name itself is not plain: nothing to read
+    }
+    if (kept.length === 0) continue;
+    try {
+      const tokens = lex(kept.join(' '), options.env ?? {});
+      const words2 = tokens.filter((t): t is Word => t.kind === 'word');
+      for (const t of tokens) if (t.kind === 'redir' && isFileRedirect(t)) addFile(out, options.cwd, t.target!, false, t.op, options);
+      analyzeSimpleCommand(words2, options.cwd, options, out, depth + 1);
+    } catch {
+      // Plain words always lex; nothing more to see here.
+    }
+  }
+}
+
 function isFileRedirect(r: Redir): boolean {
   if (!r.target) return false;
   if (!/>/.test(r.op)) return false; // `<`, `<<`, `<<<` only read.
@@ -138,42 +180,163 @@ function addFile(out: BashWriteAnalysis, cwd: string, w: Word, recursive: boolea
   out.files.push({ path: abs, recursive, glob: w.glob, how });
 }
 
+/** Stands for `$PWD` in a word until the path is resolved against the directory of that point. */
+const PWD_MARK = '\u0000PWD\u0000';
+
 function resolvePath(cwd: string, p: string, options: BashAnalysisOptions): string {
-  let text = p;
+  let text = p.split(PWD_MARK).join(cwd);
   const home = options.env?.HOME;
   if (home && (text === '~' || text.startsWith('~/'))) text = home + text.slice(1);
   return path.posix.resolve(cwd, text);
 }
 
-/** Leading words that run the rest of the line as the real command. */
-const WRAPPERS = new Set(['sudo', 'command', 'builtin', 'exec', 'nohup', 'time', 'nice', 'env', 'stdbuf', 'timeout', 'doas']);
+/**
+ * Leading words that run the rest of the line as the real command, each with its own options:
+ * which take an argument (`sudo -u root`, `timeout -s KILL`), and how many operands come before
+ * the command (`timeout 5`). An option a table does not list is read as a flag.
+ */
+interface Wrapper {
+  /** Options whose argument is the next word (or the rest of a bundle: `-uroot`, `-oL`). */
+  withArg: string[];
+  /** Operands before the command (`timeout DURATION`). */
+  leading?: number;
+  /** Options after which no command runs (`command -v`, `sudo -l`). */
+  noCommand?: string[];
+}
+const WRAPPERS: Record<string, Wrapper> = {
+  sudo: {
+    withArg: ['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U', '-T', '-R', '--user', '--group', '--host', '--prompt', '--close-from', '--chdir', '--role', '--type', '--other-user', '--command-timeout', '--chroot'],
+    noCommand: ['-l', '--list', '-v', '--validate', '-V', '--version', '-K', '--remove-timestamp', '-h', '--help'],
+  },
+  doas: { withArg: ['-u', '-C'] },
+  env: { withArg: ['-u', '--unset', '-C', '--chdir', '-S', '--split-string'] },
+  nice: { withArg: ['-n', '--adjustment'] },
+  ionice: { withArg: ['-c', '-n', '-p', '-P', '-u', '--class', '--classdata'] },
+  timeout: { withArg: ['-s', '--signal', '-k', '--kill-after'], leading: 1 },
+  stdbuf: { withArg: ['-i', '-o', '-e', '--input', '--output', '--error'] },
+  nohup: { withArg: [] },
+  time: { withArg: ['-f', '--format', '-o', '--output'] },
+  command: { withArg: [], noCommand: ['-v', '-V'] },
+  builtin: { withArg: [] },
+  exec: { withArg: ['-a'] },
+  busybox: { withArg: [] },
+  xargs: { withArg: ['-I', '-L', '-n', '-P', '-s', '-d', '-E', '-a', '--max-lines', '--max-args', '--max-procs', '--max-chars', '--delimiter', '--eof', '--arg-file', '--replace', '--process-slot-var'] },
+};
 /** Shell words that start a compound command but are not themselves commands. */
 const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', '{', '}', 'esac']);
+
+interface Unwrapped {
+  words: Word[];
+  cwd: string;
+  /** The command only prints (`command -v rm`): nothing runs. */
+  none?: boolean;
+}
+
+/**
+ * One wrapper's options off the front of `words` (the wrapper name already removed). Records
+ * what the options themselves write (`time -o f`) or change (`env -C dir`), and hands a string
+ * command (`env -S '…'`) to the analysis.
+ */
+function unwrap(name: string, words: Word[], cwd: string, options: BashAnalysisOptions, out: BashWriteAnalysis, depth: number): Unwrapped {
+  const spec = WRAPPERS[name];
+  let i = 0;
+  let leading = spec.leading ?? 0;
+  const optionArg = (opt: string, value: Word | undefined): boolean => {
+    if (!value) return false;
+    if (name === 'time' && (opt === '-o' || opt === '--output')) addFile(out, cwd, value, false, 'time -o', options);
+    if (name === 'env' && (opt === '-C' || opt === '--chdir') && !value.dynamic) cwd = resolvePath(cwd, value.text, options);
+    if (name === 'sudo' && (opt === '-D' || opt === '--chdir') && !value.dynamic) cwd = resolvePath(cwd, value.text, options);
+    if (name === 'env' && (opt === '-S' || opt === '--split-string')) analyze(value.text, { ...options, cwd }, out, depth + 1);
+    return true;
+  };
+  while (i < words.length) {
+    const t = words[i].text;
+    if (t === '--') {
+      i++;
+      break;
+    }
+    if (t.startsWith('--')) {
+      const eq = t.indexOf('=');
+      const opt = eq < 0 ? t : t.slice(0, eq);
+      if (spec.noCommand?.includes(opt)) return { words: [], cwd, none: true };
+      if (spec.withArg.includes(opt)) {
+        if (eq >= 0) optionArg(opt, { ...words[i], text: t.slice(eq + 1) });
+        else optionArg(opt, words[++i]);
+      }
+      i++;
+      continue;
+    }
+    if (t.startsWith('-') && t.length > 1) {
+      if (name === 'nice' && /^-\d+$/.test(t)) {
+        i++; // `nice -10 cmd`: the old form of -n 10
+        continue;
+      }
+      // A bundle of short options: the first one that takes an argument ends it.
+      for (let k = 1; k < t.length; k++) {
+        const opt = `-${t[k]}`;
+        if (spec.noCommand?.includes(opt)) return { words: [], cwd, none: true };
+        if (spec.withArg.includes(opt)) {
+          if (k + 1 < t.length) optionArg(opt, { ...words[i], text: t.slice(k + 1) });
+          else optionArg(opt, words[++i]);
+          break;
+        }
+      }
+      i++;
+      continue;
+    }
+    if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(t)) {
+      i++;
+      continue;
+    }
+    if (leading > 0) {
+      leading--;
+      i++;
+      continue;
+    }
+    break;
+  }
+  return { words: words.slice(i), cwd };
+}
 
 /** Returns the new working directory when the command was a `cd`. */
 function analyzeSimpleCommand(
   all: Word[],
-  cwd: string,
+  startCwd: string,
   options: BashAnalysisOptions,
   out: BashWriteAnalysis,
   depth: number,
 ): string | undefined {
   let words = all;
+  let cwd = startCwd;
+  let viaXargs = false;
   // Strip keywords, assignments and wrappers (`sudo -u x`, `env A=1`, `timeout 5`).
   for (;;) {
     const first = words[0];
     if (!first) return undefined;
+    const base = path.posix.basename(first.text);
     if (KEYWORDS.has(first.text)) words = words.slice(1);
     else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(first.text)) words = words.slice(1);
-    else if (WRAPPERS.has(first.text)) {
-      words = words.slice(1);
-      while (words[0] && (words[0].text.startsWith('-') || /^\d+[smhd]?$/.test(words[0].text))) {
-        // `sudo -u user`: the option's argument is the next word.
-        const takesArg = ['-u', '-g', '-n', '-s', '-k', '--signal'].includes(words[0].text);
-        words = words.slice(takesArg ? 2 : 1);
-      }
+    else if (base === 'sudoedit' || (base === 'sudo' && words.slice(1).some((w) => w.text === '-e' || w.text === '--edit'))) {
+      // `sudoedit f` / `sudo -e f` edit the files named.
+      const ops = words.slice(1).filter((w) => !w.text.startsWith('-'));
+      for (const w of ops) addFile(out, cwd, w, false, 'sudoedit', options);
+      return undefined;
+    } else if (Object.hasOwn(WRAPPERS, base) && !first.dynamic) {
+      const u = unwrap(base, words.slice(1), cwd, options, out, depth);
+      if (u.none) return undefined;
+      if (base === 'xargs') viaXargs = true;
+      words = u.words;
+      cwd = u.cwd;
     } else break;
   }
+  if (viaXargs) out.unresolved.push(`xargs ${words.map((w) => w.text).join(' ')}`);
+  const cdResult = analyzeCommand(words, cwd, options, out, depth);
+  // A wrapper's own directory (`env -C d cd x`) never outlives the command.
+  return cwd === startCwd ? cdResult : undefined;
+}
+
+function analyzeCommand(words: Word[], cwd: string, options: BashAnalysisOptions, out: BashWriteAnalysis, depth: number): string | undefined {
+  if (words.length === 0) return undefined;
   const name = path.posix.basename(words[0].text);
   const args = words.slice(1);
   const add = (w: Word, how: string, recursive = false): void => addFile(out, cwd, w, recursive, how, options);
@@ -229,6 +392,36 @@ function analyzeSimpleCommand(
     case 'dd':
       for (const a of args) if (a.text.startsWith('of=')) add({ ...a, text: a.text.slice(3) }, 'dd of=');
       return undefined;
+    case 'eval':
+      // bash joins eval's words with spaces and runs the result.
+      if (args.some((a) => a.dynamic)) out.unresolved.push(`eval ${args.map((a) => a.text).join(' ')}`);
+      else analyze(args.map((a) => a.text).join(' '), { ...options, cwd }, out, depth + 1);
+      return undefined;
+    case 'curl':
+      for (const a of optionValues(args, ['-o', '--output'], 'sSLfkvqiIO#glNZ46')) if (a.text !== '-') add(a, 'curl -o');
+      return undefined;
+    case 'wget':
+      for (const a of optionValues(args, ['-O', '--output-document'], 'qvcNkKmprnS46')) if (a.text !== '-') add(a, 'wget -O');
+      return undefined;
+    case 'sort':
+      for (const a of optionValues(args, ['-o', '--output'], 'bdfgiMhnRrVsuzcCm')) add(a, 'sort -o');
+      return undefined;
+    case 'tar':
+      analyzeTar(args, cwd, options, out);
+      return undefined;
+    case 'unzip':
+      analyzeUnzip(args, cwd, options, out);
+      return undefined;
+    case 'ex':
+    case 'vi':
+    case 'vim':
+    case 'nvim':
+    case 'ed':
+      // Run as a script (`ex -sc 'wq' f`, `vim -es`, `ed f <<<…`), an editor writes its files.
+      if (name === 'ex' || name === 'ed' || args.some((a) => /^-[a-zA-Z]*[eE]/.test(a.text) && !a.text.startsWith('--'))) {
+        for (const a of operands(args, ['-c', '-S', '--cmd', '-u', '-i', '-w', '-W', '-T', '-p'])) if (!a.text.startsWith('+')) add(a, name);
+      }
+      return undefined;
     case 'git':
       analyzeGit(args, cwd, options, out);
       return undefined;
@@ -249,7 +442,11 @@ function optionWords(args: Word[]): string[] {
   return (dd < 0 ? args : args.slice(0, dd)).map((a) => a.text).filter((t) => t.startsWith('-'));
 }
 
-/** Non-option arguments, skipping the argument of each option in `withArg` and honouring `--`. */
+/**
+ * Non-option arguments, skipping the argument of each option in `withArg` and honouring `--`.
+ * In a bundle of short options (`-sc CMD`), the first letter that takes an argument takes the
+ * rest of the bundle or, at its end, the next word.
+ */
 function operands(args: Word[], withArg: string[]): Word[] {
   const result: Word[] = [];
   let optionsDone = false;
@@ -257,10 +454,109 @@ function operands(args: Word[], withArg: string[]): Word[] {
     const t = args[i].text;
     if (!optionsDone && t === '--') optionsDone = true;
     else if (!optionsDone && withArg.includes(t)) i++;
-    else if (!optionsDone && t.startsWith('-') && t !== '-') continue;
-    else result.push(args[i]);
+    else if (!optionsDone && t.startsWith('-') && t !== '-') {
+      if (t.startsWith('--')) continue;
+      for (let k = 1; k < t.length; k++) {
+        if (!withArg.includes(`-${t[k]}`)) continue;
+        if (k === t.length - 1) i++;
+        break;
+      }
+    } else result.push(args[i]);
   }
   return result;
+}
+
+/**
+ * The arguments of an option, in each spelling: `-o f`, `-of`, `--output f`, `--output=f`, and
+ * at the end of a bundle of the command's argument-less flags (`curl -sSLo f`).
+ */
+function optionValues(args: Word[], names: string[], flagLetters: string): Word[] {
+  const result: Word[] = [];
+  const shorts = names.filter((n) => /^-[^-]$/.test(n)).map((n) => n[1]);
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i].text;
+    if (t === '--') break;
+    if (names.includes(t)) {
+      if (args[i + 1]) result.push(args[++i]);
+      continue;
+    }
+    const long = names.find((n) => n.startsWith('--') && t.startsWith(n + '='));
+    if (long) {
+      result.push({ ...args[i], text: t.slice(long.length + 1) });
+      continue;
+    }
+    if (!/^-[^-]/.test(t)) continue;
+    for (let k = 1; k < t.length; k++) {
+      if (shorts.includes(t[k])) {
+        if (k < t.length - 1) result.push({ ...args[i], text: t.slice(k + 1) });
+        else if (args[i + 1]) result.push(args[++i]);
+        break;
+      }
+      if (!flagLetters.includes(t[k])) break; // an option of its own with an argument, unknown here
+    }
+  }
+  return result;
+}
+
+/** `tar -x` (or `tar xf a.tar`) writes its member operands, or everything under its directory. */
+function analyzeTar(args: Word[], cwd: string, options: BashAnalysisOptions, out: BashWriteAnalysis): void {
+  const first = args[0]?.text ?? '';
+  const oldStyle = first !== '' && !first.startsWith('-');
+  const extract = (oldStyle && first.includes('x')) || args.some((a) => a.text === '--extract' || a.text === '--get' || (/^-[a-zA-Z]*x/.test(a.text) && !a.text.startsWith('--')));
+  if (!extract) return;
+  let dir = cwd;
+  const members: Word[] = [];
+  const withArg = ['-f', '--file', '-C', '--directory', '-T', '--files-from', '-X', '--exclude-from', '-b', '--blocking-factor', '-H', '--format', '-I', '--use-compress-program', '-K', '-N', '-V', '--label'];
+  // Old style: the letters' arguments follow in order (`tar xfC a.tar dir`).
+  let i = 0;
+  if (oldStyle) {
+    i = 1;
+    for (const letter of first) {
+      if (letter === 'C' && args[i]) dir = resolvePath(cwd, args[i].text, options);
+      if ('fCTXbHIKNV'.includes(letter)) i++;
+    }
+  }
+  for (; i < args.length; i++) {
+    const t = args[i].text;
+    if (t === '-C' || t === '--directory') {
+      const d = args[++i];
+      if (d) dir = resolvePath(cwd, d.text, options);
+    } else if (t.startsWith('--directory=')) dir = resolvePath(cwd, t.slice('--directory='.length), options);
+    else if (withArg.includes(t)) i++;
+    else if (/^-[a-zA-Z]+$/.test(t)) {
+      // `-xf a.tar`, `-xzf a.tar`, `-C dir` bundled: an argument letter takes the next word.
+      const letters = t.slice(1);
+      for (const letter of letters) if ('fCTXbHIKNV'.includes(letter)) {
+        const v = args[++i];
+        if (letter === 'C' && v) dir = resolvePath(cwd, v.text, options);
+      }
+    } else if (!t.startsWith('-')) members.push(args[i]);
+  }
+  const how = 'tar -x';
+  if (members.length > 0) for (const m of members) addFile(out, dir, m, true, how, options);
+  else out.files.push({ path: dir, recursive: true, glob: false, how });
+}
+
+/** `unzip a.zip [members] [-d dir]` writes the members, or everything under the directory. */
+function analyzeUnzip(args: Word[], cwd: string, options: BashAnalysisOptions, out: BashWriteAnalysis): void {
+  const flags = optionWords(args);
+  // -l, -t, -v, -p, -Z only list, test or print; -n never overwrites an existing file.
+  if (flags.some((f) => /^-[a-zA-Z]*[ltvpnZ]/.test(f))) return;
+  let dir = cwd;
+  const ops: Word[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i].text;
+    if (t === '-d') {
+      const d = args[++i];
+      if (d) dir = resolvePath(cwd, d.text, options);
+    } else if (t === '-x') {
+      while (args[i + 1] && !args[i + 1].text.startsWith('-')) i++; // exclusions
+    } else if (!t.startsWith('-')) ops.push(args[i]);
+  }
+  const members = ops.slice(1);
+  const how = 'unzip';
+  if (members.length > 0) for (const m of members) addFile(out, dir, m, false, how, options);
+  else out.files.push({ path: dir, recursive: true, glob: false, how });
 }
 
 function analyzeInPlaceEditor(name: string, args: Word[], add: (w: Word, how: string) => void): void {
@@ -371,29 +667,66 @@ function analyzeGit(all: Word[], cwd: string, options: BashAnalysisOptions, out:
     }
     case 'checkout': {
       const dd = texts.indexOf('--');
-      if (dd >= 0) addAll(rest.slice(dd + 1), 'git checkout --');
-      else if (texts.length === 1 && texts[0] === '.') out.repoWide.push({ dir, how: 'git checkout .' });
+      const before = dd >= 0 ? rest.slice(0, dd) : rest;
+      const flags = optionWords(before);
+      const force = flags.some((t) => t === '--force' || (/^-[a-zA-Z]*f/.test(t) && !t.startsWith('--')));
+      const creates = flags.some((t) => /^-[a-zA-Z]*[bB]/.test(t) && !t.startsWith('--')) || flags.includes('--orphan');
+      let wrote = false;
+      if (dd >= 0 && rest.length > dd + 1) {
+        addAll(rest.slice(dd + 1), 'git checkout --');
+        wrote = true;
+      }
+      const ops = operands(before, ['-b', '-B', '--orphan', '--conflict', '--pathspec-from-file']);
+      if (dd < 0 && !creates && ops.length > 0) {
+        if (ops.length === 1 && ops[0].text === '.') {
+          out.repoWide.push({ dir, how: 'git checkout .' });
+          return;
+        }
+        // `git checkout <tree-ish> <paths>…` restores the paths; a lone name is a branch
+        // unless it names a file or folder that is there (then git restores it).
+        const exists = (w: Word): boolean => !w.dynamic && (options.exists?.(resolvePath(dir, w.text, options)) ?? false);
+        const paths = ops.length > 1 ? ops.slice(1) : [];
+        if (exists(ops[0]) || ops[0].glob) paths.unshift(ops[0]);
+        if (paths.length > 0) {
+          addAll(paths, 'git checkout');
+          wrote = true;
+        }
+      }
+      // A forced branch switch throws away every uncommitted change.
+      if (force && !wrote) out.repoWide.push({ dir, how: 'git checkout -f' });
       return;
     }
+    case 'switch':
+      if (texts.some((t) => t === '--discard-changes' || t === '--force' || (/^-[a-zA-Z]*f/.test(t) && !t.startsWith('--')))) {
+        out.repoWide.push({ dir, how: 'git switch --discard-changes' });
+      }
+      return;
     case 'restore': {
       // `--staged` alone changes only the index, not anyone's files.
       if (has('--staged', '-S') && !has('--worktree', '-W')) return;
       addAll(operands(rest, ['-s', '--source', '--pathspec-from-file']), 'git restore');
       return;
     }
-    case 'reset':
-      if (has('--hard', '--merge', '--keep')) out.repoWide.push({ dir, how: `git reset ${texts.find((t) => t.startsWith('--'))}` });
+    case 'reset': {
+      const mode = texts.find((t) => t === '--hard' || t === '--merge' || t === '--keep');
+      if (mode) out.repoWide.push({ dir, how: `git reset ${mode}` });
       return;
+    }
     case 'clean':
       if (texts.some((t) => /^-[a-zA-Z]*f/.test(t) || t === '--force')) out.repoWide.push({ dir, how: 'git clean -f' });
       return;
-    case 'stash':
-      if (texts.length === 0 || ['push', 'save', '-u', '--include-untracked', '-a', '--all', '-k', '--keep-index'].includes(texts[0])) {
-        const dd = texts.indexOf('--');
-        if (dd >= 0) addAll(rest.slice(dd + 1), 'git stash');
-        else out.repoWide.push({ dir, how: 'git stash' });
-      }
+    case 'stash': {
+      // `git stash`, `git stash push|save …` and `git stash -<option> …` (a push) take changes away.
+      const verb = texts[0];
+      if (verb !== undefined && verb !== 'push' && verb !== 'save' && !verb.startsWith('-')) return;
+      const args = verb === 'push' || verb === 'save' ? rest.slice(1) : rest;
+      const dd = args.findIndex((a) => a.text === '--');
+      // `save` takes a message, never paths; `push` takes paths with or without `--`.
+      const paths = dd >= 0 ? args.slice(dd + 1) : verb === 'save' ? [] : operands(args, ['-m', '--message', '--pathspec-from-file']);
+      if (paths.length > 0) addAll(paths, 'git stash');
+      else out.repoWide.push({ dir, how: 'git stash' });
       return;
+    }
     case 'rm':
       addAll(operands(rest, ['--pathspec-from-file']), 'git rm');
       return;
@@ -402,8 +735,8 @@ function analyzeGit(all: Word[], cwd: string, options: BashAnalysisOptions, out:
       addAll(ops, 'git mv');
       return;
     }
-    // merge, pull, rebase, switch, cherry-pick and revert refuse to overwrite uncommitted changes,
-    // so they cannot clobber someone's work in progress: not guarded (see docs/hooks.md).
+    // merge, pull, rebase, switch (unforced), cherry-pick and revert refuse to overwrite
+    // uncommitted changes, so they cannot clobber someone's work in progress: not guarded.
     default:
       return;
   }
@@ -483,7 +816,7 @@ function lex(src: string, env: Record<string, string | undefined>): Token[] {
   };
 
   /** Reads `$…` at src[i] (i at `$`); appends to the current word. */
-  const readDollar = (w: Word): void => {
+  const readDollar = (w: Word, quoted: boolean): void => {
     const next = src[i + 1];
     if (next === '(') {
       const end = matchParen(src, i + 1);
@@ -494,13 +827,29 @@ function lex(src: string, env: Record<string, string | undefined>): Token[] {
       i = end + 1;
       return;
     }
+    if (next === "'" && !quoted) {
+      // ANSI-C quoting: `$'it\'s'`, where a backslash escapes the quote.
+      let j = i + 2;
+      let text = '';
+      while (j < src.length && src[j] !== "'") {
+        if (src[j] === '\\' && j + 1 < src.length) {
+          text += ansiEscape(src[j + 1]);
+          j += 2;
+        } else text += src[j++];
+      }
+      if (j >= src.length) throw new Error('unterminated quote');
+      w.text += text;
+      i = j + 1;
+      return;
+    }
     const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*)|([0-9@*#?$!-]))/.exec(src.slice(i));
     if (!m) {
       if (next === '{') {
-        const close = src.indexOf('}', i);
+        // `${x:-'}'}`: the closing brace is the first one outside quotes and nested braces.
+        const close = matchBrace(src, i + 1);
         w.text += src.slice(i, close + 1);
         w.dynamic = true;
-        i = close < 0 ? src.length : close + 1;
+        i = close + 1;
         return;
       }
       w.text += '$';
@@ -508,7 +857,8 @@ function lex(src: string, env: Record<string, string | undefined>): Token[] {
       return;
     }
     const name = m[1] ?? m[2];
-    const value = name ? env[name] : undefined;
+    // $PWD follows `cd` within the command: resolved when the path is (see resolvePath).
+    const value = name === 'PWD' ? PWD_MARK : name ? env[name] : undefined;
     if (value !== undefined) w.text += value;
     else {
       w.text += m[0];
@@ -569,7 +919,7 @@ function lex(src: string, env: Record<string, string | undefined>): Token[] {
         if (src[i] === '\\' && '$`"\\\n'.includes(src[i + 1] ?? '')) {
           w.text += src[i + 1];
           i += 2;
-        } else if (src[i] === '$') readDollar(w);
+        } else if (src[i] === '$') readDollar(w, true);
         else if (src[i] === '`') readBacktick(w);
         else w.text += src[i++];
       }
@@ -578,7 +928,7 @@ function lex(src: string, env: Record<string, string | undefined>): Token[] {
       continue;
     }
     if (c === '$') {
-      readDollar(startWord());
+      readDollar(startWord(), false);
       continue;
     }
     if (c === '`') {
@@ -626,6 +976,33 @@ function lex(src: string, env: Record<string, string | undefined>): Token[] {
     w.dynamic = true;
     i = end + 1;
   }
+}
+
+/** What a backslash escape means inside `$'…'` (the ones a path could use). */
+function ansiEscape(c: string): string {
+  const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v' };
+  return map[c] ?? c;
+}
+
+/** Index of the `}` closing the `{` at `open` (a `${…}`), skipping quoted text and nested braces. */
+function matchBrace(src: string, open: number): number {
+  let depth = 0;
+  for (let j = open; j < src.length; j++) {
+    const c = src[j];
+    if (c === "'") {
+      const e = src.indexOf("'", j + 1);
+      if (e < 0) break;
+      j = e;
+    } else if (c === '"') {
+      let e = j + 1;
+      while (e < src.length && src[e] !== '"') e += src[e] === '\\' ? 2 : 1;
+      if (e >= src.length) break;
+      j = e;
+    } else if (c === '\\') j++;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return j;
+  }
+  throw new Error('unbalanced ${');
 }
 
 /** Index of the `)` closing the `(` at `open`, skipping quoted text. */

@@ -48,6 +48,7 @@ export async function writeTargets(toolName: string, toolInput: unknown, cwd: st
         return false;
       }
     },
+    exists: (p) => fs.existsSync(p),
   });
   const out: WriteTarget[] = [];
   for (const f of analysis.files) {

@@ -3,7 +3,12 @@ import fc from 'fast-check';
 import { analyzeBashWrites, type BashAnalysisOptions } from '../../src/claude/bash-writes';
 
 const CWD = '/w/repo';
-const opts: BashAnalysisOptions = { cwd: CWD, env: { HOME: '/home/me', CLAUDE_PROJECT_DIR: '/w/repo' }, isDirectory: (p) => p === '/w/repo/dir' };
+const opts: BashAnalysisOptions = {
+  cwd: CWD,
+  env: { HOME: '/home/me', CLAUDE_PROJECT_DIR: '/w/repo' },
+  isDirectory: (p) => p === '/w/repo/dir',
+  exists: (p) => ['/w/repo/dir', '/w/repo/src/a.ts', '/w/repo/src'].includes(p),
+};
 
 /** `how path[/**]` for each file written, in order. */
 function files(cmd: string, o: BashAnalysisOptions = opts): string[] {
@@ -77,6 +82,18 @@ describe('bash write analysis', () => {
       assert.deepEqual(files('ln -sf ../target link'), ['ln /w/repo/link']);
       assert.deepEqual(files('rsync -a src/ host:/backup'), []);
     });
+    it('downloaders, sort -o, archives and script editors', () => {
+      assert.deepEqual(files('curl -o src/a.ts https://x/y; curl -sSLo b https://x; curl --output=c https://x; curl -o - https://x'), ['curl -o /w/repo/src/a.ts', 'curl -o /w/repo/b', 'curl -o /w/repo/c']);
+      assert.deepEqual(files('curl -H "X: o" https://x; curl -XPOST -d o https://x'), [], 'other options and their arguments');
+      assert.deepEqual(files('wget -O src/a.ts https://x; wget -qO- https://x; wget --output-document=b https://x'), ['wget -O /w/repo/src/a.ts', 'wget -O /w/repo/b']);
+      assert.deepEqual(files('sort -o src/a.ts src/a.ts; sort -uo b c; sort --output=d e; sort f'), ['sort -o /w/repo/src/a.ts', 'sort -o /w/repo/b', 'sort -o /w/repo/d']);
+      assert.deepEqual(files('tar -xzf a.tgz'), ['tar -x /w/repo/**'], 'everything under the directory it extracts into');
+      assert.deepEqual(files('tar xf a.tar -C src; tar --extract -f a.tar --directory=dir src/a.ts'), ['tar -x /w/repo/src/**', 'tar -x /w/repo/dir/src/a.ts/**']);
+      assert.deepEqual(files('tar -tf a.tar; tar -czf out.tgz src'), [], 'listing and creating write no file here (but the archive through -f is not followed)');
+      assert.deepEqual(files('unzip -o a.zip; unzip -qo a.zip -d src; unzip -o a.zip x.txt'), ['unzip /w/repo/**', 'unzip /w/repo/src/**', 'unzip /w/repo/x.txt']);
+      assert.deepEqual(files('unzip -l a.zip; unzip -n a.zip'), [], 'lists; never overwrites');
+      assert.deepEqual(files("ex -sc '%s/a/b/|wq' src/a.ts; vim -es -c wq b; vim -Es +wq c; ed -s d"), ['ex /w/repo/src/a.ts', 'vim /w/repo/b', 'vim /w/repo/c', 'ed /w/repo/d']);
+    });
     it('dd of=', () => {
       assert.deepEqual(files('dd if=/dev/zero of=disk.img bs=1M count=1'), ['dd of= /w/repo/disk.img']);
     });
@@ -114,6 +131,28 @@ describe('bash write analysis', () => {
     it('splits on ; && || | & and newlines', () => {
       assert.deepEqual(paths('a > 1; b > 2 && c > 3 || d > 4 | e > 5 & f > 6\ng > 7'), [1, 2, 3, 4, 5, 6, 7].map((n) => `/w/repo/${n}`));
     });
+    it('each wrapper reads its own options: sudo -n/-k/-s take no argument, -u does', () => {
+      for (const cmd of ['sudo -n rm -f src/a.ts', 'sudo -k rm src/a.ts', 'sudo -s rm src/a.ts', 'sudo -nu root rm src/a.ts', 'sudo --user=root -E rm src/a.ts', 'doas -u root rm src/a.ts', 'sudo -n -- rm src/a.ts']) {
+        assert.deepEqual(paths(cmd), ['/w/repo/src/a.ts'], cmd);
+      }
+      assert.deepEqual(paths('nice -n 5 rm a; nice -10 rm b; nice --adjustment=3 rm c'), ['/w/repo/a', '/w/repo/b', '/w/repo/c']);
+      assert.deepEqual(paths('timeout -s KILL 5 rm a; timeout --kill-after=2 5s rm b; timeout 5 rm c'), ['/w/repo/a', '/w/repo/b', '/w/repo/c']);
+      assert.deepEqual(paths('env -i -u X PATH=/bin rm a; env -C sub rm b; rm c'), ['/w/repo/a', '/w/repo/sub/b', '/w/repo/c'], 'env -C changes only its own command');
+      assert.deepEqual(paths("env -S 'rm a'"), ['/w/repo/a']);
+      assert.deepEqual(paths('stdbuf -oL rm a; stdbuf -o L rm b; ionice -c 3 rm c'), ['/w/repo/a', '/w/repo/b', '/w/repo/c']);
+      assert.deepEqual(paths('time -o t.log rm a'), ['/w/repo/t.log', '/w/repo/a']);
+      assert.deepEqual(paths('busybox rm a; command rm b; exec -a x rm c'), ['/w/repo/a', '/w/repo/b', '/w/repo/c']);
+      assert.deepEqual(paths('command -v rm; sudo -l rm x'), [], 'only prints');
+      assert.deepEqual(files('sudo -e /etc/hosts; sudoedit /etc/fstab'), ['sudoedit /etc/hosts', 'sudoedit /etc/fstab']);
+      const x = analyzeBashWrites('git ls-files | xargs -0 -n 1 -I{} rm -f src/a.ts', opts);
+      assert.deepEqual(x.files.map((f) => f.path), ['/w/repo/src/a.ts']);
+      assert.equal(x.unresolved.length, 1, 'the operands xargs reads from its input are unknown');
+    });
+    it('eval and $PWD (following cd)', () => {
+      assert.deepEqual(paths("eval 'rm src/a.ts'; eval rm -f b"), ['/w/repo/src/a.ts', '/w/repo/b']);
+      assert.deepEqual(paths('rm "$PWD/src/a.ts"; cd src && rm "${PWD}/b.ts"'), ['/w/repo/src/a.ts', '/w/repo/src/b.ts']);
+      assert.equal(analyzeBashWrites('eval "$CMD"', opts).unresolved.length, 1);
+    });
     it('strips wrappers, assignments and keywords', () => {
       assert.deepEqual(paths('sudo -u root rm /etc/x'), ['/etc/x']);
       assert.deepEqual(paths('FOO=1 BAR=2 env X=y timeout 5 touch t'), ['/w/repo/t']);
@@ -130,9 +169,16 @@ describe('bash write analysis', () => {
     it('comments and line continuations', () => {
       assert.deepEqual(paths('touch a # > not-a-file\nrm \\\n  b'), ['/w/repo/a', '/w/repo/b']);
     });
-    it('unterminated quotes are not understood: nothing guarded, no throw', () => {
-      assert.deepEqual(analyzeBashWrites('echo "oops > x', opts).files, []);
-      assert.deepEqual(analyzeBashWrites("rm 'x", opts).files, []);
+    it("valid bash the old lexer gave up on: $'…' with an escaped quote, ${x:-'}'}", () => {
+      assert.deepEqual(paths("echo $'it\\'s' > src/a.ts"), ['/w/repo/src/a.ts']);
+      assert.deepEqual(paths("echo ${x:-'}'} > src/a.ts"), ['/w/repo/src/a.ts']);
+      assert.deepEqual(paths('echo "${a:-"}"}" > b; rm c'), ['/w/repo/b', '/w/repo/c']);
+    });
+    it('when the lexer gives up, the plain writes beside what it could not read are still seen, without a throw', () => {
+      assert.deepEqual(files('echo "oops > x'), ['> /w/repo/x']);
+      assert.deepEqual(files("echo 'oops; rm -f src/a.ts"), ['rm /w/repo/src/a.ts']);
+      assert.deepEqual(files("echo 'oops > x' ; sed -i s/a/b/ src/a.ts; echo $(oops"), ['sed -i /w/repo/src/a.ts'], 'a quoted > is text');
+      assert.deepEqual(analyzeBashWrites("rm 'x", opts).files, [], 'a quoted operand is not plain');
       assert.deepEqual(analyzeBashWrites('echo $(oops', opts).files, []);
     });
   });
@@ -145,6 +191,28 @@ describe('bash write analysis', () => {
       assert.deepEqual(files('git restore --source HEAD~2 --worktree x'), ['git restore /w/repo/x/**']);
       assert.deepEqual(files('git restore --staged src/a.ts'), [], 'only the index changes');
       assert.deepEqual(files('git checkout main'), [], 'switching branches by name is not guessed');
+      assert.deepEqual(files('git checkout -b feature; git checkout -B x origin/x'), [], 'a new branch keeps every change');
+    });
+    it('checkout of a file without --, forced checkouts and switches, stash of paths', () => {
+      assert.deepEqual(files('git checkout src/a.ts'), ['git checkout /w/repo/src/a.ts/**'], 'a name that is a file there is restored');
+      assert.deepEqual(files('git checkout HEAD src/a.ts'), ['git checkout /w/repo/src/a.ts/**']);
+      assert.deepEqual(files('git checkout main~2 x y'), ['git checkout /w/repo/x/**', 'git checkout /w/repo/y/**']);
+      assert.deepEqual(files('git checkout src/*.ts'), ['git checkout /w/repo/src/*.ts/**']);
+      assert.deepEqual(repoWide('git checkout -f'), ['git checkout -f @/w/repo']);
+      assert.deepEqual(repoWide('git checkout -f main'), ['git checkout -f @/w/repo']);
+      assert.deepEqual(repoWide('git checkout --force main'), ['git checkout -f @/w/repo']);
+      assert.deepEqual(repoWide('git checkout -f -- src'), [], 'forced, but only the paths given');
+      assert.deepEqual(repoWide('git switch -f main; git switch --discard-changes x'), ['git switch --discard-changes @/w/repo', 'git switch --discard-changes @/w/repo']);
+      assert.deepEqual(repoWide('git switch main; git switch -c x'), []);
+      assert.deepEqual(files('git stash -- src/a.ts'), ['git stash /w/repo/src/a.ts/**']);
+      assert.deepEqual(files('git stash push -m wip src/a.ts'), ['git stash /w/repo/src/a.ts/**']);
+      assert.deepEqual(repoWide('git stash -u; git stash save wip'), ['git stash @/w/repo', 'git stash @/w/repo']);
+      assert.deepEqual(repoWide('git stash pop; git stash list'), []);
+    });
+    it('names git reset by its mode, whatever the options before it', () => {
+      assert.deepEqual(repoWide('git reset --quiet --hard'), ['git reset --hard @/w/repo']);
+      assert.deepEqual(repoWide('git reset -q --keep HEAD~1'), ['git reset --keep @/w/repo']);
+      assert.deepEqual(repoWide('git reset --quiet HEAD~1'), [], 'a soft or mixed reset keeps the files');
     });
     it('repository-wide writes: add -A/./--all/-u, commit -a/-am, checkout ., reset --hard, clean -f, stash', () => {
       assert.deepEqual(repoWide('git add -A'), ['git add -A @/w/repo']);

@@ -170,6 +170,47 @@ describe('claimboard hook <event> through the CLI process', function () {
     assert.doesNotMatch(fs.readFileSync(f.board, 'utf8'), /docs\/new\.md/, 'Bash targets are guarded, not auto-claimed');
   });
 
+  it('pre-tool-use on Bash denies the git, download, archive, wrapper and hard-to-lex forms that write a held file', async () => {
+    const f = fixture();
+    execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'root'], { cwd: f.repo });
+    await runClaimboard(['--board', f.board, '--session', 'session-a', 'claim', 'src/a.ts'], { cwd: f.repo });
+    fs.writeFileSync(path.join(f.repo, 'src/a.ts'), 'session-a was here\n');
+    const denied = [
+      'git checkout src/a.ts',
+      'git checkout HEAD src/a.ts',
+      'git checkout -f',
+      'git checkout -f main',
+      'git switch -f main',
+      'git stash -- src/a.ts',
+      'git reset --quiet --hard',
+      'curl -o src/a.ts https://example.invalid/a',
+      'wget -O src/a.ts https://example.invalid/a',
+      'sort -o src/a.ts src/a.ts',
+      'tar -xf /tmp/a.tar',
+      'unzip -o /tmp/a.zip',
+      "ex -sc '%s/a/b/|wq' src/a.ts",
+      'busybox rm src/a.ts',
+      "eval 'rm src/a.ts'",
+      'rm "$PWD/src/a.ts"',
+      "echo $'it\\'s' > src/a.ts",
+      "echo ${x:-'}'} > src/a.ts",
+      'sudo -n rm -f src/a.ts',
+      'sudo -k rm src/a.ts',
+      'sudo -s rm src/a.ts',
+    ];
+    for (const command of denied) {
+      const r = await hook(f, 'pre-tool-use', bash(f, 'uuid-b', command));
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(decision(r.json).decision, 'deny', command);
+      assert.match(decision(r.json).reason ?? '', /claimed by session-a/, command);
+    }
+    assert.match(decision((await hook(f, 'pre-tool-use', bash(f, 'uuid-b', 'git reset --quiet --hard'))).json).reason ?? '', /`git reset --hard`/);
+    for (const command of ['git checkout -b feature', 'git switch main', 'curl -o docs/page.html https://example.invalid', 'tar -tf /tmp/a.tar', "echo $'it\\'s' > docs/x"]) {
+      const r = await hook(f, 'pre-tool-use', bash(f, 'uuid-b', command));
+      assert.equal(decision(r.json).decision, undefined, command);
+    }
+  });
+
   it('post-tool-use and user-prompt-submit renew the leases, writing the board at most once a minute', async () => {
     const f = fixture();
     await hook(f, 'session-start', start(f, 'uuid-a'));
