@@ -2,6 +2,7 @@
  * What every command gets: resolved global options, output streams and the service over the
  * board. Settings are resolved here once; commands never look at the environment themselves.
  */
+import * as path from 'node:path';
 import { ClaimService, type ServiceOptions } from '../core/claim-service';
 import { defaultBoardPath } from '../core/board-store';
 import { InputError } from '../core/duration';
@@ -19,6 +20,11 @@ export class ExitError extends Error {
 
 export interface CliContext {
   boardPath: string;
+  /**
+   * The board was named (by `--board` or `CLAIMBOARD_BOARD`) rather than defaulted: installers
+   * write it into what they install, since a hook or a GUI git client may not see the variable.
+   */
+  boardGiven: boolean;
   /** From --session or CLAIMBOARD_SESSION. */
   session?: string;
   json: boolean;
@@ -37,11 +43,12 @@ export function createContext(opts: {
   out: (t: string) => void; err: (t: string) => void;
   serviceOptions?: Partial<ServiceOptions>;
 }): CliContext {
-  const boardPath = opts.board ?? defaultBoardPath(opts.env);
+  const boardPath = opts.board !== undefined ? path.resolve(opts.cwd, opts.board) : defaultBoardPath(opts.env);
+  const boardGiven = opts.board !== undefined || Boolean(opts.env.CLAIMBOARD_BOARD);
   const session = opts.session ?? (opts.env.CLAIMBOARD_SESSION || undefined);
   let service: ClaimService | undefined;
   return {
-    boardPath, session, json: opts.json, cwd: opts.cwd, env: opts.env, out: opts.out, err: opts.err,
+    boardPath, boardGiven, session, json: opts.json, cwd: opts.cwd, env: opts.env, out: opts.out, err: opts.err,
     service(extra) {
       // Every write's events go to the announcements outbox (a no-op without Mattermost settings).
       // Loaded on the first write that has something to say: read-only commands never pay for it.

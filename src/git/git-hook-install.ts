@@ -20,8 +20,12 @@ export function gitHooksDir(cwd: string): string {
   let out: string;
   try {
     out = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-path', 'hooks'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch {
-    throw new Error(`${cwd} is not inside a git repository`);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { stderr?: string; status?: number | null };
+    if (err.code === 'ENOENT' && err.status == null) throw new Error('git is not installed (no `git` on PATH): install git first');
+    const said = String(err.stderr ?? '').trim().split('\n')[0];
+    if (/not a git repository/i.test(said)) throw new Error(`${cwd} is not inside a git repository`);
+    throw new Error(`git rev-parse failed in ${cwd}: ${said || err.message.split('\n')[0]}`);
   }
   return out.trim();
 }
@@ -34,8 +38,13 @@ export function installPreCommitHook(cwd: string, cliArgv: string[], board?: str
   let current: string | undefined;
   try {
     current = fs.readFileSync(hookPath, 'utf8');
-  } catch {
-    current = undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // Only a missing hook is "no hook". One we may not read is someone else's: chain it, never
+    // overwrite it. Anything else (a folder, an I/O error) stops the install.
+    if (code === 'EACCES' || code === 'EPERM') current = '';
+    else if (code !== 'ENOENT') throw new Error(`cannot read the existing hook ${hookPath}: ${(e as Error).message}; nothing changed`);
+    else current = undefined;
   }
   const chainedPath = path.join(dir, CHAINED_HOOK_NAME);
   let chained: string | undefined = fs.existsSync(chainedPath) ? chainedPath : undefined;

@@ -112,4 +112,32 @@ describe('git pre-commit guard (install-git-hook + guard)', function () {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^claimboard: .* is not inside a git repository\n$/);
   });
+
+  it('writes --board into the hook even when CLAIMBOARD_BOARD names the same board, so a GUI client checks it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-githook-board-'));
+    assert.equal(spawnSync('git', ['init', '-q'], { cwd: dir }).status, 0);
+    const board = path.join(dir, 'board.md');
+    const r = await runClaimboard(['--board', board, 'install-git-hook'], { cwd: dir, env: { HOME: dir, CLAIMBOARD_BOARD: board } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(fs.readFileSync(path.join(dir, '.git/hooks/pre-commit'), 'utf8').includes(board), 'the board is in the hook');
+  });
+
+  it('an existing hook it cannot read stops the install instead of being overwritten', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-githook-unreadable-'));
+    assert.equal(spawnSync('git', ['init', '-q'], { cwd: dir }).status, 0);
+    // Root reads every file, so the unreadable hook here is a folder (EISDIR, not ENOENT).
+    const hook = path.join(dir, '.git/hooks/pre-commit');
+    fs.mkdirSync(path.join(hook, 'keep'), { recursive: true });
+    const r = await runClaimboard(['install-git-hook'], { cwd: dir, env: { HOME: dir } });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^claimboard: cannot read the existing hook .*pre-commit: .*nothing changed\n$/);
+    assert.ok(fs.existsSync(path.join(hook, 'keep')));
+  });
+
+  it('says git is not installed when there is no git, not "not inside a git repository"', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-githook-nogit-'));
+    const r = await runClaimboard(['install-git-hook'], { cwd: dir, env: { HOME: dir, PATH: path.join(dir, 'empty-bin') } });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^claimboard: git is not installed/);
+  });
 });

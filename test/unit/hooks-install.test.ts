@@ -71,4 +71,37 @@ describe('install-hooks / uninstall-hooks (CLI)', function () {
     const both = await runClaimboard(['install-hooks', '--user', '--project'], { env: { HOME: dir }, cwd: dir });
     assert.equal(both.code, 2);
   });
+
+  it('keeps a 0600 settings file 0600 (and its backup), and writes through a symlinked settings file', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-install-mode-'));
+    const dotfiles = path.join(home, 'dotfiles');
+    fs.mkdirSync(dotfiles);
+    fs.mkdirSync(path.join(home, '.claude'));
+    const real = path.join(dotfiles, 'claude-settings.json');
+    fs.writeFileSync(real, JSON.stringify({ env: { ANTHROPIC_API_KEY: 'sk-secret' } }));
+    fs.chmodSync(real, 0o600);
+    const link = path.join(home, '.claude/settings.json');
+    fs.symlinkSync('../dotfiles/claude-settings.json', link);
+    const r = await runClaimboard(['install-hooks', '--user'], { env: { HOME: home }, cwd: home });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(fs.lstatSync(link).isSymbolicLink(), 'the link is still a link');
+    assert.match(fs.readFileSync(real, 'utf8'), /hook pre-tool-use/, 'the linked file got the hooks');
+    assert.equal(fs.statSync(real).mode & 0o777, 0o600, 'the settings keep their mode');
+    assert.equal(fs.statSync(`${link}.claimboard-backup`).mode & 0o777, 0o600, 'the backup is as private as the file');
+    const un = await runClaimboard(['uninstall-hooks', '--user'], { env: { HOME: home }, cwd: home });
+    assert.equal(un.code, 0, un.stderr);
+    assert.ok(fs.lstatSync(link).isSymbolicLink());
+    assert.equal(fs.statSync(real).mode & 0o777, 0o600);
+  });
+
+  it('writes --board into the hooks even when CLAIMBOARD_BOARD names the same board', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-install-board-'));
+    const board = path.join(home, 'team', 'board.md');
+    const r = await runClaimboard(['--board', board, 'install-hooks', '--user'], { env: { HOME: home, CLAIMBOARD_BOARD: board }, cwd: home });
+    assert.equal(r.code, 0, r.stderr);
+    const settings = JSON.parse(fs.readFileSync(path.join(home, '.claude/settings.json'), 'utf8'));
+    const commands: string[] = Object.values(settings.hooks as Record<string, { hooks: { command: string }[] }[]>).flatMap((groups) => groups.flatMap((g) => g.hooks.map((h) => h.command)));
+    assert.ok(commands.length >= 5);
+    for (const c of commands) assert.ok(c.includes(`--board ${board}`), c);
+  });
 });

@@ -3,7 +3,6 @@ import { EXIT } from '../cli-context';
 import { InputError } from '../../core/duration';
 import { installPreCommitHook, uninstallPreCommitHook } from '../../git/git-hook-install';
 import { cliArgv } from './install-hooks';
-import { defaultBoardPath } from '../../core/board-store';
 
 export const installGitHook: Command = {
   name: 'install-git-hook',
@@ -18,7 +17,9 @@ export const installGitHook: Command = {
         ctx.out(removed ? 'removed the claimboard pre-commit guard' : 'no claimboard pre-commit guard installed here; nothing changed');
         return EXIT.ok;
       }
-      const board = ctx.boardPath !== defaultBoardPath(ctx.env) ? ctx.boardPath : undefined;
+      // A board given by `--board` or CLAIMBOARD_BOARD goes into the hook: a commit from a GUI
+      // client or another shell does not see the variable.
+      const board = ctx.boardGiven ? ctx.boardPath : undefined;
       const r = installPreCommitHook(ctx.cwd, cliArgv(ctx.env), board);
       ctx.out(`${r.action === 'unchanged' ? 'already installed' : r.action}: ${r.hookPath}`);
       if (r.chained) ctx.out(`runs the previous pre-commit hook first: ${r.chained}`);

@@ -6,7 +6,6 @@ import type { CliContext } from '../cli-context';
 import { EXIT } from '../cli-context';
 import { InputError } from '../../core/duration';
 import { findRepo } from '../../core/path-key';
-import { defaultBoardPath } from '../../core/board-store';
 import { formatSettings, installHooks, type SettingsChange } from '../../claude/hook-settings';
 
 export const installHooksCommand: Command = {
@@ -18,8 +17,9 @@ export const installHooksCommand: Command = {
     if (positionals.length) throw new InputError(`install-hooks takes no arguments (got ${positionals[0]})`);
     const command = typeof values.command === 'string' ? values.command.trim() : cliCommand(ctx.env);
     if (command === '') throw new InputError('--command is empty');
-    // `--board` given to this command is written into the hooks; the default board is left implicit.
-    const board = ctx.boardPath !== defaultBoardPath(ctx.env) ? ctx.boardPath : undefined;
+    // A board given by `--board` or CLAIMBOARD_BOARD is written into the hooks (Claude Code may
+    // run them without that variable); the default board is left implicit.
+    const board = ctx.boardGiven ? ctx.boardPath : undefined;
     return applyToSettings(ctx, settingsPath(ctx, values), Boolean(values['dry-run']), (s) => installHooks(s, command, { board }), 'installed');
   },
 };
@@ -80,14 +80,40 @@ export function applyToSettings(ctx: CliContext, file: string, dryRun: boolean, 
   ctx.out(`${dryRun ? 'would change' : verb === 'installed' ? 'changed' : 'removed from'} ${file}:`);
   for (const c of result.changes) ctx.out(`  ${c}`);
   if (dryRun) return EXIT.ok;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Write through a symlinked settings file (dotfiles) and keep its mode: settings often hold
+  // API keys, so a 0600 file stays 0600, and so does its backup.
+  const target = realTarget(file);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const mode = text !== undefined ? fs.statSync(target).mode & 0o7777 : 0o644;
   if (text !== undefined) {
     const backup = `${file}.claimboard-backup`;
-    fs.writeFileSync(backup, text);
+    writeWithMode(backup, text, mode & 0o600 ? mode & ~0o077 & 0o7777 : mode);
     ctx.out(`backup of the previous file: ${backup}`);
   }
-  const tmp = `${file}.claimboard-tmp`;
-  fs.writeFileSync(tmp, formatSettings(result.settings));
-  fs.renameSync(tmp, file);
+  const tmp = `${target}.claimboard-tmp`;
+  writeWithMode(tmp, formatSettings(result.settings), mode);
+  fs.renameSync(tmp, target);
   return EXIT.ok;
+}
+
+/** The file a path finally names, following symlinks (even to a file not there yet). */
+function realTarget(file: string): string {
+  let current = file;
+  for (let hops = 0; hops < 40; hops++) {
+    let link: string;
+    try {
+      link = fs.readlinkSync(current);
+    } catch {
+      return current; // not a link (or not there): this is the file
+    }
+    current = path.resolve(path.dirname(current), link);
+  }
+  throw new InputError(`${file}: too many levels of symbolic links; nothing changed`);
+}
+
+/** Writes a new file with exactly this mode (the umask would otherwise widen or narrow it). */
+function writeWithMode(file: string, text: string, mode: number): void {
+  fs.rmSync(file, { force: true });
+  fs.writeFileSync(file, text, { mode });
+  fs.chmodSync(file, mode);
 }
