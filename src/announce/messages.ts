@@ -165,15 +165,22 @@ export function withLease(text: string, leaseMs: number): string {
 
 export interface AskInput {
   session: string;
-  holder: string;
-  path: string;
+  /** Who holds `path`, for a question about a held path; absent for a plain question. */
+  holder?: string;
+  path?: string;
   message?: string;
   mention?: string;
 }
 
-/** `[session-b] @me session-a is holding <path> — <message>, OK to interrupt?` */
+/**
+ * About a held path: `[session-b] @me session-a is holding <path> — <message>, OK to interrupt?`;
+ * otherwise the question itself: `[session-b] @me <message>`.
+ */
 export function askAnnouncement(a: AskInput): Announcement {
   const me = a.mention ? `@${a.mention} ` : '';
+  if (a.holder === undefined || a.path === undefined) {
+    return { kind: 'ask', session: a.session, text: `${tag(a.session)} ${me}${userText(a.message ?? '')}` };
+  }
   const message = a.message ? userText(a.message).replace(/[\s,.;:!?]+$/, '') : '';
   const tail = message ? `${message}, OK to interrupt?` : 'OK to interrupt?';
   return {
@@ -207,6 +214,8 @@ export function parseAnnouncement(text: string): ParsedAnnouncement | undefined 
   if (rest.startsWith('TAKEOVER ')) return { kind: 'takeover', session, path };
   const ask = /^(?:@\S+ )?(\S+) is holding /.exec(rest);
   if (ask && /OK to interrupt\?$/.test(rest)) return { kind: 'ask', session, path, holder: ask[1].replace(/\u2060/g, '') };
+  // A plain question: it mentions the person first.
+  if (/^@\S+ \S/.test(rest)) return { kind: 'ask', session };
   return undefined;
 }
 

@@ -18,7 +18,7 @@ import { formatClock } from '../core/duration';
 import { chooseSessionName, isValidSessionName } from './session-name';
 import { isHookEventArg, parseHookInput, type ClaimboardHookInput } from './hook-input';
 import type { HookEventArg } from './hook-settings';
-import { conflictsFor, denyReason, writeTargets } from './write-targets';
+import { conflictsFor, denyReason, shellWord, writeTargets } from './write-targets';
 
 /** Heartbeats write the board at most this often: every tool call would otherwise rewrite it. */
 export const HEARTBEAT_MIN_INTERVAL_MS = 60_000;
@@ -205,10 +205,13 @@ class HookRunner {
     }
     const recap = await this.recap(new Date(now.getTime() - 8 * 3600_000));
     if (recap) lines.push(recap);
+    // Every command here runs exactly as printed (a test does): examples, not placeholders.
+    const held = others[0]?.path;
     lines.push(
-      'Protocol: claim before touching a non-trivial resource (`claimboard claim <path or infra:name> --eta 30m`; files you edit are claimed for you), ' +
-        'release when done (`claimboard release <path>`), and when something is held: wait (`claimboard claim <path> --wait 20m`), pick other work, ' +
-        'or ask the human (`claimboard ask "…"`). Everything you hold is released when this session ends.',
+      "Protocol: claim before touching a non-trivial resource, e.g. `claimboard claim 'docs/**' --eta 30m` (a path, a quoted glob or infra:NAME; files you edit are claimed for you); " +
+        "release when done, e.g. `claimboard release 'docs/**'`. When something you need is held: pick other work, " +
+        (held ? `wait for it (\`claimboard claim ${shellWord(held)} --wait 20m\`), or ask the human (\`claimboard ask "I need it for my task" --about ${shellWord(held)}\`). ` : 'wait for it (the refusal says how), or ask the human. ') +
+        'To ask the human anything: `claimboard ask "your question"`. Everything you hold is released when this session ends.',
     );
     return lines.join('\n');
   }

@@ -125,10 +125,16 @@ export function denyReason(hits: readonly { target: WriteTarget; holder: Claim }
   const first = hits[0];
   lines.push(
     `Do not change it now${session ? ` (you are ${session})` : ''}: pick other work, wait for ${first.holder.session} to release it ` +
-      `(\`claimboard claim ${first.target.key} --wait 30m\` waits for it and takes it), or ask the human with \`claimboard ask "…"\`. ` +
-      'Only the human may take it over (`claimboard claim --force`, announced).',
+      `(\`claimboard claim ${first.target.key} --wait 30m\` waits for it and takes it), or ask the human with ` +
+      `\`claimboard ask "I need it for my task" --about ${shellWord(first.target.shown)}\` (put your reason in the quotes). ` +
+      'Only the human may take it over (with `--force`, announced).',
   );
   return lines.join('\n');
+}
+
+/** A path as one shell word, so a suggested command runs exactly as printed. */
+export function shellWord(text: string): string {
+  return /^[\w./@:+=,%-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 export type { Conflict };

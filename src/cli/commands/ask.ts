@@ -2,25 +2,62 @@ import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { cliAnnouncer } from '../announcements';
 import { InputError } from '../../core/duration';
-import { resolvePathKey } from '../../core/path-key';
+import { isFileSystemArgument, resolvePathKey } from '../../core/path-key';
 
+/**
+ * Three forms, because the hooks tell Claude to ask in words:
+ *   ask "<question>"                  the question, to the person (mentioned)
+ *   ask "<question>" --about <path>   "<holder> is holding <path> — <question>, OK to interrupt?"
+ *   ask <path> [--message TEXT]       the first release's form, kept
+ * One word that looks like a path (a `/` or `:` in it, or a file that is there) is read as the
+ * last form; anything else is a question.
+ */
 export const ask: Command = {
   name: 'ask',
-  usage: 'ask <path> [--message TEXT]',
-  summary: 'ask the human in the channel whether to interrupt whoever holds a path',
-  options: { message: { type: 'string', short: 'm' } },
+  usage: 'ask "<question>" [--about PATH] | ask PATH [--message TEXT]',
+  summary: 'ask the human in the channel a question, or whether to interrupt whoever holds a path',
+  options: { message: { type: 'string', short: 'm' }, about: { type: 'string' } },
   async run(ctx, { positionals, values }) {
     const session = ctx.requireSession();
-    if (positionals.length !== 1) throw new InputError('ask needs exactly one path');
-    const key = resolvePathKey(positionals[0], ctx.cwd);
-    const conflict = ctx.service().check(session, [key])[0];
-    if (!conflict) throw new InputError(`nobody else holds ${key}: it is free to claim`);
+    if (positionals.length !== 1) throw new InputError('ask needs exactly one question in quotes (or one path with --message)');
+    const text = positionals[0];
+    if (text.trim() === '') throw new InputError('the question is empty');
+    const about = values.about as string | undefined;
+    const message = values.message as string | undefined;
+    if (about !== undefined && message !== undefined) throw new InputError('use either ask "<question>" --about PATH or ask PATH --message TEXT, not both');
+
+    let question: string | undefined = text;
+    let pathArg: string | undefined = about;
+    if (message !== undefined) {
+      pathArg = text;
+      question = message;
+    } else if (about === undefined && looksLikePath(text, ctx.cwd)) {
+      pathArg = text;
+      question = undefined;
+    }
+
+    let holder: { session: string; path: string } | undefined;
+    if (pathArg !== undefined) {
+      if (pathArg.trim() === '') throw new InputError('--about needs a path');
+      const key = resolvePathKey(pathArg, ctx.cwd);
+      const conflict = ctx.service().check(session, [key])[0];
+      if (!conflict) throw new InputError(`nobody else holds ${key}: it is free to claim`);
+      holder = { session: conflict.holder.session, path: conflict.holder.path };
+    }
+
     const { announcer, loaded } = cliAnnouncer({ boardPath: ctx.boardPath, env: ctx.env, err: ctx.err });
     if (!loaded.configured) throw new InputError('Mattermost is not configured, so there is nobody to ask (see README, "Mattermost")');
-    const r = await announcer.ask({ session, holder: conflict.holder.session, path: conflict.holder.path, message: values.message as string | undefined });
+    const r = await announcer.ask({ session, holder: holder?.session, path: holder?.path, message: question });
     if (r.error) ctx.err(`claimboard: mattermost: ${r.error}`);
-    if (ctx.json) ctx.out(JSON.stringify({ asked: true, holder: conflict.holder.session, path: conflict.holder.path, delivered: r.delivered > 0 }, null, 2));
-    else ctx.out(`asked about ${conflict.holder.path} (held by ${conflict.holder.session})${r.delivered ? '' : '; queued for delivery'}`);
+    const delivered = r.delivered > 0;
+    if (ctx.json) ctx.out(JSON.stringify({ asked: true, question: question ?? null, holder: holder?.session ?? null, path: holder?.path ?? null, delivered }, null, 2));
+    else if (holder) ctx.out(`asked about ${holder.path} (held by ${holder.session})${delivered ? '' : '; queued for delivery'}`);
+    else ctx.out(`asked${delivered ? '' : '; queued for delivery'}`);
     return EXIT.ok;
   },
 };
+
+function looksLikePath(text: string, cwd: string): boolean {
+  const t = text.trim();
+  return !/\s/.test(t) && (/[/:]/.test(t) || isFileSystemArgument(t, cwd));
+}
