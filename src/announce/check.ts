@@ -3,11 +3,13 @@
  * step (who am I, is the channel there, may I post in it), stopping at the first failure with a
  * hint at the likely cause. Never prints a secret.
  */
-import { type AnnounceConfig, describeDestination } from './config';
+import { type AnnounceConfig, NOT_CONFIGURED, describeDestination } from './config';
 import type { DeliveryError, MattermostClient } from './mattermost-client';
 
 export interface CheckLine {
   ok: boolean;
+  /** A line that does not fail the check but needs the person's attention. */
+  warning?: boolean;
   text: string;
 }
 
@@ -27,12 +29,12 @@ export async function checkDestination(input: CheckInput): Promise<CheckLine[]> 
   const lines: CheckLine[] = [];
   const c = input.config;
   if (!c) {
-    lines.push({ ok: false, text: input.error ?? 'Mattermost is not configured: nothing is posted (see README, "Mattermost")' });
+    lines.push({ ok: false, text: input.error ?? NOT_CONFIGURED });
     return lines;
   }
   lines.push({ ok: true, text: `destination: ${describeDestination(c)}` });
   for (const s of c.sources) lines.push({ ok: true, text: `  ${s}` });
-  lines.push(c.mention ? { ok: true, text: `@me in questions becomes @${c.mention}` } : { ok: true, text: 'warning: no mention set (CLAIMBOARD_MENTION): questions will not notify you' });
+  lines.push(c.mention ? { ok: true, text: `@me in questions becomes @${c.mention}` } : { ok: true, warning: true, text: 'no mention set (CLAIMBOARD_MENTION): questions will not notify you' });
   const client = input.client();
   const signal = () => AbortSignal.timeout(STEP_TIMEOUT_MS);
   const d = c.destination;

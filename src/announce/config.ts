@@ -137,6 +137,8 @@ export function loadAnnounceConfig(options: LoadConfigOptions = {}): LoadedAnnou
   if (s.mention) {
     mention = s.mention.replace(/^@/, '');
     if (!/^[a-z0-9._-]+$/i.test(mention)) return fail(`mention "${mention}" is not a Mattermost username (letters, digits, . _ -)`);
+    // These are not people: each would notify everyone in the channel on every question.
+    if (/^(channel|all|here)$/i.test(mention)) return fail(`mention "${mention}" would notify the whole channel: set CLAIMBOARD_MENTION to your own username`);
   }
 
   if (s.token || s.url) {
@@ -179,6 +181,12 @@ export function secretsOf(config: AnnounceConfig | undefined): string[] {
   const id = /\/hooks\/([^/?#]+)/.exec(d.webhookUrl)?.[1];
   return id ? [id] : [];
 }
+
+/** What `mattermost test` and `ask` say when nothing is configured: the settings to give. */
+export const NOT_CONFIGURED =
+  'Mattermost is not configured: set CLAIMBOARD_MATTERMOST_WEBHOOK (an incoming webhook URL), or CLAIMBOARD_MATTERMOST_URL, ' +
+  'CLAIMBOARD_MATTERMOST_TOKEN and CLAIMBOARD_MATTERMOST_CHANNEL (team/channel), in the environment or in ~/.config/claimboard/config.json; ' +
+  'CLAIMBOARD_MENTION is your username (see README, "Mattermost")';
 
 function httpUrl(raw: string): string | undefined {
   try {

@@ -61,9 +61,20 @@ export function codeSpan(text: string): string {
   return `${fence}${pad}${body}${pad}${fence}`;
 }
 
+/**
+ * Typed text is shown, never rendered: the markdown that links, embeds or emphasises
+ * (`[x](url)`, `![](img)`, `<javascript:…>`, `*`) is escaped, so a reason cannot put an image
+ * or a `javascript:` link in the channel.
+ */
+export function escapeMarkdown(text: string): string {
+  // `_` stays: intraword it never emphasises in CommonMark, and the seed's `home_k3s_cluster`
+  // must read as typed.
+  return text.replace(/[\\[\]<>*]/g, '\\$&');
+}
+
 /** Collapse newlines: one announcement is one line, so a pasted block cannot forge posts. */
 function userText(text: string): string {
-  return neutraliseMentions(text.replace(/\s*[\r\n]+\s*/g, ' ').trim());
+  return neutraliseMentions(escapeMarkdown(text.replace(/\s*[\r\n]+\s*/g, ' ').trim()));
 }
 
 function tag(session: string): string {

@@ -8,7 +8,7 @@ import type { Post } from '@mattermost/types/posts';
 import { parseAnnouncement, type AnnouncementKind } from './messages';
 import type { MattermostClient } from './mattermost-client';
 import type { JournalLine } from './outbox';
-import { formatClock } from '../core/duration';
+import { formatClock, formatDay, formatIsoLocal } from '../core/duration';
 
 export interface RecapItem {
   at: string;
@@ -26,6 +26,7 @@ export interface RecapQuestion {
 }
 
 export interface Recap {
+  /** ISO 8601 with the local offset, like every time claimboard prints. */
   since: string;
   source: 'channel' | 'journal';
   sessions: { session: string; items: RecapItem[] }[];
@@ -97,7 +98,7 @@ function buildRecap(said: Said[], since: Date, source: Recap['source']): Recap {
       otherPosts++;
       continue;
     }
-    const at = new Date(s.at).toISOString();
+    const at = formatIsoLocal(new Date(s.at));
     let items = sessions.get(a.session);
     if (!items) sessions.set(a.session, (items = []));
     items.push({ at, kind: a.kind, path: a.path, text: s.text });
@@ -112,7 +113,7 @@ function buildRecap(said: Said[], since: Date, source: Recap['source']): Recap {
       !freed.some((f) => f.at >= q.atMs && (f.path === q.path || (f.path === '*' && f.session === q.holder))),
   );
   return {
-    since: since.toISOString(),
+    since: formatIsoLocal(since),
     source,
     sessions: [...sessions].map(([session, items]) => ({ session, items })),
     openQuestions: open.map(({ at, session, holder, path, text }) => ({ at, session, holder, path, text })),
@@ -123,8 +124,9 @@ function buildRecap(said: Said[], since: Date, source: Recap['source']): Recap {
 /** Plain text for the terminal and for a Claude session's context. */
 export function formatRecap(r: Recap): string {
   const lines: string[] = [];
-  const from = r.source === 'channel' ? 'the channel' : 'the local journal (webhook only)';
-  lines.push(`Mattermost recap since ${formatClock(new Date(r.since))} (from ${from})`);
+  const from = r.source === 'channel' ? 'the channel' : "this machine's journal of its posts, as a webhook cannot read the channel";
+  const since = new Date(r.since);
+  lines.push(`Mattermost recap since ${formatDay(since)} ${formatClock(since)}, from ${from}:`);
   if (r.sessions.length === 0) lines.push('  nothing announced');
   for (const s of r.sessions) {
     lines.push(`${s.session}:`);

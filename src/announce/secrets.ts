@@ -13,6 +13,7 @@ export function maskSecrets(text: string, secrets: readonly (string | undefined)
     if (s && s.length >= 4) out = out.split(s).join(MASK);
   }
   return out
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'`]*@/gi, `$1${MASK}@`) // user:password@ in any URL, parsed or not
     .replace(/(\/hooks\/)[^/?#\s"'`]+/gi, `$1${MASK}`)
     .replace(/(bearer\s+)[^\s"'`]+/gi, `$1${MASK}`)
     .replace(/((?:access_)?token=)[^&\s"'`]+/gi, `$1${MASK}`);

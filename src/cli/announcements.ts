@@ -83,11 +83,21 @@ export function writeFlusherPid(outboxPath: string): () => void {
   };
 }
 
-/** The Mattermost part of `claimboard status`: nothing when it is not configured. */
+/**
+ * The Mattermost part of `claimboard status`: nothing when it is not configured and nothing
+ * waits, but announcements left in the outbox are always shown (they are not lost, and the
+ * person should know they wait for settings).
+ */
 export function announcementStatus(ctx: { boardPath: string; env: NodeJS.ProcessEnv; err: (t: string) => void }): { lines: string[]; json: unknown } {
   const { announcer, loaded } = cliAnnouncer({ boardPath: ctx.boardPath, env: ctx.env, err: () => undefined });
-  if (!loaded.configured) return { lines: [], json: null };
   const s = announcer.status();
+  if (!loaded.configured) {
+    if (s.pending === 0 && s.failed === 0) return { lines: [], json: null };
+    const lines = ['', 'Mattermost: not configured'];
+    lines.push(`  outbox: ${s.pending} pending, ${s.failed} failed, kept until Mattermost is configured again (then: claimboard flush${s.failed > 0 ? ' --retry-failed' : ''})`);
+    for (const f of s.failedMessages.slice(0, 5)) lines.push(`  failed: ${f.text}${f.error ? `  (${f.error})` : ''}`);
+    return { lines, json: s };
+  }
   const lines = ['', `Mattermost: ${s.destination ?? 'not usable'}`];
   if (s.error) lines.push(`  problem: ${s.error}`);
   lines.push(`  outbox: ${s.pending} pending, ${s.failed} failed${s.delivering ? ' (delivering now)' : ''}${s.lastDeliveredAt ? `; last delivered ${s.lastDeliveredAt}` : ''}`);

@@ -32,7 +32,10 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   out: (text: string) => void;
   err: (text: string) => void;
-  /** The service, created on first use so commands that never touch the board stay cheap. */
+  /**
+   * The service, created on first use so commands that never touch the board stay cheap; with
+   * options, a new service that has them.
+   */
   service(opts?: Partial<ServiceOptions>): ClaimService;
   /** The session name or a usage error saying how to give one. */
   requireSession(): string;
@@ -54,7 +57,10 @@ export function createContext(opts: {
       // Loaded on the first write that has something to say: read-only commands never pay for it.
       const onEvents = async (events: BoardEvent[]) =>
         (await import('./announcements')).cliAnnouncer({ boardPath, env: opts.env, err: opts.err, ttlMs: opts.serviceOptions?.ttlMs }).announcer.announce(events).then(() => undefined);
-      service ??= new ClaimService({ boardPath, onEvents, ...opts.serviceOptions, ...extra });
+      // A command's own options (its event handler) get a service of their own: the shared one
+      // may already exist (requireSession reads the board), and must not swallow them.
+      if (extra) return new ClaimService({ boardPath, onEvents, ...opts.serviceOptions, ...extra });
+      service ??= new ClaimService({ boardPath, onEvents, ...opts.serviceOptions });
       return service;
     },
     requireSession() {

@@ -230,4 +230,76 @@ describe('announcements through the CLI (real processes)', function () {
     assert.equal(fs.existsSync(outboxPaths(board).outbox), false);
     assert.equal(server.requests.length, 0);
   });
+
+  it('channel safety: @channel/@all/@here as the mention are refused; typed markdown is escaped; a password in a webhook URL is masked', async () => {
+    for (const m of ['channel', '@all', 'HERE']) {
+      const r = await cli(['claim', `repo/m-${m.replace('@', '')}`], 'session-a', { CLAIMBOARD_MENTION: m });
+      assert.equal(r.code, 0, 'the claim itself still works');
+      assert.match(r.stderr, /would notify the whole channel/);
+      const t = await cli(['mattermost', 'test'], 'session-a', { CLAIMBOARD_MENTION: m });
+      assert.equal(t.code, 1);
+      assert.match(t.stdout, /^FAIL mention .* would notify the whole channel/m);
+    }
+    ok(await cli(['claim', 'repo/md', '--reason', 'see ![x](http://evil.example/x.png) and [docs](javascript:alert(1)) <javascript:alert(2)> *now*']));
+    ok(await cli(['flush']));
+    await until(() => server.messages().some((m) => m.includes('repo/md')), 30_000, 'the claim post');
+    const posted = server.messages().find((m) => m.includes('repo/md'))!;
+    assert.equal(posted, '[session-a] CLAIM `repo/md` — eta 30min — see !\\[x\\](http://evil.example/x.png) and \\[docs\\](javascript:alert(1)) \\<javascript:alert(2)\\> \\*now\\*');
+    assert.ok(!server.messages().some((m) => /@(channel|all|here)\b/i.test(m)), 'nothing pinged the channel');
+
+    const password = 'hunter2pw';
+    const noRest = { CLAIMBOARD_MATTERMOST_URL: '', CLAIMBOARD_MATTERMOST_TOKEN: '', CLAIMBOARD_MATTERMOST_CHANNEL: '' };
+    for (const webhook of [`http://user:${password}@127.0.0.1:9/hooks/abcdefabcdefabcdef`, `http://user:${password}@exa mple/hooks/abcdef`]) {
+      const extra = { ...noRest, CLAIMBOARD_MATTERMOST_WEBHOOK: webhook, CLAIMBOARD_ANNOUNCE_INLINE: '1' };
+      const outs = [await cli(['claim', `repo/pw-${outs0(webhook)}`], 'session-a', extra), await cli(['status'], 'session-a', extra), await cli(['mattermost', 'test'], 'session-a', extra)];
+      for (const r of outs) assert.ok(!(r.stdout + r.stderr).includes(password), r.stdout + r.stderr);
+      for (const f of fs.readdirSync(dir)) {
+        const full = path.join(dir, f);
+        if (fs.statSync(full).isFile()) assert.ok(!fs.readFileSync(full, 'utf8').includes(password), `${f} holds the password`);
+      }
+    }
+  });
+
+  it('recap with nothing configured: the board\'s own history, a dated heading, and ISO 8601 times with the offset', async () => {
+    const bare = cleanEnv({ XDG_CONFIG_HOME: path.join(dir, 'config'), CLAIMBOARD_SESSION: 'session-a' });
+    const run = (args: string[]) => runCli(['--board', board, ...args], { cwd: dir, env: bare });
+    ok(await run(['start', '--repo', 'r', '--task', 'parser']));
+    ok(await run(['claim', 'repo/kept', '--eta', '30m']));
+    ok(await run(['claim', 'repo/done']));
+    ok(await run(['release', 'repo/done']));
+    const text = ok(await run(['recap'])).stdout;
+    assert.match(text, /^Board since \d{4}-\d\d-\d\d \d\d:\d\d:\nsession-a:\n {2}\d\d:\d\d {2}starting — repo: r — task: parser\n {2}\d\d:\d\d {2}CLAIM repo\/kept — eta \d\d:\d\d\n/);
+    assert.match(text, /RELEASE repo\/done — done/);
+    assert.match(text, /Mattermost: not configured/);
+    assert.doesNotMatch(text, /\([^)]*\(/, 'no nested parentheses');
+    const json = JSON.parse(ok(await run(['recap', '--json'])).stdout) as { since: string; mattermost: string; board: { session: string; items: { at: string; kind: string }[] }[] };
+    const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/;
+    assert.match(json.since, iso);
+    assert.equal(json.mattermost, 'not configured');
+    assert.deepEqual(json.board[0].items.map((i) => i.kind), ['start', 'claim', 'release']);
+    for (const i of json.board[0].items) assert.match(i.at, iso);
+  });
+
+  it('mattermost test with nothing configured names the settings (exit 2); a warning is labelled warn, not ok', async () => {
+    const bare = cleanEnv({ XDG_CONFIG_HOME: path.join(dir, 'config') });
+    const r = await runCli(['--board', board, 'mattermost', 'test'], { cwd: dir, env: bare });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^claimboard: Mattermost is not configured: set CLAIMBOARD_MATTERMOST_WEBHOOK .*CLAIMBOARD_MATTERMOST_URL, CLAIMBOARD_MATTERMOST_TOKEN and CLAIMBOARD_MATTERMOST_CHANNEL.*\n$/);
+    const noMention = await cli(['mattermost', 'test'], 'session-a', { CLAIMBOARD_MENTION: '' });
+    assert.equal(noMention.code, 0, noMention.stderr);
+    assert.match(noMention.stdout, /^warn no mention set \(CLAIMBOARD_MENTION\)/m);
+  });
+
+  it('announcements waiting in the outbox stay in status after the Mattermost settings are removed', async () => {
+    const dead = { CLAIMBOARD_MATTERMOST_URL: '', CLAIMBOARD_MATTERMOST_TOKEN: '', CLAIMBOARD_MATTERMOST_CHANNEL: '', CLAIMBOARD_MATTERMOST_WEBHOOK: 'http://127.0.0.1:9/hooks/abcdefabcdefabcdef', CLAIMBOARD_ANNOUNCE_INLINE: '1' };
+    ok(await cli(['claim', 'repo/waiting'], 'session-a', dead));
+    const bare = cleanEnv({ XDG_CONFIG_HOME: path.join(dir, 'config') });
+    const st = await runCli(['--board', board, 'status'], { cwd: dir, env: bare });
+    assert.equal(st.code, 0, st.stderr);
+    assert.match(st.stdout, /Mattermost: not configured\n {2}outbox: 1 pending, 0 failed, kept until Mattermost is configured again/);
+  });
 });
+
+function outs0(url: string): string {
+  return url.includes(' ') ? 'bad' : 'dead';
+}

@@ -88,7 +88,7 @@ describe('three Claude sessions through the hooks (A holds, B is stopped then le
     // A session starting now is greeted with the recap read back from the channel.
     const d = (await start('uuid-d')) as { context?: string };
     assert.match(d.context ?? '', /You are session-a/, 'the letter A freed is taken again');
-    assert.match(d.context ?? '', /Mattermost recap since \d\d:\d\d \(from the channel\)/);
+    assert.match(d.context ?? '', /Mattermost recap since \d{4}-\d\d-\d\d \d\d:\d\d, from the channel:/);
     assert.match(d.context ?? '', /^session-c:\n.*starting/m);
     assert.match(d.context ?? '', /session-b: repo\/src\/a\.ts/, 'what others hold');
   });

@@ -2,6 +2,7 @@ import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { cliAnnouncer, closeAnnouncers } from '../announcements';
 import { InputError } from '../../core/duration';
+import { NOT_CONFIGURED } from '../../announce/config';
 
 export const mattermost: Command = {
   name: 'mattermost',
@@ -9,11 +10,13 @@ export const mattermost: Command = {
   summary: 'check the Mattermost settings against the server: who am I, can I post to the channel',
   async run(ctx, { positionals }) {
     if (positionals[0] !== 'test' || positionals.length !== 1) throw new InputError('usage: claimboard mattermost test');
-    const { announcer } = cliAnnouncer({ boardPath: ctx.boardPath, env: ctx.env, err: () => undefined });
+    const { announcer, loaded } = cliAnnouncer({ boardPath: ctx.boardPath, env: ctx.env, err: () => undefined });
+    // Nothing to test is a set-up to finish, not an unexpected error: name the settings.
+    if (!loaded.configured) throw new InputError(NOT_CONFIGURED);
     try {
       const lines = await announcer.check();
       if (ctx.json) ctx.out(JSON.stringify({ ok: lines.every((l) => l.ok), checks: lines }, null, 2));
-      else for (const l of lines) ctx.out(`${l.ok ? 'ok  ' : 'FAIL'} ${l.text}`);
+      else for (const l of lines) ctx.out(`${!l.ok ? 'FAIL' : l.warning ? 'warn' : 'ok  '} ${l.text}`);
       return lines.every((l) => l.ok) ? EXIT.ok : EXIT.unexpected;
     } finally {
       await closeAnnouncers();
