@@ -179,7 +179,9 @@ class HookRunner {
     if (envFile) {
       try {
         // Appended, never replaced: other hooks write their exports to the same file.
-        fs.appendFileSync(envFile, `export CLAIMBOARD_SESSION=${name}\nexport CLAIMBOARD_BOARD=${shellQuote(this.o.boardPath)}\n${this.pid ? `export CLAIMBOARD_PID=${this.pid}\n` : ''}`);
+        // No pid here: Claude Code gives its Bash tool CLAUDE_PID itself (checked with the real
+        // CLI, 2.1.332), and `claimboard claim` records that.
+        fs.appendFileSync(envFile, `export CLAIMBOARD_SESSION=${name}\nexport CLAIMBOARD_BOARD=${shellQuote(this.o.boardPath)}\n`);
       } catch (e) {
         stderr = `claimboard hook session-start: could not write ${envFile}: ${(e as Error).message}\n`;
       }

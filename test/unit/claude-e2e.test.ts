@@ -111,7 +111,8 @@ describe('claimboard hooks in the real Claude Code CLI (installed by install-hoo
     const install = await runClaimboard(['install-hooks', '--project'], { cwd: repo, env });
     assert.equal(install.code, 0, install.stderr);
     const settings = JSON.parse(fs.readFileSync(path.join(repo, '.claude/settings.json'), 'utf8'));
-    assert.equal(settings.hooks.PreToolUse[0].hooks[0].command, 'claimboard hook pre-tool-use');
+    // The board CLAIMBOARD_BOARD names is written in: Claude Code may be started without it.
+    assert.equal(settings.hooks.PreToolUse[0].hooks[0].command, `claimboard hook pre-tool-use --board ${board}`);
 
     const pre = await runClaimboard(['--session', 'alice', 'claim', 'src/held.ts', '--eta', '40m'], { cwd: repo, env });
     assert.equal(pre.code, 0, pre.stderr);
@@ -122,6 +123,7 @@ describe('claimboard hooks in the real Claude Code CLI (installed by install-hoo
       { tools: [{ name: 'Edit', input: { file_path: free, old_string: 'hello', new_string: 'bye' } }] },
       { tools: [{ name: 'Bash', input: { command: "sed -i 's/hello/sneaky/' src/held.ts" } }] },
       { tools: [{ name: 'Bash', input: { command: 'claimboard claim src/other.ts --eta 10m && claimboard status' } }] },
+      { tools: [{ name: 'Bash', input: { command: 'echo "pid=$CLAUDE_PID"; claimboard --json status' } }] },
       { text: 'done' },
     ]);
     const run = await runClaude({ cwd: repo, home, modelUrl: srv.url, allowedTools: ['Bash'], env });
@@ -138,10 +140,19 @@ describe('claimboard hooks in the real Claude Code CLI (installed by install-hoo
     assert.deepEqual(run.result?.permission_denials?.map((d) => d.tool_name), ['Edit', 'Bash']);
 
     // The Bash tool ran `claimboard` as this session (CLAUDE_ENV_FILE) and saw the auto-claim.
-    const bashOut = results[results.length - 1].text;
+    const bashOut = results[results.length - 2].text;
     assert.match(bashOut, /claimed session-a\s+repo\/src\/other\.ts/);
     assert.match(bashOut, /session-a\s+repo\/src\/free\.ts/);
     assert.match(bashOut, /alice\s+repo\/src\/held\.ts/);
+
+    // Claude Code gives its Bash tool CLAUDE_PID (the Claude process, the one the hooks record),
+    // so a claim made from Bash carries it: no export of our own is needed.
+    const last = results[results.length - 1].text;
+    const bashPid = /^pid=(\d+)$/m.exec(last)?.[1];
+    assert.ok(bashPid, `CLAUDE_PID reaches Bash: ${last}`);
+    const view = JSON.parse(last.slice(last.indexOf('{'))) as { claims: { session: string; path: string; pid: number | null }[]; sessions: { name: string; pid: number | null }[] };
+    assert.equal(view.claims.find((c) => c.path === 'repo/src/other.ts')?.pid, Number(bashPid), 'the claim made from Bash carries the Claude process');
+    assert.equal(view.sessions.find((x) => x.name === 'session-a')?.pid, Number(bashPid), 'the same process the SessionStart hook recorded');
 
     // SessionEnd released what the session held; alice keeps hers.
     const text = fs.readFileSync(board, 'utf8');

@@ -90,6 +90,7 @@ describe('claimboard hook <event> through the CLI process', function () {
     assert.match(ctx ?? '', /claimboard claim/);
     assert.equal(fs.readFileSync(envFile, 'utf8').split('\n')[0], 'export OTHER_HOOK=1', 'appended, not replaced');
     assert.match(fs.readFileSync(envFile, 'utf8'), /^export CLAIMBOARD_SESSION=session-a$/m);
+    assert.doesNotMatch(fs.readFileSync(envFile, 'utf8'), /PID/, 'Claude Code gives Bash CLAUDE_PID itself');
     const board = fs.readFileSync(f.board, 'utf8');
     assert.match(board, /^- session-a \(started [^)]+\) — repo: repo — task: fix the parser — claude uuid-a — pid \d+@/m);
 
