@@ -60,7 +60,7 @@ describe('claimboard extension with Mattermost', function () {
   it('Show Recap reads the channel back', async () => {
     const a = await api();
     const text = (await vscode.commands.executeCommand('claimboard.showRecap')) as string;
-    assert.match(text, /^Mattermost recap since \d\d:\d\d \(from the channel\)/);
+    assert.match(text, /^Mattermost recap since \d{4}-\d\d-\d\d \d\d:\d\d, from the channel:/);
     assert.ok(text.includes(`${a.sessionName}:`), text);
     assert.match(text, /CLAIM `demo-repo\/docs\/deploy\.md`/);
     assert.equal(a.statusBarWarning(), false);
