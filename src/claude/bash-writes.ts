@@ -206,7 +206,7 @@ interface Wrapper {
 const WRAPPERS: Record<string, Wrapper> = {
   sudo: {
     withArg: ['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U', '-T', '-R', '--user', '--group', '--host', '--prompt', '--close-from', '--chdir', '--role', '--type', '--other-user', '--command-timeout', '--chroot'],
-    noCommand: ['-l', '--list', '-v', '--validate', '-V', '--version', '-K', '--remove-timestamp', '-h', '--help'],
+    noCommand: ['-l', '--list', '-v', '--validate', '-V', '--version', '-K', '--remove-timestamp', '--help'],
   },
   doas: { withArg: ['-u', '-C'] },
   env: { withArg: ['-u', '--unset', '-C', '--chdir', '-S', '--split-string'] },
@@ -230,6 +230,8 @@ interface Unwrapped {
   cwd: string;
   /** The command only prints (`command -v rm`): nothing runs. */
   none?: boolean;
+  /** `sudo -e`: the rest are files to edit. */
+  edit?: boolean;
 }
 
 /**
@@ -241,6 +243,7 @@ function unwrap(name: string, words: Word[], cwd: string, options: BashAnalysisO
   const spec = WRAPPERS[name];
   let i = 0;
   let leading = spec.leading ?? 0;
+  let edit = false;
   const optionArg = (opt: string, value: Word | undefined): boolean => {
     if (!value) return false;
     if (name === 'time' && (opt === '-o' || opt === '--output')) addFile(out, cwd, value, false, 'time -o', options);
@@ -259,6 +262,7 @@ function unwrap(name: string, words: Word[], cwd: string, options: BashAnalysisO
       const eq = t.indexOf('=');
       const opt = eq < 0 ? t : t.slice(0, eq);
       if (spec.noCommand?.includes(opt)) return { words: [], cwd, none: true };
+      if (name === 'sudo' && opt === '--edit') edit = true;
       if (spec.withArg.includes(opt)) {
         if (eq >= 0) optionArg(opt, { ...words[i], text: t.slice(eq + 1) });
         else optionArg(opt, words[++i]);
@@ -275,6 +279,7 @@ function unwrap(name: string, words: Word[], cwd: string, options: BashAnalysisO
       for (let k = 1; k < t.length; k++) {
         const opt = `-${t[k]}`;
         if (spec.noCommand?.includes(opt)) return { words: [], cwd, none: true };
+        if (name === 'sudo' && opt === '-e') edit = true;
         if (spec.withArg.includes(opt)) {
           if (k + 1 < t.length) optionArg(opt, { ...words[i], text: t.slice(k + 1) });
           else optionArg(opt, words[++i]);
@@ -295,7 +300,7 @@ function unwrap(name: string, words: Word[], cwd: string, options: BashAnalysisO
     }
     break;
   }
-  return { words: words.slice(i), cwd };
+  return { words: words.slice(i), cwd, edit };
 }
 
 /** Returns the new working directory when the command was a `cd`. */
@@ -316,14 +321,17 @@ function analyzeSimpleCommand(
     const base = path.posix.basename(first.text);
     if (KEYWORDS.has(first.text)) words = words.slice(1);
     else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(first.text)) words = words.slice(1);
-    else if (base === 'sudoedit' || (base === 'sudo' && words.slice(1).some((w) => w.text === '-e' || w.text === '--edit'))) {
-      // `sudoedit f` / `sudo -e f` edit the files named.
-      const ops = words.slice(1).filter((w) => !w.text.startsWith('-'));
-      for (const w of ops) addFile(out, cwd, w, false, 'sudoedit', options);
+    else if (base === 'sudoedit') {
+      for (const w of unwrap('sudo', words.slice(1), cwd, options, out, depth).words) addFile(out, cwd, w, false, 'sudoedit', options);
       return undefined;
     } else if (Object.hasOwn(WRAPPERS, base) && !first.dynamic) {
       const u = unwrap(base, words.slice(1), cwd, options, out, depth);
       if (u.none) return undefined;
+      if (u.edit) {
+        // `sudo -e f`: sudo's own option, so the words after it are files to edit, not a command.
+        for (const w of u.words) addFile(out, cwd, w, false, 'sudoedit', options);
+        return undefined;
+      }
       if (base === 'xargs') viaXargs = true;
       words = u.words;
       cwd = u.cwd;

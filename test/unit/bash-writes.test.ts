@@ -143,7 +143,8 @@ describe('bash write analysis', () => {
       assert.deepEqual(paths('time -o t.log rm a'), ['/w/repo/t.log', '/w/repo/a']);
       assert.deepEqual(paths('busybox rm a; command rm b; exec -a x rm c'), ['/w/repo/a', '/w/repo/b', '/w/repo/c']);
       assert.deepEqual(paths('command -v rm; sudo -l rm x'), [], 'only prints');
-      assert.deepEqual(files('sudo -e /etc/hosts; sudoedit /etc/fstab'), ['sudoedit /etc/hosts', 'sudoedit /etc/fstab']);
+      assert.deepEqual(files('sudo -e /etc/hosts; sudoedit /etc/fstab; sudo -u root -e /etc/x'), ['sudoedit /etc/hosts', 'sudoedit /etc/fstab', 'sudoedit /etc/x']);
+      assert.deepEqual(files('sudo grep -e root /etc/passwd'), [], "the command's -e is not sudo's");
       const x = analyzeBashWrites('git ls-files | xargs -0 -n 1 -I{} rm -f src/a.ts', opts);
       assert.deepEqual(x.files.map((f) => f.path), ['/w/repo/src/a.ts']);
       assert.equal(x.unresolved.length, 1, 'the operands xargs reads from its input are unknown');
