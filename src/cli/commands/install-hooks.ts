@@ -87,7 +87,7 @@ export function applyToSettings(ctx: CliContext, file: string, dryRun: boolean, 
   const mode = text !== undefined ? fs.statSync(target).mode & 0o7777 : 0o644;
   if (text !== undefined) {
     const backup = `${file}.claimboard-backup`;
-    writeWithMode(backup, text, mode & 0o600 ? mode & ~0o077 & 0o7777 : mode);
+    writeWithMode(backup, text, mode);
     ctx.out(`backup of the previous file: ${backup}`);
   }
   const tmp = `${target}.claimboard-tmp`;
