@@ -150,9 +150,9 @@ class OutboxAnnouncer implements Announcer {
       pending = await this.outbox.update((s) => {
         const leases = (s.leases ??= {});
         for (const { leaseMs, ...a } of anns) {
-          if (a.threadKey && leaseMs) leases[a.threadKey] = leaseMs;
+          if (a.threadKey && leaseMs && a.kind !== 'expire') leases[a.threadKey] = leaseMs;
           if (a.replyTo) {
-            if (a.kind === 'expire' && leases[a.replyTo]) a.text = withLease(a.text, leases[a.replyTo]);
+            if (a.kind === 'expire' && !leaseMs && leases[a.replyTo]) a.text = withLease(a.text, leases[a.replyTo]);
             delete leases[a.replyTo];
           }
           s.entries.push({ seq: s.nextSeq++, id: newPostId(), createdAt, ...a, state: 'pending', attempts: 0 });

@@ -22,7 +22,10 @@ export interface Announcement {
   replyTo?: string;
   /** A forced takeover: the session that held the path, whose claim thread this continues. */
   takenFrom?: string;
-  /** A claim's lease length, remembered so its expiry can say how long there was no heartbeat. */
+  /**
+   * A claim's lease length, remembered so its expiry can say how long there was no heartbeat;
+   * on an expiry, the length the board recorded (which wins over the remembered one).
+   */
   leaseMs?: number;
 }
 
@@ -120,7 +123,7 @@ export function announcementsFor(events: readonly BoardEvent[], ctx: MessageCont
         if (e.mode === 'shared') text += `${SEP}shared`;
         if (e.reason) text += `${SEP}${userText(e.reason)}`;
         if (from) text += `${SEP}taken over from ${userText(from)} (forced)`;
-        const leaseMs = e.expires.getTime() - ctx.now.getTime();
+        const leaseMs = e.ttlMs ?? e.expires.getTime() - ctx.now.getTime();
         out.push({ kind: from ? 'takeover' : 'claim', session: e.session, path: e.path, text, threadKey: claimKey(e), takenFrom: from, leaseMs: leaseMs > 0 ? leaseMs : undefined });
         break;
       }
@@ -136,12 +139,13 @@ export function announcementsFor(events: readonly BoardEvent[], ctx: MessageCont
         break;
       }
       case 'expire': {
-        const why = e.why === 'holder-gone' ? 'holder process is gone' : `no heartbeat for ${ttlText(ctx.ttlMs)}`;
+        const why = e.why === 'holder-gone' ? 'holder process is gone' : `no heartbeat for ${ttlText(e.leaseMs ?? ctx.ttlMs)}`;
         out.push({
           kind: 'expire',
           session: e.session,
           path: e.path,
           text: `${tag(e.session)} EXPIRED ${codeSpan(e.path)}${SEP}${why}`,
+          leaseMs: e.why === 'lease' ? e.leaseMs : undefined,
           replyTo: claimKey(e),
         });
         break;

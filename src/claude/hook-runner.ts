@@ -11,11 +11,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SyncHookJSONOutput } from '@anthropic-ai/claude-agent-sdk' with { 'resolution-mode': 'import' };
 import type { BoardEvent, Claim, SessionRecord } from '../core/model';
-import { ClaimService, type BoardView } from '../core/claim-service';
+import { ClaimService, InputError, leaseLength, validateSession, type BoardView } from '../core/claim-service';
 import { findRepo } from '../core/path-key';
 import { claimCovers } from '../core/overlap';
-import { formatClock } from '../core/duration';
-import { chooseSessionName, isValidSessionName } from './session-name';
+import { formatWhen } from '../core/duration';
+import { chooseSessionName } from './session-name';
 import { isHookEventArg, parseHookInput, type ClaimboardHookInput } from './hook-input';
 import type { HookEventArg } from './hook-settings';
 import { conflictsFor, denyReason, shellWord, writeTargets } from './write-targets';
@@ -66,6 +66,11 @@ export async function runHook(event: string, stdin: string, opts: HookRunOptions
     return await runner.run(event, parsed.input);
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0];
+    // A bad setting (CLAIMBOARD_SESSION) is named as such: the board itself is fine.
+    if (e instanceof InputError) {
+      const line = `claimboard: CLAIMBOARD_SESSION: ${msg}`;
+      return event === 'pre-tool-use' ? runner.deny(`${line}. Set CLAIMBOARD_SESSION to a valid name or unset it.`) : { stdout: '', stderr: `${line}\n`, exitCode: 0 };
+    }
     if (event === 'pre-tool-use') return runner.deny(`claimboard could not check the board ${opts.boardPath}: ${msg}. Fix or move the board file (see \`claimboard status\`), or remove the hooks with \`claimboard uninstall-hooks\`.`);
     return ok('', `claimboard hook ${event}: ${msg}\n`);
   }
@@ -136,19 +141,29 @@ class HookRunner {
     }
   }
 
+  /**
+   * CLAIMBOARD_SESSION when set, checked by the core's one rule: a name the CLI would refuse is
+   * refused here too, with the same reason, never replaced by another name.
+   */
+  private sessionOverride(): string | undefined {
+    const override = this.o.env.CLAIMBOARD_SESSION;
+    if (!override) return undefined;
+    validateSession(override);
+    return override;
+  }
+
   /** The session's name: CLAIMBOARD_SESSION, else the board's record of this session_id. */
   private knownName(view: { sessions: SessionRecord[] }, sessionId: string): string | undefined {
-    const override = this.o.env.CLAIMBOARD_SESSION;
-    if (override && isValidSessionName(override)) return override;
+    const override = this.sessionOverride();
+    if (override) return override;
     const own = view.sessions.filter((s) => s.externalId === sessionId);
     own.sort((a, b) => b.started.getTime() - a.started.getTime());
     return own[0]?.name;
   }
 
   private async register(input: ClaimboardHookInput, view: BoardView, task?: string): Promise<{ name: string; reused: boolean }> {
-    const override = this.o.env.CLAIMBOARD_SESSION;
     const taken = new Set(view.claims.map((c) => c.session));
-    const choice = chooseSessionName(view.sessions, taken, input.session_id, override && isValidSessionName(override) ? override : undefined);
+    const choice = chooseSessionName(view.sessions, taken, input.session_id, this.sessionOverride());
     const previous = view.sessions.find((s) => s.name === choice.name && s.externalId === input.session_id);
     const repo = findRepo(input.cwd)?.name ?? path.basename(input.cwd);
     const rec: Omit<SessionRecord, 'line'> = {
@@ -198,7 +213,7 @@ class HookRunner {
     const others = view.claims.filter((c) => c.session !== name);
     if (others.length) {
       lines.push('Held by others (do not edit these):');
-      for (const c of others.slice(0, 40)) lines.push(`- ${c.session}: ${c.path} — eta ${c.eta ? formatClock(c.eta) : '?'}${c.reason ? ` — ${c.reason}` : ''}`);
+      for (const c of others.slice(0, 40)) lines.push(`- ${c.session}: ${c.path} — eta ${c.eta ? formatWhen(c.eta, now) : '?'}${c.reason ? ` — ${c.reason}` : ''}`);
       if (others.length > 40) lines.push(`- …and ${others.length - 40} more (\`claimboard status\`)`);
     } else lines.push('Nobody else holds anything right now.');
     if (view.notes.length) {
@@ -271,8 +286,9 @@ class HookRunner {
     if (!session) return ok();
     const mine = view.claims.filter((c) => c.session === session);
     if (mine.length === 0) return ok();
-    if (!heartbeatDue(mine, this.o.ttlMs ?? 60 * 60_000, this.now())) return ok();
-    await this.service.renew(session, this.o.ttlMs);
+    if (!heartbeatDue(mine, this.now())) return ok();
+    // Each claim renews by its own lease length (`ttl` on its line), whoever made it.
+    await this.service.renew(session);
     return ok();
   }
 
@@ -289,10 +305,14 @@ class HookRunner {
 
 const AUTO_REASON = 'auto:';
 
-/** Due when the freshest lease was last set (expires − TTL) at least a minute ago. */
-export function heartbeatDue(mine: readonly Claim[], ttlMs: number, now: Date): boolean {
+/**
+ * Due when the freshest lease was last set (expires − its lease length) at least a minute ago,
+ * or when a lease shorter than that minute would end before the next heartbeat.
+ */
+export function heartbeatDue(mine: readonly Claim[], now: Date): boolean {
   if (mine.length === 0) return false;
-  const lastSet = Math.max(...mine.map((c) => c.expires.getTime())) - ttlMs;
+  if (mine.some((c) => c.expires.getTime() - now.getTime() < HEARTBEAT_MIN_INTERVAL_MS)) return true;
+  const lastSet = Math.max(...mine.map((c) => c.expires.getTime() - leaseLength(c)));
   return now.getTime() - lastSet >= HEARTBEAT_MIN_INTERVAL_MS;
 }
 

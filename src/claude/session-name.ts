@@ -43,8 +43,3 @@ function* nameSuffixes(): Generator<string> {
   for (const c of letters) yield c;
   for (const c of letters) for (const d of letters) yield c + d;
 }
-
-/** What a session name may look like when it comes from CLAIMBOARD_SESSION or --session. */
-export function isValidSessionName(name: string): boolean {
-  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name);
-}

@@ -10,7 +10,7 @@ import type { Claim } from '../core/model';
 import type { Conflict } from '../core/claim-service';
 import { claimsOverlap } from '../core/overlap';
 import { pathKeyForFile } from '../core/path-key';
-import { formatClock, formatDay, sameLocalDay } from '../core/duration';
+import { formatWhen } from '../core/duration';
 import { analyzeBashWrites } from './bash-writes';
 import { editedFile } from './hook-input';
 
@@ -109,9 +109,7 @@ export function conflictsFor(targets: readonly WriteTarget[], claims: readonly C
   return out;
 }
 
-function when(d: Date, now: Date): string {
-  return sameLocalDay(d, now) ? formatClock(d) : `${formatDay(d)} ${formatClock(d)}`;
-}
+const when = formatWhen;
 
 /** The reason Claude reads on a deny: who holds what, until when, and what to do instead. */
 export function denyReason(hits: readonly { target: WriteTarget; holder: Claim }[], session: string | undefined, now: Date): string {

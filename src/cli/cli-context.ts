@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { ClaimService, type ServiceOptions } from '../core/claim-service';
 import { defaultBoardPath } from '../core/board-store';
-import { InputError } from '../core/duration';
+import { InputError, ttlFromEnv } from '../core/duration';
 import type { BoardEvent } from '../core/model';
 
 export const EXIT = { ok: 0, unexpected: 1, usage: 2, conflict: 3 } as const;
@@ -55,12 +55,14 @@ export function createContext(opts: {
     service(extra) {
       // Every write's events go to the announcements outbox (a no-op without Mattermost settings).
       // Loaded on the first write that has something to say: read-only commands never pay for it.
+      // CLAIMBOARD_TTL is the default lease length here as in the hooks and VS Code: one setting.
+      const ttlMs = opts.serviceOptions?.ttlMs ?? ttlFromEnv(opts.env);
       const onEvents = async (events: BoardEvent[]) =>
-        (await import('./announcements')).cliAnnouncer({ boardPath, env: opts.env, err: opts.err, ttlMs: opts.serviceOptions?.ttlMs }).announcer.announce(events).then(() => undefined);
+        (await import('./announcements')).cliAnnouncer({ boardPath, env: opts.env, err: opts.err, ttlMs }).announcer.announce(events).then(() => undefined);
       // A command's own options (its event handler) get a service of their own: the shared one
       // may already exist (requireSession reads the board), and must not swallow them.
-      if (extra) return new ClaimService({ boardPath, onEvents, ...opts.serviceOptions, ...extra });
-      service ??= new ClaimService({ boardPath, onEvents, ...opts.serviceOptions });
+      if (extra) return new ClaimService({ boardPath, onEvents, ...opts.serviceOptions, ttlMs, ...extra });
+      service ??= new ClaimService({ boardPath, onEvents, ...opts.serviceOptions, ttlMs });
       return service;
     },
     requireSession() {

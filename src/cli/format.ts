@@ -1,14 +1,12 @@
 /** How claims, releases and conflicts read in the terminal and in `--json`. */
 import type { Claim, Release } from '../core/model';
 import type { Conflict } from '../core/claim-service';
-import { formatClock, formatDay, formatIsoLocal, sameLocalDay } from '../core/duration';
-
-function when(d: Date, now: Date): string {
-  return sameLocalDay(d, now) ? formatClock(d) : `${formatDay(d)} ${formatClock(d)}`;
-}
+import { formatDurationExact, formatIsoLocal, formatWhen as when } from '../core/duration';
+import { DEFAULT_TTL_MS } from '../core/board-format';
 
 export function describeClaim(c: Claim, now: Date): string {
   const bits = [`since ${when(c.started, now)}`, `eta ${c.eta ? when(c.eta, now) : '?'}`, `lease until ${when(c.expires, now)}`];
+  if (c.ttlMs !== undefined && c.ttlMs !== DEFAULT_TTL_MS) bits.push(`renewed by ${formatDurationExact(c.ttlMs)}`);
   if (c.mode === 'shared') bits.push('shared');
   if (c.reason) bits.push(c.reason);
   return `${c.session}  ${c.path}  (${bits.join(', ')})`;
@@ -27,7 +25,7 @@ export function describeRelease(r: Release, now: Date): string {
 export function claimJson(c: Claim) {
   return {
     id: c.id ?? null, session: c.session, path: c.path, started: formatIsoLocal(c.started),
-    eta: c.eta ? formatIsoLocal(c.eta) : null, expires: formatIsoLocal(c.expires), mode: c.mode,
+    eta: c.eta ? formatIsoLocal(c.eta) : null, expires: formatIsoLocal(c.expires), ttl: formatDurationExact(c.ttlMs ?? DEFAULT_TTL_MS), mode: c.mode,
     reason: c.reason ?? null, pid: c.pid ?? null, host: c.host ?? null, forcedFrom: c.forcedFrom ?? null, line: c.line,
   };
 }

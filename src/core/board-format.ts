@@ -7,7 +7,7 @@
  * so anything a person wrote that the parser does not understand survives byte for byte.
  */
 import type { Claim, ClaimMode, PinnedNote, Problem, Release, SessionRecord } from './model';
-import { atLocalTime, formatClock, formatDay, formatIsoLocal, parseDuration, parseIso, sameLocalDay } from './duration';
+import { LEASE_MAX_MS, LEASE_MIN_MS, clockAtOrAfter, clockAtOrBefore, formatClock, formatDay, formatDurationExact, formatIsoLocal, localTimesOn, parseDuration, parseIso, sameLocalDay } from './duration';
 
 export const DEFAULT_TTL_MS = 60 * 60_000;
 
@@ -99,7 +99,7 @@ export class BoardDocument {
   private parseItem(item: { body: string; line: number; parsed?: Claim | null }): Claim | undefined {
     if (item.parsed === undefined) {
       const problems: Problem[] = [];
-      item.parsed = parseClaimBody(item.body, item.line, this.anchor, this.ttlMs, problems) ?? null;
+      item.parsed = parseClaimBody(item.body, item.line, this.anchor, this.fallbackNow, this.ttlMs, problems) ?? null;
       this.claimProblems.push(...problems);
     }
     return item.parsed ?? undefined;
@@ -396,7 +396,7 @@ function slowClaimHead(body: string): { session: string; path: string } | undefi
   return { session: m.groups.session, path: (cut < 0 ? rest : rest.slice(0, cut)).trim() };
 }
 
-function parseClaimBody(body: string, line: number, anchor: Date, ttlMs: number, problems: Problem[]): Claim | undefined {
+function parseClaimBody(body: string, line: number, anchor: Date, now: Date, defaultTtlMs: number, problems: Problem[]): Claim | undefined {
   const m = CLAIM_HEAD_RE.exec(body);
   if (!m?.groups) {
     problems.push({ line, message: 'not a claim: expected "- session (started HH:MM) — path — eta HH:MM"' });
@@ -412,6 +412,7 @@ function parseClaimBody(body: string, line: number, anchor: Date, ttlMs: number,
   }
   let eta: string | undefined;
   let lease: string | undefined;
+  let ttl: string | undefined;
   let id: string | undefined;
   let mode: ClaimMode = 'exclusive';
   let reason: string | undefined;
@@ -425,12 +426,22 @@ function parseClaimBody(body: string, line: number, anchor: Date, ttlMs: number,
     let x: RegExpExecArray | null = null;
     if (head.startsWith('eta') && (x = /^eta\s+(.+)$/i.exec(f))) eta = x[1];
     else if (head.startsWith('lease') && (x = /^lease(?:\s+until)?\s+(.+)$/i.exec(f))) lease = x[1];
+    else if (head.startsWith('ttl') && (x = /^ttl\s+(\S+)$/i.exec(f))) ttl = x[1];
     else if (head.startsWith('id') && (x = /^id\s+(\S+)$/i.exec(f))) id = x[1];
     else if (head === 'shared' || head === 'exclusive') mode = head;
     else if (head.startsWith('reason:')) reason = f.slice(7).trim();
     else if (head.startsWith('pid') && (x = /^pid\s+(\d+)(?:@(\S+))?$/i.exec(f))) { pid = Number(x[1]); host = x[2]; }
     else if (head.startsWith('taken over from') && (x = /^taken over from\s+(\S+)$/i.exec(f))) forcedFrom = x[1];
     else extras.push(f);
+  }
+
+  // The claim's own lease length: written on the line when it is not the default. A line the
+  // tool wrote without one had the default; a hand-written line gets this process's setting.
+  let ttlMs = lease !== undefined ? DEFAULT_TTL_MS : defaultTtlMs;
+  if (ttl !== undefined) {
+    const t = leaseLengthOf(ttl);
+    if (t === undefined) problems.push({ line, message: `bad ttl "${ttl}": a lease length from ${formatDurationExact(LEASE_MIN_MS)} to ${formatDurationExact(LEASE_MAX_MS)}, like 90s, 30m, 2h` });
+    else ttlMs = t;
   }
 
   // A tool-written lease anchors the line's short times; hand-written lines use the board's day.
@@ -442,7 +453,7 @@ function parseClaimBody(body: string, line: number, anchor: Date, ttlMs: number,
   let started: Date | undefined;
   const startText = paren ? /^(?:started|since)?\s*(.*)$/i.exec(paren.trim())![1] : undefined;
   if (startText) {
-    started = parseIso(startText) ?? latestClockAtOrBefore(startText, expires ?? anchor, expires === undefined);
+    started = parseIso(startText) ?? (expires ? startBefore(startText, expires) : handWrittenStart(startText, anchor, now));
     if (!started) problems.push({ line, message: `bad start time "${paren}"` });
   }
   started ??= expires ? new Date(expires.getTime() - ttlMs) : anchor;
@@ -456,10 +467,25 @@ function parseClaimBody(body: string, line: number, anchor: Date, ttlMs: number,
   expires ??= new Date((etaDate ?? started).getTime() + ttlMs);
 
   return {
-    id, session, path, started, eta: etaDate, expires, leaseDerived, mode,
+    id, session, path, started, eta: etaDate, expires, leaseDerived, ttlMs, mode,
     reason: reason ?? (extras.length > 0 ? extras.join(SEP) : undefined),
     pid, host, forcedFrom, extras: extras.length > 0 ? extras : undefined, line,
   };
+}
+
+/** A `ttl` field's length, or undefined when it is not one a lease may have. */
+function leaseLengthOf(text: string): number | undefined {
+  try {
+    const ms = parseDuration(text);
+    return ms >= LEASE_MIN_MS && ms <= LEASE_MAX_MS ? ms : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the line carries its own `ttl` field (a settled hand-written line may need one added). */
+export function lineHasTtl(body: string): boolean {
+  return /(?:^|\s(?:—|–|--)\s)ttl\s+\S+\s*(?:$|\s(?:—|–|--)\s)/i.test(body);
 }
 
 function clock(text: string): [number, number] | undefined {
@@ -468,48 +494,82 @@ function clock(text: string): [number, number] | undefined {
   if (colon < 1 || colon > 2 || t.length !== colon + 3) return undefined;
   const h = Number(t.slice(0, colon));
   const m = Number(t.slice(colon + 1));
-  return Number.isInteger(h) && Number.isInteger(m) && t[0] !== '-' && t[colon + 1] !== '-' ? [h, m] : undefined;
+  return Number.isInteger(h) && Number.isInteger(m) && t[0] !== '-' && t[colon + 1] !== '-' && h <= 23 && m <= 59 ? [h, m] : undefined;
 }
 
 function clockOnDay(text: string, day: Date): Date | undefined {
   const c = clock(text);
-  return c ? atLocalTime(day, c[0], c[1]) : undefined;
+  return c ? localTimesOn(day, c[0], c[1])[0] : undefined;
+}
+
+const DAY_AND_CLOCK_RE = /^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})$/;
+
+function dayAndClock(text: string): Date | undefined {
+  const m = DAY_AND_CLOCK_RE.exec(text.trim());
+  return m ? parseIso(`${m[1]}T${m[2].padStart(5, '0')}`) : undefined;
+}
+
+/** A tool-written start: the latest `19:15` not after the lease (it was written that way). */
+function startBefore(text: string, ref: Date): Date | undefined {
+  const c = clock(text);
+  if (c) return clockAtOrBefore(c[0], c[1], ref);
+  return dayAndClock(text);
 }
 
 /**
- * `19:15` before a reference: with a lease, the latest such time not after it; without one,
- * simply that time on the board's day (a person writes the day's times).
+ * A hand-written start with no lease yet. Every write stamps a lease on the hand-written claims
+ * it finds, so a line still without one was written after the board's `Last updated`: its
+ * `00:05` is on that day or the next, the later one that is not in the future. Written just
+ * after midnight while `Last updated` is still yesterday, it is today's, and live.
  */
-function latestClockAtOrBefore(text: string, ref: Date, sameDayOnly: boolean): Date | undefined {
-  const d = clockOnDay(text, ref);
-  if (d) {
-    if (!sameDayOnly && d.getTime() > ref.getTime()) d.setDate(d.getDate() - 1);
-    return d;
-  }
-  const dayAndClock = /^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})$/.exec(text.trim());
-  return dayAndClock ? parseIso(`${dayAndClock[1]}T${dayAndClock[2].padStart(5, '0')}`) : undefined;
+function handWrittenStart(text: string, anchor: Date, now: Date): Date | undefined {
+  const c = clock(text);
+  if (!c) return dayAndClock(text);
+  const candidates = [...localTimesOn(anchor, c[0], c[1]), ...localTimesOn(new Date(anchor.getFullYear(), anchor.getMonth(), anchor.getDate() + 1, 12), c[0], c[1])];
+  let best: Date | undefined;
+  for (const d of candidates) if (d.getTime() <= now.getTime()) best = d;
+  return best ?? candidates[0];
 }
 
 function firstClockAtOrAfter(text: string, ref: Date): Date | undefined {
-  const d = clockOnDay(text, ref);
-  if (!d) return undefined;
-  if (d.getTime() < ref.getTime()) d.setDate(d.getDate() + 1);
-  return d;
+  const c = clock(text);
+  return c ? clockAtOrAfter(c[0], c[1], ref) : dayAndClock(text);
 }
 
 function durationAfter(text: string, ref: Date): Date | undefined {
   try {
-    return new Date(ref.getTime() + parseDuration(text));
+    const d = new Date(ref.getTime() + parseDuration(text));
+    return Number.isNaN(d.getTime()) ? undefined : d;
   } catch {
     return undefined;
   }
 }
 
+const minute = (d: Date): number => Math.floor(d.getTime() / 60_000);
+
+/**
+ * A time on a claim line in the shortest form that reads back as the same minute: the seed's
+ * `19:15` on the same day as `day`, else the day too, else (in the hour a clock goes back, when
+ * `01:30` happens twice) ISO 8601 with its offset.
+ */
+function shortTime(d: Date, day: Date, readBack: (text: string) => Date | undefined): string {
+  const forms = [`${formatDay(d)} ${formatClock(d)}`, formatIsoLocal(d)];
+  if (sameLocalDay(d, day)) forms.unshift(formatClock(d));
+  for (const f of forms) {
+    const back = readBack(f);
+    if (back && minute(back) === minute(d)) return f;
+  }
+  return formatIsoLocal(d);
+}
+
 export function formatClaimLine(c: ClaimLine): string {
-  const started = sameLocalDay(c.started, c.expires) ? formatClock(c.started) : `${formatDay(c.started)} ${formatClock(c.started)}`;
+  const started = shortTime(c.started, c.expires, (t) => parseIso(t) ?? startBefore(t, c.expires));
+  // The ETA is read back from the start as it will be read (to the minute).
+  const startedBack = parseIso(started) ?? startBefore(started, c.expires) ?? c.started;
   const parts = [`- ${c.session} (started ${started})`, c.path];
-  parts.push(`eta ${c.eta ? formatClock(c.eta) : '?'}`);
+  parts.push(`eta ${c.eta ? shortTime(c.eta, c.started, (t) => parseIso(t) ?? firstClockAtOrAfter(t, startedBack)) : '?'}`);
   parts.push(`lease until ${formatIsoLocal(c.expires)}`);
+  if (c.ttlMs !== undefined && c.ttlMs !== DEFAULT_TTL_MS) parts.push(`ttl ${formatDurationExact(c.ttlMs)}`);
   if (c.mode === 'shared') parts.push('shared');
   if (c.forcedFrom) parts.push(`taken over from ${c.forcedFrom}`);
   if (c.reason && !(c.extras && c.extras.join(SEP) === c.reason)) parts.push(`reason: ${c.reason}`);

@@ -6,9 +6,9 @@
 import * as os from 'node:os';
 
 import type { Claim, ClaimMode, PinnedNote, Problem, Release, SessionRecord, BoardEvent } from './model';
-import { BoardDocument, DEFAULT_TTL_MS, SEP, formatClaimLine, formatSessionLine, validateField, validateSessionName, type ClaimLine } from './board-format';
+import { BoardDocument, DEFAULT_TTL_MS, SEP, formatClaimLine, formatSessionLine, lineHasTtl, validateField, validateSessionName, type ClaimLine } from './board-format';
 import { BoardStore, type StoreOptions } from './board-store';
-import { InputError, formatDuration, formatIsoLocal } from './duration';
+import { InputError, checkEta, checkLeaseLength, formatDuration, formatDurationExact, formatIsoLocal } from './duration';
 import { claimCovers, claimsOverlap, headsMayOverlap, normalizeKey } from './overlap';
 
 export const DEFAULT_ETA_MS = 30 * 60_000;
@@ -48,6 +48,18 @@ export interface ClaimResult {
   renewed: Claim[];
   conflicts: Conflict[];
   takenOver: Claim[];
+}
+
+export interface RenewResult {
+  /** Claims whose lease was pushed to now + their lease length. */
+  renewed: Claim[];
+  /** Claims whose lease already ran past that: left as they were. */
+  unchanged: Claim[];
+}
+
+/** The lease length a claim renews by: its own, else the default the tool wrote it with. */
+export function leaseLength(c: Pick<Claim, 'ttlMs'>): number {
+  return c.ttlMs ?? DEFAULT_TTL_MS;
 }
 
 export interface BoardView {
@@ -99,6 +111,7 @@ export class ClaimService {
   private readonly now: () => Date;
 
   constructor(opts: ServiceOptions) {
+    if (opts.ttlMs !== undefined) checkLeaseLength(opts.ttlMs);
     this.store = new BoardStore(opts);
     this.ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
     this.onEvents = opts.onEvents;
@@ -192,10 +205,10 @@ export class ClaimService {
       doc.addReleases(ended.map((c) => {
         const gone = c.expires.getTime() > now.getTime();
         const at = gone ? now : c.expires;
-        events.push({ kind: 'expire', session: c.session, path: c.path, claimId: c.id, expiredAt: at, why: gone ? 'holder-gone' : 'lease' });
+        events.push({ kind: 'expire', session: c.session, path: c.path, claimId: c.id, expiredAt: at, why: gone ? 'holder-gone' : 'lease', leaseMs: leaseLength(c) });
         return {
           at, session: c.session, path: c.path,
-          outcome: gone ? 'expired — holder process gone' : `expired — no heartbeat for ${formatDuration(this.ttlMs)}`,
+          outcome: gone ? 'expired — holder process gone' : `expired — no heartbeat for ${formatDuration(leaseLength(c))}`,
         };
       }));
     }
@@ -204,7 +217,10 @@ export class ClaimService {
     const stale = doc.sessions.filter((x) => x.ended && now.getTime() - x.ended.getTime() > ENDED_SESSION_KEPT_MS);
     if (stale.length > 0) doc.removeLines(stale.map((x) => x.line));
     for (const c of doc.claims.filter((x) => x.leaseDerived)) {
-      doc.replaceLine(c.line, `${doc.rawLine(c.line)}${SEP}lease until ${formatIsoLocal(c.expires)}`);
+      // A hand-written claim keeps the lease length it was read with, wherever it is read next.
+      const raw = doc.rawLine(c.line);
+      const ttl = leaseLength(c) !== DEFAULT_TTL_MS && !lineHasTtl(raw) ? `${SEP}ttl ${formatDurationExact(leaseLength(c))}` : '';
+      doc.replaceLine(c.line, `${raw}${SEP}lease until ${formatIsoLocal(c.expires)}${ttl}`);
     }
   }
 
@@ -218,7 +234,9 @@ export class ClaimService {
     }
     const mode = req.mode ?? 'exclusive';
     const ttl = req.ttlMs ?? this.ttlMs;
+    checkLeaseLength(ttl);
     return this.write((doc, now, events) => {
+      if (req.eta) checkEta(req.eta, now);
       const result: ClaimResult = { granted: [], renewed: [], conflicts: [], takenOver: [] };
       const live = doc.claims;
       result.conflicts = this.conflictsIn(live, session, paths, mode);
@@ -227,7 +245,9 @@ export class ClaimService {
         return result;
       }
       const eta = req.eta ?? new Date(now.getTime() + DEFAULT_ETA_MS);
-      const expires = new Date(now.getTime() + ttl);
+      // The lease reaches an ETA the person gave: a claim is not lost before its stated end.
+      // (The default ETA is a guess, not a promise: it does not lengthen a short lease.)
+      const expires = new Date(Math.max(now.getTime() + ttl, req.eta?.getTime() ?? 0));
       const takenFrom = new Map<string, string>();
       if (result.conflicts.length > 0) {
         const holders = [...new Map(result.conflicts.map((c) => [c.holder.line, c.holder])).values()];
@@ -241,7 +261,7 @@ export class ClaimService {
         const own = doc.claims.find((c) => c.session === session && normalizeKey(c.path) === p);
         const forcedFrom = result.conflicts.find((c) => c.path === p)?.holder.session;
         const line: ClaimLine = {
-          id: own?.id ?? newClaimId(), session, path: p, started: own?.started ?? now, eta, expires, mode,
+          id: own?.id ?? newClaimId(), session, path: p, started: own?.started ?? now, eta, expires, ttlMs: ttl, mode,
           reason: req.reason ?? own?.reason, pid: req.pid ?? own?.pid, host: req.pid !== undefined ? (req.host ?? this.host) : own?.host,
           forcedFrom, extras: own?.extras,
         };
@@ -252,7 +272,7 @@ export class ClaimService {
           fresh.push(line);
         }
         if (forcedFrom) events.push({ kind: 'takeover', session, path: p, from: forcedFrom, claimId: line.id });
-        else if (!own) events.push({ kind: 'claim', session, path: p, eta, expires, mode, reason: line.reason, claimId: line.id });
+        else if (!own) events.push({ kind: 'claim', session, path: p, eta, expires, mode, reason: line.reason, claimId: line.id, ttlMs: ttl });
       }
       doc.addClaims(fresh);
       result.granted = doc.claims.filter((c) => c.session === session && fresh.some((f) => f.id === c.id));
@@ -285,19 +305,28 @@ export class ClaimService {
     });
   }
 
-  /** Heartbeat: pushes every live claim of the session to now + TTL. */
-  async renew(session: string, ttlMs?: number): Promise<Claim[]> {
+  /**
+   * Heartbeat: pushes every live claim of the session to now + its own lease length, or to
+   * now + `ttlMs` when given (which then becomes the claim's lease length). A lease that already
+   * runs longer is left as it is and reported as unchanged.
+   */
+  async renew(session: string, ttlMs?: number): Promise<RenewResult> {
     validateSession(session);
-    const ttl = ttlMs ?? this.ttlMs;
+    if (ttlMs !== undefined) checkLeaseLength(ttlMs);
     return this.write((doc, now) => {
-      const renewed: Claim[] = [];
+      const result: RenewResult = { renewed: [], unchanged: [] };
       for (const c of doc.claims.filter((x) => x.session === session)) {
-        const expires = new Date(Math.max(now.getTime() + ttl, c.expires.getTime()));
-        if (expires.getTime() === c.expires.getTime()) continue;
-        doc.replaceLine(c.line, formatClaimLine({ ...c, expires }));
-        renewed.push({ ...c, expires });
+        const ttl = ttlMs ?? leaseLength(c);
+        const until = now.getTime() + ttl;
+        if (until <= c.expires.getTime()) {
+          result.unchanged.push(c);
+          continue;
+        }
+        const expires = new Date(until);
+        doc.replaceLine(c.line, formatClaimLine({ ...c, expires, ttlMs: ttl }));
+        result.renewed.push({ ...c, expires, ttlMs: ttl });
       }
-      return renewed;
+      return result;
     });
   }
 

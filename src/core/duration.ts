@@ -17,8 +17,32 @@ const UNIT_MS: Record<string, number> = {
   d: 86_400_000, day: 86_400_000, days: 86_400_000,
 };
 
-/** Parses `90s`, `30m`, `30min`, `1h30m`, `2h`. Throws InputError on anything else. */
-export function parseDuration(text: string): number {
+/** The forms a duration may take, named in every message that refuses one. */
+export const DURATION_FORMS = '90s, 30m, 30min, 1h30m, 2h, 1d';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * No duration reaches past this, whatever it is for: a larger one would overflow a `Date` and
+ * be written as `NaN` (the Date range ends 100,000,000 days from 1970).
+ */
+export const MAX_DURATION_MS = 366 * DAY_MS;
+
+/**
+ * A lease (`--ttl`, `CLAIMBOARD_TTL`, a board line's `ttl`) and how far ahead an ETA may be:
+ * at least a second (a shorter lease has ended before the command that took it has printed),
+ * at most a week (a claim nobody renews for longer is a pinned note, not a lease).
+ */
+export const LEASE_MIN_MS = 1_000;
+export const LEASE_MAX_MS = 7 * DAY_MS;
+
+function durationError(what: string, text: string, bounds?: { min: number; max: number }): InputError {
+  const range = bounds ? `from ${formatDurationExact(bounds.min)} to ${formatDurationExact(bounds.max)}, ` : '';
+  return new InputError(`bad ${what} "${text}": use ${range}in forms like ${DURATION_FORMS}`);
+}
+
+/** Parses `90s`, `30m`, `30min`, `1h30m`, `2h`, `1d`. Throws InputError on anything else. */
+export function parseDuration(text: string, what = 'duration'): number {
   const s = text.trim().toLowerCase();
   const re = /(\d+(?:\.\d+)?)\s*([a-z]+)/gy;
   let total = 0;
@@ -30,10 +54,53 @@ export function parseDuration(text: string): number {
     total += Number(m[1]) * unit;
     matched = re.lastIndex;
   }
-  if (s.length === 0 || matched !== s.length || total <= 0 || !Number.isFinite(total)) {
-    throw new InputError(`bad duration "${text}": use forms like 90s, 30m, 30min, 2h`);
+  if (s.length === 0 || matched !== s.length || !(total >= 1) || total > MAX_DURATION_MS) {
+    throw durationError(what, text);
   }
   return Math.round(total);
+}
+
+/** A lease length, within the lease bounds: `--ttl`, `renew --ttl`, `CLAIMBOARD_TTL`. */
+export function parseLeaseDuration(text: string, what = 'lease length'): number {
+  const bounds = { min: LEASE_MIN_MS, max: LEASE_MAX_MS };
+  let ms: number;
+  try {
+    ms = parseDuration(text, what);
+  } catch {
+    throw durationError(what, text, bounds);
+  }
+  if (ms < bounds.min || ms > bounds.max) throw durationError(what, text, bounds);
+  return ms;
+}
+
+/** Refuses a lease length in milliseconds outside the bounds (adapters that pass numbers). */
+export function checkLeaseLength(ms: number): void {
+  if (!(ms >= LEASE_MIN_MS && ms <= LEASE_MAX_MS)) {
+    throw new InputError(`bad lease length ${formatDurationExact(Math.max(0, Math.round(ms || 0)))}: use from ${formatDurationExact(LEASE_MIN_MS)} to ${formatDurationExact(LEASE_MAX_MS)}`);
+  }
+}
+
+/**
+ * `CLAIMBOARD_TTL`: the default lease length of every adapter (CLI, hooks, VS Code). Undefined
+ * when unset; InputError naming the variable when it is not a lease length.
+ */
+export function ttlFromEnv(env: Record<string, string | undefined>): number | undefined {
+  const text = env.CLAIMBOARD_TTL;
+  if (text === undefined || text.trim() === '') return undefined;
+  return parseLeaseDuration(text, 'CLAIMBOARD_TTL');
+}
+
+/** Exact and re-readable by `parseDuration`: `90s` stays `1min30s`, never rounded to `2min`. */
+export function formatDurationExact(ms: number): string {
+  let rest = Math.round(ms / 1000);
+  if (rest <= 0) return '0s';
+  const parts: string[] = [];
+  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['min', 60], ['s', 1]] as const) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  return parts.join('');
 }
 
 /** Short human form of a duration: `45min`, `2h`, `1h30min`, `20s`. */
@@ -53,9 +120,8 @@ export function parseTime(text: string, now: Date): Date {
   const s = text.trim();
   const hm = HHMM.exec(s);
   if (hm) {
-    const d = atLocalTime(now, Number(hm[1]), Number(hm[2]));
+    const d = clockAtOrAfter(Number(hm[1]), Number(hm[2]), now);
     if (!d) throw new InputError(`bad time "${text}": use HH:MM (24h) or ISO 8601`);
-    if (d.getTime() < now.getTime()) d.setDate(d.getDate() + 1);
     return d;
   }
   const iso = parseIso(s);
@@ -63,16 +129,30 @@ export function parseTime(text: string, now: Date): Date {
   return iso;
 }
 
-/** An ETA as typed: a duration from now (`30m`) or a time (`19:45`, ISO). */
+/**
+ * An ETA as typed: a duration from now (`30m`) or a time (`19:45`, ISO), after `now` and at
+ * most the longest lease ahead (the lease is made to reach the ETA).
+ */
 export function parseEta(text: string, now: Date): Date {
   const s = text.trim();
+  let eta: Date;
   if (/^\d+(?:\.\d+)?\s*[a-z]/i.test(s) && !/^\d{4}-/.test(s)) {
-    return new Date(now.getTime() + parseDuration(s));
+    eta = new Date(now.getTime() + parseDuration(s, 'eta'));
+  } else {
+    eta = parseTime(s, now);
   }
-  return parseTime(s, now);
+  checkEta(eta, now, text);
+  return eta;
 }
 
-const DAY_MS = 86_400_000;
+/** An ETA must be ahead of `now` and within the longest lease. */
+export function checkEta(eta: Date, now: Date, text = formatIsoLocal(eta)): void {
+  const ahead = eta.getTime() - now.getTime();
+  if (!(ahead > 0)) throw new InputError(`eta ${text} is in the past`);
+  if (ahead > LEASE_MAX_MS) {
+    throw new InputError(`bad eta "${text}": at most ${formatDurationExact(LEASE_MAX_MS)} ahead, as a duration (${DURATION_FORMS}), HH:MM or an ISO 8601 time`);
+  }
+}
 
 /**
  * That wall-clock time on the local day of `day`. Arithmetic on the zone offset rather than
@@ -88,6 +168,52 @@ export function atLocalTime(day: Date, hours: number, minutes: number): Date | u
   const shift = new Date(t).getTimezoneOffset() * 60_000 - offset;
   if (shift !== 0) t += shift;
   return new Date(t);
+}
+
+/** Local noon `days` after `day`'s date: noon stays on its date whatever the clock change. */
+function dayProbe(day: Date, days: number): Date {
+  return new Date(day.getFullYear(), day.getMonth(), day.getDate() + days, 12);
+}
+
+/**
+ * Every instant on `day`'s local date whose wall clock reads `hours:minutes`: two in the hour
+ * a clock goes back (01:30 EDT and 01:30 EST), in order. In the hour a clock skips, the
+ * instant `atLocalTime` gives (the wall time read with the offset before the change).
+ */
+export function localTimesOn(day: Date, hours: number, minutes: number): Date[] {
+  const first = atLocalTime(day, hours, minutes);
+  if (!first) return [];
+  const t = first.getTime();
+  // No clock change within three hours either side: the common case, one instant.
+  const before = new Date(t - 3 * 3_600_000).getTimezoneOffset();
+  const after = new Date(t + 3 * 3_600_000).getTimezoneOffset();
+  if (before === after) return [first];
+  const out: number[] = [];
+  for (const off of [before, after]) {
+    const probe = dayProbe(day, 0);
+    const c = Date.UTC(probe.getFullYear(), probe.getMonth(), probe.getDate(), hours, minutes) + off * 60_000;
+    const d = new Date(c);
+    if (d.getTimezoneOffset() === off && d.getHours() === hours && d.getMinutes() === minutes && sameLocalDay(d, probe) && !out.includes(c)) out.push(c);
+  }
+  if (out.length === 0) return [first];
+  return out.sort((a, b) => a - b).map((x) => new Date(x));
+}
+
+/** The latest instant at or before `ref` whose wall clock reads `hours:minutes` (ref's date or the day before). */
+export function clockAtOrBefore(hours: number, minutes: number, ref: Date): Date | undefined {
+  let best: Date | undefined;
+  for (const k of [-1, 0]) {
+    for (const d of localTimesOn(dayProbe(ref, k), hours, minutes)) if (d.getTime() <= ref.getTime()) best = d;
+  }
+  return best;
+}
+
+/** The earliest instant at or after `ref` whose wall clock reads `hours:minutes` (ref's date or the next). */
+export function clockAtOrAfter(hours: number, minutes: number, ref: Date): Date | undefined {
+  for (const k of [0, 1]) {
+    for (const d of localTimesOn(dayProbe(ref, k), hours, minutes)) if (d.getTime() >= ref.getTime()) return d;
+  }
+  return undefined;
 }
 
 const ISO_RE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -123,10 +249,17 @@ export function formatDay(d: Date): string {
 
 /** ISO 8601 with the local offset, to the second: `2026-04-27T19:42:00-04:00`. */
 export function formatIsoLocal(d: Date): string {
+  // The last guard before the board: an invalid date is never written as `NaN-aN-aN`.
+  if (Number.isNaN(d.getTime())) throw new RangeError('refusing to write an invalid date');
   const off = -d.getTimezoneOffset();
   const sign = off >= 0 ? '+' : '-';
   const abs = Math.abs(off);
   return `${formatDay(d)}T${formatClock(d)}:${pad(d.getSeconds())}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** A time as people read it next to `now`: `19:45` today, `2026-04-28 19:45` on any other day. */
+export function formatWhen(d: Date, now: Date): string {
+  return sameLocalDay(d, now) ? formatClock(d) : `${formatDay(d)} ${formatClock(d)}`;
 }
 
 /** True when both instants fall on the same local calendar day. */

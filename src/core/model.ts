@@ -18,6 +18,11 @@ export interface Claim {
   expires: Date;
   /** True when `expires` was derived rather than written on the line. */
   leaseDerived: boolean;
+  /**
+   * The claim's own lease length: every renewal pushes the lease this far ahead, and an expiry
+   * names it. Written on the line as `ttl 4s` when it is not the default; absent means the default.
+   */
+  ttlMs?: number;
   mode: ClaimMode;
   reason?: string;
   /** Process that holds the claim (a Claude Code pid) and its host: a dead holder frees it. */
@@ -67,9 +72,9 @@ export interface Problem {
 
 /** What changed on the board in one write: the announcements layer turns these into posts. */
 export type BoardEvent =
-  | { kind: 'claim'; session: string; path: string; eta?: Date; expires: Date; mode: ClaimMode; reason?: string; claimId?: string }
+  | { kind: 'claim'; session: string; path: string; eta?: Date; expires: Date; mode: ClaimMode; reason?: string; claimId?: string; /** The claim's lease length. */ ttlMs?: number }
   | { kind: 'release'; session: string; path: string; claimId?: string }
-  | { kind: 'expire'; session: string; path: string; claimId?: string; expiredAt: Date; why: 'lease' | 'holder-gone' }
+  | { kind: 'expire'; session: string; path: string; claimId?: string; expiredAt: Date; why: 'lease' | 'holder-gone'; /** The claim's own lease length. */ leaseMs?: number }
   | { kind: 'takeover'; session: string; path: string; from: string; claimId?: string }
   | { kind: 'start'; session: string; repo?: string; task?: string }
   | { kind: 'end'; session: string; paths: string[] };

@@ -145,10 +145,11 @@ export class BoardModel implements vscode.Disposable {
     return out;
   }
 
+  /** Renews each of the person's claims by its own lease length (the setting is for new claims). */
   async renew(): Promise<Claim[]> {
-    const out = await this.service.renew(this.session, this.ttlMs());
+    const out = await this.service.renew(this.session);
     this.refresh();
-    return out;
+    return out.renewed;
   }
 
   /** Read-only: who would refuse these keys to the person. */

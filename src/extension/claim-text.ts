@@ -1,5 +1,5 @@
 import type { Claim } from '../core/model';
-import { formatClock, formatDay, sameLocalDay } from '../core/duration';
+import { formatWhen } from '../core/duration';
 
 /** Badge shown for a claim you hold: distinct from any holder's letters. */
 export const OWN_BADGE = '✓';
@@ -24,7 +24,7 @@ function firstChar(s: string): string {
 
 /** `19:15` today, `2026-04-26 19:15` otherwise: short but never ambiguous. */
 export function when(d: Date, now: Date = new Date()): string {
-  return sameLocalDay(d, now) ? formatClock(d) : `${formatDay(d)} ${formatClock(d)}`;
+  return formatWhen(d, now);
 }
 
 /** `Claimed by session-a since 19:15 — eta 19:45 — lease until 20:15 — <reason>` */

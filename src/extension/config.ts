@@ -44,12 +44,15 @@ export function readConfig(): ExtensionConfig {
     return typeof v === 'string' && v.trim() !== '' ? v.trim() : fallback;
   };
   const boardSetting = str('boardPath', '');
+  // Set by the person, the setting wins; otherwise CLAIMBOARD_TTL, as for the CLI and the hooks.
+  const ttlSet = c.inspect<string>('defaultTtl');
+  const ttlChosen = [ttlSet?.workspaceFolderValue, ttlSet?.workspaceValue, ttlSet?.globalValue].find((v) => typeof v === 'string' && v.trim() !== '');
   const suggestions = c.get<string[]>('etaSuggestions');
   const heartbeatSeconds = c.get<number>('heartbeatInterval');
   return {
     boardPath: boardSetting ? path.resolve(expandHome(boardSetting)) : defaultBoardPath(),
     sessionName: str('sessionName', defaultSessionName()),
-    ttl: str('defaultTtl', '60m'),
+    ttl: ttlChosen?.trim() ?? (process.env.CLAIMBOARD_TTL?.trim() || str('defaultTtl', '60m')),
     defaultEta: str('defaultEta', '30m'),
     etaSuggestions: Array.isArray(suggestions) && suggestions.length > 0 ? suggestions.map(String) : DEFAULT_ETA_SUGGESTIONS,
     warnOnOpen: c.get<boolean>('warnOnOpen') ?? true,

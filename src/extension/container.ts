@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ClaimService } from '../core/claim-service';
 import { findRepo } from '../core/path-key';
-import { parseDuration } from '../core/duration';
+import { parseLeaseDuration } from '../core/duration';
 import type { ClaimboardApi } from './api';
 import type { ClaimboardTestApi } from './test-api';
 import { BoardModel } from './board-model';
@@ -38,9 +38,9 @@ export class Container implements vscode.Disposable {
     const settings = own(new Settings());
     const ttlMs = (): number => {
       try {
-        return parseDuration(settings.value.ttl);
-      } catch {
-        log.warn(`claimboard.defaultTtl "${settings.value.ttl}" is not a duration; using 60m`);
+        return parseLeaseDuration(settings.value.ttl, 'claimboard.defaultTtl');
+      } catch (e) {
+        log.warn(`${(e as Error).message}; using 60m`);
         return FALLBACK_TTL_MS;
       }
     };

@@ -80,7 +80,7 @@ describe('claims and leases', () => {
     await s.claim('session-a', { paths: ['a', 'b'] });
     await s.claim('session-b', { paths: ['c'] });
     minutes(8);
-    assert.equal((await s.renew('session-a')).length, 2);
+    assert.equal((await s.renew('session-a')).renewed.length, 2);
     minutes(5);
     const v = s.status();
     assert.deepEqual(v.claims.map((c) => c.path).sort(), ['a', 'b']);

@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { formatIsoLocal } from '../../src/core/duration';
 import type {
   PostToolUseHookInput,
   PreToolUseHookInput,
@@ -212,16 +213,19 @@ describe('claimboard hook <event> through the CLI process', function () {
     }
   });
 
-  it('post-tool-use and user-prompt-submit renew the leases, writing the board at most once a minute', async () => {
+  it('post-tool-use and user-prompt-submit renew each lease by its own length, writing the board at most once a minute', async () => {
     const f = fixture();
     await hook(f, 'session-start', start(f, 'uuid-a'));
     await runClaimboard(['--board', f.board, '--session', 'session-a', 'claim', 'src/a.ts', '--ttl', '5m'], { cwd: f.repo });
-    const leaseOf = () => /lease until (\S+)/.exec(fs.readFileSync(f.board, 'utf8'))![1];
-    const before = leaseOf();
+    const leaseOf = () => new Date(/lease until (\S+)/.exec(fs.readFileSync(f.board, 'utf8'))![1]).getTime();
+    // The lease was last set two minutes ago (its line as a write two minutes ago left it): a heartbeat is due.
+    const aged = new Date(Date.now() + 3 * 60_000);
+    fs.writeFileSync(f.board, fs.readFileSync(f.board, 'utf8').replace(/lease until \S+/, `lease until ${formatIsoLocal(aged)}`));
     const r = await hook(f, 'post-tool-use', post(f, 'uuid-a'));
     assert.equal(r.code, 0, r.stderr);
-    const renewed = leaseOf();
-    assert.ok(new Date(renewed).getTime() - new Date(before).getTime() > 50 * 60_000, `renewed to the 60 min TTL: ${before} → ${renewed}`);
+    const gained = leaseOf() - aged.getTime();
+    assert.ok(gained > 60_000 && gained <= 2 * 60_000 + 5_000, `renewed to now + 5 min, not the 60 min default: gained ${gained} ms`);
+    assert.match(fs.readFileSync(f.board, 'utf8'), /— ttl 5min/, 'the claim keeps its own lease length');
     const text = fs.readFileSync(f.board, 'utf8');
     for (const payload of [post(f, 'uuid-a'), prompt(f, 'uuid-a')]) {
       const again = await hook(f, payload.hook_event_name === 'PostToolUse' ? 'post-tool-use' : 'user-prompt-submit', payload);

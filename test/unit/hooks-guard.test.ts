@@ -47,8 +47,16 @@ describe('hook guard decisions', () => {
     const ttl = 60 * 60_000;
     const fresh = claim('x', 'a', { expires: new Date(t0.getTime() + ttl - 30_000) });
     const old = claim('y', 'a', { expires: new Date(t0.getTime() + ttl - 61_000) });
-    assert.equal(heartbeatDue([old], ttl, t0), true);
-    assert.equal(heartbeatDue([old, fresh], ttl, t0), false);
-    assert.equal(heartbeatDue([], ttl, t0), false, 'nothing to renew');
+    assert.equal(heartbeatDue([old], t0), true);
+    assert.equal(heartbeatDue([old, fresh], t0), false);
+    assert.equal(heartbeatDue([], t0), false, 'nothing to renew');
+  });
+
+  it('heartbeat measures each claim by its own lease length, and renews a lease that would end before the next one', () => {
+    // A 2h claim set 30 s ago is fresh, whatever the default TTL.
+    const long = claim('x', 'a', { expires: new Date(t0.getTime() + 2 * 3_600_000 - 30_000), ttlMs: 2 * 3_600_000 });
+    assert.equal(heartbeatDue([long], t0), false);
+    const short = claim('y', 'a', { expires: new Date(t0.getTime() + 3_000), ttlMs: 4_000 });
+    assert.equal(heartbeatDue([short], t0), true);
   });
 });

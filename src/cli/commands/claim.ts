@@ -1,10 +1,10 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { claimJson, conflictJson, describeClaim, describeConflict } from '../format';
-import { InputError, parseDuration, parseEta } from '../../core/duration';
+import { InputError, formatDurationExact, parseDuration, parseEta, parseLeaseDuration } from '../../core/duration';
 import { resolvePathKey } from '../../core/path-key';
 import { waitForBoardChange } from '../../core/board-watch';
-import type { ClaimResult } from '../../core/claim-service';
+import { leaseLength, type ClaimResult } from '../../core/claim-service';
 
 export const claim: Command = {
   name: 'claim',
@@ -19,9 +19,8 @@ export const claim: Command = {
     if (positionals.length === 0) throw new InputError('claim needs at least one path');
     const now = new Date();
     const eta = values.eta !== undefined ? parseEta(String(values.eta), now) : undefined;
-    if (eta && eta.getTime() <= now.getTime()) throw new InputError(`eta ${values.eta} is in the past`);
-    const ttlMs = values.ttl !== undefined ? parseDuration(String(values.ttl)) : undefined;
-    const waitMs = values.wait !== undefined ? parseDuration(String(values.wait)) : 0;
+    const ttlMs = values.ttl !== undefined ? parseLeaseDuration(String(values.ttl), 'lease length') : undefined;
+    const waitMs = values.wait !== undefined ? parseDuration(String(values.wait), 'wait') : 0;
     // Run by Claude in Bash, the claim belongs to that Claude process: when it dies, the claim ends.
     const pidText = values.pid !== undefined ? String(values.pid) : ctx.env.CLAUDE_PID;
     const pid = pidText !== undefined && pidText !== '' ? Number(pidText) : undefined;
@@ -59,6 +58,10 @@ export const claim: Command = {
       for (const c of result.takenOver) ctx.out(`took over from ${c.session}: ${c.path}`);
       for (const c of result.granted) ctx.out(`claimed ${describeClaim(c, shown)}`);
       for (const c of result.renewed) ctx.out(`renewed ${describeClaim(c, shown)}`);
+    }
+    // A lease shorter than this command took has ended already: never report it as simply held.
+    for (const c of [...result.granted, ...result.renewed]) {
+      if (c.expires.getTime() <= shown.getTime()) ctx.err(`claimboard: the lease on ${c.path} already ended (${formatDurationExact(leaseLength(c))}): claim it with a longer --ttl`);
     }
     return EXIT.ok;
   },

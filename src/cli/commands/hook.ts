@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type { Command } from '../command';
 import { writeFd } from '../write-fd';
 import { runHook, type HookAnnouncer } from '../../claude/hook-runner';
-import { parseDuration } from '../../core/duration';
+import { InputError, ttlFromEnv } from '../../core/duration';
 
 export const hook: Command = {
   name: 'hook',
@@ -21,14 +21,14 @@ export const hook: Command = {
         ctx.err(`claimboard hook: could not read stdin: ${(e as Error).message}`);
       }
     }
-    const ttlText = ctx.env.CLAIMBOARD_TTL;
     let ttlMs: number | undefined;
-    if (ttlText) {
-      try {
-        ttlMs = parseDuration(ttlText);
-      } catch {
-        ctx.err(`claimboard hook: ignoring CLAIMBOARD_TTL=${ttlText} (expected e.g. 60m)`);
-      }
+    try {
+      ttlMs = ttlFromEnv(ctx.env);
+    } catch (e) {
+      // The same rule and words as the CLI's exit 2; a hook goes on with the default rather
+      // than block every tool call of the session on a setting.
+      if (!(e instanceof InputError)) throw e;
+      ctx.err(`claimboard hook: ${e.message}; using the default lease length`);
     }
     let announcer: Promise<HookAnnouncer> | undefined;
     const outcome = await runHook(event, stdin, {

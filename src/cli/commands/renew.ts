@@ -1,20 +1,28 @@
 import type { Command } from '../command';
 import { claimJson } from '../format';
-import { formatClock } from '../../core/duration';
-import { parseDuration } from '../../core/duration';
+import { formatDurationExact, formatWhen, parseLeaseDuration } from '../../core/duration';
+import { leaseLength } from '../../core/claim-service';
 
 export const renew: Command = {
   name: 'renew',
   usage: 'renew [--ttl 60m]',
-  summary: "heartbeat: extend this session's leases",
+  summary: "heartbeat: extend this session's leases (each by its own length, or by --ttl)",
   options: { ttl: { type: 'string' } },
   async run(ctx, { values }) {
     const session = ctx.requireSession();
-    const ttlMs = values.ttl !== undefined ? parseDuration(String(values.ttl)) : undefined;
-    const renewed = await ctx.service().renew(session, ttlMs);
-    if (ctx.json) ctx.out(JSON.stringify({ renewed: renewed.map(claimJson) }, null, 2));
-    else if (renewed.length === 0) ctx.out(`${session} holds no claims to renew`);
-    else for (const c of renewed) ctx.out(`renewed ${c.path} until ${formatClock(c.expires)}`);
+    const ttlMs = values.ttl !== undefined ? parseLeaseDuration(String(values.ttl), 'lease length') : undefined;
+    const { renewed, unchanged } = await ctx.service().renew(session, ttlMs);
+    const now = new Date();
+    if (ctx.json) {
+      ctx.out(JSON.stringify({ renewed: renewed.map(claimJson), unchanged: unchanged.map(claimJson) }, null, 2));
+      return 0;
+    }
+    if (renewed.length === 0 && unchanged.length === 0) ctx.out(`${session} holds no claims to renew`);
+    for (const c of renewed) ctx.out(`renewed ${c.path} until ${formatWhen(c.expires, now)} (lease ${formatDurationExact(leaseLength(c))})`);
+    for (const c of unchanged) {
+      const by = formatDurationExact(ttlMs ?? leaseLength(c));
+      ctx.out(`unchanged ${c.path}: its lease already runs until ${formatWhen(c.expires, now)}, past ${by} from now`);
+    }
     return 0;
   },
 };
