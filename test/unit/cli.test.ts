@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli, tempDir, cleanEnv } from '../support/cli';
+import { spawn } from 'node:child_process';
+import { CLI, ensureBuilt, runCli, tempDir, cleanEnv } from '../support/cli';
 
 describe('claimboard CLI (real processes)', function () {
   this.timeout(60_000);
@@ -94,13 +95,23 @@ describe('claimboard CLI (real processes)', function () {
 
   it('--wait waits for the holder to release, then claims', async () => {
     await cb(['--session', 'session-a', 'claim', 'repo/q']);
-    const waiting = cb(['--session', 'session-b', 'claim', 'repo/q', '--wait', '30s']);
-    await new Promise((r) => setTimeout(r, 800));
+    ensureBuilt();
+    const child = spawn(process.execPath, [CLI, '--board', board, '--session', 'session-b', 'claim', 'repo/q', '--wait', '30s'], { cwd: dir, env: cleanEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // The waiter says it is blocked before it waits: proof it tried and was refused, not a race.
+    while (!/repo\/q is held by session-a.*; waiting up to 30s/.test(stderr)) {
+      assert.equal(child.exitCode, null, `the waiter ended before waiting: ${stdout}${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.doesNotMatch(fs.readFileSync(board, 'utf8'), /- session-b /, 'nothing granted while held');
     const rel = await cb(['--session', 'session-a', 'release', 'repo/q']);
     assert.equal(rel.code, 0);
-    const r = await waiting;
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /claimed session-b\s+repo\/q/);
+    assert.equal(await done, 0, stderr);
+    assert.match(stdout, /claimed session-b\s+repo\/q/);
   });
 
   it('--wait gives up with exit 3 when the time passes', async () => {
@@ -125,7 +136,9 @@ describe('claimboard CLI (real processes)', function () {
     assert.deepEqual(s.notes.map((n: { text: string }) => n.text), ['deploy freeze until Friday']);
     assert.equal((await cb(['note', 'remove', '1'])).code, 0);
     await cb(['--session', 'session-a', 'claim', 'repo/short', '--ttl', '1s']);
-    await new Promise((r) => setTimeout(r, 1200));
+    // Until the lease written on the board has passed, not a guessed sleep.
+    const until = new Date(/repo\/short — .*lease until (\S+)/.exec(fs.readFileSync(board, 'utf8'))![1]).getTime();
+    while (Date.now() <= until) await new Promise((r) => setTimeout(r, 50));
     const p = await cb(['prune']);
     assert.match(p.stdout, /expired session-a repo\/short/);
     assert.match(fs.readFileSync(board, 'utf8'), /— session-a — repo\/short — expired — no heartbeat/);

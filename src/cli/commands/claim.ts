@@ -30,6 +30,7 @@ export const claim: Command = {
     const service = ctx.service();
     const deadline = Date.now() + waitMs;
     let result: ClaimResult;
+    let saidWaiting = false;
     for (;;) {
       result = await service.claim(session, {
         paths, eta, ttlMs, mode: values.shared ? 'shared' : 'exclusive', reason: values.reason as string | undefined,
@@ -38,6 +39,11 @@ export const claim: Command = {
       if (result.conflicts.length === 0 || values.force) break;
       const left = deadline - Date.now();
       if (left <= 0) break;
+      // Said once, before the first wait: a person (or a test) sees why the command has not returned.
+      if (!saidWaiting) {
+        for (const k of result.conflicts) ctx.err(`claimboard: ${describeConflict(k, new Date())}; waiting up to ${values.wait}`);
+        saidWaiting = true;
+      }
       // Wake on the next board write, or when the earliest blocking lease ends.
       const soonest = Math.min(...result.conflicts.map((c) => c.holder.expires.getTime() - Date.now() + 50));
       await waitForBoardChange(service.boardPath, Math.max(20, Math.min(left, soonest)));
