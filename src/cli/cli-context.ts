@@ -3,7 +3,7 @@
  * board. Settings are resolved here once; commands never look at the environment themselves.
  */
 import * as path from 'node:path';
-import { ClaimService, type ServiceOptions } from '../core/claim-service';
+import { ClaimService, validateSession, type ServiceOptions } from '../core/claim-service';
 import { defaultBoardPath } from '../core/board-store';
 import { InputError, ttlFromEnv } from '../core/duration';
 import type { BoardEvent } from '../core/model';
@@ -48,10 +48,19 @@ export function createContext(opts: {
 }): CliContext {
   const boardPath = opts.board !== undefined ? path.resolve(opts.cwd, opts.board) : defaultBoardPath(opts.env);
   const boardGiven = opts.board !== undefined || Boolean(opts.env.CLAIMBOARD_BOARD);
-  const session = opts.session ?? (opts.env.CLAIMBOARD_SESSION || undefined);
+  const given = opts.session ?? (opts.env.CLAIMBOARD_SESSION || undefined);
+  // The core's one rule, checked when a command uses the name (check and the git guard too):
+  // the hook command reads CLAIMBOARD_SESSION itself and answers Claude Code in its own form.
+  const named = (): string | undefined => {
+    if (given !== undefined) validateSession(given);
+    return given;
+  };
   let service: ClaimService | undefined;
   return {
-    boardPath, boardGiven, session, json: opts.json, cwd: opts.cwd, env: opts.env, out: opts.out, err: opts.err,
+    get session() {
+      return named();
+    },
+    boardPath, boardGiven, json: opts.json, cwd: opts.cwd, env: opts.env, out: opts.out, err: opts.err,
     service(extra) {
       // Every write's events go to the announcements outbox (a no-op without Mattermost settings).
       // Loaded on the first write that has something to say: read-only commands never pay for it.
@@ -66,6 +75,7 @@ export function createContext(opts: {
       return service;
     },
     requireSession() {
+      const session = named();
       if (session) return session;
       // Inside a Claude Code session (its Bash tool or a hook) the board knows the session's name.
       const claudeId = opts.env.CLAUDE_CODE_SESSION_ID;

@@ -100,7 +100,8 @@ describe('announcements through the CLI (real processes)', function () {
     const flushed = ok(await cli(['flush', '--budget', '60s']));
     assert.match(flushed.stdout, /0 pending, 0 failed/);
     await until(() => server.posts.length >= 200, 60_000, '200 posts');
-    await new Promise((r) => setTimeout(r, 500));
+    // Nothing left to post (a positive signal, not a sleep): no late duplicate can follow.
+    assert.match(ok(await cli(['flush'])).stdout, /0 pending, 0 failed/);
     assert.deepEqual(server.messages(), expected);
     // Each release replies in its claim's thread.
     const byId = new Map(server.posts.map((p) => [p.id, p]));
@@ -135,7 +136,7 @@ describe('announcements through the CLI (real processes)', function () {
     server.clearFaults();
     server.dropHung();
     await until(() => server.posts.length >= 2, 60_000, '2 posts');
-    await new Promise((res) => setTimeout(res, 300));
+    assert.match(ok(await cli(['flush'])).stdout, /0 pending, 0 failed/, 'nothing left that could be posted twice');
     assert.deepEqual(server.messages(), ['[session-a] CLAIM `repo/hot/*` — eta 30min', '[session-a] RELEASE `repo/hot/*` — done']);
   });
 
@@ -160,7 +161,8 @@ describe('announcements through the CLI (real processes)', function () {
 
   it('an expired lease is announced by prune, in the thread of its claim', async () => {
     ok(await cli(['claim', 'repo/short', '--ttl', '1s']));
-    await new Promise((r) => setTimeout(r, 1200));
+    const leaseEnd = new Date(/repo\/short — .*lease until (\S+)/.exec(fs.readFileSync(board, 'utf8'))![1]).getTime();
+    while (Date.now() <= leaseEnd) await new Promise((r) => setTimeout(r, 50));
     ok(await cli(['prune'], 'session-z'));
     ok(await cli(['flush']));
     await until(() => server.posts.length >= 2, 30_000, '2 posts');

@@ -15,6 +15,30 @@ function nextChange(counter: { waiters: Array<() => void> }, ms = 3000): Promise
   });
 }
 
+/**
+ * A positive signal instead of a guessed sleep: a second watcher in the same folder sees a file
+ * written after everything the test did. Events of one folder arrive in order, and both
+ * watchers debounce alike, so once it reports, the board watcher has reported all it was going
+ * to for what came before.
+ */
+async function sentinel(dir: string): Promise<void> {
+  const file = path.join(dir, `sentinel-${Date.now()}.txt`);
+  let fired!: () => void;
+  const seen = new Promise<void>((r) => (fired = r));
+  const probe = new BoardWatcher(file, () => fired());
+  probe.start();
+  try {
+    // Written until seen: the probe may start watching after the first write.
+    for (let i = 0; ; i++) {
+      fs.writeFileSync(file, String(i));
+      const got = await Promise.race([seen.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 100))]);
+      if (got) return;
+    }
+  } finally {
+    probe.dispose();
+  }
+}
+
 describe('BoardWatcher (extension, plain Node)', () => {
   let dir: string;
   let watcher: BoardWatcher | undefined;
@@ -59,7 +83,7 @@ describe('BoardWatcher (extension, plain Node)', () => {
 
     fs.writeFileSync(path.join(dir, 'unrelated.txt'), 'x');
     fs.mkdirSync(path.join(dir, 'coordination.md.lock'));
-    await new Promise((r) => setTimeout(r, 300));
+    await sentinel(dir);
     assert.equal(counter.count, 0, 'siblings of the board must not trigger a re-read');
 
     const changed = nextChange(counter);
@@ -81,8 +105,10 @@ describe('BoardWatcher (extension, plain Node)', () => {
     watcher = new BoardWatcher(board, onChange);
     watcher.start();
     await new Promise((r) => setTimeout(r, 200));
+    const changed = nextChange(counter);
     for (let i = 0; i < 5; i++) fs.appendFileSync(board, `- ${i}\n`);
-    await new Promise((r) => setTimeout(r, 400));
-    assert.equal(counter.count, 1);
+    await changed;
+    await sentinel(dir);
+    assert.equal(counter.count, 1, 'one re-read for the burst, and none after it');
   });
 });
