@@ -6,7 +6,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cleanEnv, runCli, tempDir } from '../support/cli';
+import { spawnSync } from 'node:child_process';
+import { CLI, cleanEnv, ensureBuilt, runCli, tempDir } from '../support/cli';
 
 const FORMS = '90s, 30m, 30min, 1h30m, 2h, 1d';
 
@@ -158,6 +159,23 @@ describe('leases that keep their word (real processes)', function () {
     const r = await cb(['--session', 'session-b', 'claim', 'repo/midnight'], { TZ: tz });
     assert.equal(r.code, 3, `written minutes ago, still held: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, /held by session-h/);
+  });
+
+  it('in New York, claims made by the CLI in the first 1 a.m. hour of the autumn change read back at their start and ETA', () => {
+    ensureBuilt();
+    // The CLI process itself runs at 01:20 EDT on 2026-11-01 (05:20Z), an hour before 01:20 EST.
+    const at = (now: string, args: string[]) =>
+      spawnSync(process.execPath, ['--require', path.join(__dirname, '..', 'support', 'shifted-clock.cjs'), CLI, '--board', board, '--json', ...args], {
+        cwd: dir, encoding: 'utf8', env: cleanEnv({ TZ: 'America/New_York', CLAIMBOARD_TEST_NOW: now }),
+      });
+    const claimed = at('2026-11-01T05:20:00Z', ['--session', 'session-a', 'claim', 'repo/dst', '--eta', '45m']);
+    assert.equal(claimed.status, 0, claimed.stderr);
+    const status = at('2026-11-01T05:21:00Z', ['status']);
+    const c = JSON.parse(status.stdout).claims.find((x: { path: string }) => x.path === 'repo/dst');
+    assert.ok(c, status.stdout);
+    assert.equal(c.started.slice(0, 16), '2026-11-01T01:20', `start ${c.started}`);
+    assert.equal(new Date(c.started).toISOString().slice(0, 16), '2026-11-01T05:20', `the first 01:20 (EDT): ${c.started}`);
+    assert.equal(new Date(c.eta).toISOString().slice(0, 16), '2026-11-01T06:05', `eta 01:05 EST, not a day later: ${c.eta}`);
   });
 
   it('CLAIMBOARD_SESSION=alice@laptop names the session in the hooks as in the CLI; a refused name is refused by both with the same reason', async () => {

@@ -260,7 +260,8 @@ describe('claimboard extension', function () {
 
   it('shows an expired claim as expired, not as live', async () => {
     const a = await api();
-    await cli(A, 'claim', 'demo-repo/docs/**', '--eta', '1m', '--ttl', '2s');
+    // No --eta: a stated ETA holds the lease until then.
+    await cli(A, 'claim', 'demo-repo/docs/**', '--ttl', '2s');
     await waitFor('the badge', () => a.decorationFor(fileUri('docs/deploy.md')));
     // Nobody writes the board when a lease runs out: the window notices by itself.
     await waitFor('the badge to go when the lease ends', () => a.decorationFor(fileUri('docs/deploy.md')) === undefined, 5000);
