@@ -2,8 +2,7 @@
 // (dist/cli.js, a small launcher, and dist/cli-bundle.js) and the VS Code extension
 // (dist/extension.js).
 //
-//   node esbuild.mjs               dev build: the CLI minified as it ships (its start-up is the
-//                                  hook's budget), the extension readable, both with source maps
+//   node esbuild.mjs               dev build: minified as it ships, with linked source maps
 //   node esbuild.mjs --production  what is packed: both minified, no source maps
 //   node esbuild.mjs --watch       dev build, rebuilt on every change (`npm run watch`)
 import * as crypto from 'node:crypto';
@@ -50,18 +49,45 @@ const builtinImportAsRequire = {
   },
 };
 
+/**
+ * `undici` is what scripts/build/undici.cjs takes of it (an Agent and `request`): bundled into
+ * the extension, and for the CLI a file of its own (dist/undici.js) required only by the process
+ * that posts to Mattermost, so no other call parses it and the package needs no undici at run time.
+ * The SIMD build of undici's HTTP parser goes: undici falls back to the plain one when it is
+ * missing, and a few Mattermost calls never notice the difference.
+ * @param {'bundle' | 'external'} how
+ * @returns {import('esbuild').Plugin}
+ */
+const slimUndici = (how) => ({
+  name: 'slim-undici',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, (a) => (how === 'external' && a.importer.includes(`${path.sep}src${path.sep}`)
+      ? { path: './undici.js', external: true }
+      : { path: path.resolve('scripts/build/undici.cjs') }));
+    b.onResolve({ filter: /llhttp_simd-wasm\.js$/ }, () => ({ path: 'llhttp-simd', namespace: 'absent' }));
+    b.onLoad({ filter: /.*/, namespace: 'absent' }, () => ({ contents: 'throw new Error("not bundled")', loader: 'js' }));
+  },
+});
+
+/** @type {import('esbuild').BuildOptions} */
+const undiciForCli = {
+  ...common,
+  entryPoints: { undici: 'scripts/build/undici.cjs' },
+  outdir: 'dist',
+  minify: true,
+  sourcemap: false,
+  plugins: [slimUndici('bundle')],
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const cliBundle = {
   ...common,
   entryPoints: { 'cli-bundle': 'src/cli/main.ts' },
   outdir: 'dist',
-  // undici (1 MB) stays a runtime dependency, required only by the process that actually posts
-  // to Mattermost, so other calls never parse it.
-  external: ['undici'],
   minify: true,
   banner: { js: BUNDLE_HEAD(ID_PLACEHOLDER) },
   footer: { js: '})' },
-  plugins: [builtinImportAsRequire],
+  plugins: [builtinImportAsRequire, slimUndici('external')],
 };
 
 /** @param {string} id @returns {import('esbuild').BuildOptions} */
@@ -81,6 +107,10 @@ const extension = {
   entryPoints: { extension: 'src/extension/extension.ts' },
   outdir: 'dist',
   external: ['vscode'],
+  // Minified in the dev build too, so what is measured and debugged is what ships; the linked
+  // source map (sourcesContent included) gives breakpoints and stacks in the TypeScript.
+  minify: true,
+  plugins: [slimUndici('bundle')],
 };
 
 /**
@@ -113,13 +143,14 @@ async function writeCli(result) {
 const onEnd = (write) => ({ name: 'write', setup: (b) => b.onEnd(async (r) => { if (r.errors.length === 0) await write(r); }) });
 
 if (watch) {
-  for (const [options, write] of [[cliBundle, writeCli], [extension, (r) => writeOutputs(r.outputFiles)]]) {
+  for (const [options, write] of [[cliBundle, writeCli], [extension, (r) => writeOutputs(r.outputFiles)], [undiciForCli, (r) => writeOutputs(r.outputFiles)]]) {
     const ctx = await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), onEnd(write)] });
     await ctx.watch();
   }
   console.log('esbuild: watching src/ (Ctrl-C to stop)');
 } else {
-  const [cli, ext] = await Promise.all([esbuild.build(cliBundle), esbuild.build(extension)]);
+  const [cli, ext, undici] = await Promise.all([esbuild.build(cliBundle), esbuild.build(extension), esbuild.build(undiciForCli)]);
+  writeOutputs(undici.outputFiles);
   await writeCli(cli);
   writeOutputs(ext.outputFiles);
 }

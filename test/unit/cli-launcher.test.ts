@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { CLI, ensureBuilt, tempDir } from '../support/cli';
@@ -148,5 +149,33 @@ describe('CLI launcher and its code cache', function () {
     fs.writeFileSync(bundleFile, fs.readFileSync(bundleFile, 'utf8').replace(oldId, oldId.replace(/./g, (c) => (c === 'a' ? 'b' : 'a'))));
     assert.equal(run(cli, ['--version'], home).stdout.trim(), PKG_VERSION);
     assert.deepEqual(cacheFiles(installCache(cli)), []);
+  });
+});
+
+describe('the published package', function () {
+  before(() => ensureBuilt());
+
+  it('lists as dependencies exactly what the built CLI requires at run time', () => {
+    const root = path.join(__dirname, '..', '..');
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; files: string[] };
+    const required = new Set<string>();
+    const own = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of fs.readFileSync(file, 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)) {
+        const id = m[1];
+        if (id.startsWith('./')) { own.add(id); visit(path.join(path.dirname(file), id)); continue; }
+        if (id.startsWith('node:') || builtinModules.includes(id)) continue;
+        required.add(id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0]);
+      }
+    };
+    visit(CLI);
+    visit(path.join(path.dirname(CLI), 'cli-bundle.js'));
+    assert.deepEqual([...required].sort(), Object.keys(pkg.dependencies ?? {}).sort());
+    // What the CLI loads of its own is in dist/, which the package publishes.
+    assert.ok(pkg.files.includes('dist/'));
+    assert.ok(own.has('./undici.js'), 'the Mattermost client comes from dist/undici.js');
   });
 });
