@@ -145,6 +145,8 @@ const onEnd = (write) => ({ name: 'write', setup: (b) => b.onEnd(async (r) => { 
 if (watch) {
   for (const [options, write] of [[cliBundle, writeCli], [extension, (r) => writeOutputs(r.outputFiles)], [undiciForCli, (r) => writeOutputs(r.outputFiles)]]) {
     const ctx = await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), onEnd(write)] });
+    // The first build is written before "watching" is printed: the editor's launch waits for it.
+    await ctx.rebuild();
     await ctx.watch();
   }
   console.log('esbuild: watching src/ (Ctrl-C to stop)');
