@@ -8,6 +8,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -58,12 +59,14 @@ const builtinImportAsRequire = {
  * @param {'bundle' | 'external'} how
  * @returns {import('esbuild').Plugin}
  */
+// Beside this script, not the working folder: `npm run package` builds from a staging folder.
+const UNDICI_ENTRY = fileURLToPath(new URL('./scripts/build/undici.cjs', import.meta.url));
 const slimUndici = (how) => ({
   name: 'slim-undici',
   setup(b) {
     b.onResolve({ filter: /^undici$/ }, (a) => (how === 'external' && a.importer.includes(`${path.sep}src${path.sep}`)
       ? { path: './undici.js', external: true }
-      : { path: path.resolve('scripts/build/undici.cjs') }));
+      : { path: UNDICI_ENTRY }));
     b.onResolve({ filter: /llhttp_simd-wasm\.js$/ }, () => ({ path: 'llhttp-simd', namespace: 'absent' }));
     b.onLoad({ filter: /.*/, namespace: 'absent' }, () => ({ contents: 'throw new Error("not bundled")', loader: 'js' }));
   },
@@ -72,7 +75,7 @@ const slimUndici = (how) => ({
 /** @type {import('esbuild').BuildOptions} */
 const undiciForCli = {
   ...common,
-  entryPoints: { undici: 'scripts/build/undici.cjs' },
+  entryPoints: { undici: UNDICI_ENTRY },
   outdir: 'dist',
   minify: true,
   sourcemap: false,
