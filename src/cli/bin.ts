@@ -20,7 +20,8 @@ declare const CLI_BUILD_ID: string;
 const bundleFile = path.join(__dirname, 'cli-bundle.js');
 const source = fs.readFileSync(bundleFile, 'utf8');
 const env = process.env;
-const cacheName = cacheFileName();
+if (process.sourceMapsEnabled) runForDebugging();
+const cacheName = process.sourceMapsEnabled ? undefined : cacheFileName();
 const cacheDirs = cacheName ? cacheFolders() : [];
 let cached: Buffer | undefined;
 for (const dir of cacheName ? cacheDirs : []) {
@@ -31,14 +32,27 @@ for (const dir of cacheName ? cacheDirs : []) {
     // Not there (or unreadable): the next folder, else compile and write one at exit.
   }
 }
-const script = new vm.Script(source, { filename: bundleFile, cachedData: cached });
-if (cacheName && (cached === undefined || script.cachedDataRejected)) {
-  // At exit the cache holds every function this command ran, not only the bundle's top level.
-  process.once('exit', (code) => { if (code === 0 || code === 3) writeCache(cacheDirs, cacheName, script); });
+if (!process.sourceMapsEnabled) {
+  const script = new vm.Script(source, { filename: bundleFile, cachedData: cached });
+  if (cacheName && (cached === undefined || script.cachedDataRejected)) {
+    // At exit the cache holds every function this command ran, not only the bundle's top level.
+    process.once('exit', (code) => { if (code === 0 || code === 3) writeCache(cacheDirs, cacheName, script); });
+  }
+  (script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: NodeJS.Module, f: string, d: string) => void)(
+    module.exports, require, module, bundleFile, __dirname,
+  );
 }
-(script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: NodeJS.Module, f: string, d: string) => void)(
-  module.exports, require, module, bundleFile, __dirname,
-);
+
+/**
+ * `node --enable-source-maps`: Node maps stack traces only for code its module loader compiled,
+ * so the bundle goes through it, uncached, and stacks name the TypeScript sources. The call is
+ * appended after the source map comment: the positions the map describes stay as they are.
+ */
+function runForDebugging(): void {
+  (module as unknown as { _compile(content: string, filename: string): void })._compile(
+    `${source}\n(exports, require, module, __filename, __dirname);`, bundleFile,
+  );
+}
 
 /**
  * One cache file per build, Node version and command (each command keeps the functions it
