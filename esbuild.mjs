@@ -1,10 +1,20 @@
-// One build script, two bundles that share the same core (see docs/DESIGN in shared/).
+// One build script, two products that share the same core (see DESIGN in shared/): the CLI
+// (dist/cli.js, a small launcher, and dist/cli-bundle.js) and the VS Code extension
+// (dist/extension.js).
+//
+//   node esbuild.mjs               dev build: minified as it ships, with linked source maps
+//   node esbuild.mjs --production  what is packed: both minified, no source maps
+//   node esbuild.mjs --watch       dev build, rebuilt on every change (`npm run watch`)
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-const pkg = JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8'));
+const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -17,32 +27,135 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  write: false,
 };
 
-const builds = [
-  {
-    ...common,
-    entryPoints: { cli: 'src/cli/main.ts' },
-    outdir: 'dist',
-    // The CLI runs on every hook call: the shebang makes it directly executable, and its
-    // start-up is the hook's budget. undici (1 MB) stays a runtime dependency, required only
-    // by the process that actually posts to Mattermost, so other calls never parse it.
-    banner: { js: '#!/usr/bin/env node' },
-    external: ['undici'],
-    minify: true,
+// The CLI bundle is run by dist/cli.js through a V8 code cache (src/cli/bin.ts): it is one
+// function expression of CommonJS's arguments, and its first line names its build. The id is
+// a hash of the text, written over a placeholder of the same length so the source map holds.
+const ID_PLACEHOLDER = '0'.repeat(16);
+const BUNDLE_HEAD = (id) => `/*claimboard-build:${id}*/(function (exports, require, module, __filename, __dirname) {`;
+
+/**
+ * `await import('node:x')` of a Node built-in becomes a plain `require` inside the bundle: a
+ * script run through `vm` (the launcher) has no loader for `import()`, and Node's default one
+ * for `vm` is experimental on Node 20 (it warns on stderr, which a hook must keep clean).
+ * @type {import('esbuild').Plugin}
+ */
+const builtinImportAsRequire = {
+  name: 'builtin-import-as-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (a) => (a.kind === 'dynamic-import' ? { path: a.path, namespace: 'builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (a) => ({ contents: `module.exports = require(${JSON.stringify(a.path)});`, loader: 'js' }));
   },
-  {
-    ...common,
-    entryPoints: { extension: 'src/extension/extension.ts' },
-    outdir: 'dist',
-    external: ['vscode'],
+};
+
+/**
+ * `undici` is what scripts/build/undici.cjs takes of it (an Agent and `request`): bundled into
+ * the extension, and for the CLI a file of its own (dist/undici.js) required only by the process
+ * that posts to Mattermost, so no other call parses it and the package needs no undici at run time.
+ * The SIMD build of undici's HTTP parser goes: undici falls back to the plain one when it is
+ * missing, and a few Mattermost calls never notice the difference.
+ * @param {'bundle' | 'external'} how
+ * @returns {import('esbuild').Plugin}
+ */
+// Beside this script, not the working folder: `npm run package` builds from a staging folder.
+const UNDICI_ENTRY = fileURLToPath(new URL('./scripts/build/undici.cjs', import.meta.url));
+const slimUndici = (how) => ({
+  name: 'slim-undici',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, (a) => (how === 'external' && a.importer.includes(`${path.sep}src${path.sep}`)
+      ? { path: './undici.js', external: true }
+      : { path: UNDICI_ENTRY }));
+    b.onResolve({ filter: /llhttp_simd-wasm\.js$/ }, () => ({ path: 'llhttp-simd', namespace: 'absent' }));
+    b.onLoad({ filter: /.*/, namespace: 'absent' }, () => ({ contents: 'throw new Error("not bundled")', loader: 'js' }));
   },
-];
+});
+
+/** @type {import('esbuild').BuildOptions} */
+const undiciForCli = {
+  ...common,
+  entryPoints: { undici: UNDICI_ENTRY },
+  outdir: 'dist',
+  minify: true,
+  sourcemap: false,
+  plugins: [slimUndici('bundle')],
+};
+
+/** @type {import('esbuild').BuildOptions} */
+const cliBundle = {
+  ...common,
+  entryPoints: { 'cli-bundle': 'src/cli/main.ts' },
+  outdir: 'dist',
+  minify: true,
+  banner: { js: BUNDLE_HEAD(ID_PLACEHOLDER) },
+  footer: { js: '})' },
+  plugins: [builtinImportAsRequire, slimUndici('external')],
+};
+
+/** @param {string} id @returns {import('esbuild').BuildOptions} */
+const cliLauncher = (id) => ({
+  ...common,
+  entryPoints: { cli: 'src/cli/bin.ts' },
+  outdir: 'dist',
+  banner: { js: '#!/usr/bin/env node' },
+  define: { ...common.define, CLI_BUILD_ID: JSON.stringify(id) },
+  minify: true,
+  sourcemap: false,
+});
+
+/** @type {import('esbuild').BuildOptions} */
+const extension = {
+  ...common,
+  entryPoints: { extension: 'src/extension/extension.ts' },
+  outdir: 'dist',
+  external: ['vscode'],
+  // Minified in the dev build too, so what is measured and debugged is what ships; the linked
+  // source map (sourcesContent included) gives breakpoints and stacks in the TypeScript.
+  minify: true,
+  plugins: [slimUndici('bundle')],
+};
+
+/**
+ * Each file is written beside and renamed over, so a test or a hook running while a build (or
+ * `npm run watch`) writes never reads half a bundle.
+ * @param {import('esbuild').OutputFile[]} files
+ */
+function writeOutputs(files, mode = 0o644) {
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(f.path), { recursive: true });
+    const tmp = `${f.path}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, f.contents, { mode });
+    fs.renameSync(tmp, f.path);
+  }
+}
+
+/** The launcher is written last: a new launcher never meets the bundle of the build before. */
+async function writeCli(result) {
+  const bundle = result.outputFiles.find((f) => f.path.endsWith('.js'));
+  const text = bundle.text;
+  if (/\bimport\(/.test(text)) throw new Error('dist/cli-bundle.js: an import() the launcher cannot run (see builtinImportAsRequire)');
+  const id = crypto.createHash('sha256').update(text).digest('hex').slice(0, ID_PLACEHOLDER.length);
+  const stamped = text.replace(BUNDLE_HEAD(ID_PLACEHOLDER), BUNDLE_HEAD(id));
+  writeOutputs(result.outputFiles.map((f) => (f === bundle ? { path: f.path, contents: Buffer.from(stamped) } : f)));
+  const launcher = await esbuild.build(cliLauncher(id));
+  writeOutputs(launcher.outputFiles, 0o755);
+}
+
+/** esbuild's watch mode with `write: false`: every rebuild goes through the same writers. */
+const onEnd = (write) => ({ name: 'write', setup: (b) => b.onEnd(async (r) => { if (r.errors.length === 0) await write(r); }) });
 
 if (watch) {
-  for (const b of builds) (await esbuild.context(b)).watch();
+  for (const [options, write] of [[cliBundle, writeCli], [extension, (r) => writeOutputs(r.outputFiles)], [undiciForCli, (r) => writeOutputs(r.outputFiles)]]) {
+    const ctx = await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), onEnd(write)] });
+    // The first build is written before "watching" is printed: the editor's launch waits for it.
+    await ctx.rebuild();
+    await ctx.watch();
+  }
+  console.log('esbuild: watching src/ (Ctrl-C to stop)');
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
-  const fs = await import('node:fs');
-  fs.chmodSync('dist/cli.js', 0o755);
+  const [cli, ext, undici] = await Promise.all([esbuild.build(cliBundle), esbuild.build(extension), esbuild.build(undiciForCli)]);
+  writeOutputs(undici.outputFiles);
+  await writeCli(cli);
+  writeOutputs(ext.outputFiles);
 }

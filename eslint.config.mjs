@@ -15,6 +15,12 @@ export default tseslint.config(
     },
   },
   {
+    // Build glue in CommonJS (scripts/build/*.cjs): what esbuild bundles in a package's place.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The board decides every rule once; adapters ask it, never the other way round.
     files: ['src/core/**'],
     rules: {

@@ -1,6 +1,7 @@
 /**
  * Runs the built `claimboard` (dist/cli.js) as a real process, the way hooks, git and people
- * run it. Builds once when the bundle is missing so `mocha` works on its own too.
+ * run it. Builds when the bundle is missing or older than a source, so `mocha` on its own never
+ * runs a stale dist/ (`npm run test:unit` builds first anyway).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,10 +11,27 @@ import * as path from 'node:path';
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CLI = path.join(ROOT, 'dist', 'cli.js');
 
+let checked = false;
+
 export function ensureBuilt(): void {
-  if (fs.existsSync(CLI)) return;
+  if (checked) return;
+  checked = true;
+  if (!stale()) return;
   const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('could not build dist/cli.js (npm run build)');
+}
+
+/** A built file missing, or any input of the build (sources, build script, manifest) newer. */
+function stale(): boolean {
+  const outputs = ['cli.js', 'cli-bundle.js', 'undici.js', 'extension.js'].map((f) => path.join(ROOT, 'dist', f));
+  if (!outputs.every((f) => fs.existsSync(f))) return true;
+  const built = Math.min(...outputs.map((f) => fs.statSync(f).mtimeMs));
+  const newer = (p: string): boolean => {
+    const st = fs.statSync(p);
+    if (!st.isDirectory()) return st.mtimeMs > built;
+    return fs.readdirSync(p).some((e) => newer(path.join(p, e)));
+  };
+  return ['src', 'scripts/build', 'esbuild.mjs', 'package.json'].some((p) => newer(path.join(ROOT, p)));
 }
 
 export interface CliRun {

@@ -6,11 +6,12 @@
  * Also holds `runClaude`, the one way the tests start the real CLI (fresh HOME, quiet
  * variables, JSON result), so every e2e test runs it the same way.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { ensureBuilt } from './cli';
 
 export interface ScriptedToolUse {
   name: string;
@@ -229,13 +230,11 @@ export function runClaude(opts: ClaudeRunOptions): Promise<ClaudeRunResult> {
   });
 }
 
-/** The built CLI the hooks run; built once when missing so `mocha` works on its own. */
+/** The built CLI the hooks run; (re)built when stale so `mocha` works on its own. */
 export const CLAIMBOARD_CLI = path.resolve(__dirname, '../../dist/cli.js');
 
 export function ensureCliBuilt(): void {
-  if (fs.existsSync(CLAIMBOARD_CLI)) return;
-  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: path.resolve(__dirname, '../..'), stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('could not build dist/cli.js (npm run build)');
+  ensureBuilt();
 }
 
 export interface ClaimboardRun {

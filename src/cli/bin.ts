@@ -1,0 +1,127 @@
+/**
+ * The `claimboard` executable (dist/cli.js): runs the CLI bundle (dist/cli-bundle.js) through a
+ * V8 code cache. Claude Code starts a fresh process for every hook call, and what such a process
+ * costs above `node -e 0` was mostly V8 compiling the bundle; with the cache, V8 reads back the
+ * functions the same command compiled last time instead. The cache only ever saves time: when it
+ * cannot be read, does not match, or cannot be written, the bundle is compiled as without it.
+ *
+ * Kept to Node built-ins and a few lines: this file is compiled on every call, cache or not.
+ * Why not `module.enableCompileCache()`: Node 20 (the floor) does not have it, and where it
+ * exists it caches what was compiled while loading, not the functions a command ran
+ * (docs/benchmarks.md has the numbers).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+
+/** The bundle's build id (a hash of its text), written in by esbuild.mjs. */
+declare const CLI_BUILD_ID: string;
+
+const bundleFile = path.join(__dirname, 'cli-bundle.js');
+const source = fs.readFileSync(bundleFile, 'utf8');
+const env = process.env;
+if (process.sourceMapsEnabled) runForDebugging();
+const cacheName = process.sourceMapsEnabled ? undefined : cacheFileName();
+const cacheDirs = cacheName ? cacheFolders() : [];
+let cached: Buffer | undefined;
+for (const dir of cacheName ? cacheDirs : []) {
+  try {
+    cached = fs.readFileSync(path.join(dir, cacheName as string));
+    break;
+  } catch {
+    // Not there (or unreadable): the next folder, else compile and write one at exit.
+  }
+}
+if (!process.sourceMapsEnabled) {
+  const script = new vm.Script(source, { filename: bundleFile, cachedData: cached });
+  if (cacheName && (cached === undefined || script.cachedDataRejected)) {
+    // At exit the cache holds every function this command ran, not only the bundle's top level.
+    process.once('exit', (code) => { if (code === 0 || code === 3) writeCache(cacheDirs, cacheName, script); });
+  }
+  (script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: NodeJS.Module, f: string, d: string) => void)(
+    module.exports, require, module, bundleFile, __dirname,
+  );
+}
+
+/**
+ * `node --enable-source-maps`: Node maps stack traces only for code its module loader compiled,
+ * so the bundle goes through it, uncached, and stacks name the TypeScript sources. The call is
+ * appended after the source map comment: the positions the map describes stay as they are.
+ */
+function runForDebugging(): void {
+  (module as unknown as { _compile(content: string, filename: string): void })._compile(
+    `${source}\n(exports, require, module, __filename, __dirname);`, bundleFile,
+  );
+}
+
+/**
+ * One cache file per build, Node version and command (each command keeps the functions it
+ * runs): a rebuilt bundle or another Node never reads a cache made for something else.
+ */
+function cacheFileName(): string | undefined {
+  if (env.CLAIMBOARD_COMPILE_CACHE === '0' || env.NODE_DISABLE_COMPILE_CACHE) return undefined;
+  // A launcher from one build over a bundle from another (a build in progress): no cache.
+  if (!source.startsWith(`/*claimboard-build:${CLI_BUILD_ID}*/`)) return undefined;
+  return `cli-${CLI_BUILD_ID}-${process.version}-${process.arch}-${commandKey(process.argv.slice(2))}.cache`;
+}
+
+/**
+ * Beside the installed package first (node_modules/.cache, where tools keep their caches: it
+ * goes with the install and is never packed), else the user's cache folder (a global install
+ * the user cannot write to). Never a shared temporary folder: a code cache is code.
+ */
+function cacheFolders(): string[] {
+  const dirs = [path.join(__dirname, '..', 'node_modules', '.cache', 'claimboard')];
+  const base = env.XDG_CACHE_HOME || (env.HOME ? path.join(env.HOME, '.cache') : undefined);
+  if (base && path.isAbsolute(base)) dirs.push(path.join(base, 'claimboard'));
+  return dirs;
+}
+
+/** `hook-pre-tool-use`, `check`, `guard`: the calls made on every edit or commit; `cli` for the rest. */
+function commandKey(argv: string[]): string {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  if (words[0] === 'hook' && /^[a-z]{1,12}(-[a-z]{1,12}){0,3}$/.test(words[1] ?? '')) return `hook-${words[1]}`;
+  if (words[0] === 'check' || words[0] === 'guard') return words[0];
+  return 'cli';
+}
+
+/**
+ * Written beside, then renamed over: processes that start together each write a whole file and
+ * the last rename wins, and a reader sees an old whole file or a new whole one. Any failure (a
+ * read-only install and home, a full disk) leaves the run as it was.
+ */
+function writeCache(dirs: string[], name: string, compiled: vm.Script): void {
+  let data: Buffer;
+  try {
+    data = compiled.createCachedData();
+  } catch {
+    return;
+  }
+  for (const dir of dirs) {
+    const file = path.join(dir, name);
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      fs.writeFileSync(tmp, data, { mode: 0o600 });
+      fs.renameSync(tmp, file);
+    } catch {
+      try { fs.rmSync(tmp, { force: true }); } catch { /* nothing more to do */ }
+      continue;
+    }
+    try { forgetOldBuilds(dir); } catch { /* a later write tries again */ }
+    return;
+  }
+}
+
+/** Caches of other builds, untouched for a week, and leftovers of interrupted writes go. */
+function forgetOldBuilds(dir: string): void {
+  const now = Date.now();
+  for (const name of fs.readdirSync(dir)) {
+    const tmp = name.endsWith('.tmp');
+    if (!name.startsWith('cli-') || (name.startsWith(`cli-${CLI_BUILD_ID}-`) && !tmp)) continue;
+    const file = path.join(dir, name);
+    try {
+      if (fs.statSync(file).mtimeMs < now - (tmp ? 3_600_000 : 7 * 24 * 3_600_000)) fs.rmSync(file, { force: true });
+    } catch { /* another process removed it first */ }
+  }
+}
