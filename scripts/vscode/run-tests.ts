@@ -88,7 +88,12 @@ async function main(): Promise<number> {
 
   // Short paths: code-server puts IPC sockets under the run folder and sockets have a length limit.
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-vscode-'));
-  const workspace = writeDemoRepo(runDir);
+  // Opened through a symlink under another folder name (`~/code -> /data/code`, a checkout
+  // renamed): every key must still be the real checkout's (`demo-repo/...`), as the CLI and the
+  // hooks make them, so the whole suite runs this way.
+  const checkout = writeDemoRepo(runDir);
+  const workspace = path.join(runDir, 'linked-checkout');
+  fs.symlinkSync(checkout, workspace);
   const boardDir = path.join(runDir, 'board');
   fs.mkdirSync(boardDir);
   const board = path.join(boardDir, 'coordination.md');

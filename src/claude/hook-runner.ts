@@ -264,7 +264,7 @@ class HookRunner {
         (async () => {
           // Hooks installed mid-session never saw SessionStart: give the session its name now.
           session ??= (await this.register(input, this.service.status())).name;
-          return this.service.claim(session, { paths: wanted, pid: this.pid, host: this.host, reason: `${AUTO_REASON} ${input.tool_name}` });
+          return this.service.claim(session, { paths: wanted, files: targets.filter((t) => t.file).map((t) => t.key), pid: this.pid, host: this.host, reason: `${AUTO_REASON} ${input.tool_name}` });
         })(),
         AUTO_CLAIM_BUDGET_MS,
       );

@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import { picomatch } from '../core/glob';
 import type { Claim } from '../core/model';
 import type { Conflict } from '../core/claim-service';
-import { claimsOverlap } from '../core/overlap';
-import { pathKeyForFile } from '../core/path-key';
+import { claimMeets } from '../core/overlap';
+import { argumentForKey, pathKeyForFile } from '../core/path-key';
 import { formatWhen } from '../core/duration';
 import { analyzeBashWrites } from './bash-writes';
 import { editedFile } from './hook-input';
@@ -23,6 +23,10 @@ export interface WriteTarget {
   how: string;
   /** May be claimed for the session when free (plain files from edit tools, inside a repository). */
   autoClaim: boolean;
+  /** The file on this machine, when the target is one: hints name it so they read back as `key` from any folder. */
+  abs?: string;
+  /** A file an edit tool writes: only claims covering it stand in its way (nothing lies below a file). */
+  file?: boolean;
 }
 
 export const EDIT_TOOLS = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
@@ -32,8 +36,9 @@ export async function writeTargets(toolName: string, toolInput: unknown, cwd: st
   if (EDIT_TOOLS.has(toolName)) {
     const file = editedFile(toolName, toolInput);
     if (!file) return [];
-    const key = pathKeyForFile(path.resolve(cwd, file));
-    return [{ key, shown: file, how: toolName, autoClaim: !key.startsWith('/') }];
+    const abs = path.resolve(cwd, file);
+    const key = pathKeyForFile(abs);
+    return [{ key, shown: file, how: toolName, autoClaim: !key.startsWith('/'), abs, file: true }];
   }
   if (toolName !== 'Bash') return [];
   const command = (toolInput as { command?: unknown }).command;
@@ -57,11 +62,11 @@ export async function writeTargets(toolName: string, toolInput: unknown, cwd: st
       const scan = picomatch().scan(f.path);
       key = `${pathKeyForFile(scan.base || '/')}/${scan.glob}`;
     } else key = pathKeyForFile(f.path);
-    out.push({ key, shown: f.path, how: f.how, autoClaim: false });
+    out.push({ key, shown: f.path, how: f.how, autoClaim: false, abs: f.glob ? undefined : f.path });
     if (f.recursive && !f.glob) out.push({ key: `${key}/**`, shown: f.path, how: f.how, autoClaim: false });
   }
   for (const r of analysis.repoWide) {
-    for (const file of await changedFiles(r.dir)) out.push({ key: pathKeyForFile(file), shown: file, how: r.how, autoClaim: false });
+    for (const file of await changedFiles(r.dir)) out.push({ key: pathKeyForFile(file), shown: file, how: r.how, autoClaim: false, abs: file });
   }
   for (const i of analysis.infra) {
     for (const name of i.names) out.push({ key: `infra:${name}`, shown: `infra:${name}`, how: i.how, autoClaim: false });
@@ -89,17 +94,15 @@ async function changedFiles(dir: string): Promise<string[]> {
   return files;
 }
 
-/** Live claims of other sessions that a target runs into. `infra:` keys compare without case. */
+/** Live claims of other sessions that a target runs into (the core's overlap rule, as every adapter). */
 export function conflictsFor(targets: readonly WriteTarget[], claims: readonly Claim[], session: string | undefined): { target: WriteTarget; holder: Claim }[] {
   const out: { target: WriteTarget; holder: Claim }[] = [];
   const seen = new Set<string>();
   for (const t of targets) {
-    const infra = t.key.startsWith('infra:');
     for (const c of claims) {
       if (c.session === session) continue;
       // claimsOverlap rejects a claim sharing no literal head with the target before any glob work.
-      const hit = infra ? c.path.toLowerCase().startsWith('infra:') && claimsOverlap(t.key.toLowerCase(), c.path.toLowerCase()) : claimsOverlap(t.key, c.path);
-      if (!hit) continue;
+      if (!claimMeets(c.path, t.key, t.file === true)) continue;
       const id = `${c.line}\u0000${t.shown}`;
       if (seen.has(id)) continue;
       seen.add(id);
@@ -123,7 +126,7 @@ export function denyReason(hits: readonly { target: WriteTarget; holder: Claim }
   const first = hits[0];
   lines.push(
     `Do not change it now${session ? ` (you are ${session})` : ''}: pick other work, wait for ${first.holder.session} to release it ` +
-      `(\`claimboard claim ${first.target.key} --wait 30m\` waits for it and takes it), or ask the human with ` +
+      `(\`claimboard claim ${shellWord(argumentForKey(first.target.key, first.target.abs))} --wait 30m\` waits for it and takes it), or ask the human with ` +
       `\`claimboard ask "I need it for my task" --about ${shellWord(first.target.shown)}\` (put your reason in the quotes). ` +
       'Only the human may take it over (with `--force`, announced).',
   );

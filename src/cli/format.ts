@@ -1,6 +1,6 @@
 /** How claims, releases and conflicts read in the terminal and in `--json`. */
 import type { Claim, Release } from '../core/model';
-import type { Conflict } from '../core/claim-service';
+import { describeHeld, type Conflict } from '../core/claim-service';
 import { formatDurationExact, formatIsoLocal, formatWhen as when } from '../core/duration';
 import { DEFAULT_TTL_MS } from '../core/board-format';
 
@@ -14,8 +14,7 @@ export function describeClaim(c: Claim, now: Date): string {
 
 export function describeConflict(k: Conflict, now: Date): string {
   const h = k.holder;
-  const over = h.path === k.path ? '' : ` (claim: ${h.path})`;
-  return `${k.path} is held by ${h.session}${over} — eta ${h.eta ? when(h.eta, now) : '?'}, lease until ${when(h.expires, now)}`;
+  return `${describeHeld(k)} — eta ${h.eta ? when(h.eta, now) : '?'}, lease until ${when(h.expires, now)}`;
 }
 
 export function describeRelease(r: Release, now: Date): string {
@@ -35,5 +34,5 @@ export function releaseJson(r: Release) {
 }
 
 export function conflictJson(k: Conflict) {
-  return { path: k.path, holder: claimJson(k.holder) };
+  return { path: k.path, relation: k.relation, holder: claimJson(k.holder) };
 }

@@ -7,9 +7,12 @@
  * so anything a person wrote that the parser does not understand survives byte for byte.
  */
 import type { Claim, ClaimMode, PinnedNote, Problem, Release, SessionRecord } from './model';
+import { validateLength } from './limits';
+import { readClaimPath } from './path-key';
 import { LEASE_MAX_MS, LEASE_MIN_MS, clockAtOrAfter, clockAtOrBefore, formatClock, formatDay, formatDurationExact, formatIsoLocal, localTimesOn, parseDuration, parseIso, sameLocalDay } from './duration';
 
 export const DEFAULT_TTL_MS = 60 * 60_000;
+export { FIELD_LIMITS, validateLength } from './limits';
 
 /** The separator between fields of a line. Paths and names may not contain it. */
 export const SEP = ' — ';
@@ -51,10 +54,15 @@ const HEADING_RE = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
 const UPDATED_RE = /^(\s*Last updated:\s*)(.*?)(\s*)$/i;
 
 /** The text of a list item (`- x`, `* x`, `+ x`), without running a regex on every line. */
-function itemText(text: string): string | undefined {
+function itemText(text: string, ordered = false): string | undefined {
   let i = 0;
   while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
-  const c = text[i];
+  let c = text[i];
+  // `1. session-a — …`: a person numbering the claims still writes claims.
+  if (ordered && c >= '0' && c <= '9') {
+    while (i < text.length && text[i] >= '0' && text[i] <= '9') i++;
+    c = text[i] === '.' || text[i] === ')' ? '-' : text[i];
+  }
   if (c !== '-' && c !== '*' && c !== '+') return undefined;
   const after = text[i + 1];
   if (after !== ' ' && after !== '\t') return undefined;
@@ -133,7 +141,8 @@ export class BoardDocument {
     const out: Claim[] = [];
     for (const item of this.claimItems) {
       const head = quickClaimHead(item.body);
-      if (head && !keep(head.session, head.path)) continue;
+      const read = head ? readClaimPath(head.path) : undefined;
+      if (head && read?.path !== undefined && !keep(head.session, read.path)) continue;
       const c = this.parseItem(item);
       if (c && keep(c.session, c.path)) out.push(c);
     }
@@ -231,7 +240,7 @@ export class BoardDocument {
 
     for (const s of this.sections) {
       for (let i = s.heading + 1; i < s.end; i++) {
-        const body = itemText(stripCr(this.lines[i]));
+        const body = itemText(stripCr(this.lines[i]), s.name === 'claims');
         if (body === undefined) continue;
         const line = i + 1;
         switch (s.name) {
@@ -284,7 +293,7 @@ export class BoardDocument {
 
   private itemIndexes(s: SectionRange): number[] {
     const out: number[] = [];
-    for (let i = s.heading + 1; i < s.end; i++) if (itemText(stripCr(this.lines[i])) !== undefined) out.push(i);
+    for (let i = s.heading + 1; i < s.end; i++) if (itemText(stripCr(this.lines[i]), s.name === 'claims') !== undefined) out.push(i);
     return out;
   }
 
@@ -405,11 +414,17 @@ function parseClaimBody(body: string, line: number, anchor: Date, now: Date, def
   const { session, paren, rest } = m.groups;
   // The tool writes " — "; splitting on the plain string first keeps the hook's cold start cheap.
   const fields = (/–|\s--\s/.test(rest) ? rest.split(SEP_RE) : rest.split('—')).map((f) => f.trim());
-  const path = fields.shift() ?? '';
-  if (path === '') {
+  const written = fields.shift() ?? '';
+  if (written === '') {
     problems.push({ line, message: 'claim without a path' });
     return undefined;
   }
+  const read = readClaimPath(written);
+  if (read.path === undefined) {
+    problems.push({ line, message: read.problem });
+    return undefined;
+  }
+  const path = read.path;
   let eta: string | undefined;
   let lease: string | undefined;
   let ttl: string | undefined;
@@ -630,6 +645,8 @@ export function formatSessionLine(s: Omit<SessionRecord, 'line'>): string {
 export function validateField(what: string, value: string): string | undefined {
   if (value.trim() === '') return `${what} is empty`;
   if (/[\r\n]/.test(value)) return `${what} may not contain a line break`;
+  const long = validateLength(what, value);
+  if (long) return long;
   if (value.includes('—') || /\s(?:–|--)\s/.test(value)) {
     return `${what} may not contain the separator " — "`;
   }

@@ -6,10 +6,11 @@
 import * as os from 'node:os';
 
 import type { Claim, ClaimMode, PinnedNote, Problem, Release, SessionRecord, BoardEvent } from './model';
-import { BoardDocument, DEFAULT_TTL_MS, SEP, formatClaimLine, formatSessionLine, lineHasTtl, validateField, validateSessionName, type ClaimLine } from './board-format';
+import { BoardDocument, DEFAULT_TTL_MS, SEP, formatClaimLine, formatSessionLine, lineHasTtl, validateField, validateLength, validateSessionName, type ClaimLine } from './board-format';
 import { BoardStore, type StoreOptions } from './board-store';
 import { InputError, checkEta, checkLeaseLength, formatDuration, formatDurationExact, formatIsoLocal } from './duration';
-import { claimCovers, claimsOverlap, headsMayOverlap, normalizeKey } from './overlap';
+import { claimCovers, claimMeets, headsMayOverlap, isGlob, normalizeKey, sameKey } from './overlap';
+import { patternProblem } from './glob';
 
 export const DEFAULT_ETA_MS = 30 * 60_000;
 /** How long an ended session's line stays on the board. */
@@ -33,6 +34,8 @@ export interface ClaimRequest {
   force?: boolean;
   /** The process whose death frees the claim at once (a Claude Code session's pid). */
   pid?: number;
+  /** Paths known to be files (nothing below them can conflict); others may be folders. */
+  files?: readonly string[];
   host?: string;
 }
 
@@ -40,6 +43,29 @@ export interface Conflict {
   /** The path that was asked for. */
   path: string;
   holder: Claim;
+  /**
+   * How the held claim meets the path asked for: the same key, a claim that covers it, a claim
+   * inside it (a file in the folder asked for), or patterns that share some path.
+   */
+  relation: 'same' | 'covers' | 'inside' | 'overlaps';
+}
+
+/** One line saying what is held, naming the held path inside a folder asked for. */
+export function describeHeld(k: Pick<Conflict, 'path' | 'holder' | 'relation'>): string {
+  const h = k.holder;
+  switch (k.relation) {
+    case 'same': return `${k.path} is held by ${h.session}`;
+    case 'covers': return `${k.path} is held by ${h.session} (claim: ${h.path})`;
+    case 'inside': return `${h.path}, inside ${k.path}, is held by ${h.session}`;
+    case 'overlaps': return `${k.path} overlaps ${h.path}, held by ${h.session}`;
+  }
+}
+
+export function conflictRelation(asked: string, held: string): Conflict['relation'] {
+  if (sameKey(asked, held)) return 'same';
+  if (!isGlob(asked) && claimCovers(held, asked)) return 'covers';
+  if (!isGlob(held) && claimCovers(asked, held)) return 'inside';
+  return 'overlaps';
 }
 
 export interface ClaimResult {
@@ -84,17 +110,14 @@ function processAlive(pid: number): boolean {
   }
 }
 
-function isInfra(key: string): boolean {
-  return key.length > 6 && key.slice(0, 6).toLowerCase() === 'infra:';
-}
-
 export function newClaimId(): string {
   return Math.floor(Math.random() * 0x1000000).toString(16).padStart(6, '0');
 }
 
+/** A path or pattern a person or session gave: refused (exit 2) when blank, too long or past the pattern limits. */
 export function validatePathArgument(p: string): void {
-  const err = validateField('path', p);
-  if (err) throw new InputError(err);
+  const err = validateField('path', p) ?? (isGlob(p) ? patternProblem(p) : undefined);
+  if (err) throw new InputError(isGlob(p) && !err.startsWith('path') ? `${err}: ${p.slice(0, 80)}` : err);
 }
 
 export function validateSession(name: string): void {
@@ -150,22 +173,23 @@ export class ClaimService {
   }
 
   /** Live claims of other sessions that stand in the way of `session` taking `paths`. */
-  conflictsIn(claims: Claim[], session: string | undefined, paths: string[], mode: ClaimMode = 'exclusive'): Conflict[] {
+  conflictsIn(claims: Claim[], session: string | undefined, paths: string[], mode: ClaimMode = 'exclusive', files: readonly string[] = []): Conflict[] {
     const out: Conflict[] = [];
     for (const p of paths) {
+      const file = files.some((f) => sameKey(f, p));
       for (const c of claims) {
         if (c.session === session) continue;
         if (mode === 'shared' && c.mode === 'shared') continue;
-        if (claimsOverlap(p, c.path)) out.push({ path: p, holder: c });
+        if (claimMeets(c.path, p, file)) out.push({ path: p, holder: c, relation: conflictRelation(p, c.path) });
       }
     }
     return out;
   }
 
   /** Read-only: is each path free for this session (or for anyone, without a session)? */
-  check(session: string | undefined, paths: string[], mode: ClaimMode = 'exclusive'): Conflict[] {
-    const keys = paths.map(normalizeKey);
-    return this.conflictsIn(this.near(keys, session).claims, session, keys, mode);
+  check(session: string | undefined, paths: string[], mode: ClaimMode = 'exclusive', opts: { files?: readonly string[] } = {}): Conflict[] {
+    const keys = paths.map((p) => { validatePathArgument(p); return normalizeKey(p); });
+    return this.conflictsIn(this.near(keys, session).claims, session, keys, mode, opts.files);
   }
 
   /**
@@ -176,8 +200,7 @@ export class ClaimService {
     const snap = this.store.read();
     const now = this.now();
     const claims = snap.doc
-      // `infra:` keys are compared without case by some adapters: compare those in lower case.
-      .claimsWhere((s, p) => s === session || paths.some((k) => headsMayOverlap(k, p) || (isInfra(k) && isInfra(p) && headsMayOverlap(k.toLowerCase(), p.toLowerCase()))))
+      .claimsWhere((s, p) => s === session || paths.some((k) => headsMayOverlap(k, p)))
       .filter((c) => this.isLive(c, now));
     return { claims, sessions: snap.doc.sessions, exists: snap.exists };
   }
@@ -227,7 +250,12 @@ export class ClaimService {
   async claim(session: string, req: ClaimRequest): Promise<ClaimResult> {
     validateSession(session);
     if (req.paths.length === 0) throw new InputError('claim needs at least one path');
-    const paths = [...new Set(req.paths.map((p) => { validatePathArgument(p); return normalizeKey(p); }))];
+    const paths: string[] = [];
+    for (const p of req.paths) {
+      validatePathArgument(p);
+      const k = normalizeKey(p);
+      if (!paths.some((q) => sameKey(q, k))) paths.push(k);
+    }
     if (req.reason !== undefined) {
       const err = validateField('reason', req.reason);
       if (err) throw new InputError(err);
@@ -239,7 +267,7 @@ export class ClaimService {
       if (req.eta) checkEta(req.eta, now);
       const result: ClaimResult = { granted: [], renewed: [], conflicts: [], takenOver: [] };
       const live = doc.claims;
-      result.conflicts = this.conflictsIn(live, session, paths, mode);
+      result.conflicts = this.conflictsIn(live, session, paths, mode, req.files);
       if (result.conflicts.length > 0 && !req.force) {
         events.length = 0;
         return result;
@@ -258,7 +286,7 @@ export class ClaimService {
       }
       const fresh: ClaimLine[] = [];
       for (const p of paths) {
-        const own = doc.claims.find((c) => c.session === session && normalizeKey(c.path) === p);
+        const own = doc.claims.find((c) => c.session === session && sameKey(c.path, p));
         const forcedFrom = result.conflicts.find((c) => c.path === p)?.holder.session;
         const line: ClaimLine = {
           id: own?.id ?? newClaimId(), session, path: p, started: own?.started ?? now, eta, expires, ttlMs: ttl, mode,
@@ -292,7 +320,7 @@ export class ClaimService {
         released.push(...mine);
       } else {
         for (const p of wanted) {
-          const hit = mine.filter((c) => normalizeKey(c.path) === p || claimCovers(p, c.path));
+          const hit = mine.filter((c) => sameKey(c.path, p) || claimCovers(p, c.path));
           if (hit.length === 0) notHeld.push(p);
           for (const h of hit) if (!released.includes(h)) released.push(h);
         }
@@ -333,6 +361,8 @@ export class ClaimService {
   async addNote(text: string): Promise<void> {
     const t = text.trim();
     if (t === '' || /[\r\n]/.test(t)) throw new InputError('a pinned note is one non-empty line');
+    const err = validateLength('pinned note', t);
+    if (err) throw new InputError(err);
     await this.write((doc) => doc.addNote(t));
   }
 

@@ -3,10 +3,11 @@
  * editor's badges) and on every tool call (the hooks).
  *
  * Claims are filed in a trie under their literal leading segments, so a path only meets the
- * claims that share its leading folders; each glob is compiled once.
+ * claims that share its leading folders; each glob is compiled once, by the same matcher the
+ * overlap test uses.
  */
-import { picomatch } from './glob';
-import { isGlob, normalizeKey } from './overlap';
+import { coverMatcher, splitOutsideGroups } from './glob';
+import { isGlob, matchKey } from './overlap';
 
 interface Entry<T> {
   item: T;
@@ -17,10 +18,12 @@ interface Entry<T> {
 interface Node<T> {
   children: Map<string, Node<T>>;
   entries: Entry<T>[];
+  /** Claims strictly below this folder (for the editor's lighter folder mark). */
+  below: T[];
 }
 
 function node<T>(): Node<T> {
-  return { children: new Map(), entries: [] };
+  return { children: new Map(), entries: [], below: [] };
 }
 
 export class ClaimIndex<T extends { path: string }> {
@@ -37,11 +40,12 @@ export class ClaimIndex<T extends { path: string }> {
   }
 
   private add(item: T): void {
-    const key = normalizeKey(item.path);
-    const segs = key.split('/');
+    const key = matchKey(item.path);
+    const segs = splitOutsideGroups(key);
     let at = this.root;
     let i = 0;
     for (; i < segs.length && !isGlob(segs[i]); i++) {
+      if (i > 0) at.below.push(item);
       let next = at.children.get(segs[i]);
       if (!next) at.children.set(segs[i], (next = node()));
       at = next;
@@ -49,14 +53,14 @@ export class ClaimIndex<T extends { path: string }> {
     if (i === segs.length) {
       at.entries.push({ item });
     } else {
-      const match = picomatch()([key, `${key}/**`], { dot: true });
-      at.entries.push({ item, test: (p) => match(p) });
+      if (i > 0) at.below.push(item);
+      at.entries.push({ item, test: coverMatcher(key) });
     }
   }
 
   /** Every claim that covers the path key, in board order within each folder level. */
   covering(pathKey: string): T[] {
-    const key = normalizeKey(pathKey);
+    const key = matchKey(pathKey);
     const segs = key.split('/');
     const out: T[] = [];
     let at: Node<T> | undefined = this.root;
@@ -66,5 +70,15 @@ export class ClaimIndex<T extends { path: string }> {
       at = at.children.get(segs[i]);
     }
     return out;
+  }
+
+  /** Claims strictly inside the folder with this key (a file or pattern below it). */
+  inside(folderKey: string): T[] {
+    let at: Node<T> | undefined = this.root;
+    for (const s of matchKey(folderKey).split('/')) {
+      at = at.children.get(s);
+      if (!at) return [];
+    }
+    return at.below;
   }
 }

@@ -2,11 +2,15 @@
  * Could one path be held by two claims at once? Claims are path keys or globs; a claim also
  * covers everything below what it matches (a folder claim holds the folder's files), so two
  * claims overlap when some path, or a path below it, matches both.
+ *
+ * Every comparison goes through `matchKey` (one spelling per key) and `compiledMatcher` (one
+ * matcher per pattern): the service, the hooks, the git guard and the editor's index answer
+ * alike. Braces are never expanded without a bound.
  */
-import { picomatch } from './glob';
+import { GLOB_CHARS, braceGroups, compiledMatcher, coverMatcher, expansionCount, patternProblem, splitOutsideGroups } from './glob';
 import type * as Braces from 'braces';
 
-const GLOB_CHARS = /[*?[\]{}()!+@]/;
+export { GLOB_CHARS };
 
 export function normalizeKey(key: string): string {
   let k = key.trim();
@@ -18,27 +22,110 @@ export function isGlob(pattern: string): boolean {
   return GLOB_CHARS.test(pattern);
 }
 
+/** `infra:homelab-prod`: a resource, not a file. Recognised in any case. */
+export function isInfraKey(key: string): boolean {
+  return /^\s*infra:/i.test(key);
+}
+
+/** Literal folder part of a key before its first pattern segment: `repo/src/**` → `repo/src`. */
+export function literalPrefix(pattern: string): string {
+  const out: string[] = [];
+  for (const part of splitOutsideGroups(pattern)) {
+    if (isGlob(part)) break;
+    out.push(part);
+  }
+  return out.join('/');
+}
+
+const widened = new Map<string, string>();
+
+/**
+ * A pattern past the limits (written on the board by hand: the CLI refuses them) is read as
+ * everything under its literal folder, so it still protects what it names and costs nothing.
+ */
+function withinLimits(key: string): string {
+  let w = widened.get(key);
+  if (w === undefined) {
+    if (patternProblem(key) === undefined) w = key;
+    else {
+      const head = literalPrefix(key);
+      w = head !== '' ? `${head}/**` : key.startsWith('/') ? '/**' : '**';
+    }
+    if (widened.size > 10_000) widened.clear();
+    widened.set(key, w);
+  }
+  return w;
+}
+
+/**
+ * The one spelling of a key that every comparison uses. `infra:` keys compare without case
+ * (`infra:Homelab-Prod` is `infra:homelab-prod`); so does a key's repository name (its first
+ * folder), since `APP/src/a.ts` written by hand means the repository `app`. The rest of a path
+ * keeps its case, as the file system does.
+ */
+export function matchKey(key: string): string {
+  const k = normalizeKey(key);
+  if (isInfraKey(k)) return k.toLowerCase();
+  let out = k;
+  if (!k.startsWith('/')) {
+    const slash = k.indexOf('/');
+    const first = slash < 0 ? k : k.slice(0, slash);
+    const lower = first.toLowerCase();
+    if (lower !== first) out = lower + k.slice(first.length);
+  }
+  return isGlob(out) ? withinLimits(out) : out;
+}
+
+/** Are two keys the same claim (`infra:X` and `infra:x`)? */
+export function sameKey(a: string, b: string): boolean {
+  return matchKey(a) === matchKey(b);
+}
+
 function segments(pattern: string): string[] {
   // `a/**/**/b` means the same as `a/**/b`; collapsing keeps the search small.
   const out: string[] = [];
-  for (const s of normalizeKey(pattern).split('/')) {
+  for (const s of splitOutsideGroups(pattern)) {
     if (s === '**' && out[out.length - 1] === '**') continue;
     out.push(s);
   }
   return out;
 }
 
-function expand(pattern: string): string[] {
-  if (!/[{}]/.test(pattern)) return [pattern];
-  try {
-    // Only brace patterns need expanding: load the expander for them alone.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const braces = require('braces') as typeof Braces;
-    const all = braces.expand(pattern);
-    return all.length > 0 ? all.slice(0, 64) : [pattern];
-  } catch {
-    return [pattern];
+/** Brace groups whose alternatives cross folders are expanded up to this many patterns. */
+const CROSS_FOLDER_EXPANSION = 64;
+/** A brace segment against a wildcard segment is expanded up to this many alternatives. */
+const SEGMENT_EXPANSION = 16;
+
+function expandBraces(pattern: string): string[] {
+  // Only brace segments against wildcards need expanding, and only when few: load the expander for them alone.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const braces = require('braces') as typeof Braces;
+  return braces.expand(pattern);
+}
+
+/**
+ * The patterns to compare segment by segment. Braces within one segment stay compiled; only
+ * groups whose alternatives cross folders (`{src/a,test}/x`) are written out, one pattern per
+ * alternative, up to a bound; past it the pattern is read as everything under its literal
+ * folder (errs towards a conflict, never expands without bound).
+ */
+function alternatives(pattern: string): string[] {
+  const out: string[] = [];
+  const pending = [pattern];
+  while (pending.length > 0) {
+    const p = pending.pop()!;
+    const g = braceGroups(p).find((x) => x.depth === 0 && x.alternatives?.some((a) => a.includes('/')));
+    if (!g) {
+      out.push(p);
+      continue;
+    }
+    for (const alt of g.alternatives!) pending.push(p.slice(0, g.start) + alt + p.slice(g.end + 1));
+    if (out.length + pending.length > CROSS_FOLDER_EXPANSION) {
+      const head = literalPrefix(pattern);
+      return [head === '' ? '**' : `${head}/**`];
+    }
   }
+  return out;
 }
 
 function literalEnds(seg: string): { prefix: string; suffix: string } {
@@ -56,9 +143,16 @@ function segmentsIntersect(a: string, b: string): boolean {
   const ga = isGlob(a);
   const gb = isGlob(b);
   if (!ga && !gb) return false;
-  if (!ga) return picomatch().isMatch(a, b, { dot: true });
-  if (!gb) return picomatch().isMatch(b, a, { dot: true });
-  // Both wildcards: compatible literal heads and tails are enough for `*`-style patterns.
+  if (!ga) return compiledMatcher(b)(a);
+  if (!gb) return compiledMatcher(a)(b);
+  // Both wildcards: a brace segment with few alternatives is compared one alternative at a time.
+  for (const [x, y] of [[a, b], [b, a]]) {
+    if (/[{}]/.test(x) && braceGroups(x).length > 0 && expansionCount(x, SEGMENT_EXPANSION) <= SEGMENT_EXPANSION) {
+      const alts = expandBraces(x);
+      if (alts.length > 0 && alts.length <= SEGMENT_EXPANSION && !alts.includes(x)) return alts.some((alt) => segmentsIntersect(alt, y));
+    }
+  }
+  // Compatible literal heads and tails are enough for `*`-style patterns.
   const x = literalEnds(a);
   const y = literalEnds(b);
   const heads = x.prefix.startsWith(y.prefix) || y.prefix.startsWith(x.prefix);
@@ -96,31 +190,54 @@ function literalHead(pattern: string): string {
  * no path can start with both.
  */
 export function headsMayOverlap(a: string, b: string): boolean {
-  const hx = literalHead(a);
-  const hy = literalHead(b);
+  const hx = literalHead(matchKey(a));
+  const hy = literalHead(matchKey(b));
   return hx.startsWith(hy) || hy.startsWith(hx);
+}
+
+function isAtOrBelow(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith('/') ? folder : `${folder}/`);
 }
 
 /** True when some path could be covered by both claims (`repo/src/**` and `repo/src/a/*.ts`). */
 export function claimsOverlap(a: string, b: string): boolean {
-  const x = normalizeKey(a);
-  const y = normalizeKey(b);
+  const x = matchKey(a);
+  const y = matchKey(b);
   if (x === y) return true;
-  // Every path either claim covers starts with its literal head (the text before its first
-  // wildcard): when neither head extends the other, no path can start with both.
-  if (!headsMayOverlap(x, y)) return false;
-  for (const ex of expand(x)) {
-    for (const ey of expand(y)) {
+  const hx = literalHead(x);
+  const hy = literalHead(y);
+  if (!hx.startsWith(hy) && !hy.startsWith(hx)) return false;
+  const gx = isGlob(x);
+  const gy = isGlob(y);
+  if (!gx && !gy) return isAtOrBelow(x, y) || isAtOrBelow(y, x);
+  // The compiled matcher decides whether a glob covers a plain key, exactly as the index does.
+  if (gx && !gy && coversKey(x, y)) return true;
+  if (gy && !gx && coversKey(y, x)) return true;
+  // Otherwise: a glob may match something below a plain key, or two globs share some path.
+  for (const ex of alternatives(x)) {
+    for (const ey of alternatives(y)) {
       if (overlapSegments(segments(ex), segments(ey))) return true;
     }
   }
   return false;
 }
 
+function coversKey(claim: string, key: string): boolean {
+  if (!isGlob(claim)) return isAtOrBelow(key, claim);
+  return coverMatcher(claim)(key);
+}
+
+/**
+ * Does a claim stand in the way of this key? A key known to name a file (an edited file, a
+ * staged one) only meets the claims that cover it: nothing lies below a file, so
+ * a claim on every `*.test.ts` in a repository does not stop an edit of `repo/src/a.ts`. Any other key may be a
+ * folder, and meets every claim it overlaps.
+ */
+export function claimMeets(claim: string, key: string, keyIsFile: boolean): boolean {
+  return keyIsFile && !isGlob(key) ? claimCovers(claim, key) : claimsOverlap(key, claim);
+}
+
 /** Does a claim (key or glob) cover this concrete path key? */
 export function claimCovers(claim: string, pathKey: string): boolean {
-  const c = normalizeKey(claim);
-  const p = normalizeKey(pathKey);
-  if (!isGlob(c)) return p === c || p.startsWith(c.endsWith('/') ? c : `${c}/`);
-  return picomatch().isMatch(p, [c, `${c}/**`], { dot: true });
+  return coversKey(matchKey(claim), matchKey(pathKey));
 }

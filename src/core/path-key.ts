@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { picomatch } from './glob';
 import { isGlob, normalizeKey } from './overlap';
+import { InputError } from './duration';
+import { validateLength } from './limits';
 
 export interface RepoRoot {
   /** The worktree folder that contains the path. */
@@ -80,8 +82,12 @@ function realish(abs: string): string {
   }
 }
 
-/** The key of an absolute file-system path (which need not exist yet). */
-export function pathKeyForFile(absPath: string): string {
+/**
+ * The key of an absolute file-system path (which need not exist yet), and the repository it is
+ * in. Symlinks are resolved first, so a checkout opened through a link (`~/code -> /data/code`)
+ * gives the same keys as the real folder: every adapter, the editor included, keys files here.
+ */
+export function fileKeyAndRepo(absPath: string): { key: string; repo?: RepoRoot } {
   const abs = realish(path.resolve(absPath));
   let dir = abs;
   while (!fs.existsSync(dir)) {
@@ -90,9 +96,14 @@ export function pathKeyForFile(absPath: string): string {
     dir = up;
   }
   const repo = findRepo(dir);
-  if (!repo) return toPosix(abs);
+  if (!repo) return { key: toPosix(abs) };
   const rel = toPosix(path.relative(repo.worktree, abs));
-  return rel === '' ? repo.name : `${repo.name}/${rel}`;
+  return { key: rel === '' ? repo.name : `${repo.name}/${rel}`, repo };
+}
+
+/** The key of an absolute file-system path (which need not exist yet). */
+export function pathKeyForFile(absPath: string): string {
+  return fileKeyAndRepo(absPath).key;
 }
 
 /** Is this argument meant as a file-system path rather than a key written as-is? */
@@ -104,16 +115,118 @@ export function isFileSystemArgument(arg: string, cwd: string): boolean {
   return first !== '' && !/[*?[\]{}]/.test(first) && !first.includes(':') && fs.existsSync(path.resolve(cwd, first));
 }
 
+export interface ResolvedKey {
+  key: string;
+  /** Said to the person when the key may not be what they meant (it names no repository). */
+  warning?: string;
+  /** The argument names an existing file here (not a folder, not a pattern). */
+  file?: boolean;
+}
+
+/** Does a folder next to this repository's worktree hold a repository of that name? */
+function isSiblingRepository(repo: RepoRoot, name: string): boolean {
+  if (name === '' || name === '.' || name === '..') return false;
+  return fs.existsSync(path.join(path.dirname(repo.worktree), name, '.git'));
+}
+
 /**
  * What a person or a session typed → the key on the board. Existing paths, absolute paths,
  * `./x`, `../x` and paths whose first folder exists here are resolved from the file system
- * (globs keep their pattern part); anything else (`infra:homelab-prod`) is a key as written.
+ * (globs keep their pattern part); so is a file not created yet inside a repository
+ * (`newfile.ts` → `repo/newfile.ts`). Anything else (`infra:homelab-prod`, `other-repo/src/a.ts`,
+ * the board's own form) is a key as written, with a warning when it may not be what was meant.
  */
-export function resolvePathKey(arg: string, cwd: string = process.cwd()): string {
+export function resolvePathKeyWithWarning(arg: string, cwd: string = process.cwd()): ResolvedKey {
   const text = arg.trim();
-  if (!isFileSystemArgument(text, cwd)) return normalizeKey(text);
-  if (!isGlob(text)) return pathKeyForFile(path.resolve(cwd, text));
+  if (text === '') throw new InputError('path is empty (an unset variable?): give a file, folder, pattern or infra:name');
+  const long = validateLength('path', text);
+  if (long) throw new InputError(long);
+  const first = text.split('/')[0];
+  if (first.includes(':')) return { key: normalizeKey(text) };
+  if (!isFileSystemArgument(text, cwd)) {
+    const key = normalizeKey(text);
+    const repo = findRepo(realish(path.resolve(cwd)));
+    const single = !key.includes('/');
+    if (!repo) {
+      return single
+        ? { key, warning: `${key} is not a path here and has no repository prefix: claimed as the key "${key}" (give <repo>/<path>, or run from inside the repository)` }
+        : { key };
+    }
+    const named = first.toLowerCase() === repo.name.toLowerCase() || isSiblingRepository(repo, first);
+    if (named) return { key };
+    if (!single) {
+      return { key, warning: `no folder ${first}/ here and no repository ${first} beside ${repo.name}: claimed as the key "${key}" as written (for a new folder in ${repo.name}, give ./${text})` };
+    }
+    // A file not created yet, here in this repository: resolved below like any path.
+  }
+  if (!isGlob(text)) {
+    const abs = path.resolve(cwd, text);
+    let file = false;
+    try { file = fs.statSync(abs).isFile(); } catch { /* not created yet: may become a folder */ }
+    return { key: pathKeyForFile(abs), file };
+  }
   const scan = picomatch().scan(text);
   const baseKey = pathKeyForFile(path.resolve(cwd, scan.base || '.'));
-  return `${baseKey}/${scan.glob}`;
+  return { key: `${baseKey}/${scan.glob}` };
+}
+
+export function resolvePathKey(arg: string, cwd: string = process.cwd()): string {
+  return resolvePathKeyWithWarning(arg, cwd).key;
+}
+
+/**
+ * A form of a key that `resolvePathKey` reads back as that same key from any folder: the file's
+ * absolute path when the key is a file in a repository on this machine (`pyproj/pyproj/core.py`
+ * typed inside `pyproj` would be read as a path there), the key itself otherwise.
+ */
+export function argumentForKey(key: string, absPath?: string): string {
+  if (absPath && path.isAbsolute(absPath) && pathKeyForFile(absPath) === key) return absPath;
+  return key;
+}
+
+/** Splits on `, ` outside braces: `a.ts, b.ts` is a list, `{a,b}.ts` is one pattern. */
+function splitList(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '{') depth++;
+    else if (c === '}' && depth > 0) depth--;
+    else if (c === ',' && depth === 0 && /\s/.test(text[i + 1] ?? '')) {
+      out.push(text.slice(from, i));
+      from = i + 1;
+    }
+  }
+  out.push(text.slice(from));
+  return out.map((x) => x.trim());
+}
+
+/**
+ * The key a hand-written claim line means. People write paths as they would in a message:
+ * in backticks (as the channel posts them), as a list (`a.ts, b.ts`, held as `{a.ts,b.ts}`),
+ * with `./`, as an absolute path on this machine, or with a remark in parentheses
+ * (`app/src/a.ts (main file)`). What cannot be read so is a problem for its line.
+ */
+export function readClaimPath(written: string): { path: string; problem?: undefined } | { path?: undefined; problem: string } {
+  let text = written.trim();
+  // A remark after the path; `@(a|b)` and `?(x)` patterns have no space before their parenthesis.
+  text = text.replace(/\s+\([^()]*\)$/, '');
+  const items: string[] = [];
+  for (let item of splitList(text)) {
+    if (/^`[^`]+`$/.test(item)) item = item.slice(1, -1).trim();
+    while (item.startsWith('./')) item = item.slice(2);
+    if (item === '' || item === '.') return { problem: `claim path "${written}" names no path` };
+    if (item.includes('`')) return { problem: `claim path "${written}": unmatched backtick` };
+    if (path.isAbsolute(item)) {
+      if (!isGlob(item)) item = pathKeyForFile(item);
+      else {
+        const scan = picomatch().scan(item);
+        item = `${pathKeyForFile(scan.base || '/')}/${scan.glob}`;
+      }
+    }
+    items.push(normalizeKey(item));
+  }
+  if (items.length === 1) return { path: items[0] };
+  return { path: `{${items.join(',')}}` };
 }

@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import { ClaimIndex } from '../core/matcher';
-import { normalizeKey } from '../core/overlap';
 import type { BoardView, ClaimResult, ClaimService, Conflict } from '../core/claim-service';
 import type { Claim } from '../core/model';
 import { BoardWatcher } from './board-watcher';
 import type { Settings, SettingsChange } from './config';
-import { literalPrefix } from './path-keys';
 
 export type { BoardView, ClaimResult, Conflict } from '../core/claim-service';
 
@@ -176,22 +174,14 @@ export class BoardModel implements vscode.Disposable {
 }
 
 /**
- * The core's ClaimIndex answers "who covers this key"; the extension adds "who is inside this
- * folder" for the lighter folder mark. Both are a few map look-ups per file.
+ * The core's ClaimIndex answers "who covers this key" and "who is inside this folder" (for the
+ * lighter folder mark), with the same matcher as the CLI, hooks and git guard.
  */
 class CoverIndex {
   private readonly index: ClaimIndex<Claim>;
-  /** Claims keyed by every literal ancestor folder of their path. */
-  private readonly byAncestor = new Map<string, Claim[]>();
 
   constructor(claims: Claim[]) {
     this.index = new ClaimIndex(claims);
-    for (const claim of claims) {
-      const prefix = literalPrefix(normalizeKey(claim.path));
-      const parts = prefix.split('/');
-      for (let i = 1; i < parts.length; i++) push(this.byAncestor, parts.slice(0, i).join('/'), claim);
-      if (prefix !== normalizeKey(claim.path)) push(this.byAncestor, prefix, claim);
-    }
   }
 
   covering(key: string): Claim[] {
@@ -199,12 +189,6 @@ class CoverIndex {
   }
 
   inside(folderKey: string): Claim[] {
-    return this.byAncestor.get(folderKey) ?? [];
+    return this.index.size === 0 ? [] : this.index.inside(folderKey);
   }
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ClaimService } from '../core/claim-service';
-import { findRepo } from '../core/path-key';
+import { fileKeyAndRepo } from '../core/path-key';
 import { parseLeaseDuration } from '../core/duration';
 import type { ClaimboardApi } from './api';
 import type { ClaimboardTestApi } from './test-api';
@@ -57,10 +57,7 @@ export class Container implements vscode.Disposable {
     );
     const chat = own(new ChatController(() => model.boardPath, () => model.session, settings, context.secrets, log, model.onDidChange));
     late.chat = chat;
-    const keys = new PathKeys((dir) => {
-      const repo = findRepo(dir);
-      return repo ? { root: repo.worktree, name: repo.name } : undefined;
-    });
+    const keys = new PathKeys(fileKeyAndRepo);
     own(vscode.workspace.onDidChangeWorkspaceFolders(() => keys.clear()));
 
     const decorations = own(new DecorationController(model, keys));

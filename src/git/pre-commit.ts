@@ -4,6 +4,14 @@
  * and then asks `claimboard guard` whether the staged paths are held by someone else.
  */
 
+import * as path from 'node:path';
+import { pathKeyForFile } from '../core/path-key';
+
+/** The board keys of staged files (paths relative to the worktree root, as git prints them): the core's key function. */
+export function stagedKeys(root: string, files: readonly string[]): string[] {
+  return files.map((f) => pathKeyForFile(path.join(root, f)));
+}
+
 /** First line after the shebang: how install and uninstall recognise a hook they wrote. */
 export const PRE_COMMIT_MARKER = '# claimboard pre-commit guard (installed by `claimboard install-git-hook`)';
 /** Where the previous pre-commit hook is kept, beside ours, and run first. */

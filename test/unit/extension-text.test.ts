@@ -3,9 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Claim } from '../../src/core/model';
-import { findRepo } from '../../src/core/path-key';
+import { fileKeyAndRepo } from '../../src/core/path-key';
+import { literalPrefix } from '../../src/core/overlap';
 import { claimTooltip, holderBadge } from '../../src/extension/claim-text';
-import { PathKeys, literalPrefix } from '../../src/extension/path-keys';
+import { PathKeys } from '../../src/extension/path-keys';
 
 describe('extension: badges and tooltips (plain Node)', () => {
   it('gives each holder a badge of at most 2 characters', () => {
@@ -44,21 +45,31 @@ describe('extension: path keys for the files VS Code asks about (plain Node)', (
 
   it('keys files as <repo>/<path in repo>, the repo root as its name, and loose files by absolute path', () => {
     let lookups = 0;
-    const keys = new PathKeys((d) => {
+    const keys = new PathKeys((p) => {
       lookups++;
-      const r = findRepo(d);
-      return r ? { root: r.worktree, name: r.name } : undefined;
+      return fileKeyAndRepo(p);
     });
     assert.equal(keys.keyForPath(path.join(dir, 'my-repo', 'src', 'deep', 'a.ts')), 'my-repo/src/deep/a.ts');
     assert.equal(keys.keyForPath(path.join(dir, 'my-repo', 'src', 'deep', 'b.ts')), 'my-repo/src/deep/b.ts');
     assert.equal(keys.keyForPath(path.join(dir, 'my-repo', 'src')), 'my-repo/src');
     assert.equal(keys.keyForPath(path.join(dir, 'my-repo')), 'my-repo');
     assert.equal(keys.keyForPath(path.join(dir, 'loose', 'x.txt')), path.join(dir, 'loose', 'x.txt'));
-    // One repo look-up per folder, not per file.
+    // Asked again after every board change: each path is keyed once.
     const before = lookups;
-    for (let i = 0; i < 100; i++) keys.keyForPath(path.join(dir, 'my-repo', 'src', 'deep', `f${i}.ts`));
+    for (let i = 0; i < 100; i++) keys.keyForPath(path.join(dir, 'my-repo', 'src', 'deep', 'a.ts'));
     assert.equal(lookups, before);
     assert.equal(keys.pathForKey('my-repo/src/**'), path.join(dir, 'my-repo', 'src'));
+  });
+
+  it('keys a workspace opened through a symlink (or under another folder name) as the CLI does', () => {
+    const link = path.join(dir, 'code-link');
+    fs.symlinkSync(dir, link);
+    const renamed = path.join(dir, 'renamed-checkout');
+    fs.symlinkSync(path.join(dir, 'my-repo'), renamed);
+    const keys = new PathKeys(fileKeyAndRepo);
+    assert.equal(keys.keyForPath(path.join(link, 'my-repo', 'src', 'deep', 'a.ts')), 'my-repo/src/deep/a.ts');
+    assert.equal(keys.keyForPath(path.join(renamed, 'src', 'new-file.ts')), 'my-repo/src/new-file.ts');
+    assert.equal(keys.keyForPath(renamed), 'my-repo');
   });
 
   it('finds the literal folder of a glob', () => {

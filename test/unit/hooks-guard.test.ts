@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { conflictsFor, denyReason, type WriteTarget } from '../../src/claude/write-targets';
 import { heartbeatDue } from '../../src/claude/hook-runner';
-import { claimsOverlap } from '../../src/core/overlap';
+import { claimCovers, headsMayOverlap } from '../../src/core/overlap';
 import type { Claim } from '../../src/core/model';
 
 const t0 = new Date('2026-04-27T19:00:00');
@@ -14,18 +14,35 @@ function target(key: string, how = 'Edit'): WriteTarget {
 }
 
 describe('hook guard decisions', () => {
-  it('the literal-prefix shortcut finds exactly what the full overlap test finds (property)', () => {
-    const seg = fc.constantFrom('repo', 'src', 'a.ts', 'lib', '*', '**', '*.ts', 'b', '{a,b}');
-    const key = fc.array(seg, { minLength: 1, maxLength: 4 }).map((s) => s.join('/'));
+  it('the guard finds exactly the claims some path could share with a target, checked against brute force (property)', () => {
+    // The oracle: enumerate concrete paths below the target (up to 3 more folders) and ask the
+    // compiled matcher whether both cover one. The guard's segment search must agree when the
+    // target is a plain key, and never miss one when both are patterns.
+    const names = ['repo', 'src', 'a.ts', 'lib', 'b', '2'];
+    const seg = fc.constantFrom(...names, '*', '**', '*.ts', '{a,b}', '{src,lib}', 'a*', '{1..3}', '{src/lib,b}');
+    const key = fc.array(seg, { minLength: 1, maxLength: 3 }).map((s) => s.join('/'));
+    const literal = fc.array(fc.constantFrom(...names), { minLength: 1, maxLength: 3 }).map((s) => s.join('/'));
+    const below = (base: string, depth: number): string[] => (depth === 0 ? [base] : [base, ...names.flatMap((n) => below(`${base}/${n}`, depth - 1))]);
     fc.assert(
-      fc.property(key, fc.array(key, { maxLength: 12 }), (t, claimKeys) => {
+      fc.property(fc.oneof(literal, key), fc.array(key, { maxLength: 6 }), (t, claimKeys) => {
         const claims = claimKeys.map((k, i) => claim(k, 'session-a', { line: i + 1 }));
         const got = conflictsFor([target(t)], claims, 'session-b').map((h) => h.holder.line);
-        const want = claims.filter((c) => claimsOverlap(t, c.path)).map((c) => c.line);
-        assert.deepEqual(got, want);
+        const universe = /[*{]/.test(t) ? below('repo', 3).concat(below('src', 2)) : below(t, 3);
+        const shared = claims.filter((c) => universe.some((p) => claimCovers(t, p) && claimCovers(c.path, p))).map((c) => c.line);
+        if (/[*{]/.test(t)) for (const line of shared) assert.ok(got.includes(line), `${t} and ${claimKeys[line - 1]} share a path`);
+        else assert.deepEqual(got, shared, t);
+        // The board read's shortcut (literal heads) never drops a claim the guard would find.
+        for (const line of got) assert.ok(headsMayOverlap(t, claimKeys[line - 1]));
       }),
-      { numRuns: 1500 },
+      { numRuns: 300 },
     );
+  });
+
+  it('an edited file meets only the claims that cover it: nothing lies below a file', () => {
+    const claims = [claim('repo/**/*.test.ts', 'session-a', { line: 1 }), claim('repo/src/*', 'session-a', { line: 2 })];
+    const edit: WriteTarget = { key: 'repo/src/a.ts', shown: 'src/a.ts', how: 'Edit', autoClaim: true, file: true };
+    assert.deepEqual(conflictsFor([edit], claims, 'session-b').map((h) => h.holder.line), [2]);
+    assert.deepEqual(conflictsFor([{ ...edit, file: false }], claims, 'session-b').map((h) => h.holder.line), [1, 2], 'a folder of that name could hold test files');
   });
 
   it("ignores the session's own claims; infra keys compare without case and only against infra claims", () => {

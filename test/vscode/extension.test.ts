@@ -1,9 +1,28 @@
 // The extension in a real VS Code: what the person sees (asked from the providers through the
 // API `activate()` returns) and what the commands write to the board.
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { outboxPaths } from '../../src/announce/outbox';
-import { activeLines, api, board, boardText, clearBoard, cli, closeEditors, fileUri, waitFor } from './support';
+import { activeLines, api, board, boardText, clearBoard, cli, closeEditors, env, fileUri, waitFor, workspace } from './support';
+
+/** Runs the built CLI on the test board with no session set (as a hook runs), `input` on stdin. */
+function cliWithInput(input: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const e: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+    delete e.CLAIMBOARD_SESSION;
+    const child = spawn(process.execPath, [env('CLAIMBOARD_CLI'), '--board', board(), ...args], { cwd: workspace(), env: e });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
 
 const A = 'session-a';
 
@@ -35,6 +54,29 @@ describe('claimboard extension', function () {
       assert.ok(commands.includes(id), `${id} is not registered`);
     }
     assert.equal(a.keyFor(fileUri('src/api/routes.ts')), 'demo-repo/src/api/routes.ts');
+  });
+
+  it('opened through a symlink, keys files as the CLI does, and its claims stop a hook on the real path', async () => {
+    const a = await api();
+    const real = fs.realpathSync(workspace());
+    assert.notEqual(path.basename(real), path.basename(workspace()), 'the workspace is opened through a link with another name');
+    assert.equal(a.keyFor(fileUri('src/server.ts')), 'demo-repo/src/server.ts');
+    // A claim made by a hook-style CLI call on the real path shows here.
+    assert.equal((await cli(A, 'claim', path.join(real, 'src', 'server.ts'))).code, 0);
+    await waitFor('the badge on server.ts', () => a.decorationFor(fileUri('src/server.ts')));
+    await cli(A, 'release', '--all');
+    // A claim made here stops another session's hook editing the real file.
+    const server = fileUri('src/server.ts');
+    await vscode.commands.executeCommand('claimboard.claimPath', server, [server], { eta: '20m' });
+    const payload = JSON.stringify({
+      session_id: 'uuid-other', transcript_path: '', cwd: real, permission_mode: 'acceptEdits', hook_event_name: 'PreToolUse',
+      tool_name: 'Edit', tool_input: { file_path: path.join(real, 'src', 'server.ts'), old_string: 'a', new_string: 'b' }, tool_use_id: 'toolu_1',
+    });
+    const hook = await cliWithInput(payload, 'hook', 'pre-tool-use');
+    assert.equal(hook.code, 0, hook.stderr);
+    assert.match(hook.stdout, /"permissionDecision":\s*"deny"/);
+    assert.match(hook.stdout, new RegExp(`claimed by ${a.sessionName}`));
+    await vscode.commands.executeCommand('claimboard.releaseAll');
   });
 
   it('a claim written by the CLI badges every matching file, with the tooltip, and marks parent folders', async () => {

@@ -2,7 +2,7 @@ import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { conflictJson, describeConflict } from '../format';
 import { InputError } from '../../core/duration';
-import { resolvePathKey } from '../../core/path-key';
+import { resolvePathKeyWithWarning } from '../../core/path-key';
 
 export const check: Command = {
   name: 'check',
@@ -11,8 +11,10 @@ export const check: Command = {
   options: { shared: { type: 'boolean' } },
   run(ctx, { positionals, values }) {
     if (positionals.length === 0) throw new InputError('check needs at least one path');
-    const paths = positionals.map((p) => resolvePathKey(p, ctx.cwd));
-    const conflicts = ctx.service().check(ctx.session, paths, values.shared ? 'shared' : 'exclusive');
+    const resolved = positionals.map((p) => resolvePathKeyWithWarning(p, ctx.cwd));
+    const paths = resolved.map((r) => r.key);
+    const files = resolved.filter((r) => r.file).map((r) => r.key);
+    const conflicts = ctx.service().check(ctx.session, paths, values.shared ? 'shared' : 'exclusive', { files });
     const now = new Date();
     if (ctx.json) {
       ctx.out(JSON.stringify({ free: conflicts.length === 0, paths, conflicts: conflicts.map(conflictJson) }, null, 2));

@@ -2,7 +2,7 @@ import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { claimJson, conflictJson, describeClaim, describeConflict } from '../format';
 import { InputError, formatDurationExact, parseDuration, parseEta, parseLeaseDuration } from '../../core/duration';
-import { resolvePathKey } from '../../core/path-key';
+import { resolvePathKeyWithWarning } from '../../core/path-key';
 import { waitForBoardChange } from '../../core/board-watch';
 import { leaseLength, type ClaimResult } from '../../core/claim-service';
 
@@ -26,7 +26,10 @@ export const claim: Command = {
     const pid = pidText !== undefined && pidText !== '' ? Number(pidText) : undefined;
     if (pid !== undefined && !(Number.isInteger(pid) && pid > 0)) throw new InputError(`bad --pid ${pidText}`);
     if (values.force && waitMs > 0) throw new InputError('use either --force or --wait, not both');
-    const paths = positionals.map((p) => resolvePathKey(p, ctx.cwd));
+    const resolved = positionals.map((p) => resolvePathKeyWithWarning(p, ctx.cwd));
+    for (const r of resolved) if (r.warning) ctx.err(`claimboard: warning: ${r.warning}`);
+    const paths = resolved.map((r) => r.key);
+    const files = resolved.filter((r) => r.file).map((r) => r.key);
     const service = ctx.service();
     const deadline = Date.now() + waitMs;
     let result: ClaimResult;
@@ -34,7 +37,7 @@ export const claim: Command = {
     for (;;) {
       result = await service.claim(session, {
         paths, eta, ttlMs, mode: values.shared ? 'shared' : 'exclusive', reason: values.reason as string | undefined,
-        force: Boolean(values.force), pid,
+        force: Boolean(values.force), pid, files,
       });
       if (result.conflicts.length === 0 || values.force) break;
       const left = deadline - Date.now();

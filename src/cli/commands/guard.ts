@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { describeConflict } from '../format';
 import { InputError } from '../../core/duration';
-import { pathKeyForFile } from '../../core/path-key';
+import { stagedKeys } from '../../git/pre-commit';
 
 export const guard: Command = {
   name: 'guard',
@@ -20,8 +19,9 @@ export const guard: Command = {
     if (staged.status !== 0) throw new InputError(`git diff --cached failed: ${staged.stderr.trim().split('\n')[0]}`);
     const files = staged.stdout.split('\0').filter(Boolean);
     if (files.length === 0) return EXIT.ok;
-    const keys = files.map((f) => pathKeyForFile(path.join(root, f)));
-    const conflicts = ctx.service().check(ctx.session, keys);
+    const keys = stagedKeys(root, files);
+    // Staged paths are files (deleted ones too): only claims covering them stand in the way.
+    const conflicts = ctx.service().check(ctx.session, keys, 'exclusive', { files: keys });
     if (conflicts.length === 0) return EXIT.ok;
     const now = new Date();
     ctx.err(`claimboard: commit refused: ${conflicts.length === 1 ? 'a staged path is' : 'staged paths are'} held by another session`);
