@@ -111,14 +111,16 @@ Plain board: hook ${plain.hook.ms.toFixed(0)} ms / ${plain.hook.rssMb.toFixed(0)
 Load average during the run: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores.
 Reproduce: \`npm run build && node --import tsx bench/hostile.ts\`.
 
-| pattern on every claim | hook: time / peak memory, ratio | check: time / peak memory, ratio |
-|---|---|---|
+| pattern on every claim | hook: time / peak memory | hook: ratio time / memory | check: time / peak memory | check: ratio time / memory |
+|---|---|---|---|---|
 ${rows.join('\n')}
 
 Before the limits (issue 8), one claim of 22 \`{a,b}\` groups made every other session's \`check\`
 take 15.7 s and 1.5 GB, and 24 groups killed the hook. Braces are now compiled, never expanded
 to compare claims; a pattern past the limits is refused (exit 2), and one written by hand is
-read as everything under its literal folder.
+read as everything under its literal folder. What remains is compiling 1,000 patterns in each
+process (2 to 3 ms each on this loaded machine): bounded by the limits, and paid only for claims
+whose literal head meets the path.
 `);
   }
   fs.rmSync(dir, { recursive: true, force: true });
