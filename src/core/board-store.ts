@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { BoardDocument } from './board-format';
-import { commitTemp, describeFileError, FileAccessError, removeOrphanTemps, writeFileAtomic, writeTemp } from './atomic-file';
+import { commitTemp, describeFileError, FileAccessError, removeOrphanTemps, writeAll, writeFileAtomic, writeTemp } from './atomic-file';
 import { decodeBoard, encodeBoard } from './board-bytes';
 import { acquireLock, LockBusyError } from './file-lock';
 
@@ -48,7 +48,7 @@ export function archivePathFor(boardPath: string): string {
   return besideBoard(boardPath, 'archive');
 }
 
-/** `coordination.md` → `coordination.backup.md`: the board as it was before the last write. */
+/** `coordination.md` → `coordination.backup.md`: the board as the last write left it. */
 export function backupPathFor(boardPath: string): string {
   return besideBoard(boardPath, 'backup');
 }
@@ -65,7 +65,7 @@ export class BoardLockedError extends Error {
 export class BoardDamagedError extends Error {
   constructor(readonly boardPath: string, why: string, readonly backupPath: string) {
     super(`the board ${boardPath} ${why} and did not come back within ${DAMAGED_WAIT_MS / 1000} s (an editor's save cut short?); nothing was written. ` +
-      `The board before the last write is in ${backupPath}: restore it with \`cp ${shq(backupPath)} ${shq(boardPath)}\`, or if the change is on purpose, remove ${backupPath}`);
+      `The board as the last write left it is in ${backupPath}: restore it with \`cp ${shq(backupPath)} ${shq(boardPath)}\`, or if the change is on purpose, remove ${backupPath}`);
     this.name = 'BoardDamagedError';
   }
 }
@@ -252,7 +252,8 @@ export class BoardStore {
         const archived = doc.trimReleases(this.releasesShown);
         doc.setLastUpdated(now);
         const written = doc.serialize();
-        const tmp = writeTemp(real, encodeBoard(written, beforeRaw?.bom ?? false), 'the board');
+        const bytes = encodeBoard(written, beforeRaw?.bom ?? false);
+        const tmp = writeTemp(real, bytes, 'the board');
         // Someone (a person, an editor, Claude's own file tools) changed the board without
         // the lock since we read it: apply our change again on their text instead of losing it.
         if (readBoardFile(real)?.text !== before && attempt < MAX_REAPPLY) {
@@ -263,10 +264,10 @@ export class BoardStore {
           fs.rmSync(tmp, { force: true });
           throw new Error(`lost the lock on the board ${this.boardPath} while writing (${compromised.message}); nothing was written`);
         }
-        // The board as it was, beside it: whatever a person wrote survives even a bad save after ours.
-        if (beforeRaw !== undefined) this.keepBackup(real, beforeRaw);
         if (archived.length > 0) this.appendArchive(real, archived, now);
         commitTemp(tmp, real, 'the board');
+        // The board as written, beside it: what a person wrote (and every claim) survives a bad save after ours.
+        this.keepBackup(real, bytes);
         removeOrphanTemps(real);
         // An unlocked writer (`sed -i`) that read before our rename may rename its copy over ours.
         if (attempt < MAX_REAPPLY && !(await this.survived(real, before ?? '', written))) continue;
@@ -322,9 +323,9 @@ export class BoardStore {
     return true;
   }
 
-  private keepBackup(real: string, raw: RawBoard): void {
+  private keepBackup(real: string, bytes: Uint8Array): void {
     try {
-      writeFileAtomic(backupPathFor(real), encodeBoard(raw.text, raw.bom), 'the board backup');
+      writeFileAtomic(backupPathFor(real), bytes, 'the board backup');
     } catch (e) {
       // A full disk must not stop the claim only because its backup did not fit; the board's
       // own write reports it if it does not fit either.
@@ -344,7 +345,7 @@ export class BoardStore {
     try {
       const fd = fs.openSync(file, 'a');
       try {
-        fs.writeSync(fd, encodeBoard(`${header}\n<!-- archived ${now.toISOString()} -->\n${lines.join('\n')}\n`, false));
+        writeAll(fd, encodeBoard(`${header}\n<!-- archived ${now.toISOString()} -->\n${lines.join('\n')}\n`, false));
         fs.fsyncSync(fd);
       } finally {
         fs.closeSync(fd);
