@@ -199,11 +199,19 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
     const real = path.join(realDir, 'coordination.md');
     fs.writeFileSync(real, seed);
     fs.symlinkSync(real, board);
-    const a = cb(['claim', 'repo/src/x.ts'], 'session-a');
-    const viaReal = runCli(['--board', real, 'claim', 'repo/src/x.ts'], { cwd: repo, env: cleanEnv({ CLAIMBOARD_SESSION: 'session-b' }) });
-    const codes = [(await a).code, (await viaReal).code].sort();
-    assert.deepEqual(codes, [0, 3], 'exactly one of the two holds the path');
+    const a = await cb(['claim', 'repo/src/x.ts'], 'session-a');
+    assert.equal(a.code, 0, a.stderr);
     assert.ok(fs.lstatSync(board).isSymbolicLink(), 'the link is still a link');
+    const viaReal = await runCli(['--board', real, 'claim', 'repo/src/x.ts'], { cwd: repo, env: cleanEnv({ CLAIMBOARD_SESSION: 'session-b' }) });
+    assert.equal(viaReal.code, 3, `the target's readers see the claim made through the link: ${viaReal.stdout}`);
+    // Both paths take the target's lock: a lock held there stops a writer through the link.
+    const unlock = await lockfile.lock(real, { realpath: false, stale: 5_000, update: 1_000 });
+    try {
+      const blocked = await runCli(['--board', board, 'hook', 'session-end'], { cwd: repo, env: cleanEnv({ CLAIMBOARD_SESSION: 'session-a' }), input: JSON.stringify({ session_id: 'u1', cwd: repo, hook_event_name: 'SessionEnd' }) });
+      assert.match(blocked.stderr, /is locked by another process \(.*dotfiles\/coordination\.md\.lock\)/);
+    } finally {
+      await unlock();
+    }
     assert.equal(BoardDocument.parse(fs.readFileSync(real, 'utf8')).claims.filter((c) => c.path === 'repo/src/x.ts').length, 1);
     assert.deepEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.lock') || n.endsWith('.tmp')), []);
   });
@@ -346,10 +354,10 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
     // session-a's Claude process (this test's own process) is alive, on "machine one".
     const r = await cb(['claim', 'repo/src/a.ts', '--pid', String(process.pid)], 'session-a');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(fs.readFileSync(board, 'utf8'), new RegExp(`pid ${process.pid}@${os.hostname()}:[0-9a-f]{8}`));
     // "Machine two": same host name, but that pid is not visible there.
     const other = spawnSync('unshare', ['-pf', '--mount-proc', process.execPath, CLI, '--board', board, '--session', 'session-b', 'check', 'repo/src/a.ts'], { cwd: repo, env: cleanEnv(), encoding: 'utf8' });
     assert.equal(other.status, 3, `still held, as seen from the other machine: ${other.stdout}${other.stderr}`);
+    assert.match(fs.readFileSync(board, 'utf8'), new RegExp(`pid ${process.pid}@${os.hostname()}:[0-9a-f]{8}`));
     // A line written before the identity had its suffix is still read: by host name, as always.
     const dead = deadPid();
     fs.writeFileSync(board, fs.readFileSync(board, 'utf8').replace('## Active claims\n\n', `## Active claims\n\n- session-c (started 19:15) — repo/src/old.ts — eta 23:59 — pid ${dead}@${os.hostname()}\n`));
