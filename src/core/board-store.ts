@@ -53,6 +53,27 @@ export function backupPathFor(boardPath: string): string {
   return besideBoard(boardPath, 'backup');
 }
 
+/**
+ * The file a board path really is: a symlinked board (dotfiles, a synced folder) is locked,
+ * written, renamed and watched at its target, so the link stays a link and every path to the
+ * board is one board.
+ */
+export function realBoardPath(boardPath: string): string {
+  try {
+    return fs.realpathSync(boardPath);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return boardPath;
+  }
+  // Not there yet: follow a dangling link to where the board will be, else resolve the folder.
+  let p = boardPath;
+  for (let hops = 0; hops < 40; hops++) {
+    let target: string;
+    try { target = fs.readlinkSync(p); } catch { break; }
+    p = path.resolve(path.dirname(p), target);
+  }
+  try { return path.join(fs.realpathSync(path.dirname(p)), path.basename(p)); } catch { return p; }
+}
+
 export class BoardLockedError extends Error {
   constructor(boardPath: string, lockTarget: string, waitedMs: number) {
     super(`the board ${boardPath} is locked by another process (${lockTarget}.lock) and was not released within ${(waitedMs / 1000).toFixed(1).replace(/\.0$/, '')} s; ` +
@@ -172,19 +193,7 @@ export class BoardStore {
    * takes the same lock.
    */
   realBoardPath(): string {
-    try {
-      return fs.realpathSync(this.boardPath);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return this.boardPath;
-    }
-    // Not there yet: follow a dangling link to where the board will be, else resolve the folder.
-    let p = this.boardPath;
-    for (let hops = 0; hops < 40; hops++) {
-      let target: string;
-      try { target = fs.readlinkSync(p); } catch { break; }
-      p = path.resolve(path.dirname(p), target);
-    }
-    try { return path.join(fs.realpathSync(path.dirname(p)), path.basename(p)); } catch { return p; }
+    return realBoardPath(this.boardPath);
   }
 
   private parse(text: string | undefined, now: Date): BoardDocument {
