@@ -11,7 +11,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
-import * as lockfile from 'proper-lockfile';
 import { writeFileAtomic } from '../core/atomic-file';
 import { acquireLock, LockBusyError } from '../core/file-lock';
 import { withLease, type Announcement, type AnnouncementKind } from './messages';
@@ -242,24 +241,16 @@ export class Outbox {
    */
   async tryLockDelivery(waitMs = 0): Promise<(() => Promise<void>) | undefined> {
     fs.mkdirSync(path.dirname(this.paths.deliveryLock), { recursive: true });
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      try {
-        // proper-lockfile tracks locks per target file, so the delivery lock needs its own target.
-        const release = await lockfile.lock(this.paths.deliveryLock.replace(/\.lock$/, ''), {
-          realpath: false,
-          stale: STALE_MS,
-          retries: 0,
-          onCompromised: () => undefined,
-        });
-        return async () => {
-          await release().catch(() => undefined);
-        };
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
-        if (Date.now() >= deadline) return undefined;
-        await sleep(Math.min(100, Math.max(1, deadline - Date.now())));
-      }
+    try {
+      // proper-lockfile tracks locks per target file, so the delivery lock needs its own target.
+      // The shared lock breaks a dead holder's folder even when its mtime is in the future.
+      const release = await acquireLock(this.paths.deliveryLock.replace(/\.lock$/, ''), { budgetMs: waitMs, staleMs: STALE_MS });
+      return async () => {
+        await release().catch(() => undefined);
+      };
+    } catch (err) {
+      if (err instanceof LockBusyError) return undefined;
+      throw err;
     }
   }
 
@@ -267,7 +258,8 @@ export class Outbox {
   isDelivering(): boolean {
     try {
       const st = fs.statSync(this.paths.deliveryLock);
-      return Date.now() - st.mtimeMs < STALE_MS;
+      // A folder stamped far in the future is no proof of life: starting one more flusher is harmless.
+      return Math.abs(Date.now() - st.mtimeMs) < STALE_MS;
     } catch {
       return false;
     }

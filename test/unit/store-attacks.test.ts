@@ -247,6 +247,19 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
       assert.ok(fs.readFileSync(board, 'utf8').includes('repo/src/a.ts'));
     });
 
+    it('a dead delivery lock stamped in the future does not stop delivery for good', async () => {
+      const ob = new Outbox(board);
+      const { deliveryLock } = outboxPaths(board);
+      fs.mkdirSync(deliveryLock);
+      const future = new Date(Date.now() + 3600_000);
+      fs.utimesSync(deliveryLock, future, future);
+      assert.equal(ob.isDelivering(), false, 'a future stamp is no proof of life: a flusher is started');
+      // The flusher waits for the delivery lock up to its budget; nobody refreshes this one.
+      const release = await ob.tryLockDelivery(15_000);
+      assert.ok(release, 'the flusher got the delivery lock');
+      await release();
+    });
+
     it('hooks give up on a live, busy lock before their own timeout (session-end: 5 s) with a message', async () => {
       fs.writeFileSync(board, seed);
       await cb(['hook', 'session-start'], undefined, {}, JSON.stringify({ session_id: 'u1', cwd: repo, hook_event_name: 'SessionStart' }));
