@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import { writeFileAtomic } from '../core/atomic-file';
-import { acquireLock, LockBusyError } from '../core/file-lock';
+import { acquireLock, lockLibrary, LockBusyError } from '../core/file-lock';
 import { withLease, type Announcement, type AnnouncementKind } from './messages';
 
 export type EntryState = 'pending' | 'failed';
@@ -122,6 +122,8 @@ export class Outbox {
 
   constructor(boardPath: string) {
     this.paths = outboxPaths(boardPath);
+    // An outbox is made to be written: load the lock library now, not inside a queueing budget.
+    lockLibrary();
   }
 
   /** A consistent snapshot without locking: writers only ever rename a complete file into place. */

@@ -33,11 +33,19 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/**
+ * The lock library, loaded on first use, not at start-up: most claimboard processes (hook
+ * checks) only read. A caller about to write (an announcer) may load it early, outside the
+ * time budget of its write.
+ */
+export function lockLibrary(): typeof ProperLockfile {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('proper-lockfile') as typeof ProperLockfile;
+}
+
 /** Locks `target` (the folder `<target>.lock`); resolves to the release function. */
 export async function acquireLock(target: string, opts: LockOptions): Promise<() => Promise<void>> {
-  // Loaded here, not at start-up: most claimboard processes (hook checks) only read.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const lockfile = require('proper-lockfile') as typeof ProperLockfile;
+  const lockfile = lockLibrary();
   const lockPath = `${target}.lock`;
   const start = Date.now();
   const deadline = start + opts.budgetMs;
