@@ -12,9 +12,9 @@
  */
 import type { BoardEvent } from '../core/model';
 import { type AnnounceConfig, describeDestination, secretsOf } from './config';
-import { announcementsFor, askAnnouncement, withLease, type Announcement, type AskInput } from './messages';
+import { announcementsFor, askAnnouncement, type Announcement, type AskInput } from './messages';
 import { DeliveryError, MattermostClient } from './mattermost-client';
-import { Outbox, newPostId, sleep, type OutboxEntry, type OutboxState } from './outbox';
+import { Outbox, sleep, type OutboxEntry, type OutboxState } from './outbox';
 import { maskSecrets } from './secrets';
 import { readRecap, type Recap } from './recap';
 import { checkDestination, type CheckLine } from './check';
@@ -146,19 +146,9 @@ class OutboxAnnouncer implements Announcer {
     for (const a of anns) if (a.text.length > MAX_MESSAGE) a.text = `${a.text.slice(0, MAX_MESSAGE - 1)}…`;
     let pending: number;
     try {
-      const createdAt = this.now().toISOString();
-      pending = await this.outbox.update((s) => {
-        const leases = (s.leases ??= {});
-        for (const { leaseMs, ...a } of anns) {
-          if (a.threadKey && leaseMs && a.kind !== 'expire') leases[a.threadKey] = leaseMs;
-          if (a.replyTo) {
-            if (a.kind === 'expire' && !leaseMs && leases[a.replyTo]) a.text = withLease(a.text, leases[a.replyTo]);
-            delete leases[a.replyTo];
-          }
-          s.entries.push({ seq: s.nextSeq++, id: newPostId(), createdAt, ...a, state: 'pending', attempts: 0 });
-        }
-        return s.entries.filter((e) => e.state === 'pending').length;
-      });
+      const queued = await this.outbox.enqueue(anns, this.now().toISOString());
+      // Spooled (the outbox lock was busy): the flusher started below merges and delivers it.
+      pending = queued ?? anns.length;
     } catch (err) {
       return { queued: 0, delivered: 0, pending: 0, error: this.mask(`could not queue announcements: ${(err as Error).message}`) };
     }
@@ -190,6 +180,8 @@ class OutboxAnnouncer implements Announcer {
     const wait = options.wait ?? true;
     let delivered = 0;
     let busy = false;
+    // Announcements queued aside while the outbox lock was busy join the outbox first, in order.
+    if (this.outbox.spooledCount() > 0) await this.outbox.update(() => undefined);
     if (options.retryFailed) {
       await this.outbox.update((s) => {
         for (const e of s.entries) if (e.state === 'failed') Object.assign(e, { state: 'pending', attempts: 0, notBefore: undefined });
@@ -326,7 +318,8 @@ class OutboxAnnouncer implements Announcer {
 
   private counts(): { pending: number; failed: number } {
     const s = this.outbox.read();
-    return { pending: s.entries.filter((e) => e.state === 'pending').length, failed: s.entries.filter((e) => e.state === 'failed').length };
+    // Spooled announcements are pending too: they were queued while the outbox lock was busy.
+    return { pending: s.entries.filter((e) => e.state === 'pending').length + this.outbox.spooledCount(), failed: s.entries.filter((e) => e.state === 'failed').length };
   }
 
   status(): AnnounceStatus {
@@ -337,7 +330,7 @@ class OutboxAnnouncer implements Announcer {
       configured: this.enabled,
       destination: this.o.config ? describeDestination(this.o.config) : undefined,
       error: this.o.error,
-      pending: pending.length,
+      pending: pending.length + this.outbox.spooledCount(),
       failed: failed.length,
       oldestPendingAt: pending[0]?.createdAt,
       lastDeliveredAt: s.lastDeliveredAt,

@@ -11,8 +11,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
-import * as lockfile from 'proper-lockfile';
-import type { AnnouncementKind } from './messages';
+import { writeFileAtomic } from '../core/atomic-file';
+import { acquireLock, lockLibrary, LockBusyError } from '../core/file-lock';
+import { withLease, type Announcement, type AnnouncementKind } from './messages';
 
 export type EntryState = 'pending' | 'failed';
 
@@ -71,6 +72,8 @@ export interface OutboxPaths {
   outbox: string;
   deliveryLock: string;
   journal: string;
+  /** Announcements queued while the outbox lock was busy; merged into the outbox by the next locked write. */
+  spool: string;
 }
 
 /** `coordination.md` → `coordination.outbox.json`, `coordination.announced.jsonl`. */
@@ -81,11 +84,19 @@ export function outboxPaths(boardPath: string): OutboxPaths {
     outbox: path.join(dir, `${base}.outbox.json`),
     deliveryLock: path.join(dir, `${base}.outbox.delivering.lock`),
     journal: path.join(dir, `${base}.announced.jsonl`),
+    spool: path.join(dir, `${base}.outbox.spool.jsonl`),
   };
 }
 
 /** A lock whose holder died is broken after this long; live holders refresh it twice as often. */
 const STALE_MS = 10_000;
+/**
+ * How long queueing an announcement waits for the outbox lock before it appends to the spool
+ * instead: a claim never waits on a stuck outbox, and nothing is lost.
+ */
+export const QUEUE_LOCK_BUDGET_MS = 500;
+/** Other outbox writes (delivery bookkeeping) may wait longer: they run in the background flusher. */
+const UPDATE_LOCK_BUDGET_MS = 20_000;
 /** Roots older than this are forgotten: a release a week later starts a new thread. */
 const ROOT_TTL_MS = 7 * 24 * 3_600_000;
 /** Lease lengths remembered for expiry texts; the oldest are dropped past this many. */
@@ -111,6 +122,8 @@ export class Outbox {
 
   constructor(boardPath: string) {
     this.paths = outboxPaths(boardPath);
+    // An outbox is made to be written: load the lock library now, not inside a queueing budget.
+    lockLibrary();
   }
 
   /** A consistent snapshot without locking: writers only ever rename a complete file into place. */
@@ -142,22 +155,74 @@ export class Outbox {
   }
 
   /** Read-modify-write under the outbox lock; `change` returns what the caller wants back. */
-  async update<T>(change: (state: OutboxState) => T): Promise<T> {
+  async update<T>(change: (state: OutboxState) => T, budgetMs = UPDATE_LOCK_BUDGET_MS): Promise<T> {
     fs.mkdirSync(path.dirname(this.paths.outbox), { recursive: true });
-    const release = await lockfile.lock(this.paths.outbox, {
-      realpath: false,
-      stale: STALE_MS,
-      // Appends are tiny; contention clears in milliseconds, a dead holder in STALE_MS.
-      retries: { retries: 200, minTimeout: 5, maxTimeout: 100, factor: 1.3, randomize: true },
-      onCompromised: () => undefined,
-    });
+    const release = await acquireLock(this.paths.outbox, { budgetMs, staleMs: STALE_MS });
     try {
       const state = this.read();
+      const spooled = this.takeSpool();
+      appendSpooled(state, spooled.lines);
       const result = change(state);
       this.write(state);
+      // Only once the outbox holding them is on disk: a crash before this merges them again (by id, once).
+      for (const f of spooled.files) fs.rmSync(f, { force: true });
       return result;
     } finally {
       await release().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Queues announcements: into the outbox when its lock comes within `budgetMs`, else appended
+   * to the spool beside it (one line, no lock), which the next outbox write merges in order.
+   * Returns the number of pending announcements, or undefined when they went to the spool.
+   */
+  async enqueue(anns: readonly Announcement[], createdAt: string, budgetMs = QUEUE_LOCK_BUDGET_MS): Promise<number | undefined> {
+    const items = anns.map((a) => ({ id: newPostId(), createdAt, ...a }));
+    try {
+      return await this.update((s) => {
+        appendSpooled(s, items);
+        return s.entries.filter((e) => e.state === 'pending').length;
+      }, budgetMs);
+    } catch (err) {
+      if (!(err instanceof LockBusyError)) throw err;
+    }
+    // One write(2) of a line under PIPE_BUF is never interleaved with another appender's.
+    fs.appendFileSync(this.paths.spool, items.map((i) => JSON.stringify(i)).join('\n') + '\n', { mode: 0o600 });
+    return undefined;
+  }
+
+  /** Moves the spool aside (new appends start a fresh one) and reads it, with older leftovers of a crashed merge. */
+  private takeSpool(): { lines: SpooledAnnouncement[]; files: string[] } {
+    const dir = path.dirname(this.paths.spool);
+    const base = path.basename(this.paths.spool);
+    try {
+      fs.renameSync(this.paths.spool, `${this.paths.spool}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.merging`);
+    } catch {
+      // No spool: the usual case.
+    }
+    let names: string[];
+    try { names = fs.readdirSync(dir).filter((n) => n.startsWith(`${base}.`) && n.endsWith('.merging')).sort(); } catch { return { lines: [], files: [] }; }
+    const files = names.map((n) => path.join(dir, n));
+    const lines: SpooledAnnouncement[] = [];
+    for (const f of files) {
+      let text = '';
+      try { text = fs.readFileSync(f, 'utf8'); } catch { continue; }
+      for (const l of text.split('\n')) {
+        if (!l.trim()) continue;
+        try { lines.push(JSON.parse(l) as SpooledAnnouncement); } catch { /* a line torn by a crash mid-append */ }
+      }
+    }
+    lines.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return { lines, files };
+  }
+
+  /** Announcements in the spool, not yet merged into the outbox. */
+  spooledCount(): number {
+    try {
+      return fs.readFileSync(this.paths.spool, 'utf8').split('\n').filter((l) => l.trim()).length;
+    } catch {
+      return 0;
     }
   }
 
@@ -167,17 +232,9 @@ export class Outbox {
     // Claims that ended without their own post (a session's end) leave their lease behind.
     const leases = Object.keys(state.leases ?? {});
     for (const k of leases.slice(0, Math.max(0, leases.length - MAX_LEASES))) delete state.leases![k];
-    const tmp = `${this.paths.outbox}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-    const fd = fs.openSync(tmp, 'w', 0o600);
-    try {
-      // One entry per line: readable by a person, and far smaller than indented JSON once a
-      // long outage has queued hundreds of messages (every append rewrites the file).
-      fs.writeSync(fd, formatState(state));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, this.paths.outbox);
+    // One entry per line: readable by a person, and far smaller than indented JSON once a
+    // long outage has queued hundreds of messages (every append rewrites the file).
+    writeFileAtomic(this.paths.outbox, formatState(state), 'the outbox', 0o600);
   }
 
   /**
@@ -186,24 +243,16 @@ export class Outbox {
    */
   async tryLockDelivery(waitMs = 0): Promise<(() => Promise<void>) | undefined> {
     fs.mkdirSync(path.dirname(this.paths.deliveryLock), { recursive: true });
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      try {
-        // proper-lockfile tracks locks per target file, so the delivery lock needs its own target.
-        const release = await lockfile.lock(this.paths.deliveryLock.replace(/\.lock$/, ''), {
-          realpath: false,
-          stale: STALE_MS,
-          retries: 0,
-          onCompromised: () => undefined,
-        });
-        return async () => {
-          await release().catch(() => undefined);
-        };
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
-        if (Date.now() >= deadline) return undefined;
-        await sleep(Math.min(100, Math.max(1, deadline - Date.now())));
-      }
+    try {
+      // proper-lockfile tracks locks per target file, so the delivery lock needs its own target.
+      // The shared lock breaks a dead holder's folder even when its mtime is in the future.
+      const release = await acquireLock(this.paths.deliveryLock.replace(/\.lock$/, ''), { budgetMs: waitMs, staleMs: STALE_MS });
+      return async () => {
+        await release().catch(() => undefined);
+      };
+    } catch (err) {
+      if (err instanceof LockBusyError) return undefined;
+      throw err;
     }
   }
 
@@ -211,7 +260,8 @@ export class Outbox {
   isDelivering(): boolean {
     try {
       const st = fs.statSync(this.paths.deliveryLock);
-      return Date.now() - st.mtimeMs < STALE_MS;
+      // A folder stamped far in the future is no proof of life: starting one more flusher is harmless.
+      return Math.abs(Date.now() - st.mtimeMs) < STALE_MS;
     } catch {
       return false;
     }
@@ -223,9 +273,7 @@ export class Outbox {
     try {
       if (fs.statSync(file).size > JOURNAL_MAX_BYTES) {
         const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
-        const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, lines.slice(Math.floor(lines.length / 2)).join('\n') + '\n', { mode: 0o600 });
-        fs.renameSync(tmp, file);
+        writeFileAtomic(file, lines.slice(Math.floor(lines.length / 2)).join('\n') + '\n', 'the announcement journal', 0o600);
       }
     } catch {
       // Trimming is housekeeping; the line itself is already written.
@@ -249,6 +297,25 @@ export class Outbox {
       }
     }
     return out;
+  }
+}
+
+type SpooledAnnouncement = Announcement & { id: string; createdAt: string };
+
+/** Appends queued announcements as pending entries (each id once), remembering claim leases for expiry texts. */
+function appendSpooled(s: OutboxState, items: readonly SpooledAnnouncement[]): void {
+  if (items.length === 0) return;
+  const known = new Set(s.entries.map((e) => e.id));
+  const leases = (s.leases ??= {});
+  for (const { leaseMs, id, createdAt, ...a } of items) {
+    if (known.has(id)) continue;
+    known.add(id);
+    if (a.threadKey && leaseMs && a.kind !== 'expire') leases[a.threadKey] = leaseMs;
+    if (a.replyTo) {
+      if (a.kind === 'expire' && !leaseMs && leases[a.replyTo]) a.text = withLease(a.text, leases[a.replyTo]);
+      delete leases[a.replyTo];
+    }
+    s.entries.push({ seq: s.nextSeq++, id, createdAt, ...a, state: 'pending', attempts: 0 });
   }
 }
 

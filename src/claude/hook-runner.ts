@@ -7,12 +7,12 @@
  * stderr (a broken hook must not stop all work); a board it cannot read denies, with the fix.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SyncHookJSONOutput } from '@anthropic-ai/claude-agent-sdk' with { 'resolution-mode': 'import' };
 import type { BoardEvent, Claim, SessionRecord } from '../core/model';
 import { ClaimService, InputError, leaseLength, validateSession, type BoardView } from '../core/claim-service';
 import { findRepo } from '../core/path-key';
+import { livenessHost } from '../core/liveness';
 import { claimCovers } from '../core/overlap';
 import { formatWhen } from '../core/duration';
 import { chooseSessionName } from './session-name';
@@ -24,6 +24,17 @@ import { conflictsFor, denyReason, shellWord, writeTargets } from './write-targe
 export const HEARTBEAT_MIN_INTERVAL_MS = 60_000;
 /** The auto-claim is a convenience: when the board lock is busy this long, the edit goes on unclaimed. */
 const AUTO_CLAIM_BUDGET_MS = 5_000;
+/**
+ * How long each hook waits for the board lock: well under its timeout in settings.json
+ * (hook-settings.ts), so a stuck lock ends in a message, not in Claude Code killing the hook.
+ */
+export const HOOK_LOCK_BUDGET_MS: Record<HookEventArg, number> = {
+  'session-start': 8_000,
+  'pre-tool-use': 4_000,
+  'post-tool-use': 5_000,
+  'user-prompt-submit': 5_000,
+  'session-end': 2_500,
+};
 
 export interface HookOutcome {
   stdout: string;
@@ -51,6 +62,10 @@ export interface HookRunOptions {
   now?: () => Date;
   host?: string;
   isProcessAlive?: (pid: number) => boolean;
+  /** The hook input was cut at MAX_HOOK_INPUT_BYTES (readHookStdin). */
+  stdinTruncated?: boolean;
+  /** How long a board write waits for the lock (default: the event's HOOK_LOCK_BUDGET_MS). */
+  lockWaitMs?: number;
 }
 
 const ok = (stdout = '', stderr = ''): HookOutcome => ({ stdout, stderr, exitCode: 0 });
@@ -59,9 +74,10 @@ export async function runHook(event: string, stdin: string, opts: HookRunOptions
   if (!isHookEventArg(event)) {
     return ok('', `claimboard hook: unknown event "${event}" (known: session-start, pre-tool-use, post-tool-use, user-prompt-submit, session-end); allowing\n`);
   }
-  const parsed = parseHookInput(stdin, event);
+  const parsed = parseHookInput(stdin, event, opts.stdinTruncated);
+  const runner = new HookRunner({ ...opts, lockWaitMs: opts.lockWaitMs ?? HOOK_LOCK_BUDGET_MS[event] });
+  if (!parsed.ok && parsed.deny) return runner.deny(`claimboard: ${parsed.error}.`);
   if (!parsed.ok) return ok('', `claimboard hook ${event}: ${parsed.error}; allowing\n`);
-  const runner = new HookRunner(opts);
   try {
     return await runner.run(event, parsed.input);
   } catch (e) {
@@ -85,7 +101,7 @@ class HookRunner {
 
   constructor(private readonly o: HookRunOptions) {
     this.now = o.now ?? (() => new Date());
-    this.host = o.host ?? os.hostname();
+    this.host = o.host ?? livenessHost();
     const pid = Number(o.env.CLAUDE_PID);
     this.pid = Number.isInteger(pid) && pid > 0 ? pid : undefined;
     this.service = new ClaimService({
@@ -94,6 +110,7 @@ class HookRunner {
       now: o.now,
       host: this.host,
       isProcessAlive: o.isProcessAlive,
+      lockWaitMs: o.lockWaitMs,
       onEvents: (events) => {
         this.pendingEvents.push(...events);
       },
@@ -161,23 +178,27 @@ class HookRunner {
     return own[0]?.name;
   }
 
-  private async register(input: ClaimboardHookInput, view: BoardView, task?: string): Promise<{ name: string; reused: boolean }> {
-    const taken = new Set(view.claims.map((c) => c.session));
-    const choice = chooseSessionName(view.sessions, taken, input.session_id, this.sessionOverride());
-    const previous = view.sessions.find((s) => s.name === choice.name && s.externalId === input.session_id);
+  /** Chooses the session's name and registers it in one locked write (see registerSessionChosen). */
+  private async register(input: ClaimboardHookInput, task?: string): Promise<{ name: string; reused: boolean }> {
+    const override = this.sessionOverride();
     const repo = findRepo(input.cwd)?.name ?? path.basename(input.cwd);
-    const rec: Omit<SessionRecord, 'line'> = {
-      name: choice.name,
-      externalId: input.session_id,
-      started: previous?.started ?? this.now(),
-      pid: this.pid,
-      host: this.pid !== undefined ? this.host : undefined,
-      repo,
-      // A compacted or resumed session keeps the task it started with unless it now has a title.
-      task: task ?? previous?.task ?? 'unknown',
-    };
+    let choice: { name: string; reused: boolean } = { name: '', reused: false };
     const before = this.pendingEvents.length;
-    await this.service.registerSession(rec);
+    await this.service.registerSessionChosen((view) => {
+      const taken = new Set(view.claims.map((c) => c.session));
+      choice = chooseSessionName(view.sessions, taken, input.session_id, override);
+      const previous = view.sessions.find((s) => s.name === choice.name && s.externalId === input.session_id);
+      return {
+        name: choice.name,
+        externalId: input.session_id,
+        started: previous?.started ?? this.now(),
+        pid: this.pid,
+        host: this.pid !== undefined ? this.host : undefined,
+        repo,
+        // A compacted or resumed session keeps the task it started with unless it now has a title.
+        task: task ?? previous?.task ?? 'unknown',
+      };
+    });
     // A resumed or compacted session was already announced; only a new one says "starting".
     if (choice.reused) this.pendingEvents.splice(before).filter((e) => e.kind !== 'start').forEach((e) => this.pendingEvents.push(e));
     return choice;
@@ -186,9 +207,8 @@ class HookRunner {
   // ------------------------------------------------------------------ SessionStart
 
   private async sessionStart(input: Extract<ClaimboardHookInput, { hook_event_name: 'SessionStart' }>): Promise<HookOutcome> {
-    const view = this.service.status();
     const title = typeof input.session_title === 'string' && input.session_title.trim() ? oneLine(input.session_title) : undefined;
-    const { name } = await this.register(input, view, title);
+    const { name } = await this.register(input, title);
     const envFile = this.o.env.CLAUDE_ENV_FILE;
     let stderr = '';
     if (envFile) {
@@ -263,7 +283,7 @@ class HookRunner {
       const result = await withTimeout(
         (async () => {
           // Hooks installed mid-session never saw SessionStart: give the session its name now.
-          session ??= (await this.register(input, this.service.status())).name;
+          session ??= (await this.register(input)).name;
           return this.service.claim(session, { paths: wanted, files: targets.filter((t) => t.file).map((t) => t.key), pid: this.pid, host: this.host, reason: `${AUTO_REASON} ${input.tool_name}` });
         })(),
         AUTO_CLAIM_BUDGET_MS,

@@ -8,6 +8,9 @@ import { writeFd } from './write-fd';
 import type { Command, OptionSpec } from './command';
 import { EXIT, ExitError, createContext } from './cli-context';
 import { InputError } from '../core/duration';
+import { FileAccessError } from '../core/atomic-file';
+import { BoardEncodingError } from '../core/board-bytes';
+import { BoardDamagedError, BoardLockedError } from '../core/board-store';
 /**
  * The command table: one file per command under ./commands, each loaded only when it runs.
  * Hooks call the CLI on every tool call, so a `check` must not pay for Mattermost or git code.
@@ -107,6 +110,11 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
   } catch (e) {
     if (e instanceof ExitError) { err(`claimboard: ${e.message}`); return e.code; }
     if (e instanceof InputError) { err(`claimboard: ${e.message}`); return EXIT.usage; }
+    // Known conditions of the board's file and folder: their message names the board and the fix.
+    if (e instanceof FileAccessError || e instanceof BoardEncodingError || e instanceof BoardDamagedError || e instanceof BoardLockedError) {
+      err(`claimboard: ${e.message}`);
+      return EXIT.unexpected;
+    }
     const error = e as Error;
     err(`claimboard: unexpected error: ${error.message}`);
     if ((io.env ?? process.env).CLAIMBOARD_DEBUG) err(String(error.stack));

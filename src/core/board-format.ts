@@ -325,7 +325,12 @@ export class BoardDocument {
   }
 
   replaceLine(line: number, text: string): void {
-    this.lines[line - 1] = this.eol(text);
+    this.replaceLines([[line, text]]);
+  }
+
+  /** Replaces many lines (1-based) with one re-parse: a board of thousands of hand-written claims stays linear. */
+  replaceLines(changes: Iterable<readonly [number, string]>): void {
+    for (const [line, text] of changes) this.lines[line - 1] = this.eol(text);
     this.reparse();
   }
 

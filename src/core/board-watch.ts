@@ -4,11 +4,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { realBoardPath } from './board-store';
 
 /** Resolves on the next change to the board's file (or its folder's view of it), or after `timeoutMs`. */
 export function waitForBoardChange(boardPath: string, timeoutMs: number): Promise<'changed' | 'timeout'> {
-  const dir = path.dirname(boardPath);
-  const name = path.basename(boardPath);
+  // Writers rename at a symlinked board's target: that is the folder that sees the change.
+  const real = realBoardPath(boardPath);
+  const dir = path.dirname(real);
+  const name = path.basename(real);
   return new Promise((resolve) => {
     let watcher: fs.FSWatcher | undefined;
     const done = (why: 'changed' | 'timeout') => {

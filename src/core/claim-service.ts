@@ -3,14 +3,13 @@
  * pinned notes, prune. One place decides what a conflict is and when a lease has ended, so
  * the adapters cannot disagree.
  */
-import * as os from 'node:os';
-
 import type { Claim, ClaimMode, PinnedNote, Problem, Release, SessionRecord, BoardEvent } from './model';
 import { BoardDocument, DEFAULT_TTL_MS, SEP, formatClaimLine, formatSessionLine, lineHasTtl, validateField, validateLength, validateSessionName, type ClaimLine } from './board-format';
 import { BoardStore, type StoreOptions } from './board-store';
 import { InputError, checkEta, checkLeaseLength, formatDuration, formatDurationExact, formatIsoLocal } from './duration';
 import { claimCovers, claimMeets, headsMayOverlap, isGlob, normalizeKey, sameKey } from './overlap';
 import { patternProblem } from './glob';
+import { livenessHost, sameLivenessHost } from './liveness';
 
 export const DEFAULT_ETA_MS = 30 * 60_000;
 /** How long an ended session's line stays on the board. */
@@ -19,7 +18,7 @@ export const ENDED_SESSION_KEPT_MS = 24 * 3_600_000;
 export interface ServiceOptions extends StoreOptions {
   /** Receives what each write changed; announcements plug in here. Never awaited past a write. */
   onEvents?: (events: BoardEvent[]) => void | Promise<void>;
-  /** This machine's name, to tell whether a recorded holder process can be checked here. */
+  /** This machine's liveness identity (livenessHost), to tell whether a recorded holder process can be checked here. */
   host?: string;
   /** Is this process alive? Injected by tests. */
   isProcessAlive?: (pid: number) => boolean;
@@ -138,7 +137,7 @@ export class ClaimService {
     this.store = new BoardStore(opts);
     this.ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
     this.onEvents = opts.onEvents;
-    this.host = opts.host ?? os.hostname();
+    this.host = opts.host ?? livenessHost();
     this.isProcessAlive = opts.isProcessAlive ?? processAlive;
     this.now = opts.now ?? (() => new Date());
   }
@@ -154,7 +153,7 @@ export class ClaimService {
   }
 
   private holderGone(c: Claim): boolean {
-    return c.pid !== undefined && c.host === this.host && !this.isProcessAlive(c.pid);
+    return c.pid !== undefined && sameLivenessHost(c.host, this.host) && !this.isProcessAlive(c.pid);
   }
 
   view(doc: BoardDocument, exists: boolean, now: Date): BoardView {
@@ -162,7 +161,7 @@ export class ClaimService {
     const expired: Claim[] = [];
     for (const c of doc.claims) (this.isLive(c, now) ? claims : expired).push(c);
     return {
-      boardPath: this.boardPath, exists, lastUpdated: doc.lastUpdated,
+      boardPath: this.boardPath, exists, lastUpdated: exists ? doc.lastUpdated : undefined,
       claims, expired, releases: doc.releases, notes: doc.notes, sessions: doc.sessions, problems: doc.problems,
     };
   }
@@ -239,11 +238,15 @@ export class ClaimService {
     // the Sessions section does not grow without end.
     const stale = doc.sessions.filter((x) => x.ended && now.getTime() - x.ended.getTime() > ENDED_SESSION_KEPT_MS);
     if (stale.length > 0) doc.removeLines(stale.map((x) => x.line));
-    for (const c of doc.claims.filter((x) => x.leaseDerived)) {
-      // A hand-written claim keeps the lease length it was read with, wherever it is read next.
-      const raw = doc.rawLine(c.line);
-      const ttl = leaseLength(c) !== DEFAULT_TTL_MS && !lineHasTtl(raw) ? `${SEP}ttl ${formatDurationExact(leaseLength(c))}` : '';
-      doc.replaceLine(c.line, `${raw}${SEP}lease until ${formatIsoLocal(c.expires)}${ttl}`);
+    const derived = doc.claims.filter((x) => x.leaseDerived);
+    // One re-parse for all of them: a board of thousands of hand-written claims stays linear.
+    if (derived.length > 0) {
+      doc.replaceLines(derived.map((c) => {
+        // A hand-written claim keeps the lease length it was read with, wherever it is read next.
+        const raw = doc.rawLine(c.line);
+        const ttl = leaseLength(c) !== DEFAULT_TTL_MS && !lineHasTtl(raw) ? `${SEP}ttl ${formatDurationExact(leaseLength(c))}` : '';
+        return [c.line, `${raw}${SEP}lease until ${formatIsoLocal(c.expires)}${ttl}`] as const;
+      }));
     }
   }
 
@@ -407,17 +410,29 @@ export class ClaimService {
 
   async registerSession(rec: Omit<SessionRecord, 'line'>): Promise<void> {
     validateSession(rec.name);
-    for (const [what, v] of [['repo', rec.repo], ['task', rec.task]] as const) {
-      if (v !== undefined) {
-        const err = validateField(what, v);
-        if (err) throw new InputError(err);
+    await this.registerSessionChosen(() => rec);
+  }
+
+  /**
+   * Registers a session whose name (and record) `choose` picks from the board as it is under
+   * the lock, in the same write: sessions started at the same moment never pick the same free
+   * name. `choose` may run more than once and must only read what it is given.
+   */
+  async registerSessionChosen<T extends Omit<SessionRecord, 'line'>>(choose: (view: { sessions: SessionRecord[]; claims: Claim[] }, now: Date) => T): Promise<T> {
+    return this.write((doc, now, events) => {
+      const rec = choose({ sessions: doc.sessions, claims: doc.claims.filter((c) => this.isLive(c, now)) }, now);
+      validateSession(rec.name);
+      for (const [what, v] of [['repo', rec.repo], ['task', rec.task]] as const) {
+        if (v !== undefined) {
+          const err = validateField(what, v);
+          if (err) throw new InputError(err);
+        }
       }
-    }
-    await this.write((doc, _now, events) => {
       const old = doc.sessions.find((s) => s.name === rec.name);
       if (old) doc.removeLines([old.line]);
       doc.addSession(rec);
       events.push({ kind: 'start', session: rec.name, repo: rec.repo, task: rec.task });
+      return rec;
     });
   }
 }

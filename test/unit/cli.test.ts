@@ -21,7 +21,7 @@ describe('claimboard CLI (real processes)', function () {
     fs.mkdirSync(home);
     const r = await runCli(['status'], { cwd: dir, env: cleanEnv({ HOME: home }) });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /\.claude\/hooks\/state\/coordination\.md \(not created yet/);
+    assert.match(r.stdout, /\.claude\/hooks\/state\/coordination\.md \(does not exist yet/);
     assert.deepEqual(fs.readdirSync(home), []);
   });
 

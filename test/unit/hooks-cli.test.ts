@@ -298,7 +298,7 @@ describe('claimboard hook <event> through the CLI process', function () {
       const r = await hook(f, 'pre-tool-use', edit(f, 'uuid-a', 'src/a.ts'));
       assert.equal(r.code, 0);
       assert.equal(r.stdout, '');
-      assert.match(r.stderr, /could not record the claim \(board busy .*\); the edit goes on unclaimed/);
+      assert.match(r.stderr, /could not record the claim \(the board .*board\.md is locked by another process .* within 4 s.*\); the edit goes on unclaimed/);
       assert.equal(fs.readFileSync(f.board, 'utf8'), before, 'no late claim written after giving up');
     } finally {
       await unlock();

@@ -3,6 +3,7 @@ import type { Command } from '../command';
 import { writeFd } from '../write-fd';
 import { runHook, type HookAnnouncer } from '../../claude/hook-runner';
 import { InputError, ttlFromEnv } from '../../core/duration';
+import { readHookStdin } from '../../claude/hook-input';
 
 export const hook: Command = {
   name: 'hook',
@@ -11,12 +12,13 @@ export const hook: Command = {
   async run(ctx, { positionals }) {
     const event = positionals[0] ?? '';
     let stdin = '';
+    let stdinTruncated = false;
     // fstat rather than process.stdin.isTTY: creating the stdin stream costs every hook call.
     if (isTerminal(0)) {
       ctx.err('claimboard hook: expects the hook JSON on stdin (Claude Code runs this command; see install-hooks)');
     } else {
       try {
-        stdin = fs.readFileSync(0, 'utf8');
+        ({ text: stdin, truncated: stdinTruncated } = readHookStdin(0));
       } catch (e) {
         ctx.err(`claimboard hook: could not read stdin: ${(e as Error).message}`);
       }
@@ -34,6 +36,7 @@ export const hook: Command = {
     const outcome = await runHook(event, stdin, {
       boardPath: ctx.boardPath,
       env: ctx.env,
+      stdinTruncated,
       ttlMs,
       autoClaim: !/^(0|false|no|off)$/i.test(ctx.env.CLAIMBOARD_AUTO_CLAIM ?? ''),
       announcer: () => (announcer ??= hookAnnouncer(ctx.boardPath, ctx.env, ctx.err, ttlMs)),

@@ -1,4 +1,4 @@
-import * as os from 'node:os';
+import { livenessHost } from '../../core/liveness';
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { InputError } from '../../core/duration';
@@ -15,7 +15,7 @@ export const start: Command = {
     if (pid !== undefined && !(Number.isInteger(pid) && pid > 0)) throw new InputError(`bad --pid ${values.pid}`);
     const repo = values.repo as string | undefined;
     const task = values.task as string | undefined;
-    await ctx.service().registerSession({ name: session, started: new Date(), repo, task, pid, host: pid !== undefined ? os.hostname() : undefined });
+    await ctx.service().registerSession({ name: session, started: new Date(), repo, task, pid, host: pid !== undefined ? livenessHost() : undefined });
     if (ctx.json) ctx.out(JSON.stringify({ session, repo: repo ?? null, task: task ?? null }, null, 2));
     else ctx.out(`${session} starting${repo ? ` — repo: ${repo}` : ''}${task ? ` — task: ${task}` : ''}`);
     return EXIT.ok;

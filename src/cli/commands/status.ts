@@ -20,7 +20,7 @@ export const status: Command = {
     const now = new Date();
     if (ctx.json) {
       ctx.out(JSON.stringify({
-        board: v.boardPath, exists: v.exists, lastUpdated: v.lastUpdated ? formatIsoLocal(v.lastUpdated) : null,
+        board: v.boardPath, exists: v.exists, lastUpdated: v.exists && v.lastUpdated ? formatIsoLocal(v.lastUpdated) : null,
         claims: v.claims.map(claimJson), expired: v.expired.map(claimJson), releases: v.releases.map(releaseJson),
         notes: v.notes.map((n, i) => ({ n: i + 1, text: n.text, line: n.line })),
         sessions: v.sessions.map(sessionJson),
@@ -30,8 +30,9 @@ export const status: Command = {
       return 0;
     }
     const lines: string[] = [];
-    lines.push(`Board: ${v.boardPath}${v.exists ? '' : ' (not created yet: the first claim creates it)'}`);
-    if (v.lastUpdated) lines.push(`Last updated: ${formatIsoLocal(v.lastUpdated)}`);
+    lines.push(`Board: ${v.boardPath}${v.exists ? '' : ' (does not exist yet: the first claim creates it)'}`);
+    // A missing board has no time of its own: the seed's stamp would be an invented "now".
+    if (v.exists && v.lastUpdated) lines.push(`Last updated: ${formatIsoLocal(v.lastUpdated)}`);
     lines.push('', `Active claims (${v.claims.length})`);
     for (const c of v.claims) lines.push(`  ${describeClaim(c, now)}`);
     if (v.expired.length > 0) {
