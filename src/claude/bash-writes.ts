@@ -9,6 +9,8 @@
  * step with `analyzeSimpleCommand` below.
  */
 import * as path from 'node:path';
+import { lex, PWD_MARK, type Redir, type Token, type Word } from './shell-lexer';
+import { INFRA_VERBS, KEYWORDS, NULL_DEVICES, WRAPPERS } from './write-commands';
 
 export interface BashWriteTarget {
   /** Absolute path (may contain glob characters when `glob` is true). */
@@ -55,28 +57,6 @@ export interface BashAnalysisOptions {
   exists?: (absPath: string) => boolean;
 }
 
-interface Word {
-  kind: 'word';
-  text: string;
-  /** Had an unquoted glob character. */
-  glob: boolean;
-  /** Had an expansion we could not resolve (`$X`, `$(…)`). */
-  dynamic: boolean;
-  /** Text of `$(…)` / backtick substitutions inside the word: analysed as commands too. */
-  subs: string[];
-}
-interface Op {
-  kind: 'op';
-  op: string;
-}
-interface Redir {
-  kind: 'redir';
-  op: string;
-  target?: Word;
-}
-type Token = Word | Op | Redir;
-
-const NULL_DEVICES = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty']);
 const MAX_DEPTH = 4;
 
 export function analyzeBashWrites(command: string, options: BashAnalysisOptions): BashWriteAnalysis {
@@ -180,50 +160,12 @@ function addFile(out: BashWriteAnalysis, cwd: string, w: Word, recursive: boolea
   out.files.push({ path: abs, recursive, glob: w.glob, how });
 }
 
-/** Stands for `$PWD` in a word until the path is resolved against the directory of that point. */
-const PWD_MARK = '\u0000PWD\u0000';
-
 function resolvePath(cwd: string, p: string, options: BashAnalysisOptions): string {
   let text = p.split(PWD_MARK).join(cwd);
   const home = options.env?.HOME;
   if (home && (text === '~' || text.startsWith('~/'))) text = home + text.slice(1);
   return path.posix.resolve(cwd, text);
 }
-
-/**
- * Leading words that run the rest of the line as the real command, each with its own options:
- * which take an argument (`sudo -u root`, `timeout -s KILL`), and how many operands come before
- * the command (`timeout 5`). An option a table does not list is read as a flag.
- */
-interface Wrapper {
-  /** Options whose argument is the next word (or the rest of a bundle: `-uroot`, `-oL`). */
-  withArg: string[];
-  /** Operands before the command (`timeout DURATION`). */
-  leading?: number;
-  /** Options after which no command runs (`command -v`, `sudo -l`). */
-  noCommand?: string[];
-}
-const WRAPPERS: Record<string, Wrapper> = {
-  sudo: {
-    withArg: ['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U', '-T', '-R', '--user', '--group', '--host', '--prompt', '--close-from', '--chdir', '--role', '--type', '--other-user', '--command-timeout', '--chroot'],
-    noCommand: ['-l', '--list', '-v', '--validate', '-V', '--version', '-K', '--remove-timestamp', '--help'],
-  },
-  doas: { withArg: ['-u', '-C'] },
-  env: { withArg: ['-u', '--unset', '-C', '--chdir', '-S', '--split-string'] },
-  nice: { withArg: ['-n', '--adjustment'] },
-  ionice: { withArg: ['-c', '-n', '-p', '-P', '-u', '--class', '--classdata'] },
-  timeout: { withArg: ['-s', '--signal', '-k', '--kill-after'], leading: 1 },
-  stdbuf: { withArg: ['-i', '-o', '-e', '--input', '--output', '--error'] },
-  nohup: { withArg: [] },
-  time: { withArg: ['-f', '--format', '-o', '--output'] },
-  command: { withArg: [], noCommand: ['-v', '-V'] },
-  builtin: { withArg: [] },
-  exec: { withArg: ['-a'] },
-  busybox: { withArg: [] },
-  xargs: { withArg: ['-I', '-L', '-n', '-P', '-s', '-d', '-E', '-a', '--max-lines', '--max-args', '--max-procs', '--max-chars', '--delimiter', '--eof', '--arg-file', '--replace', '--process-slot-var'] },
-};
-/** Shell words that start a compound command but are not themselves commands. */
-const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', '{', '}', 'esac']);
 
 interface Unwrapped {
   words: Word[];
@@ -750,13 +692,6 @@ function analyzeGit(all: Word[], cwd: string, options: BashAnalysisOptions, out:
   }
 }
 
-const INFRA_VERBS: Record<string, Set<string>> = {
-  terraform: new Set(['apply', 'destroy', 'import', 'taint', 'untaint', 'state']),
-  tofu: new Set(['apply', 'destroy', 'import', 'taint', 'untaint', 'state']),
-  kubectl: new Set(['apply', 'delete', 'create', 'replace', 'patch', 'edit', 'scale', 'rollout', 'set', 'label', 'annotate', 'drain', 'cordon', 'uncordon', 'taint']),
-  helm: new Set(['install', 'upgrade', 'uninstall', 'rollback', 'delete']),
-};
-
 function analyzeInfra(tool: string, args: Word[], cwd: string, options: BashAnalysisOptions, out: BashWriteAnalysis): void {
   let dir = cwd;
   const names = new Set<string>();
@@ -789,242 +724,4 @@ function analyzeInfra(tool: string, args: Word[], cwd: string, options: BashAnal
   }
   names.add(tool);
   out.infra.push({ tool, names: [...names], how: `${tool} ${verb}` });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Lexer
-
-function lex(src: string, env: Record<string, string | undefined>): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  let word: Word | null = null;
-  let pendingRedir: Redir | null = null;
-  const heredocs: { delim: string; stripTabs: boolean }[] = [];
-
-  const startWord = (): Word => (word ??= { kind: 'word', text: '', glob: false, dynamic: false, subs: [] });
-  const endWord = (): void => {
-    if (!word) return;
-    if (pendingRedir) {
-      pendingRedir.target = word;
-      if (pendingRedir.op.startsWith('<<') && pendingRedir.op !== '<<<') {
-        heredocs.push({ delim: word.text, stripTabs: pendingRedir.op === '<<-' });
-      }
-      tokens.push(pendingRedir);
-      pendingRedir = null;
-    } else tokens.push(word);
-    word = null;
-  };
-  const pushOp = (op: string): void => {
-    endWord();
-    if (pendingRedir) {
-      tokens.push(pendingRedir);
-      pendingRedir = null;
-    }
-    tokens.push({ kind: 'op', op });
-  };
-
-  /** Reads `$…` at src[i] (i at `$`); appends to the current word. */
-  const readDollar = (w: Word, quoted: boolean): void => {
-    const next = src[i + 1];
-    if (next === '(') {
-      const end = matchParen(src, i + 1);
-      const inner = src.slice(i + 2, end);
-      if (src[i + 2] !== '(') w.subs.push(inner); // `$((…))` is arithmetic, not a command.
-      w.text += src.slice(i, end + 1);
-      w.dynamic = true;
-      i = end + 1;
-      return;
-    }
-    if (next === "'" && !quoted) {
-      // ANSI-C quoting: `$'it\'s'`, where a backslash escapes the quote.
-      let j = i + 2;
-      let text = '';
-      while (j < src.length && src[j] !== "'") {
-        if (src[j] === '\\' && j + 1 < src.length) {
-          text += ansiEscape(src[j + 1]);
-          j += 2;
-        } else text += src[j++];
-      }
-      if (j >= src.length) throw new Error('unterminated quote');
-      w.text += text;
-      i = j + 1;
-      return;
-    }
-    const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*)|([0-9@*#?$!-]))/.exec(src.slice(i));
-    if (!m) {
-      if (next === '{') {
-        // `${x:-'}'}`: the closing brace is the first one outside quotes and nested braces.
-        const close = matchBrace(src, i + 1);
-        w.text += src.slice(i, close + 1);
-        w.dynamic = true;
-        i = close + 1;
-        return;
-      }
-      w.text += '$';
-      i++;
-      return;
-    }
-    const name = m[1] ?? m[2];
-    // $PWD follows `cd` within the command: resolved when the path is (see resolvePath).
-    const value = name === 'PWD' ? PWD_MARK : name ? env[name] : undefined;
-    if (value !== undefined) w.text += value;
-    else {
-      w.text += m[0];
-      w.dynamic = true;
-    }
-    i += m[0].length;
-  };
-
-  while (i < src.length) {
-    const c = src[i];
-    if (c === '\n') {
-      pushOp('\n');
-      i++;
-      // Skip here-document bodies queued on the line that just ended.
-      while (heredocs.length > 0) {
-        const { delim, stripTabs } = heredocs.shift()!;
-        for (;;) {
-          if (i >= src.length) break;
-          let eol = src.indexOf('\n', i);
-          if (eol < 0) eol = src.length;
-          let line = src.slice(i, eol);
-          if (stripTabs) line = line.replace(/^\t+/, '');
-          i = eol + 1;
-          if (line === delim) break;
-        }
-      }
-      continue;
-    }
-    if (c === ' ' || c === '\t') {
-      endWord();
-      i++;
-      continue;
-    }
-    if (c === '#' && !word) {
-      while (i < src.length && src[i] !== '\n') i++;
-      continue;
-    }
-    if (c === '\\') {
-      if (src[i + 1] === '\n') {
-        i += 2; // line continuation
-        continue;
-      }
-      startWord().text += src[i + 1] ?? '';
-      i += 2;
-      continue;
-    }
-    if (c === "'") {
-      const end = src.indexOf("'", i + 1);
-      if (end < 0) throw new Error('unterminated quote');
-      startWord().text += src.slice(i + 1, end);
-      i = end + 1;
-      continue;
-    }
-    if (c === '"') {
-      const w = startWord();
-      i++;
-      while (i < src.length && src[i] !== '"') {
-        if (src[i] === '\\' && '$`"\\\n'.includes(src[i + 1] ?? '')) {
-          w.text += src[i + 1];
-          i += 2;
-        } else if (src[i] === '$') readDollar(w, true);
-        else if (src[i] === '`') readBacktick(w);
-        else w.text += src[i++];
-      }
-      if (i >= src.length) throw new Error('unterminated quote');
-      i++;
-      continue;
-    }
-    if (c === '$') {
-      readDollar(startWord(), false);
-      continue;
-    }
-    if (c === '`') {
-      readBacktick(startWord());
-      continue;
-    }
-    // Redirections: `>`, `>>`, `>|`, `&>`, `&>>`, `N>`, `N>&M`, `<`, `<<`, `<<-`, `<<<`, `<>`.
-    if (c === '>' || c === '<' || (c === '&' && src[i + 1] === '>')) {
-      const cur = word as Word | null; // closures reassign `word`, so TS's narrowing is wrong here
-      if (cur && /^\d+$/.test(cur.text)) word = null; // the fd number belongs to the operator
-      endWord();
-      if (pendingRedir) tokens.push(pendingRedir);
-      const m = /^(&>>|&>|>>|>\||>&|>|<<<|<<-|<<|<>|<&|<)/.exec(src.slice(i))!;
-      const op = m[1];
-      i += op.length;
-      pendingRedir = { kind: 'redir', op };
-      continue;
-    }
-    if (c === '&' || c === '|' || c === ';') {
-      const two = src.slice(i, i + 2);
-      const op = ['&&', '||', ';;', '|&'].includes(two) ? two : c;
-      pushOp(op);
-      i += op.length;
-      continue;
-    }
-    if (c === '(' || c === ')') {
-      pushOp(c);
-      i++;
-      continue;
-    }
-    const w = startWord();
-    if ((c === '*' || c === '?' || c === '[') && !w.dynamic) w.glob = true;
-    w.text += c;
-    i++;
-  }
-  endWord();
-  if (pendingRedir) tokens.push(pendingRedir);
-  return tokens;
-
-  function readBacktick(w: Word): void {
-    const end = src.indexOf('`', i + 1);
-    if (end < 0) throw new Error('unterminated backtick');
-    w.subs.push(src.slice(i + 1, end));
-    w.text += src.slice(i, end + 1);
-    w.dynamic = true;
-    i = end + 1;
-  }
-}
-
-/** What a backslash escape means inside `$'…'` (the ones a path could use). */
-function ansiEscape(c: string): string {
-  const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v' };
-  return map[c] ?? c;
-}
-
-/** Index of the `}` closing the `{` at `open` (a `${…}`), skipping quoted text and nested braces. */
-function matchBrace(src: string, open: number): number {
-  let depth = 0;
-  for (let j = open; j < src.length; j++) {
-    const c = src[j];
-    if (c === "'") {
-      const e = src.indexOf("'", j + 1);
-      if (e < 0) break;
-      j = e;
-    } else if (c === '"') {
-      let e = j + 1;
-      while (e < src.length && src[e] !== '"') e += src[e] === '\\' ? 2 : 1;
-      if (e >= src.length) break;
-      j = e;
-    } else if (c === '\\') j++;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return j;
-  }
-  throw new Error('unbalanced ${');
-}
-
-/** Index of the `)` closing the `(` at `open`, skipping quoted text. */
-function matchParen(src: string, open: number): number {
-  let depth = 0;
-  for (let j = open; j < src.length; j++) {
-    const c = src[j];
-    if (c === "'") {
-      const e = src.indexOf("'", j + 1);
-      if (e < 0) break;
-      j = e;
-    } else if (c === '\\') j++;
-    else if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return j;
-  }
-  throw new Error('unbalanced $(');
 }
