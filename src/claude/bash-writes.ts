@@ -6,9 +6,12 @@
  * `;`/`|`, subshells, `cd`) and a table of commands it understands. Anything it does not
  * understand is treated as writing nothing: the guard must never block harmless work because
  * of a parse it got wrong. The recognised forms are listed in docs/hooks.md; keep that list in
- * step with `analyzeSimpleCommand` below.
+ * step with `analyzeCommand` below (test/unit/bash-writes-doc.test.ts checks each row).
  */
 import * as path from 'node:path';
+import { lex, PWD_MARK, type Redir, type Token, type Word } from './shell-lexer';
+import { hasOption, optionValues, scanArguments } from './argument-scanner';
+import { ASSIGNMENT, COMMAND_OPTIONS, type CommandOptions, INFRA_VERBS, KEYWORDS, NULL_DEVICES, WRAPPERS } from './write-commands';
 
 export interface BashWriteTarget {
   /** Absolute path (may contain glob characters when `glob` is true). */
@@ -55,28 +58,6 @@ export interface BashAnalysisOptions {
   exists?: (absPath: string) => boolean;
 }
 
-interface Word {
-  kind: 'word';
-  text: string;
-  /** Had an unquoted glob character. */
-  glob: boolean;
-  /** Had an expansion we could not resolve (`$X`, `$(…)`). */
-  dynamic: boolean;
-  /** Text of `$(…)` / backtick substitutions inside the word: analysed as commands too. */
-  subs: string[];
-}
-interface Op {
-  kind: 'op';
-  op: string;
-}
-interface Redir {
-  kind: 'redir';
-  op: string;
-  target?: Word;
-}
-type Token = Word | Op | Redir;
-
-const NULL_DEVICES = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty']);
 const MAX_DEPTH = 4;
 
 export function analyzeBashWrites(command: string, options: BashAnalysisOptions): BashWriteAnalysis {
@@ -180,50 +161,12 @@ function addFile(out: BashWriteAnalysis, cwd: string, w: Word, recursive: boolea
   out.files.push({ path: abs, recursive, glob: w.glob, how });
 }
 
-/** Stands for `$PWD` in a word until the path is resolved against the directory of that point. */
-const PWD_MARK = '\u0000PWD\u0000';
-
 function resolvePath(cwd: string, p: string, options: BashAnalysisOptions): string {
   let text = p.split(PWD_MARK).join(cwd);
   const home = options.env?.HOME;
   if (home && (text === '~' || text.startsWith('~/'))) text = home + text.slice(1);
   return path.posix.resolve(cwd, text);
 }
-
-/**
- * Leading words that run the rest of the line as the real command, each with its own options:
- * which take an argument (`sudo -u root`, `timeout -s KILL`), and how many operands come before
- * the command (`timeout 5`). An option a table does not list is read as a flag.
- */
-interface Wrapper {
-  /** Options whose argument is the next word (or the rest of a bundle: `-uroot`, `-oL`). */
-  withArg: string[];
-  /** Operands before the command (`timeout DURATION`). */
-  leading?: number;
-  /** Options after which no command runs (`command -v`, `sudo -l`). */
-  noCommand?: string[];
-}
-const WRAPPERS: Record<string, Wrapper> = {
-  sudo: {
-    withArg: ['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U', '-T', '-R', '--user', '--group', '--host', '--prompt', '--close-from', '--chdir', '--role', '--type', '--other-user', '--command-timeout', '--chroot'],
-    noCommand: ['-l', '--list', '-v', '--validate', '-V', '--version', '-K', '--remove-timestamp', '--help'],
-  },
-  doas: { withArg: ['-u', '-C'] },
-  env: { withArg: ['-u', '--unset', '-C', '--chdir', '-S', '--split-string'] },
-  nice: { withArg: ['-n', '--adjustment'] },
-  ionice: { withArg: ['-c', '-n', '-p', '-P', '-u', '--class', '--classdata'] },
-  timeout: { withArg: ['-s', '--signal', '-k', '--kill-after'], leading: 1 },
-  stdbuf: { withArg: ['-i', '-o', '-e', '--input', '--output', '--error'] },
-  nohup: { withArg: [] },
-  time: { withArg: ['-f', '--format', '-o', '--output'] },
-  command: { withArg: [], noCommand: ['-v', '-V'] },
-  builtin: { withArg: [] },
-  exec: { withArg: ['-a'] },
-  busybox: { withArg: [] },
-  xargs: { withArg: ['-I', '-L', '-n', '-P', '-s', '-d', '-E', '-a', '--max-lines', '--max-args', '--max-procs', '--max-chars', '--delimiter', '--eof', '--arg-file', '--replace', '--process-slot-var'] },
-};
-/** Shell words that start a compound command but are not themselves commands. */
-const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', '{', '}', 'esac']);
 
 interface Unwrapped {
   words: Word[];
@@ -241,66 +184,18 @@ interface Unwrapped {
  */
 function unwrap(name: string, words: Word[], cwd: string, options: BashAnalysisOptions, out: BashWriteAnalysis, depth: number): Unwrapped {
   const spec = WRAPPERS[name];
-  let i = 0;
-  let leading = spec.leading ?? 0;
-  let edit = false;
-  const optionArg = (opt: string, value: Word | undefined): boolean => {
-    if (!value) return false;
+  const scan = scanArguments(words, { ...spec, untilCommand: true, skip: name === 'env' ? ASSIGNMENT : undefined });
+  if (spec.noCommand && hasOption(scan, ...spec.noCommand)) return { words: [], cwd, none: true };
+  for (const { name: opt, value } of scan.options) {
+    if (!value) continue;
     if (name === 'time' && (opt === '-o' || opt === '--output')) addFile(out, cwd, value, false, 'time -o', options);
     if (name === 'env' && (opt === '-C' || opt === '--chdir') && !value.dynamic) cwd = resolvePath(cwd, value.text, options);
     if (name === 'sudo' && (opt === '-D' || opt === '--chdir') && !value.dynamic) cwd = resolvePath(cwd, value.text, options);
     if (name === 'env' && (opt === '-S' || opt === '--split-string')) analyze(value.text, { ...options, cwd }, out, depth + 1);
-    return true;
-  };
-  while (i < words.length) {
-    const t = words[i].text;
-    if (t === '--') {
-      i++;
-      break;
-    }
-    if (t.startsWith('--')) {
-      const eq = t.indexOf('=');
-      const opt = eq < 0 ? t : t.slice(0, eq);
-      if (spec.noCommand?.includes(opt)) return { words: [], cwd, none: true };
-      if (name === 'sudo' && opt === '--edit') edit = true;
-      if (spec.withArg.includes(opt)) {
-        if (eq >= 0) optionArg(opt, { ...words[i], text: t.slice(eq + 1) });
-        else optionArg(opt, words[++i]);
-      }
-      i++;
-      continue;
-    }
-    if (t.startsWith('-') && t.length > 1) {
-      if (name === 'nice' && /^-\d+$/.test(t)) {
-        i++; // `nice -10 cmd`: the old form of -n 10
-        continue;
-      }
-      // A bundle of short options: the first one that takes an argument ends it.
-      for (let k = 1; k < t.length; k++) {
-        const opt = `-${t[k]}`;
-        if (spec.noCommand?.includes(opt)) return { words: [], cwd, none: true };
-        if (name === 'sudo' && opt === '-e') edit = true;
-        if (spec.withArg.includes(opt)) {
-          if (k + 1 < t.length) optionArg(opt, { ...words[i], text: t.slice(k + 1) });
-          else optionArg(opt, words[++i]);
-          break;
-        }
-      }
-      i++;
-      continue;
-    }
-    if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(t)) {
-      i++;
-      continue;
-    }
-    if (leading > 0) {
-      leading--;
-      i++;
-      continue;
-    }
-    break;
   }
-  return { words: words.slice(i), cwd, edit };
+  // `sudo -e`: sudo's own option, so the words after it are files to edit, not a command.
+  const edit = name === 'sudo' && hasOption(scan, '-e', '--edit');
+  return { words: scan.rest, cwd, edit };
 }
 
 /** Returns the new working directory when the command was a `cd`. */
@@ -320,7 +215,7 @@ function analyzeSimpleCommand(
     if (!first) return undefined;
     const base = path.posix.basename(first.text);
     if (KEYWORDS.has(first.text)) words = words.slice(1);
-    else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(first.text)) words = words.slice(1);
+    else if (ASSIGNMENT.test(first.text)) words = words.slice(1);
     else if (base === 'sudoedit') {
       for (const w of unwrap('sudo', words.slice(1), cwd, options, out, depth).words) addFile(out, cwd, w, false, 'sudoedit', options);
       return undefined;
@@ -348,6 +243,7 @@ function analyzeCommand(words: Word[], cwd: string, options: BashAnalysisOptions
   const name = path.posix.basename(words[0].text);
   const args = words.slice(1);
   const add = (w: Word, how: string, recursive = false): void => addFile(out, cwd, w, recursive, how, options);
+  const operands = (spec: CommandOptions): Word[] => scanArguments(args, COMMAND_OPTIONS[spec]).operands;
 
   switch (name) {
     case 'cd': {
@@ -368,27 +264,28 @@ function analyzeCommand(words: Word[], cwd: string, options: BashAnalysisOptions
       return undefined;
     }
     case 'tee':
-      for (const a of operands(args, [])) add(a, 'tee');
+      for (const a of operands('plain')) add(a, 'tee');
       return undefined;
     case 'touch':
-      for (const a of operands(args, ['-d', '-t', '-r', '--date', '--reference'])) add(a, 'touch');
+      for (const a of operands('touch')) add(a, 'touch');
       return undefined;
     case 'truncate':
-      for (const a of operands(args, ['-s', '-r', '--size', '--reference'])) add(a, 'truncate');
+      for (const a of operands('truncate')) add(a, 'truncate');
       return undefined;
     case 'rm':
     case 'shred':
     case 'unlink': {
-      const recursive = optionWords(args).some((t) => /^-[a-zA-Z]*[rR]/.test(t) || t === '--recursive');
-      for (const a of operands(args, [])) add(a, name, recursive);
+      const scan = scanArguments(args, COMMAND_OPTIONS.plain);
+      const recursive = scan.flags.some((t) => /^-[a-zA-Z]*[rR]/.test(t) || t === '--recursive');
+      for (const a of scan.operands) add(a, name, recursive);
       return undefined;
     }
     case 'rmdir':
-      for (const a of operands(args, [])) add(a, 'rmdir', true);
+      for (const a of operands('plain')) add(a, 'rmdir', true);
       return undefined;
     case 'sed':
     case 'perl':
-      analyzeInPlaceEditor(name, args, add);
+      analyzeInPlaceEditor(name as 'sed' | 'perl', args, add);
       return undefined;
     case 'mv':
     case 'cp':
@@ -406,13 +303,13 @@ function analyzeCommand(words: Word[], cwd: string, options: BashAnalysisOptions
       else analyze(args.map((a) => a.text).join(' '), { ...options, cwd }, out, depth + 1);
       return undefined;
     case 'curl':
-      for (const a of optionValues(args, ['-o', '--output'], 'sSLfkvqiIO#glNZ46')) if (a.text !== '-') add(a, 'curl -o');
+      for (const a of optionValues(scanArguments(args, COMMAND_OPTIONS.curl), '-o', '--output')) if (a.text !== '-') add(a, 'curl -o');
       return undefined;
     case 'wget':
-      for (const a of optionValues(args, ['-O', '--output-document'], 'qvcNkKmprnS46')) if (a.text !== '-') add(a, 'wget -O');
+      for (const a of optionValues(scanArguments(args, COMMAND_OPTIONS.wget), '-O', '--output-document')) if (a.text !== '-') add(a, 'wget -O');
       return undefined;
     case 'sort':
-      for (const a of optionValues(args, ['-o', '--output'], 'bdfgiMhnRrVsuzcCm')) add(a, 'sort -o');
+      for (const a of optionValues(scanArguments(args, COMMAND_OPTIONS.sort), '-o', '--output')) add(a, 'sort -o');
       return undefined;
     case 'tar':
       analyzeTar(args, cwd, options, out);
@@ -427,7 +324,7 @@ function analyzeCommand(words: Word[], cwd: string, options: BashAnalysisOptions
     case 'ed':
       // Run as a script (`ex -sc 'wq' f`, `vim -es`, `ed f <<<…`), an editor writes its files.
       if (name === 'ex' || name === 'ed' || args.some((a) => /^-[a-zA-Z]*[eE]/.test(a.text) && !a.text.startsWith('--'))) {
-        for (const a of operands(args, ['-c', '-S', '--cmd', '-u', '-i', '-w', '-W', '-T', '-p'])) if (!a.text.startsWith('+')) add(a, name);
+        for (const a of operands('editor')) if (!a.text.startsWith('+')) add(a, name);
       }
       return undefined;
     case 'git':
@@ -442,68 +339,6 @@ function analyzeCommand(words: Word[], cwd: string, options: BashAnalysisOptions
     default:
       return undefined;
   }
-}
-
-/** The option words before `--` (`rm -- -r` removes a file named `-r`). */
-function optionWords(args: Word[]): string[] {
-  const dd = args.findIndex((a) => a.text === '--');
-  return (dd < 0 ? args : args.slice(0, dd)).map((a) => a.text).filter((t) => t.startsWith('-'));
-}
-
-/**
- * Non-option arguments, skipping the argument of each option in `withArg` and honouring `--`.
- * In a bundle of short options (`-sc CMD`), the first letter that takes an argument takes the
- * rest of the bundle or, at its end, the next word.
- */
-function operands(args: Word[], withArg: string[]): Word[] {
-  const result: Word[] = [];
-  let optionsDone = false;
-  for (let i = 0; i < args.length; i++) {
-    const t = args[i].text;
-    if (!optionsDone && t === '--') optionsDone = true;
-    else if (!optionsDone && withArg.includes(t)) i++;
-    else if (!optionsDone && t.startsWith('-') && t !== '-') {
-      if (t.startsWith('--')) continue;
-      for (let k = 1; k < t.length; k++) {
-        if (!withArg.includes(`-${t[k]}`)) continue;
-        if (k === t.length - 1) i++;
-        break;
-      }
-    } else result.push(args[i]);
-  }
-  return result;
-}
-
-/**
- * The arguments of an option, in each spelling: `-o f`, `-of`, `--output f`, `--output=f`, and
- * at the end of a bundle of the command's argument-less flags (`curl -sSLo f`).
- */
-function optionValues(args: Word[], names: string[], flagLetters: string): Word[] {
-  const result: Word[] = [];
-  const shorts = names.filter((n) => /^-[^-]$/.test(n)).map((n) => n[1]);
-  for (let i = 0; i < args.length; i++) {
-    const t = args[i].text;
-    if (t === '--') break;
-    if (names.includes(t)) {
-      if (args[i + 1]) result.push(args[++i]);
-      continue;
-    }
-    const long = names.find((n) => n.startsWith('--') && t.startsWith(n + '='));
-    if (long) {
-      result.push({ ...args[i], text: t.slice(long.length + 1) });
-      continue;
-    }
-    if (!/^-[^-]/.test(t)) continue;
-    for (let k = 1; k < t.length; k++) {
-      if (shorts.includes(t[k])) {
-        if (k < t.length - 1) result.push({ ...args[i], text: t.slice(k + 1) });
-        else if (args[i + 1]) result.push(args[++i]);
-        break;
-      }
-      if (!flagLetters.includes(t[k])) break; // an option of its own with an argument, unknown here
-    }
-  }
-  return result;
 }
 
 /** `tar -x` (or `tar xf a.tar`) writes its member operands, or everything under its directory. */
@@ -547,11 +382,12 @@ function analyzeTar(args: Word[], cwd: string, options: BashAnalysisOptions, out
 
 /** `unzip a.zip [members] [-d dir]` writes the members, or everything under the directory. */
 function analyzeUnzip(args: Word[], cwd: string, options: BashAnalysisOptions, out: BashWriteAnalysis): void {
-  const flags = optionWords(args);
+  const flags = scanArguments(args, COMMAND_OPTIONS.plain).flags;
   // -l, -t, -v, -p, -Z only list, test or print; -n never overwrites an existing file.
   if (flags.some((f) => /^-[a-zA-Z]*[ltvpnZ]/.test(f))) return;
   let dir = cwd;
   const ops: Word[] = [];
+  // Not the scanner: `-x` takes every word up to the next option.
   for (let i = 0; i < args.length; i++) {
     const t = args[i].text;
     if (t === '-d') {
@@ -567,45 +403,20 @@ function analyzeUnzip(args: Word[], cwd: string, options: BashAnalysisOptions, o
   else out.files.push({ path: dir, recursive: true, glob: false, how });
 }
 
-function analyzeInPlaceEditor(name: string, args: Word[], add: (w: Word, how: string) => void): void {
-  const inPlace = args.some((a) => /^-[a-zA-Z]*i/.test(a.text) || a.text.startsWith('--in-place'));
-  if (!inPlace) return;
-  // The script is the first operand unless given with -e/-f (sed) or -e/-E (perl).
-  const scriptOptions = name === 'sed' ? ['-e', '-f', '--expression', '--file'] : ['-e', '-E'];
-  let scriptGiven = false;
-  const files: Word[] = [];
-  let optionsDone = false;
-  for (let i = 0; i < args.length; i++) {
-    const t = args[i].text;
-    if (!optionsDone && t === '--') optionsDone = true;
-    else if (!optionsDone && scriptOptions.includes(t)) {
-      scriptGiven = true;
-      i++;
-    } else if (!optionsDone && /^-[a-zA-Z]*[eE]$/.test(t) && name === 'perl') {
-      scriptGiven = true; // `perl -pie '…'` style bundles end in e
-      i++;
-    } else if (!optionsDone && t.startsWith('-') && t !== '-') continue;
-    else if (!scriptGiven) scriptGiven = true;
-    else files.push(args[i]);
-  }
-  for (const f of files) add(f, `${name} -i`);
+function analyzeInPlaceEditor(name: 'sed' | 'perl', args: Word[], add: (w: Word, how: string) => void): void {
+  const scan = scanArguments(args, COMMAND_OPTIONS[name]);
+  if (!hasOption(scan, '-i', '--in-place')) return;
+  // The script is the first operand unless given with an option (`-e`, `sed -f`).
+  const scriptGiven = hasOption(scan, ...COMMAND_OPTIONS[name].withArg);
+  for (const f of scriptGiven ? scan.operands : scan.operands.slice(1)) add(f, `${name} -i`);
 }
 
 function analyzeCopyLike(name: string, args: Word[], cwd: string, options: BashAnalysisOptions, out: BashWriteAnalysis): void {
-  const recursive = name !== 'mv' && optionWords(args).some((t) => /^-[a-zA-Z]*[rRa]/.test(t) || t === '--recursive' || t === '--archive');
-  let targetDir: Word | undefined;
-  const withArg = ['-S', '--suffix', '-m', '--mode', '-o', '--owner', '-g', '--group', '-e'];
-  const ops: Word[] = [];
-  let optionsDone = false;
-  for (let i = 0; i < args.length; i++) {
-    const t = args[i].text;
-    if (!optionsDone && t === '--') optionsDone = true;
-    else if (!optionsDone && (t === '-t' || t === '--target-directory')) targetDir = args[++i];
-    else if (!optionsDone && t.startsWith('--target-directory=')) targetDir = { ...args[i], text: t.slice('--target-directory='.length) };
-    else if (!optionsDone && withArg.includes(t)) i++;
-    else if (!optionsDone && t.startsWith('-') && t !== '-') continue;
-    else ops.push(args[i]);
-  }
+  const scan = scanArguments(args, COMMAND_OPTIONS.copy);
+  const recursive = name !== 'mv' && scan.flags.some((t) => /^-[a-zA-Z]*[rRa]/.test(t) || t === '--recursive' || t === '--archive');
+  // The last `-t` wins, as in mv and cp.
+  const targetDir = scan.options.filter((o) => o.name === '-t' || o.name === '--target-directory').pop()?.value;
+  const ops = scan.operands;
   // rsync to a remote (`host:path`) writes nothing here.
   const sources = targetDir ? ops : ops.slice(0, -1);
   const dest = targetDir ?? ops[ops.length - 1];
@@ -636,20 +447,14 @@ function analyzeCopyLike(name: string, args: Word[], cwd: string, options: BashA
 /** Git subcommands and which of their operands they write. */
 function analyzeGit(all: Word[], cwd: string, options: BashAnalysisOptions, out: BashWriteAnalysis): void {
   let dir = cwd;
-  let args = all;
-  // Global options before the subcommand: `-C dir`, `-c k=v`, `--git-dir=…`.
-  while (args[0] && args[0].text.startsWith('-')) {
-    const t = args[0].text;
-    if (t === '-C' && args[1]) {
-      dir = resolvePath(dir, args[1].text, options);
-      args = args.slice(2);
-    } else if (t === '-c' || t === '--git-dir' || t === '--work-tree' || t === '--namespace') args = args.slice(2);
-    else args = args.slice(1);
-  }
+  const global = scanArguments(all, COMMAND_OPTIONS.gitGlobal);
+  for (const d of optionValues(global, '-C')) dir = resolvePath(dir, d.text, options);
+  const args = global.rest;
   const sub = args[0]?.text;
   const rest = args.slice(1);
   const texts = rest.map((a) => a.text);
   const has = (...flags: string[]): boolean => texts.some((t) => flags.includes(t));
+  const operands = (ws: Word[], spec: CommandOptions): Word[] => scanArguments(ws, COMMAND_OPTIONS[spec]).operands;
   const addAll = (ws: Word[], how: string): void => {
     for (const w of ws) {
       if (w.text === '.' || w.text === ':/' || w.text === ':') out.repoWide.push({ dir: w.text === '.' ? resolvePath(dir, '.', options) : dir, how });
@@ -661,7 +466,7 @@ function analyzeGit(all: Word[], cwd: string, options: BashAnalysisOptions, out:
       if (has('-A', '--all', '-u', '--update') || texts.some((t) => /^-[a-zA-Z]*[Au]/.test(t) && !t.startsWith('--'))) {
         out.repoWide.push({ dir, how: `git add ${texts.find((t) => t.startsWith('-'))}` });
       }
-      addAll(operands(rest, ['--chmod', '--pathspec-from-file']), 'git add');
+      addAll(operands(rest, 'gitAdd'), 'git add');
       return;
     }
     case 'commit': {
@@ -669,14 +474,15 @@ function analyzeGit(all: Word[], cwd: string, options: BashAnalysisOptions, out:
         out.repoWide.push({ dir, how: 'git commit -a' });
       }
       // `git commit <paths>` commits those paths' working-tree state.
-      const ops = operands(rest, ['-m', '--message', '-F', '--file', '-C', '-c', '--author', '--date', '--fixup', '--squash', '-t', '--template', '--cleanup']);
+      const ops = operands(rest, 'gitCommit');
       addAll(ops, 'git commit');
       return;
     }
     case 'checkout': {
       const dd = texts.indexOf('--');
       const before = dd >= 0 ? rest.slice(0, dd) : rest;
-      const flags = optionWords(before);
+      const scan = scanArguments(before, COMMAND_OPTIONS.gitCheckout);
+      const flags = scan.flags;
       const force = flags.some((t) => t === '--force' || (/^-[a-zA-Z]*f/.test(t) && !t.startsWith('--')));
       const creates = flags.some((t) => /^-[a-zA-Z]*[bB]/.test(t) && !t.startsWith('--')) || flags.includes('--orphan');
       let wrote = false;
@@ -684,7 +490,7 @@ function analyzeGit(all: Word[], cwd: string, options: BashAnalysisOptions, out:
         addAll(rest.slice(dd + 1), 'git checkout --');
         wrote = true;
       }
-      const ops = operands(before, ['-b', '-B', '--orphan', '--conflict', '--pathspec-from-file']);
+      const ops = scan.operands;
       if (dd < 0 && !creates && ops.length > 0) {
         if (ops.length === 1 && ops[0].text === '.') {
           out.repoWide.push({ dir, how: 'git checkout .' });
@@ -712,7 +518,7 @@ function analyzeGit(all: Word[], cwd: string, options: BashAnalysisOptions, out:
     case 'restore': {
       // `--staged` alone changes only the index, not anyone's files.
       if (has('--staged', '-S') && !has('--worktree', '-W')) return;
-      addAll(operands(rest, ['-s', '--source', '--pathspec-from-file']), 'git restore');
+      addAll(operands(rest, 'gitRestore'), 'git restore');
       return;
     }
     case 'reset': {
@@ -730,16 +536,16 @@ function analyzeGit(all: Word[], cwd: string, options: BashAnalysisOptions, out:
       const args = verb === 'push' || verb === 'save' ? rest.slice(1) : rest;
       const dd = args.findIndex((a) => a.text === '--');
       // `save` takes a message, never paths; `push` takes paths with or without `--`.
-      const paths = dd >= 0 ? args.slice(dd + 1) : verb === 'save' ? [] : operands(args, ['-m', '--message', '--pathspec-from-file']);
+      const paths = dd >= 0 ? args.slice(dd + 1) : verb === 'save' ? [] : operands(args, 'gitStash');
       if (paths.length > 0) addAll(paths, 'git stash');
       else out.repoWide.push({ dir, how: 'git stash' });
       return;
     }
     case 'rm':
-      addAll(operands(rest, ['--pathspec-from-file']), 'git rm');
+      addAll(operands(rest, 'gitRm'), 'git rm');
       return;
     case 'mv': {
-      const ops = operands(rest, []);
+      const ops = operands(rest, 'plain');
       addAll(ops, 'git mv');
       return;
     }
@@ -749,13 +555,6 @@ function analyzeGit(all: Word[], cwd: string, options: BashAnalysisOptions, out:
       return;
   }
 }
-
-const INFRA_VERBS: Record<string, Set<string>> = {
-  terraform: new Set(['apply', 'destroy', 'import', 'taint', 'untaint', 'state']),
-  tofu: new Set(['apply', 'destroy', 'import', 'taint', 'untaint', 'state']),
-  kubectl: new Set(['apply', 'delete', 'create', 'replace', 'patch', 'edit', 'scale', 'rollout', 'set', 'label', 'annotate', 'drain', 'cordon', 'uncordon', 'taint']),
-  helm: new Set(['install', 'upgrade', 'uninstall', 'rollback', 'delete']),
-};
 
 function analyzeInfra(tool: string, args: Word[], cwd: string, options: BashAnalysisOptions, out: BashWriteAnalysis): void {
   let dir = cwd;
@@ -789,242 +588,4 @@ function analyzeInfra(tool: string, args: Word[], cwd: string, options: BashAnal
   }
   names.add(tool);
   out.infra.push({ tool, names: [...names], how: `${tool} ${verb}` });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Lexer
-
-function lex(src: string, env: Record<string, string | undefined>): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  let word: Word | null = null;
-  let pendingRedir: Redir | null = null;
-  const heredocs: { delim: string; stripTabs: boolean }[] = [];
-
-  const startWord = (): Word => (word ??= { kind: 'word', text: '', glob: false, dynamic: false, subs: [] });
-  const endWord = (): void => {
-    if (!word) return;
-    if (pendingRedir) {
-      pendingRedir.target = word;
-      if (pendingRedir.op.startsWith('<<') && pendingRedir.op !== '<<<') {
-        heredocs.push({ delim: word.text, stripTabs: pendingRedir.op === '<<-' });
-      }
-      tokens.push(pendingRedir);
-      pendingRedir = null;
-    } else tokens.push(word);
-    word = null;
-  };
-  const pushOp = (op: string): void => {
-    endWord();
-    if (pendingRedir) {
-      tokens.push(pendingRedir);
-      pendingRedir = null;
-    }
-    tokens.push({ kind: 'op', op });
-  };
-
-  /** Reads `$…` at src[i] (i at `$`); appends to the current word. */
-  const readDollar = (w: Word, quoted: boolean): void => {
-    const next = src[i + 1];
-    if (next === '(') {
-      const end = matchParen(src, i + 1);
-      const inner = src.slice(i + 2, end);
-      if (src[i + 2] !== '(') w.subs.push(inner); // `$((…))` is arithmetic, not a command.
-      w.text += src.slice(i, end + 1);
-      w.dynamic = true;
-      i = end + 1;
-      return;
-    }
-    if (next === "'" && !quoted) {
-      // ANSI-C quoting: `$'it\'s'`, where a backslash escapes the quote.
-      let j = i + 2;
-      let text = '';
-      while (j < src.length && src[j] !== "'") {
-        if (src[j] === '\\' && j + 1 < src.length) {
-          text += ansiEscape(src[j + 1]);
-          j += 2;
-        } else text += src[j++];
-      }
-      if (j >= src.length) throw new Error('unterminated quote');
-      w.text += text;
-      i = j + 1;
-      return;
-    }
-    const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*)|([0-9@*#?$!-]))/.exec(src.slice(i));
-    if (!m) {
-      if (next === '{') {
-        // `${x:-'}'}`: the closing brace is the first one outside quotes and nested braces.
-        const close = matchBrace(src, i + 1);
-        w.text += src.slice(i, close + 1);
-        w.dynamic = true;
-        i = close + 1;
-        return;
-      }
-      w.text += '$';
-      i++;
-      return;
-    }
-    const name = m[1] ?? m[2];
-    // $PWD follows `cd` within the command: resolved when the path is (see resolvePath).
-    const value = name === 'PWD' ? PWD_MARK : name ? env[name] : undefined;
-    if (value !== undefined) w.text += value;
-    else {
-      w.text += m[0];
-      w.dynamic = true;
-    }
-    i += m[0].length;
-  };
-
-  while (i < src.length) {
-    const c = src[i];
-    if (c === '\n') {
-      pushOp('\n');
-      i++;
-      // Skip here-document bodies queued on the line that just ended.
-      while (heredocs.length > 0) {
-        const { delim, stripTabs } = heredocs.shift()!;
-        for (;;) {
-          if (i >= src.length) break;
-          let eol = src.indexOf('\n', i);
-          if (eol < 0) eol = src.length;
-          let line = src.slice(i, eol);
-          if (stripTabs) line = line.replace(/^\t+/, '');
-          i = eol + 1;
-          if (line === delim) break;
-        }
-      }
-      continue;
-    }
-    if (c === ' ' || c === '\t') {
-      endWord();
-      i++;
-      continue;
-    }
-    if (c === '#' && !word) {
-      while (i < src.length && src[i] !== '\n') i++;
-      continue;
-    }
-    if (c === '\\') {
-      if (src[i + 1] === '\n') {
-        i += 2; // line continuation
-        continue;
-      }
-      startWord().text += src[i + 1] ?? '';
-      i += 2;
-      continue;
-    }
-    if (c === "'") {
-      const end = src.indexOf("'", i + 1);
-      if (end < 0) throw new Error('unterminated quote');
-      startWord().text += src.slice(i + 1, end);
-      i = end + 1;
-      continue;
-    }
-    if (c === '"') {
-      const w = startWord();
-      i++;
-      while (i < src.length && src[i] !== '"') {
-        if (src[i] === '\\' && '$`"\\\n'.includes(src[i + 1] ?? '')) {
-          w.text += src[i + 1];
-          i += 2;
-        } else if (src[i] === '$') readDollar(w, true);
-        else if (src[i] === '`') readBacktick(w);
-        else w.text += src[i++];
-      }
-      if (i >= src.length) throw new Error('unterminated quote');
-      i++;
-      continue;
-    }
-    if (c === '$') {
-      readDollar(startWord(), false);
-      continue;
-    }
-    if (c === '`') {
-      readBacktick(startWord());
-      continue;
-    }
-    // Redirections: `>`, `>>`, `>|`, `&>`, `&>>`, `N>`, `N>&M`, `<`, `<<`, `<<-`, `<<<`, `<>`.
-    if (c === '>' || c === '<' || (c === '&' && src[i + 1] === '>')) {
-      const cur = word as Word | null; // closures reassign `word`, so TS's narrowing is wrong here
-      if (cur && /^\d+$/.test(cur.text)) word = null; // the fd number belongs to the operator
-      endWord();
-      if (pendingRedir) tokens.push(pendingRedir);
-      const m = /^(&>>|&>|>>|>\||>&|>|<<<|<<-|<<|<>|<&|<)/.exec(src.slice(i))!;
-      const op = m[1];
-      i += op.length;
-      pendingRedir = { kind: 'redir', op };
-      continue;
-    }
-    if (c === '&' || c === '|' || c === ';') {
-      const two = src.slice(i, i + 2);
-      const op = ['&&', '||', ';;', '|&'].includes(two) ? two : c;
-      pushOp(op);
-      i += op.length;
-      continue;
-    }
-    if (c === '(' || c === ')') {
-      pushOp(c);
-      i++;
-      continue;
-    }
-    const w = startWord();
-    if ((c === '*' || c === '?' || c === '[') && !w.dynamic) w.glob = true;
-    w.text += c;
-    i++;
-  }
-  endWord();
-  if (pendingRedir) tokens.push(pendingRedir);
-  return tokens;
-
-  function readBacktick(w: Word): void {
-    const end = src.indexOf('`', i + 1);
-    if (end < 0) throw new Error('unterminated backtick');
-    w.subs.push(src.slice(i + 1, end));
-    w.text += src.slice(i, end + 1);
-    w.dynamic = true;
-    i = end + 1;
-  }
-}
-
-/** What a backslash escape means inside `$'…'` (the ones a path could use). */
-function ansiEscape(c: string): string {
-  const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v' };
-  return map[c] ?? c;
-}
-
-/** Index of the `}` closing the `{` at `open` (a `${…}`), skipping quoted text and nested braces. */
-function matchBrace(src: string, open: number): number {
-  let depth = 0;
-  for (let j = open; j < src.length; j++) {
-    const c = src[j];
-    if (c === "'") {
-      const e = src.indexOf("'", j + 1);
-      if (e < 0) break;
-      j = e;
-    } else if (c === '"') {
-      let e = j + 1;
-      while (e < src.length && src[e] !== '"') e += src[e] === '\\' ? 2 : 1;
-      if (e >= src.length) break;
-      j = e;
-    } else if (c === '\\') j++;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return j;
-  }
-  throw new Error('unbalanced ${');
-}
-
-/** Index of the `)` closing the `(` at `open`, skipping quoted text. */
-function matchParen(src: string, open: number): number {
-  let depth = 0;
-  for (let j = open; j < src.length; j++) {
-    const c = src[j];
-    if (c === "'") {
-      const e = src.indexOf("'", j + 1);
-      if (e < 0) break;
-      j = e;
-    } else if (c === '\\') j++;
-    else if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return j;
-  }
-  throw new Error('unbalanced $(');
 }

@@ -63,6 +63,11 @@ describe('bash write analysis', () => {
       assert.deepEqual(files("perl -pi -e 's/a/b/' x.pl"), ['perl -i /w/repo/x.pl']);
       assert.deepEqual(files("sed 's/a/b/' x.ts > y.ts"), ['> /w/repo/y.ts'], 'sed without -i only reads');
     });
+    it('sed and perl options are read as the commands read them: an attached script, -M and -I are not -i', () => {
+      assert.deepEqual(files("sed --expression=s/a/b/ -i x.ts y.ts"), ['sed -i /w/repo/x.ts', 'sed -i /w/repo/y.ts']);
+      assert.deepEqual(files("perl -i -pe's/a/b/' x.pl y.pl"), ['perl -i /w/repo/x.pl', 'perl -i /w/repo/y.pl']);
+      assert.deepEqual(files("perl -Mstrict -e 'print 1' x.pl; perl -Ilib -ne 'print' x.pl"), [], 'no -i: perl only reads');
+    });
     it('rm (recursive with -r), rmdir, unlink', () => {
       assert.deepEqual(files('rm -f a.txt b.txt'), ['rm /w/repo/a.txt', 'rm /w/repo/b.txt']);
       assert.deepEqual(files('rm -rf build/'), ['rm /w/repo/build/**']);
