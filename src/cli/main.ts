@@ -125,5 +125,14 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
 declare const PACKAGE_VERSION: string;
 
 if (require.main === module) {
-  run(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  run(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    // run() answers every error with an exit code; this is the last word if that itself fails.
+    (e: unknown) => {
+      process.stderr.write(`claimboard: unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }
