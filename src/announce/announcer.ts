@@ -18,6 +18,7 @@ import { Outbox, sleep, type OutboxEntry, type OutboxState } from './outbox';
 import { maskSecrets } from './secrets';
 import { readRecap, type Recap } from './recap';
 import { checkDestination, type CheckLine } from './check';
+import { DEFAULT_TTL_MS } from '../core/board-format';
 
 export type { CheckLine };
 
@@ -131,7 +132,7 @@ class OutboxAnnouncer implements Announcer {
 
   async announce(events: readonly BoardEvent[], options: { budgetMs?: number } = {}): Promise<AnnounceResult> {
     if (!this.enabled || events.length === 0) return { queued: 0, delivered: 0, pending: 0 };
-    const anns = announcementsFor(events, { now: this.now(), mention: this.o.config?.mention, ttlMs: this.o.ttlMs ?? 60 * 60_000 });
+    const anns = announcementsFor(events, { now: this.now(), mention: this.o.config?.mention, ttlMs: this.o.ttlMs ?? DEFAULT_TTL_MS });
     return this.enqueueAndDeliver(anns, options.budgetMs);
   }
 

@@ -5,7 +5,8 @@
 import * as path from 'node:path';
 import { ClaimService, validateSession, type ServiceOptions } from '../core/claim-service';
 import { defaultBoardPath } from '../core/board-store';
-import { InputError, ttlFromEnv } from '../core/duration';
+import { ttlFromEnv } from '../core/duration';
+import { InputError } from '../core/errors';
 import type { BoardEvent } from '../core/model';
 
 export const EXIT = { ok: 0, unexpected: 1, usage: 2, conflict: 3 } as const;

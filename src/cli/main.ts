@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { writeFd } from './write-fd';
 import type { Command, OptionSpec } from './command';
 import { EXIT, ExitError, createContext } from './cli-context';
-import { InputError } from '../core/duration';
+import { InputError } from '../core/errors';
 import { FileAccessError } from '../core/atomic-file';
 import { BoardEncodingError } from '../core/board-bytes';
 import { BoardDamagedError, BoardLockedError } from '../core/board-store';

@@ -6,7 +6,8 @@
 import type { Claim, ClaimMode, PinnedNote, Problem, Release, SessionRecord, BoardEvent } from './model';
 import { BoardDocument, DEFAULT_TTL_MS, SEP, formatClaimLine, formatSessionLine, lineHasTtl, validateField, validateLength, validateSessionName, type ClaimLine } from './board-format';
 import { BoardStore, type StoreOptions } from './board-store';
-import { InputError, checkEta, checkLeaseLength, formatDuration, formatDurationExact, formatIsoLocal } from './duration';
+import { checkEta, checkLeaseLength, formatDuration, formatDurationExact, formatIsoLocal } from './duration';
+import { InputError } from './errors';
 import { claimCovers, claimMeets, headsMayOverlap, isGlob, normalizeKey, sameKey } from './overlap';
 import { patternProblem } from './glob';
 import { livenessHost, sameLivenessHost } from './liveness';

@@ -2,12 +2,7 @@
  * Durations (`90s`, `30m`, `30min`, `2h`) and times (`19:45`, ISO 8601) as people type them.
  */
 
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+import { InputError } from './errors';
 
 const UNIT_MS: Record<string, number> = {
   ms: 1,

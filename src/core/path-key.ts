@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { picomatch } from './glob';
 import { isGlob, normalizeKey } from './overlap';
-import { InputError } from './duration';
+import { InputError } from './errors';
 import { validateLength } from './limits';
 
 export interface RepoRoot {

@@ -16,9 +16,8 @@ import { OpenWarningController } from './open-warning';
 import { PathKeys } from './path-keys';
 import { StatusBarController } from './status-bar';
 import { WaitQueue } from './wait-queue';
+import { DEFAULT_TTL_MS } from '../core/board-format';
 
-/** Lease used when the `claimboard.defaultTtl` setting cannot be read as a duration. */
-const FALLBACK_TTL_MS = 60 * 60_000;
 
 /**
  * Builds every service and controller once, in dependency order, and disposes them in reverse.
@@ -41,7 +40,7 @@ export class Container implements vscode.Disposable {
         return parseLeaseDuration(settings.value.ttl, 'claimboard.defaultTtl');
       } catch (e) {
         log.warn(`${(e as Error).message}; using 60m`);
-        return FALLBACK_TTL_MS;
+        return DEFAULT_TTL_MS;
       }
     };
 

@@ -1,7 +1,7 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { cliAnnouncer } from '../announcements';
-import { InputError } from '../../core/duration';
+import { InputError } from '../../core/errors';
 import { isFileSystemArgument, resolvePathKey } from '../../core/path-key';
 
 /**

@@ -1,7 +1,7 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { conflictJson, describeConflict } from '../format';
-import { InputError } from '../../core/duration';
+import { InputError } from '../../core/errors';
 import { resolvePathKeyWithWarning } from '../../core/path-key';
 
 export const check: Command = {

@@ -1,7 +1,8 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { claimJson, conflictJson, describeClaim, describeConflict } from '../format';
-import { InputError, formatDurationExact, parseDuration, parseEta, parseLeaseDuration } from '../../core/duration';
+import { formatDurationExact, parseDuration, parseEta, parseLeaseDuration } from '../../core/duration';
+import { InputError } from '../../core/errors';
 import { resolvePathKeyWithWarning } from '../../core/path-key';
 import { waitForBoardChange } from '../../core/board-watch';
 import { leaseLength, type ClaimResult } from '../../core/claim-service';

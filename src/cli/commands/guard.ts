@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { describeConflict } from '../format';
-import { InputError } from '../../core/duration';
+import { InputError } from '../../core/errors';
 import { stagedKeys } from '../../git/pre-commit';
 
 export const guard: Command = {

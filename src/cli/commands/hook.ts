@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import type { Command } from '../command';
 import { writeFd } from '../write-fd';
 import { runHook, type HookAnnouncer } from '../../claude/hook-runner';
-import { InputError, ttlFromEnv } from '../../core/duration';
+import { ttlFromEnv } from '../../core/duration';
+import { InputError } from '../../core/errors';
 import { readHookStdin } from '../../claude/hook-input';
 
 export const hook: Command = {

@@ -1,6 +1,6 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
-import { InputError } from '../../core/duration';
+import { InputError } from '../../core/errors';
 import { installPreCommitHook, uninstallPreCommitHook } from '../../git/git-hook-install';
 import { cliArgv } from './install-hooks';
 

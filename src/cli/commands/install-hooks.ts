@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Command } from '../command';
 import type { CliContext } from '../cli-context';
 import { EXIT } from '../cli-context';
-import { InputError } from '../../core/duration';
+import { InputError } from '../../core/errors';
 import { findRepo } from '../../core/path-key';
 import { formatSettings, installHooks, type SettingsChange } from '../../claude/hook-settings';
 

@@ -1,7 +1,7 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { cliAnnouncer, closeAnnouncers } from '../announcements';
-import { InputError } from '../../core/duration';
+import { InputError } from '../../core/errors';
 import { NOT_CONFIGURED } from '../../announce/config';
 
 export const mattermost: Command = {

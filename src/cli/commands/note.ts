@@ -1,5 +1,5 @@
 import type { Command } from '../command';
-import { InputError } from '../../core/duration';
+import { InputError } from '../../core/errors';
 
 export const note: Command = {
   name: 'note',

@@ -1,7 +1,7 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { claimJson } from '../format';
-import { InputError } from '../../core/duration';
+import { InputError } from '../../core/errors';
 import { resolvePathKey } from '../../core/path-key';
 
 export const release: Command = {

@@ -1,7 +1,7 @@
 import { livenessHost } from '../../core/liveness';
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
-import { InputError } from '../../core/duration';
+import { InputError } from '../../core/errors';
 
 export const start: Command = {
   name: 'start',

@@ -1,5 +1,5 @@
 import type { Command } from '../command';
-import { InputError } from '../../core/duration';
+import { InputError } from '../../core/errors';
 import { uninstallHooks } from '../../claude/hook-settings';
 import { applyToSettings, settingsPath } from './install-hooks';
 

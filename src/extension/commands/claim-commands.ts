@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { InputError, formatClock, parseEta } from '../../core/duration';
+import { formatClock, parseEta } from '../../core/duration';
+import { InputError } from '../../core/errors';
 import type { Claim } from '../../core/model';
 import type { BoardModel, ClaimResult, Conflict } from '../board-model';
 import { claimSummary, when } from '../claim-text';

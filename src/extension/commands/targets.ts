@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { InputError } from '../../core/duration';
+import { InputError } from '../../core/errors';
 import { resolvePathKey } from '../../core/path-key';
 import type { PathKeys } from '../path-keys';
 import type { CommandTarget } from './args';
