@@ -75,7 +75,7 @@ export function createMcpServer(o: McpServerOptions): Server {
     service,
     cwd: o.cwd,
     now: () => new Date(),
-    session: () => resolveSession(service, lookup, o.sessionWaitMs ?? 5_000),
+    session: () => resolveSession(service, lookup, o.sessionWaitMs ?? sessionWaitFromEnv(o.env)),
     announcer,
   };
 
@@ -128,6 +128,12 @@ export function createMcpServer(o: McpServerOptions): Server {
   });
 
   return server;
+}
+
+/** CLAIMBOARD_MCP_SESSION_WAIT (milliseconds): how long a tool waits for the hooks to name the session (default 5000). */
+function sessionWaitFromEnv(env: Record<string, string | undefined>): number {
+  const ms = Number(env.CLAIMBOARD_MCP_SESSION_WAIT);
+  return env.CLAIMBOARD_MCP_SESSION_WAIT !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : 5_000;
 }
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): { type: 'object'; [k: string]: unknown } {
