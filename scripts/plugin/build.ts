@@ -5,13 +5,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { installHooks } from '../../src/claude/hook-settings';
+import { PLUGIN_HOOK_MARK } from '../../src/claude/plugin-presence';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const defaultPluginDir = path.join(repoRoot, 'out', 'claude-plugin');
 /** The marketplace the plugin folder is, as `claude plugin install claimboard@<this>` names it. */
 export const MARKETPLACE = 'claimboard';
-/** How the plugin's hooks and MCP server run the CLI: its own copy, wherever Claude Code installed it. */
-export const PLUGIN_COMMAND = '"${CLAUDE_PLUGIN_ROOT}/bin/claimboard"';
+/**
+ * How the plugin's hooks run the CLI: its own copy, wherever Claude Code installed it, marked
+ * as the plugin's so it steps aside when settings.json runs the same hooks.
+ */
+export const PLUGIN_COMMAND = `${PLUGIN_HOOK_MARK} "\${CLAUDE_PLUGIN_ROOT}/bin/claimboard"`;
 
 const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; description: string; license: string };
 
@@ -53,8 +57,6 @@ here=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 # The plugin's user configuration, when set, is claimboard's setting; otherwise the
 # environment and ~/.config/claimboard/config.json decide, as without the plugin.
 ${options}
-# Tells the hooks they run as the plugin (see \`claimboard install-hooks\`: never both).
-export CLAIMBOARD_PLUGIN_ROOT="$here"
 exec node "$here/dist/cli.js" "$@"
 `;
 }

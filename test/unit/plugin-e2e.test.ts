@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ClaimService } from '../../src/core/claim-service';
 import { claudeBinary, ensureCliBuilt, runClaude, startModelServer, type ModelServer, type ScriptedTurn } from '../support/model-server';
-import { MARKETPLACE, buildPlugin, pluginHooks } from '../../scripts/plugin/build';
+import { MARKETPLACE, PLUGIN_COMMAND, buildPlugin } from '../../scripts/plugin/build';
 import { installHooks } from '../../src/claude/hook-settings';
 
 const MCP = (tool: string) => `mcp__plugin_claimboard_claimboard__${tool}`;
@@ -65,9 +65,12 @@ describe('the Claude Code plugin (real Claude Code CLI)', function () {
       assert.equal(r.code, 0, r.out);
       assert.match(r.out, /Validation passed/);
     }
-    const hooks = JSON.parse(fs.readFileSync(path.join(plugin, 'hooks', 'hooks.json'), 'utf8')).hooks;
-    assert.deepEqual(hooks, installHooks({}, '"${CLAUDE_PLUGIN_ROOT}/bin/claimboard"').settings.hooks);
-    assert.deepEqual(hooks, pluginHooks());
+    const text = fs.readFileSync(path.join(plugin, 'hooks', 'hooks.json'), 'utf8');
+    const hooks = JSON.parse(text).hooks;
+    // The same events, matchers, timeouts and arguments as `claimboard install-hooks`; only how the CLI is reached differs.
+    const asInstalled = JSON.parse(text.split(JSON.stringify(PLUGIN_COMMAND).slice(1, -1)).join('claimboard')).hooks;
+    assert.deepEqual(asInstalled, installHooks({}, 'claimboard').settings.hooks);
+    assert.match(PLUGIN_COMMAND, /"\$\{CLAUDE_PLUGIN_ROOT\}\/bin\/claimboard"$/);
     assert.deepEqual(Object.keys(hooks), ['SessionStart', 'PreToolUse', 'PostToolUse', 'UserPromptSubmit', 'SessionEnd']);
   });
 
