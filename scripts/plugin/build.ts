@@ -139,7 +139,9 @@ export function buildPlugin(dest: string = defaultPluginDir): string {
     plugins: [{ name: 'claimboard', source: './', description: manifest.description, version: pkg.version }],
   }));
   write(path.join(dest, 'hooks', 'hooks.json'), json({ description: "claimboard's hooks: name the session, guard held files, renew leases, release at the end", hooks: pluginHooks() }));
-  write(path.join(dest, '.mcp.json'), json({ mcpServers: { claimboard: { command: '${CLAUDE_PLUGIN_ROOT}/bin/claimboard', args: ['mcp'] } } }));
+  // Hooks get the user configuration as CLAUDE_PLUGIN_OPTION_<KEY> from Claude Code; an MCP server only through ${user_config.KEY}.
+  const optionEnv = Object.fromEntries(Object.keys(USER_CONFIG).map((k) => [`CLAUDE_PLUGIN_OPTION_${k.toUpperCase()}`, `\${user_config.${k}}`]));
+  write(path.join(dest, '.mcp.json'), json({ mcpServers: { claimboard: { command: '${CLAUDE_PLUGIN_ROOT}/bin/claimboard', args: ['mcp'], env: optionEnv } } }));
   write(path.join(dest, 'bin', 'claimboard'), binScript(), 0o755);
   for (const f of ['cli.js', 'mcp.js']) {
     fs.mkdirSync(path.join(dest, 'dist'), { recursive: true });

@@ -127,12 +127,12 @@ describe('the Claude Code plugin (real Claude Code CLI)', function () {
     assert.ok(after.sessions[0].ended, 'the session is marked ended');
   });
 
-  it('installs from its marketplace into a scratch HOME and guards a session from the installed copy', async () => {
+  it('installs from its marketplace into a scratch HOME, takes the board from its user configuration, and guards a session from the installed copy', async () => {
     const w = workspace('installed');
     const market = buildPlugin(path.join(w.root, 'market'));
     const add = claudeCli(['plugin', 'marketplace', 'add', market], w.home, w.ws);
     assert.equal(add.code, 0, add.out);
-    const install = claudeCli(['plugin', 'install', `claimboard@${MARKETPLACE}`], w.home, w.ws);
+    const install = claudeCli(['plugin', 'install', `claimboard@${MARKETPLACE}`, '--config', `board_path=${w.board}`], w.home, w.ws);
     assert.equal(install.code, 0, install.out);
     const list = claudeCli(['plugin', 'list'], w.home, w.ws);
     assert.match(list.out, /claimboard@claimboard/);
@@ -143,9 +143,12 @@ describe('the Claude Code plugin (real Claude Code CLI)', function () {
       { tools: [{ name: 'Read', input: { file_path: held } }] },
       { tools: [{ name: 'Edit', input: { file_path: held, old_string: 'hello', new_string: 'bye' } }] },
       { tools: [{ name: 'Bash', input: { command: 'command -v claimboard' } }] },
+      loadTools('status'),
+      { tools: [{ name: MCP('status'), input: {} }] },
       { text: 'done' },
     ]);
-    const run = await runClaude({ cwd: w.ws, home: w.home, modelUrl: srv.url, allowedTools: ['Bash'], env: { CLAIMBOARD_BOARD: w.board } });
+    // No CLAIMBOARD_BOARD: the hooks (CLAUDE_PLUGIN_OPTION_BOARD_PATH) and the MCP server (${user_config.board_path}) get it from the plugin's configuration.
+    const run = await runClaude({ cwd: w.ws, home: w.home, modelUrl: srv.url, allowedTools: ['Bash', MCP('status')] });
     assert.equal(run.code, 0, run.stderr);
     const results = srv.toolResults();
     assert.equal(fs.readFileSync(held, 'utf8'), 'hello\n');
@@ -158,6 +161,11 @@ describe('the Claude Code plugin (real Claude Code CLI)', function () {
     const installPath: string = installed.plugins[`claimboard@${MARKETPLACE}`][0].installPath;
     assert.ok(fs.existsSync(path.join(installPath, 'bin', 'claimboard')), installPath);
     assert.ok([path.join(installPath, 'bin', 'claimboard'), path.join(market, 'bin', 'claimboard')].includes(where.text.trim()), where.text);
-    assert.equal(new ClaimService({ boardPath: w.board }).status().sessions.length, 1, 'its SessionStart hook named the session');
+    const sessions = new ClaimService({ boardPath: w.board }).status().sessions;
+    assert.equal(sessions.length, 1, 'its SessionStart hook named the session on the configured board');
+    const status = results.find((r) => r.text.includes('"board"'));
+    assert.ok(status, JSON.stringify(results));
+    assert.equal(JSON.parse(status.text).board, w.board);
+    assert.equal(JSON.parse(status.text).you, sessions[0].name);
   });
 });
