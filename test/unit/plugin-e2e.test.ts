@@ -129,10 +129,14 @@ describe('the Claude Code plugin (real Claude Code CLI)', function () {
 
   it('installs from its marketplace into a scratch HOME, takes the board from its user configuration, and guards a session from the installed copy', async () => {
     const w = workspace('installed');
-    const market = buildPlugin(path.join(w.root, 'market'));
-    const add = claudeCli(['plugin', 'marketplace', 'add', market], w.home, w.ws);
+    // As the README says: `npm run plugin` (its build step, here into this test's folder), then the two claude commands.
+    const script = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../scripts/plugin/build.ts'), path.join(w.root, 'out', 'claude-plugin')], { encoding: 'utf8' });
+    assert.equal(script.status, 0, script.stderr);
+    assert.match(script.stdout, /claude plugin install claimboard@claimboard/);
+    const market = path.join(w.root, 'out', 'claude-plugin');
+    const add = claudeCli(['plugin', 'marketplace', 'add', './out/claude-plugin'], w.home, w.root);
     assert.equal(add.code, 0, add.out);
-    const install = claudeCli(['plugin', 'install', `claimboard@${MARKETPLACE}`, '--config', `board_path=${w.board}`], w.home, w.ws);
+    const install = claudeCli(['plugin', 'install', 'claimboard@claimboard', '--config', `board_path=${w.board}`], w.home, w.root);
     assert.equal(install.code, 0, install.out);
     const list = claudeCli(['plugin', 'list'], w.home, w.ws);
     assert.match(list.out, /claimboard@claimboard/);
