@@ -87,7 +87,7 @@ describe('the Claude Code plugin (real Claude Code CLI)', function () {
       loadTools('claim'),
       { tools: [{ name: MCP('claim'), input: { paths: ['infra:db'], eta: '20m', reason: 'migration' } }] },
       { tools: [{ name: MCP('claim'), input: { paths: ['held.txt'] } }] },
-      { tools: [{ name: 'Bash', input: { command: 'command -v claimboard && claimboard status --json' } }] },
+      { tools: [{ name: 'Bash', input: { command: 'command -v claimboard && claimboard status >/dev/null && claimboard status --json' } }] },
       { text: 'done' },
     ]);
     const run = await runClaude({
@@ -125,6 +125,18 @@ describe('the Claude Code plugin (real Claude Code CLI)', function () {
     assert.deepEqual(after.claims.map((c) => `${c.session} ${c.path}`), ['session-q shop/held.txt']);
     assert.deepEqual(after.releases.filter((r) => r.session === me).map((r) => r.path).sort(), ['infra:db', 'shop/free.txt']);
     assert.ok(after.sessions[0].ended, 'the session is marked ended');
+  });
+
+  it('offers the skill and the slash commands: /claimboard:claim reaches the model as the claim instructions', async () => {
+    const w = workspace('commands');
+    srv = await startModelServer([{ text: 'ok' }]);
+    const run = await runClaude({ cwd: w.ws, home: w.home, modelUrl: srv.url, prompt: '/claimboard:claim infra:db 20m migration', env: { CLAIMBOARD_BOARD: w.board }, extraArgs: ['--plugin-dir', plugin] });
+    assert.equal(run.code, 0, run.stderr);
+    const main = srv.requests.filter((r) => Array.isArray(r.body.tools) && r.body.tools.length > 0);
+    const sent = JSON.stringify(main[0]?.body ?? {});
+    assert.match(sent, /Claim these on the claimboard board with the `claim` tool: infra:db 20m migration/);
+    assert.match(sent, /claimboard:claimboard/, 'the skill is offered');
+    assert.match(sent, /Coordinate with the other Claude Code sessions/);
   });
 
   it('installs from its marketplace into a scratch HOME, takes the board from its user configuration, and guards a session from the installed copy', async () => {
