@@ -57,6 +57,10 @@ here=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 # The plugin's user configuration, when set, is claimboard's setting; otherwise the
 # environment and ~/.config/claimboard/config.json decide, as without the plugin.
 ${options}
+if ! command -v node >/dev/null 2>&1; then
+  echo "claimboard: node is not on PATH; the claimboard plugin needs Node.js 20 or later" >&2
+  exit 1
+fi
 exec node "$here/dist/cli.js" "$@"
 `;
 }

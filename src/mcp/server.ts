@@ -59,7 +59,12 @@ export function createMcpServer(o: McpServerOptions): Server {
       const cfg = loadAnnounceConfig({ env: o.env as NodeJS.ProcessEnv });
       // This process lives as long as the Claude session: it delivers inline, and whatever is
       // still pending stays in the outbox for the next CLI call's flusher.
-      loaded = { announcer: createAnnouncer({ boardPath: o.boardPath, config: cfg.config, error: cfg.error, ttlMs: o.ttlMs, budgetMs: 1000 }), loaded: cfg };
+      // What the budget left pending is delivered by this process in the background, in order.
+      const made: Announcer = createAnnouncer({
+        boardPath: o.boardPath, config: cfg.config, error: cfg.error, ttlMs: o.ttlMs, budgetMs: 1000,
+        startFlusher: () => void track(made.flush({ budgetMs: 60_000 }).catch(() => undefined)),
+      });
+      loaded = { announcer: made, loaded: cfg };
     }
     return loaded;
   };

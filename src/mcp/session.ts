@@ -58,7 +58,8 @@ export async function resolveSession(service: ClaimService, o: SessionLookup, wa
     const found = findSession(service, o);
     if (found) return found;
     const left = deadline - Date.now();
-    if (left <= 0 || !(o.env.CLAUDE_CODE_SESSION_ID || o.ppid)) return undefined;
+    // Only inside Claude Code is a SessionStart hook about to name the session.
+    if (left <= 0 || !o.env.CLAUDE_CODE_SESSION_ID) return undefined;
     await waitForBoardChange(service.boardPath, Math.min(left, 250));
   }
 }

@@ -245,10 +245,14 @@ describe('claimboard mcp (SDK client over stdio)', function () {
       });
       const r = await call(on, 'ask', { question: 'may I refactor a.ts?', about: 'src/a.ts' });
       assert.ok(!r.isError, textOf(r));
-      assert.deepEqual(r.structuredContent, { session: 'session-m', holder: 'session-q', path: 'shop/src/a.ts', queued: true, delivered: true });
+      const { delivered: _d, ...asked } = r.structuredContent as { delivered: boolean };
+      assert.deepEqual(asked, { session: 'session-m', holder: 'session-q', path: 'shop/src/a.ts', queued: true });
       const plain = await call(on, 'ask', { question: 'is Friday a freeze' });
       assert.equal((plain.structuredContent as { holder: unknown }).holder, null);
-      const posted = mm.posts.map((p) => p.message);
+      // Delivered within the call's budget or, on a busy machine, by the server in the background.
+      const server = mm;
+      for (let i = 0; i < 150 && server.posts.length < 2; i++) await new Promise((res) => setTimeout(res, 100));
+      const posted = server.posts.map((p) => p.message);
       assert.deepEqual(posted.slice(-2), [
         '[session-m] @alice session-q is holding `shop/src/a.ts` — may I refactor a.ts, OK to interrupt?',
         '[session-m] @alice is Friday a freeze?',
