@@ -222,7 +222,7 @@ const status: ToolDef = {
 
 const askInput = z.strictObject({
   question: z.string().trim().min(1, 'the question is not empty').max(2000).describe('What to ask the person (one or two sentences).'),
-  about: z.string().min(1).optional().describe('The path the question is about; when someone else holds it, the question names them.'),
+  about: z.string().min(1).optional().describe('A path someone else holds that the question is about: the question names the holder and asks whether to interrupt.'),
 });
 
 const ask: ToolDef<typeof askInput> = {
@@ -239,9 +239,11 @@ const ask: ToolDef<typeof askInput> = {
     const me = await requireSession(ctx);
     const { announcer, loaded } = ctx.announcer();
     if (!loaded.configured) throw new ToolFailure('Mattermost is not configured, so there is nobody to ask (see README, "Mattermost")');
+    // As `claimboard ask --about`: a question about a path names its holder; a free path needs no asking.
     const conflict = key ? ctx.service.check(me.name, [key])[0] : undefined;
+    if (key && !conflict) throw new InputError(`nobody else holds ${key}: it is free to claim`);
     const holder = conflict?.holder.session;
-    const path = conflict ? conflict.holder.path : key;
+    const path = conflict?.holder.path;
     const r = await announcer.ask({ session: me.name, holder, path, message: a.question });
     if (r.error && r.queued === 0) throw new ToolFailure(`could not post the question: ${r.error}`);
     const where = r.delivered > 0 ? 'posted' : 'queued for delivery';

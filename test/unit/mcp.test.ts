@@ -247,6 +247,7 @@ describe('claimboard mcp (SDK client over stdio)', function () {
       assert.ok(!r.isError, textOf(r));
       const { delivered: _d, ...asked } = r.structuredContent as { delivered: boolean };
       assert.deepEqual(asked, { session: 'session-m', holder: 'session-q', path: 'shop/src/a.ts', queued: true });
+      await assert.rejects(on.callTool({ name: 'ask', arguments: { question: 'may I?', about: 'infra:nobody' } }), /nobody else holds infra:nobody: it is free to claim/);
       const plain = await call(on, 'ask', { question: 'is Friday a freeze' });
       assert.equal((plain.structuredContent as { holder: unknown }).holder, null);
       // Delivered within the call's budget or, on a busy machine, by the server in the background.
@@ -255,7 +256,7 @@ describe('claimboard mcp (SDK client over stdio)', function () {
       const posted = server.posts.map((p) => p.message);
       assert.deepEqual(posted.slice(-2), [
         '[session-m] @alice session-q is holding `shop/src/a.ts` — may I refactor a.ts, OK to interrupt?',
-        '[session-m] @alice is Friday a freeze?',
+        '[session-m] @alice is Friday a freeze',
       ]);
       const recap = await call(on, 'recap', { since: '1h' });
       assert.ok(!recap.isError, textOf(recap));
