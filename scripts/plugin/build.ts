@@ -17,6 +17,8 @@ export const MARKETPLACE = 'claimboard';
  */
 export const PLUGIN_COMMAND = `${PLUGIN_HOOK_MARK} "\${CLAUDE_PLUGIN_ROOT}/bin/claimboard"`;
 
+const DIST_FILES = ['cli.js', 'cli-bundle.js', 'mcp.js', 'undici.js'];
+
 const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; description: string; license: string };
 
 /**
@@ -122,7 +124,7 @@ function command(c: { description: string; hint?: string; body: string }): strin
 
 /** Builds the plugin into `dest` from the current dist/ (run `npm run build` first). */
 export function buildPlugin(dest: string = defaultPluginDir): string {
-  for (const f of ['cli.js', 'mcp.js']) {
+  for (const f of DIST_FILES) {
     if (!fs.existsSync(path.join(repoRoot, 'dist', f))) throw new Error(`dist/${f} is missing: run \`npm run build\` first`);
   }
   fs.rmSync(dest, { recursive: true, force: true });
@@ -147,13 +149,12 @@ export function buildPlugin(dest: string = defaultPluginDir): string {
   const optionEnv = Object.fromEntries(Object.keys(USER_CONFIG).map((k) => [`CLAUDE_PLUGIN_OPTION_${k.toUpperCase()}`, `\${user_config.${k}}`]));
   write(path.join(dest, '.mcp.json'), json({ mcpServers: { claimboard: { command: '${CLAUDE_PLUGIN_ROOT}/bin/claimboard', args: ['mcp'], env: optionEnv } } }));
   write(path.join(dest, 'bin', 'claimboard'), binScript(), 0o755);
-  for (const f of ['cli.js', 'mcp.js']) {
+  // The launcher, the CLI bundle it runs, the MCP server, and undici for posting to Mattermost.
+  for (const f of DIST_FILES) {
     fs.mkdirSync(path.join(dest, 'dist'), { recursive: true });
     fs.copyFileSync(path.join(repoRoot, 'dist', f), path.join(dest, 'dist', f));
   }
   fs.chmodSync(path.join(dest, 'dist', 'cli.js'), 0o755);
-  // The CLI requires undici only when it posts to Mattermost; it has no dependencies of its own.
-  fs.cpSync(path.join(repoRoot, 'node_modules', 'undici'), path.join(dest, 'node_modules', 'undici'), { recursive: true });
   write(path.join(dest, 'skills', 'claimboard', 'SKILL.md'), SKILL);
   for (const [name, c] of Object.entries(COMMANDS)) write(path.join(dest, 'commands', `${name}.md`), command(c));
   for (const f of ['LICENSE']) if (fs.existsSync(path.join(repoRoot, f))) fs.copyFileSync(path.join(repoRoot, f), path.join(dest, f));
