@@ -9,7 +9,8 @@ import type { ClaimService, Conflict } from '../core/claim-service';
 import type { Claim } from '../core/model';
 import { InputError, formatClock, formatIsoLocal, parseDuration, parseEta } from '../core/duration';
 import { heldReason } from '../core/held-reason';
-import { resolvePathKey } from '../core/path-key';
+import * as nodePath from 'node:path';
+import { isFileSystemArgument, resolvePathKey } from '../core/path-key';
 import { claimWaiting } from '../core/claim-wait';
 import type { Announcer, LoadedAnnounceConfig, Recap } from '../announce';
 import type { SessionIdentity } from './session';
@@ -82,13 +83,17 @@ function short(c: Claim): string {
   return `${c.path} (eta ${c.eta ? formatClock(c.eta) : '?'}, lease until ${formatClock(c.expires)})`;
 }
 
-function keysOf(args: readonly string[], cwd: string): { key: string; shown: string }[] {
-  return args.map((a) => ({ key: resolvePathKey(a, cwd), shown: a }));
+function keysOf(args: readonly string[], cwd: string): { key: string; shown: string; abs?: string }[] {
+  // A file argument keeps its absolute path: the suggested `claimboard claim` names it as the hook does.
+  return args.map((a) => ({ key: resolvePathKey(a, cwd), shown: a, abs: isFileSystemArgument(a, cwd) ? nodePath.resolve(cwd, a) : undefined }));
 }
 
 /** The core's words for held paths; `shown` is the path as Claude wrote it. */
-function heldText(conflicts: Conflict[], wanted: { key: string; shown: string }[], session: string | undefined, now: Date): string {
-  return heldReason(conflicts.map((c) => ({ key: c.path, shown: wanted.find((w) => w.key === c.path)?.shown ?? c.path, holder: c.holder })), session, now);
+function heldText(conflicts: Conflict[], wanted: { key: string; shown: string; abs?: string }[], session: string | undefined, now: Date): string {
+  return heldReason(conflicts.map((c) => {
+    const w = wanted.find((x) => x.key === c.path);
+    return { key: c.path, abs: w?.abs, shown: w?.shown ?? c.path, holder: c.holder };
+  }), session, now);
 }
 
 async function requireSession(ctx: ToolContext): Promise<SessionIdentity> {

@@ -132,8 +132,8 @@ describe('claimboard mcp (SDK client over stdio)', function () {
     assert.equal(r.isError, true);
     const text = textOf(r);
     assert.match(text, /is claimed by session-q \(claim: shop\/src\/a\.ts, eta \d\d:\d\d/);
-    assert.match(text, /claimboard claim shop\/src\/a\.ts --wait 30m/);
-    assert.equal(text, heldReason([{ key: 'shop/src/a.ts', shown: file, holder: held }], 'session-m', new Date()));
+    assert.ok(text.includes(`claimboard claim ${file} --wait 30m`), text);
+    assert.equal(text, heldReason([{ key: 'shop/src/a.ts', abs: file, shown: file, holder: held }], 'session-m', new Date()));
     // The same held file, edited: the hook says exactly the same.
     const hook = await runHook('pre-tool-use', JSON.stringify({
       session_id: 'x', transcript_path: '', cwd: repo, hook_event_name: 'PreToolUse', tool_name: 'Edit',

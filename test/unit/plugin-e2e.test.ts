@@ -111,7 +111,7 @@ describe('the Claude Code plugin (real Claude Code CLI)', function () {
     assert.ok(claimed && !claimed.is_error, `MCP claim: ${JSON.stringify(results)}`);
     assert.equal(JSON.parse(claimed.text).session, me, 'the tool acts as the session the hooks named');
 
-    const conflict = results.find((r) => r.text.includes('is claimed by session-q (claim: shop/held.txt') && r.text.includes('claimboard claim shop/held.txt --wait 30m'));
+    const conflict = results.find((r) => r.text.includes('is claimed by session-q (claim: shop/held.txt') && r.text.includes(`claimboard claim ${held} --wait 30m`));
     assert.ok(conflict?.is_error, `a conflict through the tool is a tool error naming the holder: ${JSON.stringify(results)}`);
 
     const bash = results.find((r) => r.text.includes(path.join(plugin, 'bin', 'claimboard')));
