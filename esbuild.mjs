@@ -82,6 +82,28 @@ const undiciForCli = {
   plugins: [slimUndici('bundle')],
 };
 
+/**
+ * The CLI's `import('../../mcp/server')` becomes a `require` of dist/mcp.js beside it: the MCP
+ * server (SDK, zod) is a bundle of its own that only `claimboard mcp` loads.
+ * @type {import('esbuild').Plugin}
+ */
+const mcpApart = {
+  name: 'mcp-apart',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]mcp[\\/]server$/ }, () => ({ path: 'mcp', namespace: 'mcp-apart' }));
+    b.onLoad({ filter: /.*/, namespace: 'mcp-apart' }, () => ({ contents: 'module.exports = require(require("node:path").join(__dirname, "mcp.js"));', loader: 'js' }));
+  },
+};
+
+/** @type {import('esbuild').BuildOptions} */
+const mcpBundle = {
+  ...common,
+  entryPoints: { mcp: 'src/mcp/server.ts' },
+  outdir: 'dist',
+  minify: true,
+  plugins: [slimUndici('external')],
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const cliBundle = {
   ...common,
@@ -90,7 +112,7 @@ const cliBundle = {
   minify: true,
   banner: { js: BUNDLE_HEAD(ID_PLACEHOLDER) },
   footer: { js: '})' },
-  plugins: [builtinImportAsRequire, slimUndici('external')],
+  plugins: [builtinImportAsRequire, slimUndici('external'), mcpApart],
 };
 
 /** @param {string} id @returns {import('esbuild').BuildOptions} */
@@ -146,7 +168,7 @@ async function writeCli(result) {
 const onEnd = (write) => ({ name: 'write', setup: (b) => b.onEnd(async (r) => { if (r.errors.length === 0) await write(r); }) });
 
 if (watch) {
-  for (const [options, write] of [[cliBundle, writeCli], [extension, (r) => writeOutputs(r.outputFiles)], [undiciForCli, (r) => writeOutputs(r.outputFiles)]]) {
+  for (const [options, write] of [[cliBundle, writeCli], [extension, (r) => writeOutputs(r.outputFiles)], [undiciForCli, (r) => writeOutputs(r.outputFiles)], [mcpBundle, (r) => writeOutputs(r.outputFiles)]]) {
     const ctx = await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), onEnd(write)] });
     // The first build is written before "watching" is printed: the editor's launch waits for it.
     await ctx.rebuild();
@@ -154,8 +176,9 @@ if (watch) {
   }
   console.log('esbuild: watching src/ (Ctrl-C to stop)');
 } else {
-  const [cli, ext, undici] = await Promise.all([esbuild.build(cliBundle), esbuild.build(extension), esbuild.build(undiciForCli)]);
+  const [cli, ext, undici, mcp] = await Promise.all([esbuild.build(cliBundle), esbuild.build(extension), esbuild.build(undiciForCli), esbuild.build(mcpBundle)]);
   writeOutputs(undici.outputFiles);
+  writeOutputs(mcp.outputFiles);
   await writeCli(cli);
   writeOutputs(ext.outputFiles);
 }

@@ -37,7 +37,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [vscode],
-        patterns: forbid(['announce', 'claude', 'git', 'cli', 'extension'], 'src/core imports none of the adapters.'),
+        patterns: forbid(['announce', 'claude', 'git', 'cli', 'extension', 'mcp'], 'src/core imports none of the adapters.'),
       }],
     },
   },
@@ -47,7 +47,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [vscode],
-        patterns: forbid(['announce', 'claude', 'git', 'cli', 'extension'], 'src/announce, src/claude and src/git import src/core only.'),
+        patterns: forbid(['announce', 'claude', 'git', 'cli', 'extension', 'mcp'], 'src/announce, src/claude and src/git import src/core only.'),
+      }],
+    },
+  },
+  {
+    // The MCP server asks the core and posts questions through the announcements: nothing else.
+    files: ['src/mcp/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [vscode],
+        patterns: forbid(['claude', 'git', 'cli', 'extension'], 'src/mcp imports src/core and src/announce only; the CLI starts it, never the other way round.'),
       }],
     },
   },
@@ -60,7 +70,7 @@ export default tseslint.config(
   {
     files: ['src/extension/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: forbid(['cli'], 'The CLI and the extension never import each other.') }],
+      'no-restricted-imports': ['error', { patterns: forbid(['cli', 'mcp'], 'The extension imports neither the CLI nor the MCP server.') }],
     },
   },
 );

@@ -9,8 +9,8 @@ import { picomatch } from '../core/glob';
 import type { Claim } from '../core/model';
 import type { Conflict } from '../core/claim-service';
 import { claimMeets } from '../core/overlap';
-import { argumentForKey, pathKeyForFile } from '../core/path-key';
-import { formatWhen } from '../core/duration';
+import { pathKeyForFile } from '../core/path-key';
+import { heldReason } from '../core/held-reason';
 import { analyzeBashWrites } from './bash-writes';
 import { editedFile } from './hook-input';
 
@@ -112,30 +112,16 @@ export function conflictsFor(targets: readonly WriteTarget[], claims: readonly C
   return out;
 }
 
-const when = formatWhen;
-
-/** The reason Claude reads on a deny: who holds what, until when, and what to do instead. */
+/** The reason Claude reads on a deny: the core's words for a held path, with the command that writes it. */
 export function denyReason(hits: readonly { target: WriteTarget; holder: Claim }[], session: string | undefined, now: Date): string {
-  const lines: string[] = [];
-  for (const { target, holder } of hits.slice(0, 5)) {
-    const eta = holder.eta ? `eta ${when(holder.eta, now)}` : 'no eta given';
-    const via = target.how === 'Edit' || target.how === 'Write' || target.how === 'MultiEdit' || target.how === 'NotebookEdit' ? '' : ` (written by \`${target.how}\`)`;
-    lines.push(`${target.shown}${via} is claimed by ${holder.session} (claim: ${holder.path}, ${eta}, lease until ${when(holder.expires, now)}).`);
-  }
-  if (hits.length > 5) lines.push(`…and ${hits.length - 5} more held paths.`);
-  const first = hits[0];
-  lines.push(
-    `Do not change it now${session ? ` (you are ${session})` : ''}: pick other work, wait for ${first.holder.session} to release it ` +
-      `(\`claimboard claim ${shellWord(argumentForKey(first.target.key, first.target.abs))} --wait 30m\` waits for it and takes it), or ask the human with ` +
-      `\`claimboard ask "I need it for my task" --about ${shellWord(first.target.shown)}\` (put your reason in the quotes). ` +
-      'Only the human may take it over (with `--force`, announced).',
+  return heldReason(
+    hits.map(({ target, holder }) => ({ key: target.key, abs: target.abs, shown: target.shown, via: EDIT_TOOLS.has(target.how) ? undefined : target.how, holder })),
+    session,
+    now,
   );
-  return lines.join('\n');
 }
 
-/** A path as one shell word, so a suggested command runs exactly as printed. */
-export function shellWord(text: string): string {
-  return /^[\w./@:+=,%-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
+/** A path as one shell word, so a suggested command runs exactly as printed (the core's, for the deny reason). */
+export { shellWord } from '../core/held-reason';
 
 export type { Conflict };

@@ -34,6 +34,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   'uninstall-hooks': async () => (await import('./commands/uninstall-hooks')).uninstallHooksCommand,
   'install-git-hook': async () => (await import('./commands/install-git-hook')).installGitHook,
   guard: async () => (await import('./commands/guard')).guard,
+  mcp: async () => (await import('./commands/mcp')).mcp,
 };
 
 const GLOBAL_OPTIONS: OptionSpec = {

@@ -182,6 +182,8 @@ export interface ClaudeRunOptions {
   permissionMode?: string;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** More arguments for `claude` (`--plugin-dir <folder>`). */
+  extraArgs?: string[];
 }
 
 export interface ClaudeRunResult {
@@ -195,6 +197,7 @@ export interface ClaudeRunResult {
 export function runClaude(opts: ClaudeRunOptions): Promise<ClaudeRunResult> {
   const args = ['-p', opts.prompt ?? 'do the task', '--output-format', 'json', '--permission-mode', opts.permissionMode ?? 'acceptEdits'];
   if (opts.allowedTools?.length) args.push('--allowedTools', opts.allowedTools.join(','));
+  if (opts.extraArgs) args.push(...opts.extraArgs);
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: opts.home,

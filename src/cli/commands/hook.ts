@@ -4,7 +4,8 @@ import { writeFd } from '../write-fd';
 import { runHook, type HookAnnouncer } from '../../claude/hook-runner';
 import { ttlFromEnv } from '../../core/duration';
 import { InputError } from '../../core/errors';
-import { readHookStdin } from '../../claude/hook-input';
+import { isHookEventArg, readHookStdin } from '../../claude/hook-input';
+import { doubleHooksMessage, settingsFiles, settingsWithHook } from '../../claude/plugin-presence';
 
 export const hook: Command = {
   name: 'hook',
@@ -12,6 +13,14 @@ export const hook: Command = {
   summary: 'Claude Code hook handler: reads the hook JSON on stdin (installed by install-hooks)',
   async run(ctx, { positionals }) {
     const event = positionals[0] ?? '';
+    // The plugin's copy steps aside when settings.json runs the same hook: never twice per event.
+    if (ctx.env.CLAIMBOARD_HOOKS_FROM === 'plugin' && isHookEventArg(event)) {
+      const found = settingsWithHook(settingsFiles(ctx.env, ctx.env.CLAUDE_PROJECT_DIR || ctx.cwd), event);
+      if (found.length > 0) {
+        if (event === 'session-start') writeFd(1, JSON.stringify({ systemMessage: doubleHooksMessage(found) }) + '\n');
+        return 0;
+      }
+    }
     let stdin = '';
     let stdinTruncated = false;
     // fstat rather than process.stdin.isTTY: creating the stdin stream costs every hook call.

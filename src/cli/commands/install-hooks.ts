@@ -7,6 +7,7 @@ import { EXIT } from '../cli-context';
 import { InputError } from '../../core/errors';
 import { findRepo } from '../../core/path-key';
 import { formatSettings, installHooks, type SettingsChange } from '../../claude/hook-settings';
+import { pluginEnabledIn, settingsFiles } from '../../claude/plugin-presence';
 
 export const installHooksCommand: Command = {
   name: 'install-hooks',
@@ -20,9 +21,51 @@ export const installHooksCommand: Command = {
     // A board given by `--board` or CLAIMBOARD_BOARD is written into the hooks (Claude Code may
     // run them without that variable); the default board is left implicit.
     const board = ctx.boardGiven ? ctx.boardPath : undefined;
-    return applyToSettings(ctx, settingsPath(ctx, values), Boolean(values['dry-run']), (s) => installHooks(s, command, { board }), 'installed');
+    const file = settingsPath(ctx, values);
+    refuseBesidePlugin(ctx);
+    const code = applyToSettings(ctx, file, Boolean(values['dry-run']), (s) => installHooks(s, command, { board }), 'installed');
+    warnMachinePaths(ctx, command, Boolean(values.project), file);
+    return code;
   },
 };
+
+/** The plugin already runs these hooks in every session: a second copy would run each one twice. */
+function refuseBesidePlugin(ctx: CliContext): void {
+  const on = pluginEnabledIn(settingsFiles(ctx.env, findRepo(ctx.cwd)?.worktree ?? ctx.cwd));
+  if (!on) return;
+  throw new InputError(
+    `the claimboard plugin is enabled (${on.plugin} in ${on.file}): its hooks already run in every session, and installing them ` +
+      `here too would run each hook twice. Nothing changed. To use settings hooks instead: claude plugin disable ${on.plugin}`,
+  );
+}
+
+/**
+ * A hook command naming this machine's Node and checkout stops working, silently, when either
+ * moves; in a project's settings.json, which is usually committed, it breaks for everyone else.
+ */
+function warnMachinePaths(ctx: CliContext, command: string, project: boolean, file: string): void {
+  const first = command.startsWith('"') ? command.slice(1, command.indexOf('"', 1)) : command.split(/\s+/)[0];
+  if (first.includes('/')) {
+    ctx.err(
+      `claimboard: warning: the hooks will run ${command}: paths on this machine. Moving the checkout or changing Node disables every guard` +
+        `${project ? `, and ${file} is usually committed: the hooks would not run for anyone else` : ''}. ` +
+        'Use --command claimboard (with claimboard on PATH: npm link or npm install -g) or the Claude Code plugin (README).',
+    );
+  } else if (!onPath(first, ctx.env)) {
+    ctx.err(`claimboard: warning: ${first} is not on PATH here: Claude Code could not start the hooks, and edits would go unguarded.`);
+  }
+}
+
+function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
+  return (env.PATH ?? '').split(path.delimiter).filter(Boolean).some((dir) => {
+    try {
+      fs.accessSync(path.join(dir, name), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
 
 /** `claimboard` when that name on PATH is this very CLI; otherwise node and this script's absolute path. */
 export function cliCommand(env: NodeJS.ProcessEnv): string {

@@ -1,0 +1,20 @@
+/**
+ * Claiming with a wait ("queue work behind it"): try, and while someone else holds a path,
+ * sleep until the board next changes or the first blocking lease ends, then try again. The
+ * CLI's `--wait` and the MCP `claim` tool's `wait` are this one loop.
+ */
+import type { ClaimRequest, ClaimResult, ClaimService } from './claim-service';
+import { waitForBoardChange } from './board-watch';
+
+export async function claimWaiting(service: ClaimService, session: string, req: ClaimRequest, waitMs: number): Promise<ClaimResult> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const result = await service.claim(session, req);
+    if (result.conflicts.length === 0 || req.force) return result;
+    const left = deadline - Date.now();
+    if (left <= 0) return result;
+    // Wake on the next board write, or when the earliest blocking lease ends.
+    const soonest = Math.min(...result.conflicts.map((c) => c.holder.expires.getTime() - Date.now() + 50));
+    await waitForBoardChange(service.boardPath, Math.max(20, Math.min(left, soonest)));
+  }
+}
