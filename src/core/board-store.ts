@@ -160,8 +160,11 @@ function looksCut(text: string): boolean {
  * last write): 'hard' never goes back to the board; 'soft' (far fewer lines) is accepted once it
  * has stayed the same a while, since a person may delete many claims at once.
  */
-export function lostStructure(text: string, reference: string | undefined): { why: string; hard: boolean } | undefined {
-  if (reference === undefined || reference.trim() === '') return undefined;
+export function lostStructure(text: string, reference: string | undefined): { why: string; hard: boolean; unknown?: boolean } | undefined {
+  // No backup yet (nothing written by claimboard so far): an empty board may be an editor's save
+  // caught between its truncate and its write, or a board someone emptied. Wait the whole spell
+  // for it to fill, then take it as it is: building on it at once erased a hand-made board.
+  if (reference === undefined || reference.trim() === '') return text.trim() === '' ? { why: 'is empty', hard: false, unknown: true } : undefined;
   if (text.trim() === '') return { why: 'is empty', hard: true };
   if (TITLE_RE.test(reference) && !TITLE_RE.test(text)) return { why: 'lost its title line', hard: true };
   const now = sectionsOf(text);
@@ -217,7 +220,7 @@ export class BoardStore {
       const reference = this.readReference(real);
       const deadline = Date.now() + DAMAGED_WAIT_MS;
       let lost = lostStructure(raw.text, reference);
-      while (lost?.hard && Date.now() < deadline) {
+      while ((lost?.hard || lost?.unknown) && Date.now() < deadline) {
         sleepSync(50);
         raw = readBoardFile(real);
         lost = raw ? lostStructure(raw.text, reference) : undefined;
@@ -303,12 +306,13 @@ export class BoardStore {
       raw = next;
       lost = lostStructure(raw.text, reference);
       if (!lost) return raw;
-      if (!lost.hard && Date.now() - stableSince >= SETTLED_MS) {
+      if (!lost.hard && !lost.unknown && Date.now() - stableSince >= SETTLED_MS) {
         // A person cut the board down on purpose: keep the longer one under its own name, for good.
         this.keepAside(real);
         return raw;
       }
       if (Date.now() >= deadline) {
+        if (lost.unknown) return raw;
         if (lost.hard) throw new BoardDamagedError(this.boardPath, lost.why, backupPathFor(real));
         this.keepAside(real);
         return raw;

@@ -169,6 +169,22 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
       assert.equal(fs.readFileSync(backupPathFor(board), 'utf8'), after, 'the board as written is kept beside it');
     });
 
+    it('before claimboard ever wrote the board (no backup yet), a claim during a stalled save still keeps it all', async () => {
+      // The fuzz found it: with no backup to compare with, an emptied board was taken as a new one.
+      fs.writeFileSync(board, bigBoard(40));
+      const saved = fs.readFileSync(board, 'utf8') + '- A line the person typed.\n';
+      const editor = inPlaceWriter(saved, 500);
+      await editor.truncated;
+      const r = await cb(['claim', 'repo/src/new.ts'], 'session-b');
+      await editor.done;
+      assert.equal(r.code, 0, r.stderr);
+      const after = fs.readFileSync(board, 'utf8');
+      const doc = BoardDocument.parse(after);
+      assert.equal(doc.claims.length, 41, 'the 40 hand-written claims and the new one');
+      assert.ok(after.includes('- A line the person typed.'));
+      assert.ok(doc.notes.length > 0, 'the pinned notes');
+    });
+
     it('a save that never completes: claim exits 1 naming the backup, the hook denies, and the printed restore command works', async () => {
       fs.writeFileSync(board, bigBoard(50));
       assert.equal((await cb(['claim', 'repo/src/first.ts'], 'session-a')).code, 0);
