@@ -404,8 +404,6 @@ function quickClaimHead(body: string): { session: string; path: string } | undef
   return { session, path: body.slice(first + 3, next < 0 ? undefined : next).trim() };
 }
 
-const EM_DASH = 0x2014;
-const EN_DASH = 0x2013;
 /** ASCII characters that make a key a pattern, as `isGlob` reads them, by character code. */
 const GLOB_CODE = Array.from({ length: 128 }, (_, c) => GLOB_CHARS.test(String.fromCharCode(c)));
 
