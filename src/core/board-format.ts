@@ -9,6 +9,7 @@
 import type { Claim, ClaimMode, PinnedNote, Problem, Release, SessionRecord } from './model';
 import { validateLength } from './limits';
 import { readClaimPath } from './path-key';
+import { GLOB_CHARS } from './glob';
 import { LEASE_MAX_MS, LEASE_MIN_MS, clockAtOrAfter, clockAtOrBefore, formatClock, formatDay, formatDurationExact, formatIsoLocal, localTimesOn, parseDuration, parseIso, sameLocalDay } from './duration';
 
 export const DEFAULT_TTL_MS = 60 * 60_000;
@@ -136,10 +137,11 @@ export class BoardDocument {
    * The claims whose holder and path pass `keep`, which sees them before the line is read in
    * full; only those are parsed.
    */
-  claimsWhere(keep: (session: string, path: string) => boolean): Claim[] {
+  claimsWhere(keep: (session: string, path: string) => boolean, mayKeep?: (body: string) => boolean): Claim[] {
     if (this.allClaims) return this.allClaims.filter((c) => keep(c.session, c.path));
     const out: Claim[] = [];
     for (const item of this.claimItems) {
+      if (mayKeep && !mayKeep(item.body)) continue;
       const head = quickClaimHead(item.body);
       const read = head ? readClaimPath(head.path) : undefined;
       if (head && read?.path !== undefined && !keep(head.session, read.path)) continue;
@@ -400,6 +402,72 @@ function quickClaimHead(body: string): { session: string; path: string } | undef
   const session = space < 0 ? body : body.slice(0, space);
   const next = body.indexOf(' — ', first + 3);
   return { session, path: body.slice(first + 3, next < 0 ? undefined : next).trim() };
+}
+
+/** ASCII characters that make a key a pattern, as `isGlob` reads them, by character code. */
+const GLOB_CODE = Array.from({ length: 128 }, (_, c) => GLOB_CHARS.test(String.fromCharCode(c)));
+
+/**
+ * A pre-filter for the hot board read, run on every claim line before anything is sliced or
+ * parsed: false only when the line is in the plain form the tool writes
+ * (`session (started …) — path — …`, ASCII, no spaces, backticks, `./`, absolute path or
+ * trailing slash in the path), its holder is not `session`, and the path's literal head meets
+ * none of `heads` (each `matchHead` of an asked key). Then `headsMayOverlap` is false for every
+ * asked key, since the key that line is read as (`readClaimPath`, then `matchKey`) begins, up to
+ * the case of ASCII letters, with the head tested here: the whole path for a plain key, its
+ * folders before the first wildcard for a pattern (all a pattern past the limits is widened
+ * to). Every other line answers true and is read as before.
+ */
+export function claimLineMayMeet(body: string, session: string | undefined, heads: readonly string[]): boolean {
+  const first = body.indexOf(SEP);
+  if (first <= 0) return true;
+  // The holder as CLAIM_HEAD_RE reads it: one token, then at most ` (…)` closing at the separator.
+  let i = 0;
+  for (; i < first; i++) {
+    const c = body.charCodeAt(i);
+    if (c === 32 || c === 40) break;
+    if (c < 32 || c > 126 || c === 41) return true;
+  }
+  if (i === 0) return true;
+  if (session !== undefined && i === session.length && body.startsWith(session)) return true;
+  if (i < first) {
+    while (body.charCodeAt(i) === 32) i++;
+    if (body.charCodeAt(i) !== 40 || body.indexOf(')', i) !== first - 1) return true;
+  }
+  const start = first + SEP.length;
+  let end = start;
+  let glob = -1;
+  let slash = -1;
+  for (; end < body.length; end++) {
+    const c = body.charCodeAt(end);
+    if (c === 32) break;
+    if (c < 32 || c > 126 || c === 96 || c === 92) return true;
+    if (glob < 0) {
+      if (c === 47) slash = end;
+      else if (GLOB_CODE[c]) glob = end;
+    }
+  }
+  if (end === start || (end < body.length && !body.startsWith(SEP, end))) return true;
+  const c0 = body.charCodeAt(start);
+  if (c0 === 46 || c0 === 47 || body.charCodeAt(start + 1) === 58 || body.charCodeAt(end - 1) === 47) return true;
+  const headEnd = glob < 0 ? end : slash + 1;
+  for (const h of heads) if (foldedPrefixesMeet(body, start, headEnd, h)) return true;
+  return false;
+}
+
+/** Does one of body[from, to) and `head` start the other, with ASCII letters in any case? */
+function foldedPrefixesMeet(body: string, from: number, to: number, head: string): boolean {
+  const n = Math.min(to - from, head.length);
+  for (let j = 0; j < n; j++) {
+    let a = body.charCodeAt(from + j);
+    let b = head.charCodeAt(j);
+    if (a === b) continue;
+    if (b > 127) return true;
+    if (a >= 65 && a <= 90) a += 32;
+    if (b >= 65 && b <= 90) b += 32;
+    if (a !== b) return false;
+  }
+  return true;
 }
 
 function slowClaimHead(body: string): { session: string; path: string } | undefined {

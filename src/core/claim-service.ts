@@ -4,11 +4,11 @@
  * the adapters cannot disagree.
  */
 import type { Claim, ClaimMode, PinnedNote, Problem, Release, SessionRecord, BoardEvent } from './model';
-import { BoardDocument, DEFAULT_TTL_MS, SEP, formatClaimLine, formatSessionLine, lineHasTtl, validateField, validateLength, validateSessionName, type ClaimLine } from './board-format';
+import { BoardDocument, DEFAULT_TTL_MS, claimLineMayMeet, SEP, formatClaimLine, formatSessionLine, lineHasTtl, validateField, validateLength, validateSessionName, type ClaimLine } from './board-format';
 import { BoardStore, type StoreOptions } from './board-store';
 import { checkEta, checkLeaseLength, formatDuration, formatDurationExact, formatIsoLocal } from './duration';
 import { InputError } from './errors';
-import { claimCovers, claimMeets, headsMayOverlap, isGlob, normalizeKey, sameKey } from './overlap';
+import { claimCovers, claimMeets, headsMayOverlap, isGlob, matchHead, normalizeKey, sameKey } from './overlap';
 import { patternProblem } from './glob';
 import { livenessHost, sameLivenessHost } from './liveness';
 
@@ -199,8 +199,9 @@ export class ClaimService {
   near(paths: string[], session?: string): { claims: Claim[]; sessions: SessionRecord[]; exists: boolean } {
     const snap = this.store.read();
     const now = this.now();
+    const heads = paths.map(matchHead);
     const claims = snap.doc
-      .claimsWhere((s, p) => s === session || paths.some((k) => headsMayOverlap(k, p)))
+      .claimsWhere((s, p) => s === session || paths.some((k) => headsMayOverlap(k, p)), (body) => claimLineMayMeet(body, session, heads))
       .filter((c) => this.isLive(c, now));
     return { claims, sessions: snap.doc.sessions, exists: snap.exists };
   }

@@ -190,9 +190,14 @@ function literalHead(pattern: string): string {
  * no path can start with both.
  */
 export function headsMayOverlap(a: string, b: string): boolean {
-  const hx = literalHead(matchKey(a));
-  const hy = literalHead(matchKey(b));
+  const hx = matchHead(a);
+  const hy = matchHead(b);
   return hx.startsWith(hy) || hy.startsWith(hx);
+}
+
+/** The literal head `headsMayOverlap` compares: `matchKey`'s spelling up to its first wildcard. */
+export function matchHead(key: string): string {
+  return literalHead(matchKey(key));
 }
 
 function isAtOrBelow(path: string, folder: string): boolean {

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { conflictsFor, denyReason, type WriteTarget } from '../../src/claude/write-targets';
 import { heartbeatDue } from '../../src/claude/hook-runner';
-import { claimCovers, headsMayOverlap } from '../../src/core/overlap';
+import { claimCovers, headsMayOverlap, matchHead, normalizeKey } from '../../src/core/overlap';
+import { BoardDocument, claimLineMayMeet } from '../../src/core/board-format';
 import type { Claim } from '../../src/core/model';
 
 const t0 = new Date('2026-04-27T19:00:00');
@@ -36,6 +37,42 @@ describe('hook guard decisions', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("the board read's line pre-filter never drops a claim the literal heads keep, on tool-written and hand-written lines (property)", () => {
+    // Case, widened patterns (past the limits), infra keys, trailing slashes, `./`, absolute
+    // paths, backticks, lists, remarks, other dashes and non-ASCII all change the key a line is
+    // read as; the pre-filter must answer true for every line whose claim the heads would keep.
+    const seg = fc.constantFrom('repo', 'Repo', 'REPO', 'src', 'Src', 'a.ts', 'b', 'ab', '*', '**', '*.ts', '{a,b}', 'a*b*c*d*e', 'x{1..2000}', 'é', 'infra:Homelab', '.', '');
+    const written = fc.tuple(fc.array(seg, { minLength: 1, maxLength: 4 }), fc.constantFrom('', './', '/', '`', ', repo/b', ' (main file)', '/', ' ')).map(([parts, form]) => {
+      const p = parts.join('/');
+      if (form === '`') return `\`${p}\``;
+      if (form === './' || form === '/') return `${form}${p}`;
+      return `${p}${form}`;
+    });
+    const session = fc.constantFrom('session-a', 'session-b', 'Session-a', 'session-a--x');
+    const line = fc.tuple(session, written, fc.constantFrom(' (started 19:15) — ', ' — ', ' -- ', ' (started 19:15) – ', '(x) — ', ' ( started ) — ', '\t— '), fc.constantFrom(' — eta ? — lease until 2026-04-27T20:00+00:00', '', ' – eta 20:00', ' — shared'))
+      .map(([s, p, sep, tail]) => `- ${s}${sep}${p}${tail}`);
+    const key = fc.array(seg, { minLength: 1, maxLength: 3 }).map((s) => normalizeKey(s.join('/'))).filter((k) => k !== '');
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 8 }), fc.array(key, { maxLength: 3 }), fc.option(session, { nil: undefined }), (lines, keys, asker) => {
+        const text = `# Claude Session Coordination Board\n\nLast updated: 2026-04-27T19:00+00:00\n\n## Active claims\n\n${lines.join('\n')}\n`;
+        const keep = (s: string, p: string) => s === asker || keys.some((k) => headsMayOverlap(k, p));
+        const heads = keys.map(matchHead);
+        const all = BoardDocument.parse(text).claimsWhere(keep).map((c) => c.line);
+        const filtered = BoardDocument.parse(text).claimsWhere(keep, (body) => claimLineMayMeet(body, asker, heads)).map((c) => c.line);
+        assert.deepEqual(filtered, all, `${keys.join(' ')} / ${asker}`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('the line pre-filter skips the lines the tool writes whose holder and head meet nothing asked', () => {
+    const body = 'session-a (started 19:15) — repo3/src/mod3/** — eta ? — lease until 2026-04-27T20:00+00:00';
+    assert.equal(claimLineMayMeet(body, 'session-z', [matchHead('repo8/src/a.ts')]), false);
+    assert.equal(claimLineMayMeet(body, 'session-a', [matchHead('repo8/src/a.ts')]), true, 'the asking session\'s own claims are kept');
+    assert.equal(claimLineMayMeet(body, 'session-z', [matchHead('REPO3/src/mod3/x.ts')]), true);
+    assert.equal(claimLineMayMeet(body, 'session-z', [matchHead('repo3/src')]), true);
   });
 
   it('an edited file meets only the claims that cover it: nothing lies below a file', () => {
