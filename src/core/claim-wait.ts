@@ -6,13 +6,25 @@
 import type { ClaimRequest, ClaimResult, ClaimService } from './claim-service';
 import { waitForBoardChange } from './board-watch';
 
-export async function claimWaiting(service: ClaimService, session: string, req: ClaimRequest, waitMs: number): Promise<ClaimResult> {
+export async function claimWaiting(
+  service: ClaimService,
+  session: string,
+  req: ClaimRequest,
+  waitMs: number,
+  /** Called once, before the first wait, with the conflicts waited on (the CLI says whom it waits for). */
+  onWait?: (refused: ClaimResult) => void,
+): Promise<ClaimResult> {
   const deadline = Date.now() + waitMs;
+  let waited = false;
   for (;;) {
     const result = await service.claim(session, req);
     if (result.conflicts.length === 0 || req.force) return result;
     const left = deadline - Date.now();
     if (left <= 0) return result;
+    if (!waited) {
+      waited = true;
+      onWait?.(result);
+    }
     // Wake on the next board write, or when the earliest blocking lease ends.
     const soonest = Math.min(...result.conflicts.map((c) => c.holder.expires.getTime() - Date.now() + 50));
     await waitForBoardChange(service.boardPath, Math.max(20, Math.min(left, soonest)));

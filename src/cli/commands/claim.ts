@@ -4,8 +4,8 @@ import { claimJson, conflictJson, describeClaim, describeConflict } from '../for
 import { formatDurationExact, parseDuration, parseEta, parseLeaseDuration } from '../../core/duration';
 import { InputError } from '../../core/errors';
 import { resolvePathKeyWithWarning } from '../../core/path-key';
-import { waitForBoardChange } from '../../core/board-watch';
-import { leaseLength, type ClaimResult } from '../../core/claim-service';
+import { claimWaiting } from '../../core/claim-wait';
+import { leaseLength } from '../../core/claim-service';
 
 export const claim: Command = {
   name: 'claim',
@@ -32,26 +32,14 @@ export const claim: Command = {
     const paths = resolved.map((r) => r.key);
     const files = resolved.filter((r) => r.file).map((r) => r.key);
     const service = ctx.service();
-    const deadline = Date.now() + waitMs;
-    let result: ClaimResult;
-    let saidWaiting = false;
-    for (;;) {
-      result = await service.claim(session, {
-        paths, eta, ttlMs, mode: values.shared ? 'shared' : 'exclusive', reason: values.reason as string | undefined,
-        force: Boolean(values.force), pid, files,
-      });
-      if (result.conflicts.length === 0 || values.force) break;
-      const left = deadline - Date.now();
-      if (left <= 0) break;
-      // Said once, before the first wait: a person (or a test) sees why the command has not returned.
-      if (!saidWaiting) {
-        for (const k of result.conflicts) ctx.err(`claimboard: ${describeConflict(k, new Date())}; waiting up to ${values.wait}`);
-        saidWaiting = true;
-      }
-      // Wake on the next board write, or when the earliest blocking lease ends.
-      const soonest = Math.min(...result.conflicts.map((c) => c.holder.expires.getTime() - Date.now() + 50));
-      await waitForBoardChange(service.boardPath, Math.max(20, Math.min(left, soonest)));
-    }
+    const request = {
+      paths, eta, ttlMs, mode: values.shared ? ('shared' as const) : ('exclusive' as const), reason: values.reason as string | undefined,
+      force: Boolean(values.force), pid, files,
+    };
+    // Said once, before the first wait: a person (or a test) sees why the command has not returned.
+    const result = await claimWaiting(service, session, request, waitMs, (refused) => {
+      for (const k of refused.conflicts) ctx.err(`claimboard: ${describeConflict(k, new Date())}; waiting up to ${values.wait}`);
+    });
     const shown = new Date();
     if (ctx.json) {
       ctx.out(JSON.stringify({
