@@ -10,29 +10,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BoardDocument, type ClaimLine } from '../src/core/board-format';
+import { writeBenchBoard } from './bench-board';
 import { median, writeSection } from './report';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const RUNS = 25;
 
-function boardWith1000Claims(file: string): void {
-  const now = Date.now();
-  const claims: ClaimLine[] = [];
-  for (let i = 0; i < 1000; i++) {
-    const repo = `repo${i % 20}`;
-    const kind = i % 4;
-    const p = kind === 0 ? `${repo}/src/mod${i}/**` : kind === 1 ? `${repo}/lib/file${i}.ts` : kind === 2 ? `${repo}/docs/sec${i}/*.md` : `${repo}/pkg${i}`;
-    claims.push({ id: `b${i}`, session: `session-${'abcde'[i % 5]}`, path: p, started: new Date(now), expires: new Date(now + 3_600_000), mode: 'exclusive' });
-  }
-  // The benchmarked session already holds the file it edits (the steady state of a session).
-  claims.push({ id: 'own', session: 'session-z', path: 'repo8/app/own.ts', started: new Date(now), expires: new Date(now + 3_600_000), mode: 'exclusive' });
-  const doc = BoardDocument.create(new Date(now));
-  doc.addClaims(claims);
-  doc.addSession({ name: 'session-z', externalId: 'uuid-bench', started: new Date(now) });
-  fs.writeFileSync(file, doc.serialize());
-}
 
 function time(args: string[], input: string, env: NodeJS.ProcessEnv): { ms: number; stdout: string } {
   const t = process.hrtime.bigint();
@@ -57,7 +41,7 @@ function main(): void {
   fs.mkdirSync(path.join(repo, 'src/mod8'), { recursive: true });
   fs.mkdirSync(path.join(repo, 'app'), { recursive: true });
   const board = path.join(dir, 'board.md');
-  boardWith1000Claims(board);
+  writeBenchBoard(board, 1000);
   const env = { PATH: process.env.PATH, HOME: dir, CLAIMBOARD_BOARD: board };
   const base = { session_id: 'uuid-bench', transcript_path: '', cwd: repo, hook_event_name: 'PreToolUse', tool_use_id: 'toolu_b' };
   const cases: Case[] = [

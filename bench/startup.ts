@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BoardDocument, type ClaimLine } from '../src/core/board-format';
+import { writeBenchBoard } from './bench-board';
 import { median, writeSection } from './report';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -35,22 +35,6 @@ const NODES = arg('--node').length > 0 ? arg('--node') : [process.execPath];
 const CLI_UNDER_TEST = arg('--cli')[0] ?? CLI;
 const BEFORE = arg('--before')[0];
 
-/** The same fixture as bench/board.ts and bench/hooks.ts, at any size. */
-function writeBoard(file: string, n: number): void {
-  const now = Date.now();
-  const claims: ClaimLine[] = [];
-  for (let i = 0; i < n; i++) {
-    const repo = `repo${i % 20}`;
-    const kind = i % 4;
-    const p = kind === 0 ? `${repo}/src/mod${i}/**` : kind === 1 ? `${repo}/lib/file${i}.ts` : kind === 2 ? `${repo}/docs/sec${i}/*.md` : `${repo}/pkg${i}`;
-    claims.push({ id: `b${i}`, session: `session-${'abcde'[i % 5]}`, path: p, started: new Date(now), expires: new Date(now + 3_600_000), mode: 'exclusive' });
-  }
-  claims.push({ id: 'own', session: 'session-z', path: 'repo8/app/own.ts', started: new Date(now), expires: new Date(now + 3_600_000), mode: 'exclusive' });
-  const doc = BoardDocument.create(new Date(now));
-  doc.addClaims(claims);
-  doc.addSession({ name: 'session-z', externalId: 'uuid-bench', started: new Date(now) });
-  fs.writeFileSync(file, doc.serialize());
-}
 
 /**
  * Times whole processes from a tiny plain-Node driver run by the Node under test: spawning from
@@ -99,7 +83,7 @@ function main(): void {
       versions.push(version);
       for (const n of SIZES) {
         const board = path.join(dir, `board-${n}.md`);
-        if (!fs.existsSync(board)) writeBoard(board, n);
+        if (!fs.existsSync(board)) writeBenchBoard(board, n);
         const before = fs.readFileSync(board, 'utf8');
         // A clean environment, as a hook gets it (PATH and HOME): this machine's
         // NODE_EXTRA_CA_CERTS alone adds ~35 ms to every Node start and would flatter the ratio.

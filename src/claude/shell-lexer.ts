@@ -259,39 +259,36 @@ class Lexer {
   }
 }
 
-/** Index of the `}` closing the `{` at `open` (a `${…}`), skipping quoted text and nested braces. */
-function matchBrace(src: string, open: number): number {
+/**
+ * Index of the `close` ending the `open` character at `at`, skipping single-quoted text (and,
+ * for `${…}`, double-quoted text too) and nested pairs.
+ */
+function matchClose(src: string, at: number, open: string, close: string, skipDoubleQuotes: boolean): number {
   let depth = 0;
-  for (let j = open; j < src.length; j++) {
+  for (let j = at; j < src.length; j++) {
     const c = src[j];
     if (c === "'") {
       const e = src.indexOf("'", j + 1);
       if (e < 0) break;
       j = e;
-    } else if (c === '"') {
+    } else if (c === '"' && skipDoubleQuotes) {
       let e = j + 1;
       while (e < src.length && src[e] !== '"') e += src[e] === '\\' ? 2 : 1;
       if (e >= src.length) break;
       j = e;
     } else if (c === '\\') j++;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return j;
+    else if (c === open) depth++;
+    else if (c === close && --depth === 0) return j;
   }
-  throw new Error('unbalanced ${');
+  throw new Error(`unbalanced ${open === '{' ? '${' : '$('}`);
 }
 
-/** Index of the `)` closing the `(` at `open`, skipping quoted text. */
+/** Index of the `}` closing the `{` at `open` (a `${…}`). */
+function matchBrace(src: string, open: number): number {
+  return matchClose(src, open, '{', '}', true);
+}
+
+/** Index of the `)` closing the `(` at `open`. */
 function matchParen(src: string, open: number): number {
-  let depth = 0;
-  for (let j = open; j < src.length; j++) {
-    const c = src[j];
-    if (c === "'") {
-      const e = src.indexOf("'", j + 1);
-      if (e < 0) break;
-      j = e;
-    } else if (c === '\\') j++;
-    else if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return j;
-  }
-  throw new Error('unbalanced $(');
+  return matchClose(src, open, '(', ')', false);
 }

@@ -76,3 +76,14 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
 export function tempDir(prefix = 'claimboard-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
+
+/**
+ * Puts a `claimboard` that runs the built CLI into `<dir>/bin` and returns a PATH with it first,
+ * so tests run commands as a person or Claude pastes them.
+ */
+export function pathWithClaimboard(dir: string): string {
+  const bin = path.join(dir, 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(path.join(bin, 'claimboard'), `#!/bin/sh\nexec '${process.execPath}' '${CLI}' "$@"\n`, { mode: 0o755 });
+  return `${bin}${path.delimiter}${process.env.PATH}`;
+}

@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CLI, ROOT, cleanEnv, ensureBuilt, tempDir } from '../support/cli';
+import { ROOT, cleanEnv, ensureBuilt, pathWithClaimboard, tempDir } from '../support/cli';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
 
 interface Shown {
@@ -76,11 +76,8 @@ describe('the README: every claimboard command it shows runs as printed', functi
     fs.mkdirSync(path.join(repo, 'src', 'a'), { recursive: true });
     fs.writeFileSync(path.join(repo, 'src', 'a', 'b.ts'), 'export {};\n');
     execFileSync('git', ['init', '-q'], { cwd: repo });
-    const bin = path.join(dir, 'bin');
-    fs.mkdirSync(bin);
-    fs.writeFileSync(path.join(bin, 'claimboard'), `#!/bin/sh\nexec '${process.execPath}' '${CLI}' "$@"\n`, { mode: 0o755 });
     const env = cleanEnv({
-      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+      PATH: pathWithClaimboard(dir),
       HOME: dir,
       XDG_CONFIG_HOME: path.join(dir, 'config'),
       CLAIMBOARD_BOARD: path.join(dir, 'coordination.md'),

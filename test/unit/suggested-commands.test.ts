@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CLI, ROOT, cleanEnv, ensureBuilt, runCli, tempDir } from '../support/cli';
+import { ROOT, cleanEnv, ensureBuilt, pathWithClaimboard, runCli, tempDir } from '../support/cli';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
 import { outboxPaths } from '../../src/announce';
 import { flusherPidFile } from '../../src/cli/announcements';
@@ -51,11 +51,8 @@ describe('every command the product suggests runs exactly as printed', function 
     execFileSync('git', ['init', '-q'], { cwd: repo });
     fs.writeFileSync(path.join(repo, 'src/parser.ts'), 'export {};\n');
     board = path.join(dir, 'coordination.md');
-    const bin = path.join(dir, 'bin');
-    fs.mkdirSync(bin);
-    fs.writeFileSync(path.join(bin, 'claimboard'), `#!/bin/sh\nexec '${process.execPath}' '${CLI}' "$@"\n`, { mode: 0o755 });
     const env = cleanEnv({
-      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+      PATH: pathWithClaimboard(dir),
       HOME: dir,
       XDG_CONFIG_HOME: path.join(dir, 'config'),
       CLAIMBOARD_MATTERMOST_URL: server.url,
