@@ -11,7 +11,7 @@ import { formatClock, formatIsoLocal, parseDuration, parseEta } from '../core/du
 import { InputError } from '../core/errors';
 import { heldReason } from '../core/held-reason';
 import * as nodePath from 'node:path';
-import { isFileSystemArgument, resolvePathKey } from '../core/path-key';
+import { isFileSystemArgument, resolvePathKey, resolvePathKeyWithWarning } from '../core/path-key';
 import { claimWaiting } from '../core/claim-wait';
 import type { Announcer, LoadedAnnounceConfig, Recap } from '../announce';
 import type { SessionIdentity } from './session';
@@ -84,13 +84,27 @@ function short(c: Claim): string {
   return `${c.path} (eta ${c.eta ? formatClock(c.eta) : '?'}, lease until ${formatClock(c.expires)})`;
 }
 
-function keysOf(args: readonly string[], cwd: string): { key: string; shown: string; abs?: string }[] {
+interface Wanted { key: string; shown: string; abs?: string; warning?: string }
+
+function keysOf(args: readonly string[], cwd: string): Wanted[] {
   // A file argument keeps its absolute path: the suggested `claimboard claim` names it as the hook does.
-  return args.map((a) => ({ key: resolvePathKey(a, cwd), shown: a, abs: isFileSystemArgument(a, cwd) ? nodePath.resolve(cwd, a) : undefined }));
+  // The warning is the CLI's (a key with no repository prefix): Claude should see it as a person would.
+  return args.map((a) => {
+    const { key, warning } = resolvePathKeyWithWarning(a, cwd);
+    return { key, shown: a, abs: isFileSystemArgument(a, cwd) ? nodePath.resolve(cwd, a) : undefined, warning };
+  });
+}
+
+function warningsOf(wanted: readonly Wanted[]): string[] {
+  return wanted.flatMap((w) => (w.warning ? [w.warning] : []));
+}
+
+function withWarnings(text: string, warnings: readonly string[]): string {
+  return [...warnings.map((w) => `warning: ${w}`), text].join('\n');
 }
 
 /** The core's words for held paths; `shown` is the path as Claude wrote it. */
-function heldText(conflicts: Conflict[], wanted: { key: string; shown: string; abs?: string }[], session: string | undefined, now: Date): string {
+function heldText(conflicts: Conflict[], wanted: readonly Wanted[], session: string | undefined, now: Date): string {
   return heldReason(conflicts.map((c) => {
     const w = wanted.find((x) => x.key === c.path);
     return { key: c.path, abs: w?.abs, shown: w?.shown ?? c.path, holder: c.holder };
@@ -124,7 +138,7 @@ const claim: ToolDef<typeof claimInput> = {
     'Claim paths for this session before touching a non-trivial resource. Fails (a tool error naming the holder, the ETA and what to do) when ' +
     'another session holds any of them; nothing is claimed then. With `wait`, waits for the holder to release first.',
   input: claimInput,
-  output: z.object({ session: z.string(), granted: z.array(claimOut), renewed: z.array(claimOut), conflicts: z.array(conflictOut) }),
+  output: z.object({ session: z.string(), granted: z.array(claimOut), renewed: z.array(claimOut), conflicts: z.array(conflictOut), warnings: z.array(z.string()) }),
   readOnly: false,
   async run(a, ctx) {
     const now = ctx.now();
@@ -137,13 +151,14 @@ const claim: ToolDef<typeof claimInput> = {
     const r = await claimWaiting(ctx.service, me.name, {
       paths: wanted.map((w) => w.key), eta, ttlMs, reason: a.reason, mode: a.shared ? 'shared' : 'exclusive', pid: me.pid,
     }, waitMs);
-    const structured = { session: me.name, granted: r.granted.map(claimJson), renewed: r.renewed.map(claimJson), conflicts: r.conflicts.map(conflictJson) };
+    const warnings = warningsOf(wanted);
+    const structured = { session: me.name, granted: r.granted.map(claimJson), renewed: r.renewed.map(claimJson), conflicts: r.conflicts.map(conflictJson), warnings };
     const shown = ctx.now();
     if (r.conflicts.length > 0) {
-      return { isError: true, structured, text: `${heldText(r.conflicts, wanted, me.name, shown)}${a.wait ? `\nStill held after waiting ${a.wait}.` : ''}` };
+      return { isError: true, structured, text: withWarnings(`${heldText(r.conflicts, wanted, me.name, shown)}${a.wait ? `\nStill held after waiting ${a.wait}.` : ''}`, warnings) };
     }
     const lines = [...r.granted.map((c) => `claimed ${short(c)}`), ...r.renewed.map((c) => `renewed ${short(c)}`)];
-    return { structured, text: `${lines.join('\n')}\nas ${me.name}; release with the release tool when done.` };
+    return { structured, text: withWarnings(`${lines.join('\n')}\nas ${me.name}; release with the release tool when done.`, warnings) };
   },
 };
 
@@ -181,14 +196,15 @@ const check: ToolDef<typeof checkInput> = {
   title: 'Check paths',
   description: 'Is each path free for this session? Read-only: names the holder and ETA of anything held by someone else.',
   input: checkInput,
-  output: z.object({ session: z.string().nullable(), free: z.boolean(), conflicts: z.array(conflictOut) }),
+  output: z.object({ session: z.string().nullable(), free: z.boolean(), conflicts: z.array(conflictOut), warnings: z.array(z.string()) }),
   readOnly: true,
   async run(a, ctx) {
     const wanted = keysOf(a.paths, ctx.cwd);
     const me = await ctx.session();
     const conflicts = ctx.service.check(me?.name, wanted.map((w) => w.key), a.shared ? 'shared' : 'exclusive');
+    const warnings = warningsOf(wanted);
     const text = conflicts.length === 0 ? `free: ${wanted.map((w) => w.key).join(', ')}` : heldText(conflicts, wanted, me?.name, ctx.now());
-    return { structured: { session: me?.name ?? null, free: conflicts.length === 0, conflicts: conflicts.map(conflictJson) }, text };
+    return { structured: { session: me?.name ?? null, free: conflicts.length === 0, conflicts: conflicts.map(conflictJson), warnings }, text: withWarnings(text, warnings) };
   },
 };
 

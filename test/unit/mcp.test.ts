@@ -124,6 +124,19 @@ describe('claimboard mcp (SDK client over stdio)', function () {
     assert.equal(new ClaimService({ boardPath: board }).status().claims.length, 0);
   });
 
+  it('a key with no repository prefix is claimed as written, with the CLI\'s warning in the result', async () => {
+    const c = await connect({ CLAIMBOARD_SESSION: 'session-m' });
+    const r = await call(c, 'claim', { paths: ['nowhere/x.ts'] });
+    assert.ok(!r.isError, textOf(r));
+    const s = r.structuredContent as { granted: { path: string }[]; warnings: string[] };
+    assert.deepEqual(s.granted.map((g) => g.path), ['nowhere/x.ts']);
+    assert.equal(s.warnings.length, 1);
+    assert.match(s.warnings[0] ?? '', /no folder nowhere\/ here and no repository nowhere beside shop/);
+    assert.match(textOf(r), /^warning: no folder nowhere\//);
+    const checked = await call(c, 'check', { paths: ['src/a.ts'] });
+    assert.deepEqual((checked.structuredContent as { warnings: string[] }).warnings, [], 'a path in the repository warns of nothing');
+  });
+
   it('a held path is a tool error in the hook deny reason\'s words, and nothing is claimed', async () => {
     const [held] = await holder('session-q', ['shop/src/a.ts']);
     const c = await connect({ CLAIMBOARD_SESSION: 'session-m' });
