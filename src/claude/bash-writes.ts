@@ -79,7 +79,11 @@ function analyze(command: string, options: BashAnalysisOptions, out: BashWriteAn
   const cwdStack: string[] = [];
   let cwd = options.cwd;
   let current: (Word | Redir)[] = [];
+  // `find S… | xargs rm`: the paths xargs reads are the ones find prints, all under S.
+  let found: Word[] | undefined;
+  let piped: Word[] | undefined;
   const flush = (): void => {
+    found = undefined;
     if (current.length === 0) return;
     const words = current.filter((t): t is Word => t.kind === 'word');
     for (const w of words) for (const sub of w.subs) analyze(sub, { ...options, cwd }, out, depth + 1);
@@ -89,8 +93,9 @@ function analyze(command: string, options: BashAnalysisOptions, out: BashWriteAn
         if (isFileRedirect(t)) addFile(out, cwd, t.target, false, t.op, options);
       }
     }
-    const next = analyzeSimpleCommand(words, cwd, options, out, depth);
+    const next = analyzeSimpleCommand(words, cwd, options, out, depth, piped);
     if (next !== undefined) cwd = next;
+    if (words[0] && path.posix.basename(words[0].text) === 'find') found = foundUnder(words.slice(1));
     current = [];
   };
   for (const t of tokens) {
@@ -99,6 +104,7 @@ function analyze(command: string, options: BashAnalysisOptions, out: BashWriteAn
       continue;
     }
     flush();
+    piped = t.op === '|' || t.op === '|&' ? found : undefined;
     if (t.op === '(') cwdStack.push(cwd);
     else if (t.op === ')') cwd = cwdStack.pop() ?? cwd;
   }
@@ -205,6 +211,8 @@ function analyzeSimpleCommand(
   options: BashAnalysisOptions,
   out: BashWriteAnalysis,
   depth: number,
+  /** What a `find` before a pipe into this command starts from. */
+  pipedFind?: Word[],
 ): string | undefined {
   let words = all;
   let cwd = startCwd;
@@ -227,7 +235,16 @@ function analyzeSimpleCommand(
         for (const w of u.words) addFile(out, cwd, w, false, 'sudoedit', options);
         return undefined;
       }
-      if (base === 'xargs') viaXargs = true;
+      if (base === 'xargs') {
+        if (pipedFind) {
+          // `xargs -I R cmd R` puts each path where R is; otherwise the paths follow the command.
+          const replace = optionValues(scanArguments(words.slice(1), WRAPPERS.xargs), '-I', '--replace').pop()?.text;
+          const command = replace === undefined || replace === '{}' ? u.words : u.words.map((w) => ({ ...w, text: w.text.split(replace).join('{}') }));
+          for (const s of pipedFind) runOnEverythingUnder(command, s, 'find | xargs', u.cwd, options, out, depth, replace === undefined);
+          return undefined;
+        }
+        viaXargs = true;
+      }
       words = u.words;
       cwd = u.cwd;
     } else break;
@@ -303,10 +320,13 @@ function analyzeCommand(words: Word[], cwd: string, options: BashAnalysisOptions
       else analyze(args.map((a) => a.text).join(' '), { ...options, cwd }, out, depth + 1);
       return undefined;
     case 'curl':
-      for (const a of optionValues(scanArguments(args, COMMAND_OPTIONS.curl), '-o', '--output')) if (a.text !== '-') add(a, 'curl -o');
+      analyzeCurl(args, cwd, options, out);
       return undefined;
     case 'wget':
-      for (const a of optionValues(scanArguments(args, COMMAND_OPTIONS.wget), '-O', '--output-document')) if (a.text !== '-') add(a, 'wget -O');
+      analyzeWget(args, cwd, options, out);
+      return undefined;
+    case 'find':
+      analyzeFind(args, cwd, options, out, depth);
       return undefined;
     case 'sort':
       for (const a of optionValues(scanArguments(args, COMMAND_OPTIONS.sort), '-o', '--output')) add(a, 'sort -o');
@@ -339,6 +359,137 @@ function analyzeCommand(words: Word[], cwd: string, options: BashAnalysisOptions
     default:
       return undefined;
   }
+}
+
+/** The file name a download takes from its URL: the last segment of the URL's path. */
+function urlFileName(url: string): string | undefined {
+  try {
+    const name = new URL(url.includes('://') ? url : `http://${url}`).pathname.split('/').pop();
+    return name === undefined || name === '' ? undefined : name;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A word for a path made here (a download's name), placed where the download writes. */
+function madeWord(like: Word, dir: Word | undefined, name: string): Word {
+  const text = dir ? `${dir.text.replace(/\/+$/, '')}/${name}` : name;
+  return { kind: 'word', text, glob: false, dynamic: like.dynamic || (dir?.dynamic ?? false), subs: [] };
+}
+
+/** `curl -o f`, and `curl -O URL` / `--remote-name-all`, whose file is named after the URL (in `--output-dir`). */
+function analyzeCurl(args: Word[], cwd: string, options: BashAnalysisOptions, out: BashWriteAnalysis): void {
+  const scan = scanArguments(args, COMMAND_OPTIONS.curl);
+  const dir = optionValues(scan, '--output-dir').pop();
+  for (const a of optionValues(scan, '-o', '--output')) if (a.text !== '-') addFile(out, cwd, dir && !a.text.startsWith('/') ? madeWord(a, dir, a.text) : a, false, 'curl -o', options);
+  for (const a of optionValues(scan, '-c', '--cookie-jar', '-D', '--dump-header', '--trace', '--trace-ascii', '--stderr')) {
+    if (a.text !== '-') addFile(out, cwd, a, false, 'curl', options);
+  }
+  if (!hasOption(scan, '-O', '--remote-name', '--remote-name-all')) return;
+  const urls = [...scan.operands, ...optionValues(scan, '--url')];
+  for (const u of urls) {
+    // `-J` takes the name from the server's reply: not known before it runs.
+    const name = hasOption(scan, '-J', '--remote-header-name') || u.dynamic ? undefined : urlFileName(u.text);
+    if (name === undefined) out.unresolved.push(`curl -O ${u.text}`);
+    else addFile(out, cwd, madeWord(u, dir, name), false, 'curl -O', options);
+  }
+}
+
+/**
+ * `wget -O f`, its log (`-o`/`-a`), and plain `wget URL`, which names the file after the URL
+ * (`index.html` for a folder) in `-P dir`; `-r`/`-m` write a tree under `<dir>/<host>`.
+ */
+function analyzeWget(args: Word[], cwd: string, options: BashAnalysisOptions, out: BashWriteAnalysis): void {
+  const scan = scanArguments(args, COMMAND_OPTIONS.wget);
+  for (const a of optionValues(scan, '-o', '--output-file', '-a', '--append-output', '--save-cookies')) addFile(out, cwd, a, false, 'wget', options);
+  const documents = optionValues(scan, '-O', '--output-document');
+  for (const a of documents) if (a.text !== '-') addFile(out, cwd, a, false, 'wget -O', options);
+  if (documents.length > 0 || hasOption(scan, '--spider')) return;
+  const dir = optionValues(scan, '-P', '--directory-prefix').pop();
+  const recursive = scan.flags.some((f) => f === '--recursive' || f === '--mirror' || (/^-[a-zA-Z]*[rm]/.test(f) && !f.startsWith('--') && !/^-n[a-zA-Z]$/.test(f)));
+  const flat = scan.flags.some((f) => f === '-nd' || f === '--no-directories');
+  const noHost = scan.flags.some((f) => f === '-nH' || f === '--no-host-directories');
+  for (const u of scan.operands) {
+    if (u.dynamic) {
+      out.unresolved.push(`wget ${u.text}`);
+      continue;
+    }
+    if (recursive) {
+      let host: string | undefined;
+      try {
+        host = new URL(u.text.includes('://') ? u.text : `http://${u.text}`).host;
+      } catch {
+        host = undefined;
+      }
+      const base: Word = dir ?? { kind: 'word', text: '.', glob: false, dynamic: false, subs: [] };
+      addFile(out, cwd, flat || noHost || host === undefined ? base : madeWord(u, base, host), true, 'wget -r', options);
+    } else {
+      addFile(out, cwd, madeWord(u, dir, urlFileName(u.text) ?? 'index.html'), false, 'wget', options);
+    }
+  }
+}
+
+/** Where `find` starts (the words between its own options and its expression; `.` when none). */
+function findStarts(args: Word[]): { starts: Word[]; expression: Word[] } {
+  let k = 0;
+  // find's own options: -H, -L, -P, -O<level>, -D <debug options>.
+  while (k < args.length && /^-([HLP]|O\d*|D)$/.test(args[k]?.text ?? '')) k += args[k]?.text === '-D' ? 2 : 1;
+  const words = args.slice(k);
+  const e = words.findIndex((w) => /^[-(!]/.test(w.text) || w.text === ',');
+  const starts = e < 0 ? words : words.slice(0, e);
+  const expression = e < 0 ? [] : words.slice(e);
+  const here: Word = { kind: 'word', text: '.', glob: false, dynamic: false, subs: [] };
+  return { starts: starts.length > 0 ? starts : [here], expression };
+}
+
+/**
+ * What `find` finds under each starting point: `S/**\/P` when the expression is one `-name P`
+ * test (and nothing it could be or'ed or negated with), so `find . -name '*.pyc' -delete` meets
+ * only claims on `.pyc` files; otherwise everything under S.
+ */
+function foundUnder(args: Word[]): Word[] {
+  const { starts, expression } = findStarts(args);
+  const texts = expression.map((w) => w.text);
+  const names = texts.flatMap((t, i) => (t === '-name' ? [expression[i + 1]] : []));
+  const name = names.length === 1 ? names[0] : undefined;
+  const widened = texts.some((t) => ['-o', '-or', '!', '-not', ',', '-iname', '-path', '-ipath', '-regex', '-iregex', '-wholename'].includes(t));
+  if (!name || name.dynamic || widened) return starts;
+  return starts.map((s) => ({ ...s, text: `${s.text.replace(/\/+$/, '')}/**/${name.text}`, glob: true }));
+}
+
+/**
+ * `find S… -delete` removes what it finds under each starting point; `-exec`/`-execdir`/`-ok`
+ * run a command on it, read as run on everything found (see `foundUnder`).
+ */
+function analyzeFind(args: Word[], cwd: string, options: BashAnalysisOptions, out: BashWriteAnalysis, depth: number): void {
+  const { expression } = findStarts(args);
+  const starts = foundUnder(args);
+  if (expression.some((w) => w.text === '-delete')) for (const s of starts) addFile(out, cwd, s, true, 'find -delete', options);
+  for (let i = 0; i < expression.length; i++) {
+    if (!['-exec', '-execdir', '-ok', '-okdir'].includes(expression[i]?.text ?? '')) continue;
+    const end = expression.findIndex((w, k) => k > i && (w.text === ';' || w.text === '+'));
+    const command = expression.slice(i + 1, end < 0 ? undefined : end);
+    for (const s of starts) runOnEverythingUnder(command, s, `find ${expression[i]?.text}`, cwd, options, out, depth);
+    if (end < 0) break;
+    i = end;
+  }
+}
+
+/**
+ * A command run on files found under `start` (`find start -exec rm {} +`, `find start | xargs rm`):
+ * analysed with `{}` (or the operands it is given) standing for `start`, and every path it would
+ * write read as everything under it.
+ */
+function runOnEverythingUnder(command: Word[], start: Word, how: string, cwd: string, options: BashAnalysisOptions, out: BashWriteAnalysis, depth: number, appendStart = false): void {
+  if (command.length === 0) return;
+  const words = command.map((w) => (w.text.includes('{}') ? { ...w, text: w.text.split('{}').join(start.text), dynamic: w.dynamic || start.dynamic, glob: w.glob || start.glob } : w));
+  if (appendStart) words.push(start);
+  const found: BashWriteAnalysis = { files: [], repoWide: [], infra: [], unresolved: [] };
+  analyzeSimpleCommand(words, cwd, options, found, depth + 1);
+  for (const f of found.files) out.files.push({ ...f, recursive: true, how: `${how} ${f.how}` });
+  out.repoWide.push(...found.repoWide);
+  out.infra.push(...found.infra);
+  out.unresolved.push(...found.unresolved);
 }
 
 /** `tar -x` (or `tar xf a.tar`) writes its member operands, or everything under its directory. */

@@ -56,8 +56,26 @@ export const COMMAND_OPTIONS = {
   perl: { withArg: ['-e', '-E'], attachedArg: ['-i', '-M', '-m', '-I'] },
   // One table for mv, cp, ln, install and rsync, whose letters mean different things: whole words only.
   copy: { withArg: ['-t', '--target-directory', '-S', '--suffix', '-m', '--mode', '-o', '--owner', '-g', '--group', '-e'], wholeWords: true },
-  curl: { withArg: ['-o', '--output'], flagLetters: 'sSLfkvqiIO#glNZ46' },
-  wget: { withArg: ['-O', '--output-document'], flagLetters: 'qvcNkKmprnS46' },
+  // The options that take an argument, so that argument is never read as a URL (`curl -d o -O URL`).
+  curl: {
+    withArg: [
+      '-o', '--output', '--output-dir', '-c', '--cookie-jar', '-D', '--dump-header', '--trace', '--trace-ascii', '--stderr',
+      '-d', '--data', '--data-raw', '--data-binary', '--data-urlencode', '--json', '-H', '--header', '-X', '--request', '-u', '--user',
+      '-A', '--user-agent', '-e', '--referer', '-b', '--cookie', '-F', '--form', '-T', '--upload-file', '-w', '--write-out', '-x', '--proxy',
+      '-m', '--max-time', '--connect-timeout', '--retry', '--url', '-r', '--range', '-E', '--cert', '-K', '--config', '-C', '--continue-at',
+      '-z', '--time-cond', '-U', '--proxy-user', '-Y', '--speed-limit', '-y', '--speed-time', '-t', '--telnet-option', '-Q', '--quote',
+    ],
+    flagLetters: 'sSLfkvqiIOJR#glNZ46',
+  },
+  wget: {
+    withArg: [
+      '-O', '--output-document', '-o', '--output-file', '-a', '--append-output', '-P', '--directory-prefix', '--save-cookies',
+      '-t', '--tries', '-T', '--timeout', '-w', '--wait', '-U', '--user-agent', '--header', '--user', '--password', '-i', '--input-file',
+      '-e', '--execute', '-l', '--level', '-Q', '--quota', '-D', '--domains', '-A', '--accept', '-R', '--reject', '--post-data',
+      '--post-file', '--body-data', '--method', '--load-cookies', '--referer', '-B', '--base', '--limit-rate', '--progress',
+    ],
+    flagLetters: 'qvcNkKmprnHdS46',
+  },
   sort: { withArg: ['-o', '--output'], flagLetters: 'bdfgiMhnRrVsuzcCm' },
   editor: { withArg: ['-c', '-S', '--cmd', '-u', '-i', '-w', '-W', '-T', '-p'] },
   /** Before the subcommand: `git -C dir`, `-c k=v`, `--git-dir=…`. */

@@ -63,7 +63,8 @@ export async function writeTargets(toolName: string, toolInput: unknown, cwd: st
       key = `${pathKeyForFile(scan.base || '/')}/${scan.glob}`;
     } else key = pathKeyForFile(f.path);
     out.push({ key, shown: f.path, how: f.how, autoClaim: false, abs: f.glob ? undefined : f.path });
-    if (f.recursive && !f.glob) out.push({ key: `${key}/**`, shown: f.path, how: f.how, autoClaim: false });
+    // A glob too: `rm -r src/*` and `find . -name build -exec rm -r {} +` reach everything under what they match.
+    if (f.recursive) out.push({ key: `${key}/**`, shown: f.path, how: f.how, autoClaim: false });
   }
   for (const r of analysis.repoWide) {
     for (const file of await changedFiles(r.dir)) out.push({ key: pathKeyForFile(file), shown: file, how: r.how, autoClaim: false, abs: file });

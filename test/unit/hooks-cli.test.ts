@@ -199,6 +199,11 @@ describe('claimboard hook <event> through the CLI process', function () {
       'sudo -n rm -f src/a.ts',
       'sudo -k rm src/a.ts',
       'sudo -s rm src/a.ts',
+      'cd src && curl -sSLO https://example.invalid/dist/a.ts',
+      'wget -P src https://example.invalid/a.ts',
+      "find src -name '*.ts' -delete",
+      'find . -type f -exec sed -i s/a/b/ {} +',
+      "find src -name '*.ts' -print0 | xargs -0 rm -f",
     ];
     for (const command of denied) {
       const r = await hook(f, 'pre-tool-use', bash(f, 'uuid-b', command));
@@ -207,7 +212,11 @@ describe('claimboard hook <event> through the CLI process', function () {
       assert.match(decision(r.json).reason ?? '', /claimed by session-a/, command);
     }
     assert.match(decision((await hook(f, 'pre-tool-use', bash(f, 'uuid-b', 'git reset --quiet --hard'))).json).reason ?? '', /`git reset --hard`/);
-    for (const command of ['git checkout -b feature', 'git switch main', 'curl -o docs/page.html https://example.invalid', 'tar -tf /tmp/a.tar', "echo $'it\\'s' > docs/x"]) {
+    const allowed = [
+      'git checkout -b feature', 'git switch main', 'curl -o docs/page.html https://example.invalid', 'tar -tf /tmp/a.tar', "echo $'it\\'s' > docs/x",
+      'curl -O https://example.invalid/b.ts', "find docs -name '*.pyc' -delete", "find src -name '*.ts' | xargs grep -n TODO",
+    ];
+    for (const command of allowed) {
       const r = await hook(f, 'pre-tool-use', bash(f, 'uuid-b', command));
       assert.equal(decision(r.json).decision, undefined, command);
     }
