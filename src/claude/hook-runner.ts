@@ -327,11 +327,12 @@ const AUTO_REASON = 'auto:';
 
 /**
  * Due when the freshest lease was last set (expires − its lease length) at least a minute ago,
- * or when a lease shorter than that minute would end before the next heartbeat.
+ * or when a lease shorter than two minutes is past half its length: renewing such a lease on
+ * every tool call would write the board on every tool call.
  */
 export function heartbeatDue(mine: readonly Claim[], now: Date): boolean {
   if (mine.length === 0) return false;
-  if (mine.some((c) => c.expires.getTime() - now.getTime() < HEARTBEAT_MIN_INTERVAL_MS)) return true;
+  if (mine.some((c) => c.expires.getTime() - now.getTime() < Math.min(HEARTBEAT_MIN_INTERVAL_MS, leaseLength(c) / 2))) return true;
   const lastSet = Math.max(...mine.map((c) => c.expires.getTime() - leaseLength(c)));
   return now.getTime() - lastSet >= HEARTBEAT_MIN_INTERVAL_MS;
 }

@@ -110,7 +110,14 @@ describe('hook guard decisions', () => {
     // A 2h claim set 30 s ago is fresh, whatever the default TTL.
     const long = claim('x', 'a', { expires: new Date(t0.getTime() + 2 * 3_600_000 - 30_000), ttlMs: 2 * 3_600_000 });
     assert.equal(heartbeatDue([long], t0), false);
-    const short = claim('y', 'a', { expires: new Date(t0.getTime() + 3_000), ttlMs: 4_000 });
-    assert.equal(heartbeatDue([short], t0), true);
+    const short = claim('y', 'a', { expires: new Date(t0.getTime() + 1_500), ttlMs: 4_000 });
+    assert.equal(heartbeatDue([short], t0), true, 'past half its length');
+  });
+
+  it('a lease shorter than a minute is renewed past half its length, not on every tool call', () => {
+    const justSet = claim('x', 'a', { expires: new Date(t0.getTime() + 28_000), ttlMs: 30_000 });
+    assert.equal(heartbeatDue([justSet], t0), false, 'set 2 s ago: no board write');
+    const halfGone = claim('x', 'a', { expires: new Date(t0.getTime() + 14_000), ttlMs: 30_000 });
+    assert.equal(heartbeatDue([halfGone], t0), true);
   });
 });
