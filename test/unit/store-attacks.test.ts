@@ -151,38 +151,38 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
       return { truncated, done };
     }
 
-    it('a claim during a stalled save waits for it and keeps all 300 claims, the notes and what the person added', async () => {
-      fs.writeFileSync(board, bigBoard(300));
-      assert.equal((await cb(['claim', 'repo/src/first.ts'], 'session-a')).code, 0);
-      const saved = fs.readFileSync(board, 'utf8') + '\nA line the person typed.\n';
-      const editor = inPlaceWriter(saved, 1000);
+    /**
+     * The person's editor saves the board in place (truncate, stall, write it back with a line
+     * added) while session-b claims: the claim waits for the save, and nothing is lost.
+     */
+    async function claimDuringStalledSave(stallMs: number, added: string): Promise<{ after: string; doc: BoardDocument }> {
+      const saved = fs.readFileSync(board, 'utf8') + added;
+      const editor = inPlaceWriter(saved, stallMs);
       await editor.truncated;
       const r = await cb(['claim', 'repo/src/new.ts'], 'session-b');
       await editor.done;
       assert.equal(r.code, 0, r.stderr);
       const after = fs.readFileSync(board, 'utf8');
       const doc = BoardDocument.parse(after);
-      assert.equal(doc.claims.length, 302, 'the 300 hand-written claims, the first and the new one');
       assert.ok(doc.claims.some((c) => c.session === 'session-b' && c.path === 'repo/src/new.ts'));
-      assert.ok(after.includes('A line the person typed.'));
+      assert.ok(after.includes(added.trim()), 'what the person added');
       assert.ok(doc.notes.length > 0, 'the pinned notes');
+      return { after, doc };
+    }
+
+    it('a claim during a stalled save waits for it and keeps all 300 claims, the notes and what the person added', async () => {
+      fs.writeFileSync(board, bigBoard(300));
+      assert.equal((await cb(['claim', 'repo/src/first.ts'], 'session-a')).code, 0);
+      const { after, doc } = await claimDuringStalledSave(1000, '\nA line the person typed.\n');
+      assert.equal(doc.claims.length, 302, 'the 300 hand-written claims, the first and the new one');
       assert.equal(fs.readFileSync(backupPathFor(board), 'utf8'), after, 'the board as written is kept beside it');
     });
 
     it('before claimboard ever wrote the board (no backup yet), a claim during a stalled save still keeps it all', async () => {
       // The fuzz found it: with no backup to compare with, an emptied board was taken as a new one.
       fs.writeFileSync(board, bigBoard(40));
-      const saved = fs.readFileSync(board, 'utf8') + '- A line the person typed.\n';
-      const editor = inPlaceWriter(saved, 500);
-      await editor.truncated;
-      const r = await cb(['claim', 'repo/src/new.ts'], 'session-b');
-      await editor.done;
-      assert.equal(r.code, 0, r.stderr);
-      const after = fs.readFileSync(board, 'utf8');
-      const doc = BoardDocument.parse(after);
+      const { doc } = await claimDuringStalledSave(500, '- A line the person typed.\n');
       assert.equal(doc.claims.length, 41, 'the 40 hand-written claims and the new one');
-      assert.ok(after.includes('- A line the person typed.'));
-      assert.ok(doc.notes.length > 0, 'the pinned notes');
     });
 
     it('a save that never completes: claim exits 1 naming the backup, the hook denies, and the printed restore command works', async () => {
