@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { ClaimService, validateSession, type ServiceOptions } from '../core/claim-service';
 import { defaultBoardPath } from '../core/board-store';
 import { ttlFromEnv } from '../core/duration';
+import { parseRepoNaming, useRepoNaming } from '../core/path-key';
 import { InputError } from '../core/errors';
 import type { BoardEvent } from '../core/model';
 
@@ -47,6 +48,8 @@ export function createContext(opts: {
   out: (t: string) => void; err: (t: string) => void;
   serviceOptions?: Partial<ServiceOptions>;
 }): CliContext {
+  // How repositories are named in keys: one choice per process, before any key is made.
+  useRepoNaming(parseRepoNaming(opts.env.CLAIMBOARD_REPO_NAMES));
   const boardPath = opts.board !== undefined ? path.resolve(opts.cwd, opts.board) : defaultBoardPath(opts.env);
   const boardGiven = opts.board !== undefined || Boolean(opts.env.CLAIMBOARD_BOARD);
   const given = opts.session ?? (opts.env.CLAIMBOARD_SESSION || undefined);

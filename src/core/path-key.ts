@@ -14,11 +14,35 @@ import { validateLength } from './limits';
 export interface RepoRoot {
   /** The worktree folder that contains the path. */
   worktree: string;
-  /** Name used in keys: the main worktree's folder name. */
+  /** Name used in keys: see `repositoryName`. */
   name: string;
 }
 
+/**
+ * How a repository is named in keys. `folder` (the default, the board format's own): the main
+ * worktree's folder name. `remote`: the name of its `origin` remote's repository
+ * (`git@host:me/shop.git` → `shop`), the same on every machine whatever the checkout folder is
+ * called, which is what a store shared between machines needs. Either way a name set in the
+ * repository's git config (`git config claimboard.repo shop`) wins.
+ */
+export type RepoNaming = 'folder' | 'remote';
+
 const repoCache = new Map<string, RepoRoot | null>();
+let naming: RepoNaming = 'folder';
+
+/** Chosen once at each adapter's edge (CLAIMBOARD_REPO_NAMES, or the shared store). */
+export function useRepoNaming(mode: RepoNaming): void {
+  if (mode === naming) return;
+  naming = mode;
+  repoCache.clear();
+}
+
+export function parseRepoNaming(text: string | undefined): RepoNaming {
+  const t = (text ?? '').trim().toLowerCase();
+  if (t === '' || t === 'folder') return 'folder';
+  if (t === 'remote') return 'remote';
+  throw new InputError(`CLAIMBOARD_REPO_NAMES is "${text ?? ''}": use folder (the default: the checkout's folder name) or remote (the origin remote's name)`);
+}
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
@@ -36,8 +60,12 @@ export function findRepo(dir: string): RepoRoot | undefined {
     const dotGit = path.join(at, '.git');
     let st: fs.Stats | undefined;
     try { st = fs.statSync(dotGit); } catch { st = undefined; }
-    if (st?.isDirectory()) { found = { worktree: at, name: path.basename(at) }; break; }
-    if (st?.isFile()) { found = { worktree: at, name: mainWorktreeName(at, dotGit) }; break; }
+    if (st?.isDirectory()) { found = { worktree: at, name: repositoryName(dotGit, path.basename(at)) }; break; }
+    if (st?.isFile()) {
+      const main = mainRepository(at, dotGit);
+      found = { worktree: at, name: main.commonDir ? repositoryName(main.commonDir, main.name) : main.name };
+      break;
+    }
     const up = path.dirname(at);
     if (up === at) break;
     at = up;
@@ -46,22 +74,62 @@ export function findRepo(dir: string): RepoRoot | undefined {
   return found ?? undefined;
 }
 
+/** The name in keys for the repository whose common git folder is `commonDir` (see `RepoNaming`). */
+function repositoryName(commonDir: string, folderName: string): string {
+  let config: string;
+  try {
+    config = fs.readFileSync(path.join(commonDir, 'config'), 'utf8');
+  } catch {
+    return folderName;
+  }
+  const set = usableName(gitConfigValue(config, 'claimboard', undefined, 'repo'));
+  if (set) return set;
+  if (naming !== 'remote') return folderName;
+  const url = gitConfigValue(config, 'remote', 'origin', 'url');
+  return usableName(url === undefined ? undefined : url.replace(/[/\\]+$/, '').split(/[/:\\]/).pop()?.replace(/\.git$/i, '')) ?? folderName;
+}
+
+/** A name fit for a key's first segment; anything else falls back to the folder name. */
+function usableName(name: string | undefined): string | undefined {
+  const n = name?.trim();
+  return n && /^[A-Za-z0-9._-]+$/.test(n) && n !== '.' && n !== '..' && n.length <= 255 ? n : undefined;
+}
+
+/** One value from a git config file: `[section "sub"]` then `key = value` (the last one wins, as in git). */
+function gitConfigValue(config: string, section: string, subsection: string | undefined, key: string): string | undefined {
+  let inside = false;
+  let value: string | undefined;
+  for (const raw of config.split(/\r?\n/)) {
+    const line = raw.trim();
+    const header = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]/.exec(line);
+    if (header) {
+      inside = (header[1] ?? '').toLowerCase() === section && (header[2] ?? undefined) === subsection;
+      continue;
+    }
+    if (!inside) continue;
+    const kv = /^([A-Za-z][A-Za-z0-9-]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (kv && (kv[1] ?? '').toLowerCase() === key) value = (kv[2] ?? '').replace(/^"(.*)"$/, '$1');
+  }
+  return value;
+}
+
 /** A linked worktree's `.git` file points into the main repository's `.git/worktrees/<n>`. */
-function mainWorktreeName(worktree: string, dotGitFile: string): string {
+function mainRepository(worktree: string, dotGitFile: string): { name: string; commonDir?: string } {
   try {
     const m = /^gitdir:\s*(.+?)\s*$/m.exec(fs.readFileSync(dotGitFile, 'utf8'));
-    if (!m) return path.basename(worktree);
+    if (!m?.[1]) return { name: path.basename(worktree) };
     const gitdir = path.resolve(worktree, m[1]);
     let common = gitdir;
     try {
       common = path.resolve(gitdir, fs.readFileSync(path.join(gitdir, 'commondir'), 'utf8').trim());
     } catch {
       // No commondir: a submodule's own git dir; the submodule folder names the repository.
-      return path.basename(worktree);
+      return { name: path.basename(worktree), commonDir: gitdir };
     }
-    return path.basename(common) === '.git' ? path.basename(path.dirname(common)) : path.basename(common).replace(/\.git$/, '');
+    const name = path.basename(common) === '.git' ? path.basename(path.dirname(common)) : path.basename(common).replace(/\.git$/, '');
+    return { name, commonDir: common };
   } catch {
-    return path.basename(worktree);
+    return { name: path.basename(worktree) };
   }
 }
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ClaimService } from '../core/claim-service';
-import { fileKeyAndRepo } from '../core/path-key';
+import { fileKeyAndRepo, parseRepoNaming, useRepoNaming } from '../core/path-key';
 import { parseLeaseDuration } from '../core/duration';
 import type { ClaimboardApi } from './api';
 import type { ClaimboardTestApi } from './test-api';
@@ -56,6 +56,12 @@ export class Container implements vscode.Disposable {
     );
     const chat = own(new ChatController(() => model.boardPath, () => model.session, settings, context.secrets, log, model.onDidChange));
     late.chat = chat;
+    // Repositories are named in keys as the CLI and the hooks name them (CLAIMBOARD_REPO_NAMES).
+    try {
+      useRepoNaming(parseRepoNaming(process.env.CLAIMBOARD_REPO_NAMES));
+    } catch (e) {
+      log.warn(`${(e as Error).message}; using folder names`);
+    }
     const keys = new PathKeys(fileKeyAndRepo);
     own(vscode.workspace.onDidChangeWorkspaceFolders(() => keys.clear()));
 
