@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
-import { BoardDocument, type ClaimLine } from '../src/core/board-format';
+import { BoardDocument } from '../src/core/board-format';
+import type { ClaimLine } from '../src/core/board-lines';
 
 /**
  * The benchmarks' board: `n` live claims over 20 repositories (folders, files, globs, bare

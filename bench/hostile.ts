@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BoardDocument, type ClaimLine } from '../src/core/board-format';
+import { BoardDocument } from '../src/core/board-format';
+import type { ClaimLine } from '../src/core/board-lines';
 import { PATTERN_LIMITS, patternProblem } from '../src/core/glob';
 import { median, writeSection } from './report';
 

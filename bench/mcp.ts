@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { BoardDocument, type ClaimLine } from '../src/core/board-format';
+import { BoardDocument } from '../src/core/board-format';
+import type { ClaimLine } from '../src/core/board-lines';
 import { median, writeSection } from './report';
 
 const ROOT = path.resolve(__dirname, '..');

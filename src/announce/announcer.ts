@@ -18,7 +18,7 @@ import { Outbox, sleep, type OutboxEntry, type OutboxState } from './outbox';
 import { maskSecrets } from './secrets';
 import { readRecap, type Recap } from './recap';
 import { checkDestination, type CheckLine } from './check';
-import { DEFAULT_TTL_MS } from '../core/board-format';
+import { DEFAULT_TTL_MS } from '../core/duration';
 
 export type { CheckLine };
 

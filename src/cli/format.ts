@@ -1,8 +1,7 @@
 /** How claims, releases and conflicts read in the terminal and in `--json`. */
 import type { Claim, Release } from '../core/model';
 import { describeHeld, type Conflict } from '../core/claim-service';
-import { formatDurationExact, formatIsoLocal, formatWhen as when } from '../core/duration';
-import { DEFAULT_TTL_MS } from '../core/board-format';
+import { DEFAULT_TTL_MS, formatDurationExact, formatIsoLocal, formatWhen as when } from '../core/duration';
 
 export function describeClaim(c: Claim, now: Date): string {
   const bits = [`since ${when(c.started, now)}`, `eta ${c.eta ? when(c.eta, now) : '?'}`, `lease until ${when(c.expires, now)}`];

@@ -4,9 +4,11 @@
  * the adapters cannot disagree.
  */
 import type { Claim, ClaimMode, PinnedNote, Problem, Release, SessionRecord, BoardEvent } from './model';
-import { BoardDocument, DEFAULT_TTL_MS, claimLineMayMeet, SEP, formatClaimLine, formatSessionLine, lineHasTtl, validateField, validateLength, validateSessionName, type ClaimLine } from './board-format';
+import { BoardDocument } from './board-format';
+import { claimLineMayMeet, SEP, formatClaimLine, formatSessionLine, lineHasTtl, type ClaimLine } from './board-lines';
+import { validateField, validateLength, validateSessionName } from './fields';
 import { BoardStore, type StoreOptions } from './board-store';
-import { checkEta, checkLeaseLength, formatDuration, formatDurationExact, formatIsoLocal } from './duration';
+import { DEFAULT_TTL_MS, checkEta, checkLeaseLength, formatDuration, formatDurationExact, formatIsoLocal } from './duration';
 import { InputError } from './errors';
 import { claimCovers, claimMeets, headsMayOverlap, isGlob, matchHead, normalizeKey, sameKey } from './overlap';
 import { patternProblem } from './glob';
@@ -163,7 +165,7 @@ export class ClaimService {
     for (const c of doc.claims) (this.isLive(c, now) ? claims : expired).push(c);
     return {
       boardPath: this.boardPath, exists, lastUpdated: exists ? doc.lastUpdated : undefined,
-      claims, expired, releases: doc.releases, notes: doc.notes, sessions: doc.sessions, problems: doc.problems,
+      claims, expired, releases: [...doc.releases], notes: [...doc.notes], sessions: [...doc.sessions], problems: doc.problems,
     };
   }
 
@@ -173,7 +175,7 @@ export class ClaimService {
   }
 
   /** Live claims of other sessions that stand in the way of `session` taking `paths`. */
-  conflictsIn(claims: Claim[], session: string | undefined, paths: string[], mode: ClaimMode = 'exclusive', files: readonly string[] = []): Conflict[] {
+  conflictsIn(claims: readonly Claim[], session: string | undefined, paths: string[], mode: ClaimMode = 'exclusive', files: readonly string[] = []): Conflict[] {
     const out: Conflict[] = [];
     for (const p of paths) {
       const file = files.some((f) => sameKey(f, p));
@@ -203,7 +205,7 @@ export class ClaimService {
     const claims = snap.doc
       .claimsWhere((s, p) => s === session || paths.some((k) => headsMayOverlap(k, p)), (body) => claimLineMayMeet(body, session, heads))
       .filter((c) => this.isLive(c, now));
-    return { claims, sessions: snap.doc.sessions, exists: snap.exists };
+    return { claims, sessions: [...snap.doc.sessions], exists: snap.exists };
   }
 
   /**
@@ -422,7 +424,7 @@ export class ClaimService {
    */
   async registerSessionChosen<T extends Omit<SessionRecord, 'line'>>(choose: (view: { sessions: SessionRecord[]; claims: Claim[] }, now: Date) => T): Promise<T> {
     return this.write((doc, now, events) => {
-      const rec = choose({ sessions: doc.sessions, claims: doc.claims.filter((c) => this.isLive(c, now)) }, now);
+      const rec = choose({ sessions: [...doc.sessions], claims: doc.claims.filter((c) => this.isLive(c, now)) }, now);
       validateSession(rec.name);
       for (const [what, v] of [['repo', rec.repo], ['task', rec.task]] as const) {
         if (v !== undefined) {

@@ -31,6 +31,9 @@ export const MAX_DURATION_MS = 366 * DAY_MS;
 export const LEASE_MIN_MS = 1_000;
 export const LEASE_MAX_MS = 7 * DAY_MS;
 
+/** A claim's lease when nobody chose one (`--ttl`, `CLAIMBOARD_TTL`, a line's `ttl`): the seed's next step. */
+export const DEFAULT_TTL_MS = 60 * 60_000;
+
 function durationError(what: string, text: string, bounds?: { min: number; max: number }): InputError {
   const range = bounds ? `from ${formatDurationExact(bounds.min)} to ${formatDurationExact(bounds.max)}, ` : '';
   return new InputError(`bad ${what} "${text}": use ${range}in forms like ${DURATION_FORMS}`);
@@ -108,14 +111,33 @@ export function formatDuration(ms: number): string {
   return m === 0 ? `${h}h` : `${h}h${m}min`;
 }
 
-const HHMM = /^(\d{1,2}):(\d{2})$/;
+/**
+ * `19:45` or `9:05` (24-hour wall clock) as hours and minutes; undefined for anything else.
+ * The one reader of HH:MM, for typed times and board lines alike; no regex, since a hook's cold
+ * start reads thousands of these.
+ */
+export function parseClock(text: string): [hours: number, minutes: number] | undefined {
+  const t = text.trim();
+  const colon = t.indexOf(':');
+  if ((colon !== 1 && colon !== 2) || t.length !== colon + 3) return undefined;
+  let hours = 0;
+  let minutes = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (i === colon) continue;
+    const digit = t.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    if (i < colon) hours = hours * 10 + digit;
+    else minutes = minutes * 10 + digit;
+  }
+  return hours <= 23 && minutes <= 59 ? [hours, minutes] : undefined;
+}
 
 /** `19:45` → the next occurrence at or after `now` (local time); ISO 8601 → that instant. */
 export function parseTime(text: string, now: Date): Date {
   const s = text.trim();
-  const hm = HHMM.exec(s);
+  const hm = parseClock(s);
   if (hm) {
-    const d = clockAtOrAfter(Number(hm[1]), Number(hm[2]), now);
+    const d = clockAtOrAfter(hm[0], hm[1], now);
     if (!d) throw new InputError(`bad time "${text}": use HH:MM (24h) or ISO 8601`);
     return d;
   }
@@ -210,6 +232,59 @@ export function clockAtOrAfter(hours: number, minutes: number, ref: Date): Date 
     for (const d of localTimesOn(day ?? dayProbe(ref, 1), hours, minutes)) if (d.getTime() >= ref.getTime()) return d;
   }
   return undefined;
+}
+
+/** `19:15` on the local day of `day` (the first, in the hour a clock goes back). */
+export function clockOnDay(text: string, day: Date): Date | undefined {
+  const c = parseClock(text);
+  return c ? localTimesOn(day, c[0], c[1])[0] : undefined;
+}
+
+const DAY_AND_CLOCK_RE = /^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})$/;
+
+/** `2026-04-27 19:15`, as the board writes a time on another day, in local time. */
+export function parseDayAndClock(text: string): Date | undefined {
+  const m = DAY_AND_CLOCK_RE.exec(text.trim());
+  return m ? parseIso(`${m[1]}T${m[2].padStart(5, '0')}`) : undefined;
+}
+
+/** `19:15` as the latest such instant at or before `ref`; `2026-04-27 19:15` as written. */
+export function readClockAtOrBefore(text: string, ref: Date): Date | undefined {
+  const c = parseClock(text);
+  return c ? clockAtOrBefore(c[0], c[1], ref) : parseDayAndClock(text);
+}
+
+/** `19:15` as the earliest such instant at or after `ref`; `2026-04-27 19:15` as written. */
+export function readClockAtOrAfter(text: string, ref: Date): Date | undefined {
+  const c = parseClock(text);
+  return c ? clockAtOrAfter(c[0], c[1], ref) : parseDayAndClock(text);
+}
+
+/** `ref` plus a duration as typed (`30m`); undefined when the text is no duration. */
+export function timeAfterDuration(text: string, ref: Date): Date | undefined {
+  try {
+    const d = new Date(ref.getTime() + parseDuration(text));
+    return Number.isNaN(d.getTime()) ? undefined : d;
+  } catch {
+    return undefined;
+  }
+}
+
+const minuteOf = (d: Date): number => Math.floor(d.getTime() / 60_000);
+
+/**
+ * A time in the shortest form that reads back (through `readBack`) as the same minute: the
+ * seed's `19:15` on the same day as `day`, else the day too, else (in the hour a clock goes
+ * back, when `01:30` happens twice) ISO 8601 with its offset.
+ */
+export function shortestTime(d: Date, day: Date, readBack: (text: string) => Date | undefined): string {
+  const forms = [`${formatDay(d)} ${formatClock(d)}`, formatIsoLocal(d)];
+  if (sameLocalDay(d, day)) forms.unshift(formatClock(d));
+  for (const f of forms) {
+    const back = readBack(f);
+    if (back && minuteOf(back) === minuteOf(d)) return f;
+  }
+  return formatIsoLocal(d);
 }
 
 const ISO_RE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;

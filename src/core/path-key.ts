@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { picomatch } from './glob';
 import { isGlob, normalizeKey } from './overlap';
 import { InputError } from './errors';
-import { validateLength } from './limits';
+import { validateLength } from './fields';
 
 export interface RepoRoot {
   /** The worktree folder that contains the path. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ClaimService } from '../core/claim-service';
 import { fileKeyAndRepo, parseRepoNaming, useRepoNaming } from '../core/path-key';
-import { parseLeaseDuration } from '../core/duration';
+import { DEFAULT_TTL_MS, parseLeaseDuration } from '../core/duration';
 import type { ClaimboardApi } from './api';
 import type { ClaimboardTestApi } from './test-api';
 import { BoardModel } from './board-model';
@@ -16,7 +16,6 @@ import { OpenWarningController } from './open-warning';
 import { PathKeys } from './path-keys';
 import { StatusBarController } from './status-bar';
 import { WaitQueue } from './wait-queue';
-import { DEFAULT_TTL_MS } from '../core/board-format';
 
 
 /**

@@ -8,7 +8,7 @@
  * server process, whose environment still carries the old id; the old record is then ended,
  * and the live record whose pid is this server's parent (the Claude Code process) is the one.
  */
-import { validateSessionName } from '../core/board-format';
+import { validateSessionName } from '../core/fields';
 import { waitForBoardChange } from '../core/board-watch';
 import type { ClaimService } from '../core/claim-service';
 import type { SessionRecord } from '../core/model';

@@ -2,7 +2,10 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { BoardDocument, formatClaimLine, validateField, validateSessionName } from '../../src/core/board-format';
+import { BoardDocument } from '../../src/core/board-format';
+import { formatClaimLine } from '../../src/core/board-lines';
+import { validateField, validateSessionName } from '../../src/core/fields';
+import { parseTime } from '../../src/core/duration';
 
 const SEED = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'seed-board.md'), 'utf8');
 
@@ -47,6 +50,33 @@ describe('board format', () => {
     it('reads Last updated with its offset', () => {
       assert.equal(doc.lastUpdated!.toISOString(), '2026-04-27T23:42:00.000Z');
     });
+  });
+
+  it('reads HH:MM on a board line as a typed time is read: one clock reader', () => {
+    const now = new Date(2026, 3, 27, 8, 0);
+    const startOf = (text: string) => BoardDocument.parse(`## Active claims\n\n- s1 (started ${text}) — repo/a — eta ?\n`, { now });
+    for (const text of ['9:05', '09:05', '23:59']) {
+      const doc = startOf(text);
+      assert.deepEqual(doc.problems, [], text);
+      const typed = parseTime(text, now);
+      assert.deepEqual([doc.claims[0].started.getHours(), doc.claims[0].started.getMinutes()], [typed.getHours(), typed.getMinutes()], text);
+    }
+    for (const text of ['+9:05', '9.:05', '9: 5', '24:00', '9:60']) {
+      assert.match(startOf(text).problems.map((p) => p.message).join(), /bad start time/, text);
+      assert.throws(() => parseTime(text, now), /bad time/, text);
+    }
+  });
+
+  it('gives callers the lists read-only: the lines are the truth', () => {
+    const doc = BoardDocument.parse(SEED);
+    // @ts-expect-error releases are rebuilt from the lines; an edit goes through addReleases
+    doc.releases.push(doc.releases[0]);
+    // @ts-expect-error notes change through addNote and removeLines
+    doc.notes.pop();
+    // @ts-expect-error sessions change through addSession
+    doc.sessions.length = 0;
+    // @ts-expect-error claims change through addClaims and replaceLine
+    doc.claims.splice(0);
   });
 
   it('keeps CRLF line endings through parse, edit and serialize', () => {

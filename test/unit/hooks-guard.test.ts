@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { conflictsFor, denyReason, type WriteTarget } from '../../src/claude/write-targets';
 import { heartbeatDue } from '../../src/claude/hook-runner';
 import { claimCovers, headsMayOverlap, matchHead, normalizeKey } from '../../src/core/overlap';
-import { BoardDocument, claimLineMayMeet } from '../../src/core/board-format';
+import { BoardDocument } from '../../src/core/board-format';
+import { claimLineMayMeet } from '../../src/core/board-lines';
 import type { Claim } from '../../src/core/model';
 
 const t0 = new Date('2026-04-27T19:00:00');
