@@ -18,7 +18,8 @@ import { formatWhen } from '../core/duration';
 import { chooseSessionName } from './session-name';
 import { isHookEventArg, parseHookInput, type ClaimboardHookInput } from './hook-input';
 import type { HookEventArg } from './hook-settings';
-import { conflictsFor, denyReason, shellWord, writeTargets } from './write-targets';
+import { conflictsFor, denyReason, writeTargets } from './write-targets';
+import { shellWord } from '../core/shell-word';
 
 /** Heartbeats write the board at most this often: every tool call would otherwise rewrite it. */
 export const HEARTBEAT_MIN_INTERVAL_MS = 60_000;
@@ -216,7 +217,7 @@ class HookRunner {
         // Appended, never replaced: other hooks write their exports to the same file.
         // No pid here: Claude Code gives its Bash tool CLAUDE_PID itself (checked with the real
         // CLI, 2.1.332), and `claimboard claim` records that.
-        fs.appendFileSync(envFile, `export CLAIMBOARD_SESSION=${name}\nexport CLAIMBOARD_BOARD=${shellQuote(this.o.boardPath)}\n`);
+        fs.appendFileSync(envFile, `export CLAIMBOARD_SESSION=${name}\nexport CLAIMBOARD_BOARD=${shellWord(this.o.boardPath)}\n`);
       } catch (e) {
         stderr = `claimboard hook session-start: could not write ${envFile}: ${(e as Error).message}\n`;
       }
@@ -338,10 +339,6 @@ export function heartbeatDue(mine: readonly Claim[], now: Date): boolean {
 
 function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').replace(/—/g, '-').trim().slice(0, 120);
-}
-
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {

@@ -278,7 +278,7 @@ const minuteOf = (d: Date): number => Math.floor(d.getTime() / 60_000);
  * back, when `01:30` happens twice) ISO 8601 with its offset.
  */
 export function shortestTime(d: Date, day: Date, readBack: (text: string) => Date | undefined): string {
-  const forms = [`${formatDay(d)} ${formatClock(d)}`, formatIsoLocal(d)];
+  const forms = [formatDayAndClock(d), formatIsoLocal(d)];
   if (sameLocalDay(d, day)) forms.unshift(formatClock(d));
   for (const f of forms) {
     const back = readBack(f);
@@ -328,9 +328,14 @@ export function formatIsoLocal(d: Date): string {
   return `${formatDay(d)}T${formatClock(d)}:${pad(d.getSeconds())}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
+/** `2026-04-27 19:45` in local time: a release line's time, a recap's start. */
+export function formatDayAndClock(d: Date): string {
+  return `${formatDay(d)} ${formatClock(d)}`;
+}
+
 /** A time as people read it next to `now`: `19:45` today, `2026-04-28 19:45` on any other day. */
 export function formatWhen(d: Date, now: Date): string {
-  return sameLocalDay(d, now) ? formatClock(d) : `${formatDay(d)} ${formatClock(d)}`;
+  return sameLocalDay(d, now) ? formatClock(d) : formatDayAndClock(d);
 }
 
 /** True when both instants fall on the same local calendar day. */
