@@ -157,7 +157,7 @@ function looksCut(text: string): boolean {
  * last write): 'hard' never goes back to the board; 'soft' (far fewer lines) is accepted once it
  * has stayed the same a while, since a person may delete many claims at once.
  */
-export function lostStructure(text: string, reference: string | undefined): { why: string; hard: boolean; unknown?: boolean } | undefined {
+function lostStructure(text: string, reference: string | undefined): { why: string; hard: boolean; unknown?: boolean } | undefined {
   // No backup yet (nothing written by claimboard so far): an empty board may be an editor's save
   // caught between its truncate and its write, or a board someone emptied. Wait the whole spell
   // for it to fill, then take it as it is: building on it at once erased a hand-made board.

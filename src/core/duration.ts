@@ -175,7 +175,7 @@ export function checkEta(eta: Date, now: Date, text = formatIsoLocal(eta)): void
  * That wall-clock time on the local day of `day`. Arithmetic on the zone offset rather than
  * `setHours`: a board of 1,000 claims resolves thousands of these on a hook's cold start.
  */
-export function atLocalTime(day: Date, hours: number, minutes: number): Date | undefined {
+function atLocalTime(day: Date, hours: number, minutes: number): Date | undefined {
   if (hours > 23 || minutes > 59 || hours < 0 || minutes < 0) return undefined;
   const offset = day.getTimezoneOffset() * 60_000;
   const local = day.getTime() - offset;
@@ -217,7 +217,7 @@ export function localTimesOn(day: Date, hours: number, minutes: number): Date[] 
 }
 
 /** The latest instant at or before `ref` whose wall clock reads `hours:minutes` (ref's date or the day before). */
-export function clockAtOrBefore(hours: number, minutes: number, ref: Date): Date | undefined {
+function clockAtOrBefore(hours: number, minutes: number, ref: Date): Date | undefined {
   // Ref's own date first: that is the answer for nearly every line, at one offset lookup.
   for (const day of [ref, undefined]) {
     const on = localTimesOn(day ?? dayProbe(ref, -1), hours, minutes);
@@ -227,7 +227,7 @@ export function clockAtOrBefore(hours: number, minutes: number, ref: Date): Date
 }
 
 /** The earliest instant at or after `ref` whose wall clock reads `hours:minutes` (ref's date or the next). */
-export function clockAtOrAfter(hours: number, minutes: number, ref: Date): Date | undefined {
+function clockAtOrAfter(hours: number, minutes: number, ref: Date): Date | undefined {
   for (const day of [ref, undefined]) {
     for (const d of localTimesOn(day ?? dayProbe(ref, 1), hours, minutes)) if (d.getTime() >= ref.getTime()) return d;
   }
