@@ -115,15 +115,15 @@ class OutboxAnnouncer implements Announcer {
   private readonly now: () => Date;
   private client?: MattermostClient;
 
-  constructor(private readonly o: AnnouncerOptions) {
-    this.outbox = new Outbox(o.boardPath);
-    this.secrets = secretsOf(o.config);
-    this.retry = { ...DEFAULT_RETRY, ...o.retry };
-    this.now = o.now ?? (() => new Date());
+  constructor(private readonly options: AnnouncerOptions) {
+    this.outbox = new Outbox(options.boardPath);
+    this.secrets = secretsOf(options.config);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.now = options.now ?? (() => new Date());
   }
 
   private get enabled(): boolean {
-    return Boolean(this.o.config || this.o.error);
+    return Boolean(this.options.config || this.options.error);
   }
 
   private mask(text: string): string {
@@ -132,16 +132,16 @@ class OutboxAnnouncer implements Announcer {
 
   async announce(events: readonly BoardEvent[], options: { budgetMs?: number } = {}): Promise<AnnounceResult> {
     if (!this.enabled || events.length === 0) return { queued: 0, delivered: 0, pending: 0 };
-    const anns = announcementsFor(events, { now: this.now(), mention: this.o.config?.mention, ttlMs: this.o.ttlMs ?? DEFAULT_TTL_MS });
+    const anns = announcementsFor(events, { now: this.now(), mention: this.options.config?.mention, ttlMs: this.options.ttlMs ?? DEFAULT_TTL_MS });
     return this.enqueueAndDeliver(anns, options.budgetMs);
   }
 
   async ask(input: Omit<AskInput, 'mention'>, options: { budgetMs?: number } = {}): Promise<AnnounceResult> {
     if (!this.enabled) return { queued: 0, delivered: 0, pending: 0 };
-    return this.enqueueAndDeliver([askAnnouncement({ ...input, mention: this.o.config?.mention })], options.budgetMs);
+    return this.enqueueAndDeliver([askAnnouncement({ ...input, mention: this.options.config?.mention })], options.budgetMs);
   }
 
-  private async enqueueAndDeliver(anns: Announcement[], budgetMs = this.o.budgetMs ?? 1000): Promise<AnnounceResult> {
+  private async enqueueAndDeliver(anns: Announcement[], budgetMs = this.options.budgetMs ?? 1000): Promise<AnnounceResult> {
     const started = Date.now();
     // Mattermost refuses a message over 16383 characters; a pasted essay must not block the queue.
     for (const a of anns) if (a.text.length > MAX_MESSAGE) a.text = `${a.text.slice(0, MAX_MESSAGE - 1)}…`;
@@ -154,8 +154,8 @@ class OutboxAnnouncer implements Announcer {
       return { queued: 0, delivered: 0, pending: 0, error: this.mask(`could not queue announcements: ${(err as Error).message}`) };
     }
     let delivered = 0;
-    let error: string | undefined = this.o.error;
-    if (this.o.config && budgetMs > 0) {
+    let error: string | undefined = this.options.error;
+    if (this.options.config && budgetMs > 0) {
       try {
         const r = await this.flush({ budgetMs: Math.max(1, budgetMs - (Date.now() - started)), wait: false });
         delivered = r.delivered;
@@ -165,9 +165,9 @@ class OutboxAnnouncer implements Announcer {
         error = this.mask((err as Error).message);
       }
     }
-    if (pending > 0 && this.o.config && this.o.startFlusher && !this.outbox.isDelivering()) {
+    if (pending > 0 && this.options.config && this.options.startFlusher && !this.outbox.isDelivering()) {
       try {
-        this.o.startFlusher();
+        this.options.startFlusher();
       } catch (err) {
         error = this.mask(`could not start the background flusher: ${(err as Error).message}`);
       }
@@ -188,7 +188,7 @@ class OutboxAnnouncer implements Announcer {
         for (const e of s.entries) if (e.state === 'failed') Object.assign(e, { state: 'pending', attempts: 0, notBefore: undefined });
       });
     }
-    if (!this.o.config) return { ...this.counts(), delivered, busy, lastError: this.o.error };
+    if (!this.options.config) return { ...this.counts(), delivered, busy, lastError: this.options.error };
 
     // Loop so a message appended while the lock was being released is not left behind.
     for (let round = 0; round < 3; round++) {
@@ -226,7 +226,7 @@ class OutboxAnnouncer implements Announcer {
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) return delivered;
-      const signal = AbortSignal.timeout(Math.min(remaining, this.o.requestTimeoutMs ?? 15_000));
+      const signal = AbortSignal.timeout(Math.min(remaining, this.options.requestTimeoutMs ?? 15_000));
       try {
         const posted = await this.send(entry, state, signal);
         await this.outbox.update((s) => {
@@ -272,7 +272,7 @@ class OutboxAnnouncer implements Announcer {
   }
 
   private channelCacheKey(): string {
-    const d = this.o.config!.destination;
+    const d = this.options.config!.destination;
     return d.kind === 'rest' ? `${d.serverUrl}|${d.channel}` : '';
   }
 
@@ -282,7 +282,7 @@ class OutboxAnnouncer implements Announcer {
   }
 
   private async resolveChannel(state: OutboxState, signal?: AbortSignal): Promise<string> {
-    const d = this.o.config!.destination;
+    const d = this.options.config!.destination;
     if (d.kind !== 'rest') throw new Error('no channel for a webhook');
     if (/^[a-z0-9]{26}$/.test(d.channel)) return d.channel;
     const cached = state.channelIds[this.channelCacheKey()];
@@ -292,7 +292,7 @@ class OutboxAnnouncer implements Announcer {
   }
 
   private async send(entry: OutboxEntry, state: OutboxState, signal: AbortSignal): Promise<{ postId?: string; rootId?: string; channelId?: string; endedThread?: string }> {
-    const d = this.o.config!.destination;
+    const d = this.options.config!.destination;
     const props = { from_claimboard: 'true', claimboard_kind: entry.kind, claimboard_session: entry.session };
     if (d.kind === 'webhook') {
       await this.getClient().postWebhook(d.webhookUrl, { text: entry.text, channel: d.channel, props }, signal);
@@ -329,8 +329,8 @@ class OutboxAnnouncer implements Announcer {
     const failed = s.entries.filter((e) => e.state === 'failed');
     return {
       configured: this.enabled,
-      destination: this.o.config ? describeDestination(this.o.config) : undefined,
-      error: this.o.error,
+      destination: this.options.config ? describeDestination(this.options.config) : undefined,
+      error: this.options.error,
       pending: pending.length + this.outbox.spooledCount(),
       failed: failed.length,
       oldestPendingAt: pending[0]?.createdAt,
@@ -342,7 +342,7 @@ class OutboxAnnouncer implements Announcer {
   }
 
   async recap(options: { since: Date; budgetMs?: number }): Promise<Recap> {
-    const d = this.o.config?.destination;
+    const d = this.options.config?.destination;
     if (d?.kind === 'rest') {
       // One deadline for the lookup and every page: a hung server must not hold a session start.
       const signal = AbortSignal.timeout(options.budgetMs ?? 15_000);
@@ -354,8 +354,8 @@ class OutboxAnnouncer implements Announcer {
 
   async check(): Promise<CheckLine[]> {
     return checkDestination({
-      config: this.o.config,
-      error: this.o.error,
+      config: this.options.config,
+      error: this.options.error,
       client: () => this.getClient(),
       resolveChannel: (signal) => this.resolveChannel(this.outbox.read(), signal),
       rememberChannel: (channelId) =>

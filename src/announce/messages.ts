@@ -8,6 +8,7 @@
  */
 import type { BoardEvent } from '../core/model';
 import { formatDuration } from '../core/duration';
+import { SEP } from '../core/separator';
 
 export type AnnouncementKind = 'start' | 'claim' | 'release' | 'expire' | 'takeover' | 'end' | 'ask';
 
@@ -36,8 +37,6 @@ export interface MessageContext {
   /** The lease length, for "no heartbeat for 60 min". */
   ttlMs: number;
 }
-
-export const SEP = ' — ';
 
 /** The key that ties a release or an expiry to the post of its claim. */
 export function claimKey(e: { claimId?: string; session: string; path: string }): string {

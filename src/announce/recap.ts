@@ -8,7 +8,7 @@ import type { Post } from '@mattermost/types/posts';
 import { parseAnnouncement, type AnnouncementKind } from './messages';
 import type { MattermostClient } from './mattermost-client';
 import type { JournalLine } from './outbox';
-import { formatClock, formatDay, formatIsoLocal } from '../core/duration';
+import { formatClock, formatDayAndClock, formatIsoLocal } from '../core/duration';
 
 export interface RecapItem {
   at: string;
@@ -126,7 +126,7 @@ export function formatRecap(r: Recap): string {
   const lines: string[] = [];
   const from = r.source === 'channel' ? 'the channel' : "this machine's journal of its posts, as a webhook cannot read the channel";
   const since = new Date(r.since);
-  lines.push(`Mattermost recap since ${formatDay(since)} ${formatClock(since)}, from ${from}:`);
+  lines.push(`Mattermost recap since ${formatDayAndClock(since)}, from ${from}:`);
   if (r.sessions.length === 0) lines.push('  nothing announced');
   for (const s of r.sessions) {
     lines.push(`${s.session}:`);

@@ -105,11 +105,11 @@ export function scanArguments(args: readonly Word[], spec: OptionSpec): ScannedA
 /** The arguments given to any of `names`, in order (`curl -o a --output=b`). */
 export function optionValues(scan: ScannedArguments, ...names: string[]): Word[] {
   const values: Word[] = [];
-  for (const o of scan.options) if (o.value && names.includes(o.name)) values.push(o.value);
+  for (const option of scan.options) if (option.value && names.includes(option.name)) values.push(option.value);
   return values;
 }
 
 /** Whether any of `names` was given. */
 export function hasOption(scan: ScannedArguments, ...names: string[]): boolean {
-  return scan.options.some((o) => names.includes(o.name));
+  return scan.options.some((option) => names.includes(option.name));
 }

@@ -630,19 +630,19 @@ function analyzeGit(all: Word[], cwd: string, options: BashAnalysisOptions, out:
       return;
     }
     case 'checkout': {
-      const dd = texts.indexOf('--');
-      const before = dd >= 0 ? rest.slice(0, dd) : rest;
+      const pathsMark = texts.indexOf('--');
+      const before = pathsMark >= 0 ? rest.slice(0, pathsMark) : rest;
       const scan = scanArguments(before, COMMAND_OPTIONS.gitCheckout);
       const flags = scan.flags;
       const force = flags.some((t) => t === '--force' || (/^-[a-zA-Z]*f/.test(t) && !t.startsWith('--')));
       const creates = flags.some((t) => /^-[a-zA-Z]*[bB]/.test(t) && !t.startsWith('--')) || flags.includes('--orphan');
       let wrote = false;
-      if (dd >= 0 && rest.length > dd + 1) {
-        addAll(rest.slice(dd + 1), 'git checkout --');
+      if (pathsMark >= 0 && rest.length > pathsMark + 1) {
+        addAll(rest.slice(pathsMark + 1), 'git checkout --');
         wrote = true;
       }
       const ops = scan.operands;
-      if (dd < 0 && !creates && ops.length > 0) {
+      if (pathsMark < 0 && !creates && ops.length > 0) {
         if (ops.length === 1 && ops[0].text === '.') {
           out.repoWide.push({ dir, how: 'git checkout .' });
           return;
@@ -685,9 +685,9 @@ function analyzeGit(all: Word[], cwd: string, options: BashAnalysisOptions, out:
       const verb = texts[0];
       if (verb !== undefined && verb !== 'push' && verb !== 'save' && !verb.startsWith('-')) return;
       const args = verb === 'push' || verb === 'save' ? rest.slice(1) : rest;
-      const dd = args.findIndex((a) => a.text === '--');
+      const pathsMark = args.findIndex((a) => a.text === '--');
       // `save` takes a message, never paths; `push` takes paths with or without `--`.
-      const paths = dd >= 0 ? args.slice(dd + 1) : verb === 'save' ? [] : operands(args, 'gitStash');
+      const paths = pathsMark >= 0 ? args.slice(pathsMark + 1) : verb === 'save' ? [] : operands(args, 'gitStash');
       if (paths.length > 0) addAll(paths, 'git stash');
       else out.repoWide.push({ dir, how: 'git stash' });
       return;

@@ -47,25 +47,25 @@ export function parseHookInput(text: string, event: HookEventArg, truncated = fa
     }
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'hook input is not a JSON object' };
-  const o = raw as Record<string, unknown>;
+  const fields = raw as Record<string, unknown>;
   for (const field of ['session_id', 'cwd'] as const) {
-    if (typeof o[field] !== 'string' || o[field] === '') return { ok: false, error: `hook input has no "${field}" string` };
+    if (typeof fields[field] !== 'string' || fields[field] === '') return { ok: false, error: `hook input has no "${field}" string` };
   }
   const expected = CLAUDE_EVENT_NAME[event];
   // Claude Code always sends the name; a hand-run test may leave it out, the argument decides then.
-  if (o.hook_event_name !== undefined && o.hook_event_name !== expected) {
-    return { ok: false, error: `hook input is for ${String(o.hook_event_name)}, not ${expected} (check the hook's command in settings.json)` };
+  if (fields.hook_event_name !== undefined && fields.hook_event_name !== expected) {
+    return { ok: false, error: `hook input is for ${String(fields.hook_event_name)}, not ${expected} (check the hook's command in settings.json)` };
   }
-  o.hook_event_name = expected;
-  if (typeof o.transcript_path !== 'string') o.transcript_path = '';
+  fields.hook_event_name = expected;
+  if (typeof fields.transcript_path !== 'string') fields.transcript_path = '';
   if (event === 'pre-tool-use' || event === 'post-tool-use') {
-    if (typeof o.tool_name !== 'string') return { ok: false, error: 'hook input has no "tool_name" string' };
-    if (typeof o.tool_input !== 'object' || o.tool_input === null) return { ok: false, error: 'hook input has no "tool_input" object' };
+    if (typeof fields.tool_name !== 'string') return { ok: false, error: 'hook input has no "tool_name" string' };
+    if (typeof fields.tool_input !== 'object' || fields.tool_input === null) return { ok: false, error: 'hook input has no "tool_input" object' };
   }
-  if (event === 'session-end' && typeof o.reason !== 'string') o.reason = 'other';
-  if (event === 'session-start' && typeof o.source !== 'string') o.source = 'startup';
-  if (event === 'user-prompt-submit' && typeof o.prompt !== 'string') o.prompt = '';
-  return { ok: true, input: o as unknown as ClaimboardHookInput };
+  if (event === 'session-end' && typeof fields.reason !== 'string') fields.reason = 'other';
+  if (event === 'session-start' && typeof fields.source !== 'string') fields.source = 'startup';
+  if (event === 'user-prompt-submit' && typeof fields.prompt !== 'string') fields.prompt = '';
+  return { ok: true, input: fields as unknown as ClaimboardHookInput };
 }
 
 /** The file an edit tool writes, from its input; undefined for tools that write no single file. */
@@ -119,7 +119,7 @@ export function readHookStdin(fd: number, max = MAX_HOOK_INPUT_BYTES, readSync: 
  * (`session_id`, `cwd`, `tool_name`, …) and `tool_input`'s strings read before the cut.
  * A small JSON scanner, not a search: a `"file_path"` inside the content is inside a string.
  */
-export function salvageHookInput(prefix: string): Record<string, unknown> | undefined {
+function salvageHookInput(prefix: string): Record<string, unknown> | undefined {
   const top: Record<string, unknown> = {};
   const toolInput: Record<string, string> = {};
   let i = 0;

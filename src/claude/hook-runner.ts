@@ -18,7 +18,8 @@ import { formatWhen } from '../core/duration';
 import { chooseSessionName } from './session-name';
 import { isHookEventArg, parseHookInput, type ClaimboardHookInput } from './hook-input';
 import type { HookEventArg } from './hook-settings';
-import { conflictsFor, denyReason, shellWord, writeTargets } from './write-targets';
+import { conflictsFor, denyReason, writeTargets } from './write-targets';
+import { shellWord } from '../core/shell-word';
 
 /** Heartbeats write the board at most this often: every tool call would otherwise rewrite it. */
 export const HEARTBEAT_MIN_INTERVAL_MS = 60_000;
@@ -68,16 +69,17 @@ export interface HookRunOptions {
   lockWaitMs?: number;
 }
 
-const ok = (stdout = '', stderr = ''): HookOutcome => ({ stdout, stderr, exitCode: 0 });
+/** Exit 0: Claude Code goes on with the session or the tool call, and reads `stdout` as the hook's JSON. */
+const exitZero = (stdout = '', stderr = ''): HookOutcome => ({ stdout, stderr, exitCode: 0 });
 
 export async function runHook(event: string, stdin: string, opts: HookRunOptions): Promise<HookOutcome> {
   if (!isHookEventArg(event)) {
-    return ok('', `claimboard hook: unknown event "${event}" (known: session-start, pre-tool-use, post-tool-use, user-prompt-submit, session-end); allowing\n`);
+    return exitZero('', `claimboard hook: unknown event "${event}" (known: session-start, pre-tool-use, post-tool-use, user-prompt-submit, session-end); allowing\n`);
   }
   const parsed = parseHookInput(stdin, event, opts.stdinTruncated);
   const runner = new HookRunner({ ...opts, lockWaitMs: opts.lockWaitMs ?? HOOK_LOCK_BUDGET_MS[event] });
   if (!parsed.ok && parsed.deny) return runner.deny(`claimboard: ${parsed.error}.`);
-  if (!parsed.ok) return ok('', `claimboard hook ${event}: ${parsed.error}; allowing\n`);
+  if (!parsed.ok) return exitZero('', `claimboard hook ${event}: ${parsed.error}; allowing\n`);
   try {
     return await runner.run(event, parsed.input);
   } catch (e) {
@@ -88,7 +90,7 @@ export async function runHook(event: string, stdin: string, opts: HookRunOptions
       return event === 'pre-tool-use' ? runner.deny(`${line}. Set CLAIMBOARD_SESSION to a valid name or unset it.`) : { stdout: '', stderr: `${line}\n`, exitCode: 0 };
     }
     if (event === 'pre-tool-use') return runner.deny(`claimboard could not check the board ${opts.boardPath}: ${msg}. Fix or move the board file (see \`claimboard status\`), or remove the hooks with \`claimboard uninstall-hooks\`.`);
-    return ok('', `claimboard hook ${event}: ${msg}\n`);
+    return exitZero('', `claimboard hook ${event}: ${msg}\n`);
   }
 }
 
@@ -99,18 +101,18 @@ class HookRunner {
   private readonly pid: number | undefined;
   private readonly pendingEvents: BoardEvent[] = [];
 
-  constructor(private readonly o: HookRunOptions) {
-    this.now = o.now ?? (() => new Date());
-    this.host = o.host ?? livenessHost();
-    const pid = Number(o.env.CLAUDE_PID);
+  constructor(private readonly options: HookRunOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.host = options.host ?? livenessHost();
+    const pid = Number(options.env.CLAUDE_PID);
     this.pid = Number.isInteger(pid) && pid > 0 ? pid : undefined;
     this.service = new ClaimService({
-      boardPath: o.boardPath,
-      ttlMs: o.ttlMs,
-      now: o.now,
+      boardPath: options.boardPath,
+      ttlMs: options.ttlMs,
+      now: options.now,
       host: this.host,
-      isProcessAlive: o.isProcessAlive,
-      lockWaitMs: o.lockWaitMs,
+      isProcessAlive: options.isProcessAlive,
+      lockWaitMs: options.lockWaitMs,
       onEvents: (events) => {
         this.pendingEvents.push(...events);
       },
@@ -134,7 +136,7 @@ class HookRunner {
         outcome = await this.sessionEnd(input);
         break;
       default:
-        outcome = ok('', `claimboard hook ${event}: nothing to do\n`);
+        outcome = exitZero('', `claimboard hook ${event}: nothing to do\n`);
     }
     await this.flushAnnouncements();
     return outcome;
@@ -142,7 +144,7 @@ class HookRunner {
 
   deny(reason: string): HookOutcome {
     const out: SyncHookJSONOutput = { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason } };
-    return ok(JSON.stringify(out) + '\n');
+    return exitZero(JSON.stringify(out) + '\n');
   }
 
   /** The announcer decides how long to wait (the CLI's only queues and leaves delivery to a detached flusher). */
@@ -150,9 +152,9 @@ class HookRunner {
     // Auto-claims are recorded on the board but not posted one file at a time.
     const events = this.pendingEvents.filter((e) => e.kind !== 'claim' || !e.reason?.startsWith(AUTO_REASON));
     this.pendingEvents.length = 0;
-    if (events.length === 0 || !this.o.announcer) return;
+    if (events.length === 0 || !this.options.announcer) return;
     try {
-      await (await this.o.announcer()).announce(events);
+      await (await this.options.announcer()).announce(events);
     } catch {
       // The announcer never throws by contract; a hook must not fail for the channel anyway.
     }
@@ -163,7 +165,7 @@ class HookRunner {
    * refused here too, with the same reason, never replaced by another name.
    */
   private sessionOverride(): string | undefined {
-    const override = this.o.env.CLAIMBOARD_SESSION;
+    const override = this.options.env.CLAIMBOARD_SESSION;
     if (!override) return undefined;
     validateSession(override);
     return override;
@@ -209,14 +211,14 @@ class HookRunner {
   private async sessionStart(input: Extract<ClaimboardHookInput, { hook_event_name: 'SessionStart' }>): Promise<HookOutcome> {
     const title = typeof input.session_title === 'string' && input.session_title.trim() ? oneLine(input.session_title) : undefined;
     const { name } = await this.register(input, title);
-    const envFile = this.o.env.CLAUDE_ENV_FILE;
+    const envFile = this.options.env.CLAUDE_ENV_FILE;
     let stderr = '';
     if (envFile) {
       try {
         // Appended, never replaced: other hooks write their exports to the same file.
         // No pid here: Claude Code gives its Bash tool CLAUDE_PID itself (checked with the real
         // CLI, 2.1.332), and `claimboard claim` records that.
-        fs.appendFileSync(envFile, `export CLAIMBOARD_SESSION=${name}\nexport CLAIMBOARD_BOARD=${shellQuote(this.o.boardPath)}\n`);
+        fs.appendFileSync(envFile, `export CLAIMBOARD_SESSION=${name}\nexport CLAIMBOARD_BOARD=${shellWord(this.options.boardPath)}\n`);
       } catch (e) {
         stderr = `claimboard hook session-start: could not write ${envFile}: ${(e as Error).message}\n`;
       }
@@ -224,7 +226,7 @@ class HookRunner {
     const after = this.service.status();
     const context = await this.sessionContext(name, after);
     const out: SyncHookJSONOutput = { hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: context } };
-    return ok(JSON.stringify(out) + '\n', stderr);
+    return exitZero(JSON.stringify(out) + '\n', stderr);
   }
 
   private async sessionContext(name: string, view: BoardView): Promise<string> {
@@ -254,7 +256,7 @@ class HookRunner {
   }
 
   private async recap(since: Date): Promise<string | undefined> {
-    const a = await this.o.announcer?.();
+    const a = await this.options.announcer?.();
     if (!a?.recap) return undefined;
     try {
       return await Promise.race([a.recap(since), new Promise<undefined>((r) => setTimeout(() => r(undefined), 1_500).unref())]);
@@ -266,19 +268,19 @@ class HookRunner {
   // ------------------------------------------------------------------ PreToolUse
 
   private async preToolUse(input: Extract<ClaimboardHookInput, { hook_event_name: 'PreToolUse' }>): Promise<HookOutcome> {
-    const targets = await writeTargets(input.tool_name, input.tool_input, input.cwd, this.o.env);
-    if (targets.length === 0) return ok();
+    const targets = await writeTargets(input.tool_name, input.tool_input, input.cwd, this.options.env);
+    if (targets.length === 0) return exitZero();
     // Only the claims that could touch the targets are read in full: this runs on every edit.
-    const near = this.service.near(targets.map((t) => t.key)); // throws when the board cannot be read: runHook denies
-    let session = this.knownName(near, input.session_id);
-    const view = { claims: near.claims };
+    const nearTargets = this.service.near(targets.map((t) => t.key)); // throws when the board cannot be read: runHook denies
+    let session = this.knownName(nearTargets, input.session_id);
+    const view = { claims: nearTargets.claims };
     const hits = conflictsFor(targets, view.claims, session);
     const now = this.now();
     if (hits.length > 0) return this.deny(denyReason(hits, session, now));
-    if (this.o.autoClaim === false) return ok();
+    if (this.options.autoClaim === false) return exitZero();
     const mine = view.claims.filter((c) => c.session === session);
     const wanted = [...new Set(targets.filter((t) => t.autoClaim && !mine.some((c) => claimCovers(c.path, t.key))).map((t) => t.key))];
-    if (wanted.length === 0) return ok();
+    if (wanted.length === 0) return exitZero();
     try {
       const result = await withTimeout(
         (async () => {
@@ -292,9 +294,9 @@ class HookRunner {
         // Someone claimed it between our read and our write.
         return this.deny(denyReason(conflictsFor(targets, result.conflicts.map((c) => c.holder), session), session, now));
       }
-      return ok();
+      return exitZero();
     } catch (e) {
-      return { ...ok('', `claimboard hook pre-tool-use: could not record the claim (${(e as Error).message.split('\n')[0]}); the edit goes on unclaimed\n`), abandoned: true };
+      return { ...exitZero('', `claimboard hook pre-tool-use: could not record the claim (${(e as Error).message.split('\n')[0]}); the edit goes on unclaimed\n`), abandoned: true };
     }
   }
 
@@ -303,23 +305,23 @@ class HookRunner {
   private async heartbeat(input: ClaimboardHookInput): Promise<HookOutcome> {
     const view = this.service.status();
     const session = this.knownName(view, input.session_id);
-    if (!session) return ok();
+    if (!session) return exitZero();
     const mine = view.claims.filter((c) => c.session === session);
-    if (mine.length === 0) return ok();
-    if (!heartbeatDue(mine, this.now())) return ok();
+    if (mine.length === 0) return exitZero();
+    if (!heartbeatDue(mine, this.now())) return exitZero();
     // Each claim renews by its own lease length (`ttl` on its line), whoever made it.
     await this.service.renew(session);
-    return ok();
+    return exitZero();
   }
 
   // ------------------------------------------------------------------ SessionEnd
 
   private async sessionEnd(input: Extract<ClaimboardHookInput, { hook_event_name: 'SessionEnd' }>): Promise<HookOutcome> {
     const session = this.knownName(this.service.near([]), input.session_id);
-    if (!session) return ok();
+    if (!session) return exitZero();
     // One write (the hook has about 1.5 s) and one announcement for the whole session.
     await this.service.endSession(session, input.session_id);
-    return ok();
+    return exitZero();
   }
 }
 
@@ -339,10 +341,6 @@ export function heartbeatDue(mine: readonly Claim[], now: Date): boolean {
 
 function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').replace(/—/g, '-').trim().slice(0, 120);
-}
-
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {

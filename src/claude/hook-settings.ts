@@ -6,6 +6,7 @@
  * exactly the hook commands claimboard owns (recognised by `… claimboard|cli.js hook <event>`),
  * leaving a group or event that other hooks still use in place.
  */
+import { shellWord } from '../core/shell-word';
 
 export const HOOK_EVENTS = ['session-start', 'pre-tool-use', 'post-tool-use', 'user-prompt-submit', 'session-end'] as const;
 export type HookEventArg = (typeof HOOK_EVENTS)[number];
@@ -148,10 +149,6 @@ export function uninstallHooks(input: unknown): SettingsChange {
   }
   if (Object.keys(hooks).length === 0) delete settings.hooks;
   return { settings, changes };
-}
-
-function shellWord(s: string): string {
-  return /^[\w./@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** settings.json text as Claude Code and people write it: two-space JSON, trailing newline. */

@@ -123,6 +123,5 @@ export function denyReason(hits: readonly { target: WriteTarget; holder: Claim }
 }
 
 /** A path as one shell word, so a suggested command runs exactly as printed (the core's, for the deny reason). */
-export { shellWord } from '../core/held-reason';
 
 export type { Conflict };

@@ -1,10 +1,10 @@
 /** How claims, releases and conflicts read in the terminal and in `--json`. */
 import type { Claim, Release } from '../core/model';
 import { describeHeld, type Conflict } from '../core/claim-service';
-import { DEFAULT_TTL_MS, formatDurationExact, formatIsoLocal, formatWhen as when } from '../core/duration';
+import { DEFAULT_TTL_MS, formatDurationExact, formatIsoLocal, formatWhen } from '../core/duration';
 
 export function describeClaim(c: Claim, now: Date): string {
-  const bits = [`since ${when(c.started, now)}`, `eta ${c.eta ? when(c.eta, now) : '?'}`, `lease until ${when(c.expires, now)}`];
+  const bits = [`since ${formatWhen(c.started, now)}`, `eta ${c.eta ? formatWhen(c.eta, now) : '?'}`, `lease until ${formatWhen(c.expires, now)}`];
   if (c.ttlMs !== undefined && c.ttlMs !== DEFAULT_TTL_MS) bits.push(`renewed by ${formatDurationExact(c.ttlMs)}`);
   if (c.mode === 'shared') bits.push('shared');
   if (c.reason) bits.push(c.reason);
@@ -13,11 +13,11 @@ export function describeClaim(c: Claim, now: Date): string {
 
 export function describeConflict(k: Conflict, now: Date): string {
   const h = k.holder;
-  return `${describeHeld(k)} — eta ${h.eta ? when(h.eta, now) : '?'}, lease until ${when(h.expires, now)}`;
+  return `${describeHeld(k)} — eta ${h.eta ? formatWhen(h.eta, now) : '?'}, lease until ${formatWhen(h.expires, now)}`;
 }
 
 export function describeRelease(r: Release, now: Date): string {
-  return `${when(r.at, now)}  ${r.session}  ${r.path}${r.outcome ? `  (${r.outcome})` : ''}`;
+  return `${formatWhen(r.at, now)}  ${r.session}  ${r.path}${r.outcome ? `  (${r.outcome})` : ''}`;
 }
 
 export function claimJson(c: Claim) {

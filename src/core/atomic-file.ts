@@ -51,7 +51,7 @@ export function describeFileError(what: string, file: string, e: unknown, doing:
 }
 
 /** `.<name>.<pid>.<random>.tmp` beside `file`: the pid lets a later writer remove a dead writer's leftovers. */
-export function tempPathFor(file: string): string {
+function tempPathFor(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
 }
 

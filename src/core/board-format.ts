@@ -193,10 +193,6 @@ export class BoardDocument {
     return this.lines.join('\n') + (this.finalNewline && this.lines.length > 0 ? '\n' : '');
   }
 
-  get lineCount(): number {
-    return this.lines.length;
-  }
-
   /** The raw text of a 1-based line, without its line ending. */
   rawLine(line: number): string {
     return stripCr(this.lines[line - 1] ?? '');

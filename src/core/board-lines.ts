@@ -6,31 +6,31 @@
 import type { Claim, ClaimMode, Problem, Release, SessionRecord } from './model';
 import { readClaimPath } from './path-key';
 import { GLOB_CHARS } from './glob';
-import { DEFAULT_TTL_MS, LEASE_MAX_MS, LEASE_MIN_MS, clockOnDay, formatClock, formatDay, formatDurationExact, formatIsoLocal, localTimesOn, parseClock, parseDayAndClock, parseDuration, parseIso, readClockAtOrAfter, readClockAtOrBefore, shortestTime, timeAfterDuration } from './duration';
+import { DASH, EM_DASH, EN_DASH, SEP, SEP_RE, SPACED_DASH_RE, TYPED_SEP_RE } from './separator';
+import { DEFAULT_TTL_MS, LEASE_MAX_MS, LEASE_MIN_MS, clockOnDay, formatDayAndClock, formatDurationExact, formatIsoLocal, localTimesOn, parseClock, parseDayAndClock, parseDuration, parseIso, readClockAtOrAfter, readClockAtOrBefore, shortestTime, timeAfterDuration } from './duration';
 
-/** The separator between fields of a line. Paths and names may not contain it. */
-export const SEP = ' — ';
-/** People type an en dash or a double hyphen too; all read as the separator. */
-const SEP_RE = /\s+(?:—|–|--)\s+/;
 
 /** A claim as the tool writes it: what the line holds, before it has a line number. */
 export type ClaimLine = Omit<Claim, 'line' | 'leaseDerived'>;
 
 export type ReleaseLine = Omit<Release, 'line'>;
 
-const CLAIM_HEAD_RE = /^(?<session>[^\s()—–]+)\s*(?:\((?<paren>[^)]*)\))?\s*(?:—|–|--)\s*(?<rest>.*)$/;
+/** A name as a line's first field: no spaces, parentheses or dashes. */
+const NAME = `[^\\s()${EM_DASH}${EN_DASH}]+`;
+
+const CLAIM_HEAD_RE = new RegExp(`^(?<session>${NAME})\\s*(?:\\((?<paren>[^)]*)\\))?\\s*${DASH}\\s*(?<rest>.*)$`);
 
 /** Session and path of a claim line without reading its times; undefined when it does not look like one. */
 export function quickClaimHead(body: string): { session: string; path: string } | undefined {
   // `session (started …) — path — …`: the path runs from the first separator to the next.
-  const first = body.indexOf(' — ');
-  if (first < 0 || /–|\s--\s/.test(body)) return slowClaimHead(body);
+  const first = body.indexOf(SEP);
+  if (first < 0 || TYPED_SEP_RE.test(body)) return slowClaimHead(body);
   const close = body.indexOf(')');
   if (close > first) return slowClaimHead(body);
   const space = body.search(/[\s(]/);
   const session = space < 0 ? body : body.slice(0, space);
-  const next = body.indexOf(' — ', first + 3);
-  return { session, path: body.slice(first + 3, next < 0 ? undefined : next).trim() };
+  const next = body.indexOf(SEP, first + SEP.length);
+  return { session, path: body.slice(first + SEP.length, next < 0 ? undefined : next).trim() };
 }
 
 /** ASCII characters that make a key a pattern, as `isGlob` reads them, by character code. */
@@ -103,7 +103,7 @@ function slowClaimHead(body: string): { session: string; path: string } | undefi
   const m = CLAIM_HEAD_RE.exec(body);
   if (!m?.groups) return undefined;
   const rest = m.groups.rest;
-  const cut = rest.search(/\s(?:—|–|--)\s/);
+  const cut = rest.search(SPACED_DASH_RE);
   return { session: m.groups.session, path: (cut < 0 ? rest : rest.slice(0, cut)).trim() };
 }
 
@@ -115,7 +115,7 @@ export function parseClaimBody(body: string, line: number, anchor: Date, now: Da
   }
   const { session, paren, rest } = m.groups;
   // The tool writes " — "; splitting on the plain string first keeps the hook's cold start cheap.
-  const fields = (/–|\s--\s/.test(rest) ? rest.split(SEP_RE) : rest.split('—')).map((f) => f.trim());
+  const fields = (TYPED_SEP_RE.test(rest) ? rest.split(SEP_RE) : rest.split(EM_DASH)).map((f) => f.trim());
   const written = fields.shift() ?? '';
   if (written === '') {
     problems.push({ line, message: 'claim without a path' });
@@ -200,9 +200,11 @@ function leaseLengthOf(text: string): number | undefined {
   }
 }
 
+const TTL_FIELD_RE = new RegExp(`(?:^|\\s${DASH}\\s)ttl\\s+\\S+\\s*(?:$|\\s${DASH}\\s)`, 'i');
+
 /** True when the line carries its own `ttl` field (a settled hand-written line may need one added). */
 export function lineHasTtl(body: string): boolean {
-  return /(?:^|\s(?:—|–|--)\s)ttl\s+\S+\s*(?:$|\s(?:—|–|--)\s)/i.test(body);
+  return TTL_FIELD_RE.test(body);
 }
 
 /**
@@ -237,7 +239,7 @@ export function formatClaimLine(c: ClaimLine): string {
   return parts.join(SEP);
 }
 
-const RELEASE_RE = /^(?<at>\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)\s*(?:—|–|--)\s*(?<session>\S+)\s*(?:—|–|--)\s*(?<rest>.+)$/;
+const RELEASE_RE = new RegExp(`^(?<at>\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)\\s*${DASH}\\s*(?<session>\\S+)\\s*${DASH}\\s*(?<rest>.+)$`);
 
 export function parseReleaseBody(body: string, line: number): Release | undefined {
   const m = RELEASE_RE.exec(body);
@@ -250,12 +252,12 @@ export function parseReleaseBody(body: string, line: number): Release | undefine
 }
 
 export function formatReleaseLine(r: ReleaseLine): string {
-  const parts = [`- ${formatDay(r.at)} ${formatClock(r.at)}`, r.session, r.path];
+  const parts = [`- ${formatDayAndClock(r.at)}`, r.session, r.path];
   if (r.outcome) parts.push(r.outcome);
   return parts.join(SEP);
 }
 
-const SESSION_RE = /^(?<name>[^\s()—–]+)\s*\((?:started\s+)?(?<started>[^)]*)\)\s*(?:(?:—|–|--)\s*(?<rest>.*))?$/;
+const SESSION_RE = new RegExp(`^(?<name>${NAME})\\s*\\((?:started\\s+)?(?<started>[^)]*)\\)\\s*(?:${DASH}\\s*(?<rest>.*))?$`);
 
 export function parseSessionBody(body: string, line: number): SessionRecord | undefined {
   const m = SESSION_RE.exec(body);

@@ -18,6 +18,7 @@ import { BoardDocument } from './board-format';
 import { commitTemp, describeFileError, FileAccessError, removeOrphanTemps, writeAll, writeFileAtomic, writeTemp } from './atomic-file';
 import { decodeBoard, encodeBoard } from './board-bytes';
 import { acquireLock, LockBusyError } from './file-lock';
+import { shellWord } from './shell-word';
 
 /** A lock whose holder stopped refreshing it for this long is broken (the holder died). */
 export const LOCK_STALE_MS = 5_000;
@@ -86,13 +87,9 @@ export class BoardLockedError extends Error {
 export class BoardDamagedError extends Error {
   constructor(readonly boardPath: string, why: string, readonly backupPath: string) {
     super(`the board ${boardPath} ${why} and did not come back within ${DAMAGED_WAIT_MS / 1000} s (an editor's save cut short?); nothing was written. ` +
-      `The board as the last write left it is in ${backupPath}: restore it with \`cp ${shq(backupPath)} ${shq(boardPath)}\`, or if the change is on purpose, remove ${backupPath}`);
+      `The board as the last write left it is in ${backupPath}: restore it with \`cp ${shellWord(backupPath)} ${shellWord(boardPath)}\`, or if the change is on purpose, remove ${backupPath}`);
     this.name = 'BoardDamagedError';
   }
-}
-
-function shq(s: string): string {
-  return /^[A-Za-z0-9_./@:+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 export interface StoreOptions {
@@ -160,7 +157,7 @@ function looksCut(text: string): boolean {
  * last write): 'hard' never goes back to the board; 'soft' (far fewer lines) is accepted once it
  * has stayed the same a while, since a person may delete many claims at once.
  */
-export function lostStructure(text: string, reference: string | undefined): { why: string; hard: boolean; unknown?: boolean } | undefined {
+function lostStructure(text: string, reference: string | undefined): { why: string; hard: boolean; unknown?: boolean } | undefined {
   // No backup yet (nothing written by claimboard so far): an empty board may be an editor's save
   // caught between its truncate and its write, or a board someone emptied. Wait the whole spell
   // for it to fill, then take it as it is: building on it at once erased a hand-made board.

@@ -5,7 +5,8 @@
  */
 import type { Claim, ClaimMode, PinnedNote, Problem, Release, SessionRecord, BoardEvent } from './model';
 import { BoardDocument } from './board-format';
-import { claimLineMayMeet, SEP, formatClaimLine, formatSessionLine, lineHasTtl, type ClaimLine } from './board-lines';
+import { SEP } from './separator';
+import { claimLineMayMeet, formatClaimLine, formatSessionLine, lineHasTtl, type ClaimLine } from './board-lines';
 import { validateField, validateLength, validateSessionName } from './fields';
 import { BoardStore, type StoreOptions } from './board-store';
 import { DEFAULT_TTL_MS, checkEta, checkLeaseLength, formatDuration, formatDurationExact, formatIsoLocal } from './duration';

@@ -175,7 +175,7 @@ export function checkEta(eta: Date, now: Date, text = formatIsoLocal(eta)): void
  * That wall-clock time on the local day of `day`. Arithmetic on the zone offset rather than
  * `setHours`: a board of 1,000 claims resolves thousands of these on a hook's cold start.
  */
-export function atLocalTime(day: Date, hours: number, minutes: number): Date | undefined {
+function atLocalTime(day: Date, hours: number, minutes: number): Date | undefined {
   if (hours > 23 || minutes > 59 || hours < 0 || minutes < 0) return undefined;
   const offset = day.getTimezoneOffset() * 60_000;
   const local = day.getTime() - offset;
@@ -217,7 +217,7 @@ export function localTimesOn(day: Date, hours: number, minutes: number): Date[] 
 }
 
 /** The latest instant at or before `ref` whose wall clock reads `hours:minutes` (ref's date or the day before). */
-export function clockAtOrBefore(hours: number, minutes: number, ref: Date): Date | undefined {
+function clockAtOrBefore(hours: number, minutes: number, ref: Date): Date | undefined {
   // Ref's own date first: that is the answer for nearly every line, at one offset lookup.
   for (const day of [ref, undefined]) {
     const on = localTimesOn(day ?? dayProbe(ref, -1), hours, minutes);
@@ -227,7 +227,7 @@ export function clockAtOrBefore(hours: number, minutes: number, ref: Date): Date
 }
 
 /** The earliest instant at or after `ref` whose wall clock reads `hours:minutes` (ref's date or the next). */
-export function clockAtOrAfter(hours: number, minutes: number, ref: Date): Date | undefined {
+function clockAtOrAfter(hours: number, minutes: number, ref: Date): Date | undefined {
   for (const day of [ref, undefined]) {
     for (const d of localTimesOn(day ?? dayProbe(ref, 1), hours, minutes)) if (d.getTime() >= ref.getTime()) return d;
   }
@@ -278,7 +278,7 @@ const minuteOf = (d: Date): number => Math.floor(d.getTime() / 60_000);
  * back, when `01:30` happens twice) ISO 8601 with its offset.
  */
 export function shortestTime(d: Date, day: Date, readBack: (text: string) => Date | undefined): string {
-  const forms = [`${formatDay(d)} ${formatClock(d)}`, formatIsoLocal(d)];
+  const forms = [formatDayAndClock(d), formatIsoLocal(d)];
   if (sameLocalDay(d, day)) forms.unshift(formatClock(d));
   for (const f of forms) {
     const back = readBack(f);
@@ -328,9 +328,14 @@ export function formatIsoLocal(d: Date): string {
   return `${formatDay(d)}T${formatClock(d)}:${pad(d.getSeconds())}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
+/** `2026-04-27 19:45` in local time: a release line's time, a recap's start. */
+export function formatDayAndClock(d: Date): string {
+  return `${formatDay(d)} ${formatClock(d)}`;
+}
+
 /** A time as people read it next to `now`: `19:45` today, `2026-04-28 19:45` on any other day. */
 export function formatWhen(d: Date, now: Date): string {
-  return sameLocalDay(d, now) ? formatClock(d) : `${formatDay(d)} ${formatClock(d)}`;
+  return sameLocalDay(d, now) ? formatClock(d) : formatDayAndClock(d);
 }
 
 /** True when both instants fall on the same local calendar day. */

@@ -2,6 +2,7 @@
  * What a name, path or text may hold to become a field of a board line: a bounded length, no
  * line break, no separator.
  */
+import { holdsSeparator } from './separator';
 
 /**
  * The longest text each field may be (docs/architecture.md, "Limits"): a board stays a page a
@@ -28,7 +29,7 @@ export function validateField(what: string, value: string): string | undefined {
   if (/[\r\n]/.test(value)) return `${what} may not contain a line break`;
   const long = validateLength(what, value);
   if (long) return long;
-  if (value.includes('—') || /\s(?:–|--)\s/.test(value)) {
+  if (holdsSeparator(value)) {
     return `${what} may not contain the separator " — "`;
   }
   return undefined;

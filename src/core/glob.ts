@@ -44,7 +44,7 @@ function expandRange(...args: unknown[]): string {
   return out.startsWith('(') ? out : `(${out})`;
 }
 
-export const GLOB_OPTIONS: Picomatch.PicomatchOptions = { dot: true, expandRange };
+const GLOB_OPTIONS: Picomatch.PicomatchOptions = { dot: true, expandRange };
 
 interface BraceGroup {
   /** Index of `{` and of its `}`. */

@@ -6,6 +6,7 @@
 import type { Claim } from './model';
 import { formatWhen } from './duration';
 import { argumentForKey } from './path-key';
+import { shellWord } from './shell-word';
 
 export interface HeldHit {
   /** Board key of what was wanted (`repo/src/a.ts`, `infra:x`): what `claimboard claim` takes. */
@@ -19,19 +20,12 @@ export interface HeldHit {
   holder: Claim;
 }
 
-/** A path as one shell word, so a suggested command runs exactly as printed. */
-export function shellWord(text: string): string {
-  return /^[\w./@:+=,%-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-const when = formatWhen;
-
 /** Who holds what, until when, and what to do instead (wait, other work, ask the human). */
 export function heldReason(hits: readonly HeldHit[], session: string | undefined, now: Date): string {
   const lines: string[] = [];
   for (const { shown, via, holder } of hits.slice(0, 5)) {
-    const eta = holder.eta ? `eta ${when(holder.eta, now)}` : 'no eta given';
-    lines.push(`${shown}${via ? ` (written by \`${via}\`)` : ''} is claimed by ${holder.session} (claim: ${holder.path}, ${eta}, lease until ${when(holder.expires, now)}).`);
+    const eta = holder.eta ? `eta ${formatWhen(holder.eta, now)}` : 'no eta given';
+    lines.push(`${shown}${via ? ` (written by \`${via}\`)` : ''} is claimed by ${holder.session} (claim: ${holder.path}, ${eta}, lease until ${formatWhen(holder.expires, now)}).`);
   }
   if (hits.length > 5) lines.push(`…and ${hits.length - 5} more held paths.`);
   const first = hits[0];

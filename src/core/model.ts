@@ -36,8 +36,6 @@ export interface Claim {
   line: number;
 }
 
-export type ReleaseOutcome = 'done' | 'expired' | 'taken-over' | string;
-
 export interface Release {
   at: Date;
   session: string;

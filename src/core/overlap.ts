@@ -10,8 +10,6 @@
 import { GLOB_CHARS, braceGroups, compiledMatcher, coverMatcher, expansionCount, patternProblem, splitOutsideGroups } from './glob';
 import type * as Braces from 'braces';
 
-export { GLOB_CHARS };
-
 export function normalizeKey(key: string): string {
   let k = key.trim();
   while (k.length > 1 && k.endsWith('/')) k = k.slice(0, -1);
@@ -23,7 +21,7 @@ export function isGlob(pattern: string): boolean {
 }
 
 /** `infra:homelab-prod`: a resource, not a file. Recognised in any case. */
-export function isInfraKey(key: string): boolean {
+function isInfraKey(key: string): boolean {
   return /^\s*infra:/i.test(key);
 }
 

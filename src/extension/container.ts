@@ -44,17 +44,17 @@ export class Container implements vscode.Disposable {
     };
 
     // The announcer lives in the chat controller, built after the model that feeds it events.
-    const late: { chat?: ChatController } = {};
+    const builtLater: { chat?: ChatController } = {};
     const model = own(
       new BoardModel(
         settings,
-        (boardPath, ttl) => new ClaimService({ boardPath, ttlMs: ttl, onEvents: (events) => late.chat?.announce(events) }),
+        (boardPath, ttl) => new ClaimService({ boardPath, ttlMs: ttl, onEvents: (events) => builtLater.chat?.announce(events) }),
         ttlMs,
         log,
       ),
     );
     const chat = own(new ChatController(() => model.boardPath, () => model.session, settings, context.secrets, log, model.onDidChange));
-    late.chat = chat;
+    builtLater.chat = chat;
     // Repositories are named in keys as the CLI and the hooks name them (CLAIMBOARD_REPO_NAMES).
     try {
       useRepoNaming(parseRepoNaming(process.env.CLAIMBOARD_REPO_NAMES));

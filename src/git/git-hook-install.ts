@@ -16,7 +16,7 @@ export interface GitHookInstallResult {
 }
 
 /** The hooks directory git uses for the repository containing `cwd`; throws a one-line error outside a repository. */
-export function gitHooksDir(cwd: string): string {
+function gitHooksDir(cwd: string): string {
   let out: string;
   try {
     out = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-path', 'hooks'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

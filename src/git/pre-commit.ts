@@ -6,6 +6,7 @@
 
 import * as path from 'node:path';
 import { pathKeyForFile } from '../core/path-key';
+import { shellWord } from '../core/shell-word';
 
 /** The board keys of staged files (paths relative to the worktree root, as git prints them): the core's key function. */
 export function stagedKeys(root: string, files: readonly string[]): string[] {
@@ -17,16 +18,12 @@ export const PRE_COMMIT_MARKER = '# claimboard pre-commit guard (installed by `c
 /** Where the previous pre-commit hook is kept, beside ours, and run first. */
 export const CHAINED_HOOK_NAME = 'pre-commit.claimboard-chained';
 
-function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * @param cliArgv how to run the CLI, e.g. `['/usr/bin/node', '/opt/claimboard/dist/cli.js']` or `['claimboard']`
  * @param board the board given at install time; without it the guard uses the default or $CLAIMBOARD_BOARD
  */
 export function preCommitHookText(cliArgv: string[], board?: string): string {
-  const cli = cliArgv.map(shQuote).join(' ');
+  const cli = cliArgv.map(shellWord).join(' ');
   const script = cliArgv.length > 1 ? cliArgv[cliArgv.length - 1] : '';
   return [
     '#!/bin/sh',
@@ -36,9 +33,9 @@ export function preCommitHookText(cliArgv: string[], board?: string): string {
     'if [ -x "$chained" ]; then "$chained" "$@" || exit $?; fi',
     // A removed or moved claimboard must not make every commit fail: say so and let it through.
     script
-      ? `if [ ! -e ${shQuote(script)} ]; then echo "claimboard: ${script.replace(/["`$\\]/g, '')} is gone; commit not checked against the board (run claimboard install-git-hook again)" >&2; exit 0; fi`
-      : `if ! command -v ${shQuote(cliArgv[0])} >/dev/null 2>&1; then echo "claimboard: not on PATH; commit not checked against the board" >&2; exit 0; fi`,
-    `exec ${cli} guard${board ? ` --board ${shQuote(board)}` : ''}`,
+      ? `if [ ! -e ${shellWord(script)} ]; then echo "claimboard: ${script.replace(/["`$\\]/g, '')} is gone; commit not checked against the board (run claimboard install-git-hook again)" >&2; exit 0; fi`
+      : `if ! command -v ${shellWord(cliArgv[0])} >/dev/null 2>&1; then echo "claimboard: not on PATH; commit not checked against the board" >&2; exit 0; fi`,
+    `exec ${cli} guard${board ? ` --board ${shellWord(board)}` : ''}`,
     '',
   ].join('\n');
 }

@@ -2,7 +2,8 @@ import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { cliAnnouncer, closeAnnouncers } from '../announcements';
 import type { BoardView } from '../../core/claim-service';
-import { formatClock, formatDay, formatIsoLocal, parseDuration } from '../../core/duration';
+import { formatClock, formatDayAndClock, formatIsoLocal, parseDuration } from '../../core/duration';
+import { SEP } from '../../core/separator';
 import { formatRecap, type Recap } from '../../announce';
 
 interface BoardItem {
@@ -38,7 +39,7 @@ export const recap: Command = {
         const mattermost = loaded.configured ? (channel ? channel.source : 'unreadable') : 'not configured';
         ctx.out(JSON.stringify({ ...(channel ?? empty), since: formatIsoLocal(since), mattermost, board }, null, 2));
       } else {
-        const lines = [`Board since ${formatDay(since)} ${formatClock(since)}:`];
+        const lines = [`Board since ${formatDayAndClock(since)}:`];
         if (board.length === 0) lines.push('  nothing happened on the board');
         for (const s of board) {
           lines.push(`${s.session}:`);
@@ -68,7 +69,7 @@ function boardHistory(view: BoardView, since: Date): { session: string; items: B
   };
   for (const s of view.sessions) {
     const about = [s.repo ? `repo: ${s.repo}` : '', s.task ? `task: ${s.task}` : ''].filter(Boolean);
-    add(s.name, s.started, { kind: 'start', text: ['starting', ...about].join(' — ') });
+    add(s.name, s.started, { kind: 'start', text: ['starting', ...about].join(SEP) });
     if (s.ended) add(s.name, s.ended, { kind: 'end', text: 'ended' });
   }
   for (const c of [...view.claims, ...view.expired]) {
