@@ -24,6 +24,7 @@ import { buildTests } from './build-tests';
 import { installExtension, startCodeServer, type CodeServer } from './code-server';
 import { extensionId, manifest, repoRoot, testIndex } from './paths';
 import { SetupError, ensureRealVSCode } from './setup';
+import { startUiBridge, type UiBridge } from './ui-bridge';
 import { writeDemoRepo } from './workspace';
 
 const { values: opts } = parseArgs({
@@ -113,12 +114,14 @@ async function main(): Promise<number> {
 
   let server: CodeServer | undefined;
   let workbench: Workbench | undefined;
+  let bridge: UiBridge | undefined;
   let timer: NodeJS.Timeout | undefined;
   let hostExitTimer: NodeJS.Timeout | undefined;
   const cleanup = async (): Promise<void> => {
     clearTimeout(timer);
     clearTimeout(hostExitTimer);
     await workbench?.close();
+    await bridge?.close();
     await server?.stop();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -144,6 +147,8 @@ async function main(): Promise<number> {
   };
   let code: number;
   try {
+    // Screenshots the suites take mid-run (test/vscode/ui.ts), kept for a person to look at.
+    bridge = await startUiBridge(path.join(repoRoot, 'out', 'vscode-shots'));
     server = await startCodeServer({
       runDir,
       env: {
@@ -157,6 +162,8 @@ async function main(): Promise<number> {
         CLAIMBOARD_BENCH_OUT: opts.bench ? path.join(repoRoot, 'out', 'bench-vscode.json') : undefined,
         CLAIMBOARD_EXPECT_EXTENSION_PATH: expectedExtensionPath,
         CLAIMBOARD_TEST_RESULT: resultFile,
+        CLAIMBOARD_UI_BRIDGE: bridge.url,
+        CLAIMBOARD_TEST_USER_SETTINGS: path.join(runDir, 'user-data', 'User', 'settings.json'),
       },
       log: watchServerLog,
     });
@@ -180,6 +187,7 @@ async function main(): Promise<number> {
         settle(exitCode);
       },
     });
+    bridge.attach(workbench.page);
     workbench.page.on('crash', () => {
       process.stderr.write('test:vscode: the workbench page crashed\n');
       settle(1);

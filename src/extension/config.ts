@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { validateSessionName } from '../core/fields';
 import { defaultBoardPath } from '../core/board-store';
 
 /** Settings prefix: controllers react only to changes under it. */
@@ -32,6 +33,10 @@ export interface ExtensionConfig {
   /** How often the person's claims are renewed while the window is open. */
   heartbeatIntervalMs: number;
   mattermost: { serverUrl: string; channel: string; username: string };
+  /** Where the board and the session name came from, in the Settings editor's words ('' = default). */
+  sources: { boardPath: string; sessionName: string };
+  /** Values the person set that are not used, each a sentence with the fix. */
+  ignored: string[];
 }
 
 const DEFAULT_ETA_SUGGESTIONS = ['15m', '30m', '1h', '2h', '4h'];
@@ -43,7 +48,23 @@ export function readConfig(): ExtensionConfig {
     const v = c.get<string>(key);
     return typeof v === 'string' && v.trim() !== '' ? v.trim() : fallback;
   };
+  const ignored: string[] = [];
   const boardSetting = str('boardPath', '');
+  const fallbackName = defaultSessionName();
+  let sessionName = str('sessionName', fallbackName);
+  const badName = validateSessionName(sessionName);
+  if (badName) {
+    ignored.push(`claimboard.sessionName is not used (${badName}): you are ${fallbackName}. Fix it in Settings.`);
+    sessionName = fallbackName;
+  }
+  if (!vscode.workspace.isTrusted) {
+    for (const key of ['boardPath', 'sessionName'] as const) {
+      const v = c.inspect<string>(key);
+      if (isSet(v?.workspaceValue) || isSet(v?.workspaceFolderValue)) {
+        ignored.push(`claimboard.${key} in this workspace's settings is not used until you trust the workspace.`);
+      }
+    }
+  }
   // Set by the person, the setting wins; otherwise CLAIMBOARD_TTL, as for the CLI and the hooks.
   const ttlSet = c.inspect<string>('defaultTtl');
   const ttlChosen = [ttlSet?.workspaceFolderValue, ttlSet?.workspaceValue, ttlSet?.globalValue].find((v) => typeof v === 'string' && v.trim() !== '');
@@ -51,7 +72,7 @@ export function readConfig(): ExtensionConfig {
   const heartbeatSeconds = c.get<number>('heartbeatInterval');
   return {
     boardPath: boardSetting ? path.resolve(expandHome(boardSetting)) : defaultBoardPath(),
-    sessionName: str('sessionName', defaultSessionName()),
+    sessionName,
     ttl: ttlChosen?.trim() ?? (process.env.CLAIMBOARD_TTL?.trim() || str('defaultTtl', '60m')),
     defaultEta: str('defaultEta', '30m'),
     etaSuggestions: Array.isArray(suggestions) && suggestions.length > 0 ? suggestions.map(String) : DEFAULT_ETA_SUGGESTIONS,
@@ -64,7 +85,22 @@ export function readConfig(): ExtensionConfig {
       channel: str('mattermost.channel', ''),
       username: str('mattermost.username', ''),
     },
+    sources: { boardPath: sourceOf(c, 'boardPath'), sessionName: badName ? '' : sourceOf(c, 'sessionName') },
+    ignored,
   };
+}
+
+function isSet(v: unknown): boolean {
+  return typeof v === 'string' && v.trim() !== '';
+}
+
+/** Which settings the value in use was read from, so a notice can say where to change it. */
+function sourceOf(c: vscode.WorkspaceConfiguration, key: string): string {
+  const v = c.inspect<string>(key);
+  if (isSet(v?.workspaceFolderValue)) return 'Folder settings';
+  if (isSet(v?.workspaceValue)) return 'Workspace settings';
+  if (isSet(v?.globalValue)) return vscode.env.remoteName ? 'User or Remote settings' : 'User settings';
+  return '';
 }
 
 /** One change under `claimboard`, already resolved: what it was, what it is. */

@@ -12,6 +12,7 @@ import { Settings } from './config';
 import { DecorationController } from './decorations';
 import { GutterController } from './gutter';
 import { HeartbeatController } from './heartbeat';
+import { IdentityNoticeController } from './identity-notice';
 import { OpenWarningController } from './open-warning';
 import { PathKeys } from './path-keys';
 import { StatusBarController } from './status-bar';
@@ -34,6 +35,7 @@ export class Container implements vscode.Disposable {
     };
     const log = own(vscode.window.createOutputChannel('Claimboard', { log: true }));
     const settings = own(new Settings());
+    const identity = own(new IdentityNoticeController(settings, log));
     const ttlMs = (): number => {
       try {
         return parseLeaseDuration(settings.value.ttl, 'claimboard.defaultTtl');
@@ -125,6 +127,7 @@ export class Container implements vscode.Disposable {
       freedWhileWaiting: () => waits.freedKeys,
       heartbeats: () => heartbeat.count,
       heartbeat: () => heartbeat.beat(),
+      identityNotes: () => identity.shownNotes.map((n) => n.message),
     };
   }
 

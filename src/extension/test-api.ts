@@ -45,4 +45,6 @@ export interface ClaimboardTestApi {
   heartbeats(): number;
   /** Renews now, as the heartbeat timer would. */
   heartbeat(): Promise<void>;
+  /** Notices shown about the board or the session name changing or being ignored, oldest first. */
+  identityNotes(): string[];
 }

@@ -71,6 +71,17 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
   }
 }
 
+/** As `waitFor`, for a probe that has to ask something asynchronous (the workbench's DOM). */
+export async function waitForAsync<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export function boardText(): string {
   try {
     return fs.readFileSync(board(), 'utf8');
