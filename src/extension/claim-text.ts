@@ -41,3 +41,16 @@ export function claimTooltip(c: Claim, mine: boolean, now: Date = new Date()): s
 export function claimSummary(c: Claim, now: Date = new Date()): string {
   return `${c.session} holds ${c.path}${c.eta ? ` (eta ${when(c.eta, now)})` : ''}`;
 }
+
+/**
+ * `repo/a.ts is claimed by session-b until about 02:12 (fixing util rounding)`: how every
+ * warning (open, edit, save, a refused claim) names a held path, so they read alike.
+ */
+export function heldText(key: string, holder: Claim, now: Date = new Date()): string {
+  return `${key} is claimed by ${holder.session}${holder.eta ? ` until about ${when(holder.eta, now)}` : ''}${holder.reason ? ` (${holder.reason})` : ''}`;
+}
+
+/** Identifies one claim on one file: a new claim on the same file warns again. */
+export function claimIdentity(c: Claim): string {
+  return c.id ?? `${c.session}|${c.path}|${c.started.getTime()}`;
+}

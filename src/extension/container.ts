@@ -12,6 +12,8 @@ import { Settings } from './config';
 import { DecorationController } from './decorations';
 import { GutterController } from './gutter';
 import { HeartbeatController } from './heartbeat';
+import { HeldEditsController } from './held-edits';
+import { ReadOnlyFiles } from './read-only';
 import { IdentityNoticeController } from './identity-notice';
 import { OpenWarningController } from './open-warning';
 import { PathKeys } from './path-keys';
@@ -68,8 +70,10 @@ export class Container implements vscode.Disposable {
 
     const decorations = own(new DecorationController(model, keys));
     const gutter = own(new GutterController(model, keys, context.extensionUri));
-    const warnings = own(new OpenWarningController(model, keys, settings, log));
-    const statusBar = own(new StatusBarController(model, chat));
+    const readOnly = own(new ReadOnlyFiles(model, keys, log));
+    const edits = own(new HeldEditsController(model, keys, chat, readOnly, log));
+    const warnings = own(new OpenWarningController(model, keys, settings, chat, readOnly, log));
+    const statusBar = own(new StatusBarController(model, chat, edits));
     const tree = own(new ClaimsViewController(model));
     const waits = own(new WaitQueue(model, log));
     const commands = own(new CommandsController(model, keys, settings, chat, waits, log));
@@ -128,6 +132,8 @@ export class Container implements vscode.Disposable {
       heartbeats: () => heartbeat.count,
       heartbeat: () => heartbeat.beat(),
       identityNotes: () => identity.shownNotes.map((n) => n.message),
+      editWarnings: () => [...edits.shown],
+      freedReadOnly: () => [...readOnly.freedFiles],
     };
   }
 

@@ -20,6 +20,7 @@ export const COMMANDS = {
   revealClaim: 'claimboard.revealClaim',
   refresh: 'claimboard.refresh',
   showLog: 'claimboard.showLog',
+  makeReadOnly: 'claimboard.makeReadOnly',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -49,6 +50,14 @@ export const VIEW_ITEMS = {
   release: 'release',
   note: 'note',
   problem: 'problem',
+} as const;
+
+/** Context keys the extension sets for `when` clauses, and the values it gives them. */
+export const CONTEXT_KEYS = {
+  /** Who holds the file in the active editor: `other`, `mine`, or `free` (also off disk). */
+  activeFileClaim: 'claimboard.activeFileClaim',
+  /** The file in the active editor was made read-only by claimboard (VS Code's own key does not follow a change in session). */
+  activeFileReadOnly: 'claimboard.activeFileReadOnly',
 } as const;
 
 /** The status bar item's id (its entry in the status bar's context menu). */

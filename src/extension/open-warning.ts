@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
 import type { Claim } from '../core/model';
 import type { BoardModel } from './board-model';
-import { when } from './claim-text';
+import type { ChatController } from './chat';
+import { claimIdentity, heldText, when } from './claim-text';
 import type { Settings } from './config';
+import { askAction, runAskAction } from './held-edits';
 import type { PathKeys } from './path-keys';
+import type { ReadOnlyFiles } from './read-only';
 import { COMMANDS } from './ids';
 
 /** The last warning shown, for tests and for the person's log. */
@@ -14,9 +17,10 @@ export interface OpenWarning {
   eta?: string;
   message: string;
   readOnly: boolean;
+  /** The buttons it offered. */
+  actions: string[];
 }
 
-const ASK = 'Ask in Mattermost';
 const SHOW = 'Show on Board';
 const READ_ONLY = 'Make Read-only';
 
@@ -34,13 +38,14 @@ export class OpenWarningController implements vscode.Disposable {
     private readonly model: BoardModel,
     private readonly keys: PathKeys,
     private readonly settings: Settings,
+    private readonly chat: ChatController,
+    private readonly readOnly: ReadOnlyFiles,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.subscriptions.push(
-      vscode.window.onDidChangeActiveTextEditor((e) => this.check(e)),
-      // A claim that arrives while the file is open counts as well.
-      model.onDidChange(() => this.check(vscode.window.activeTextEditor)),
-    );
+    // A claim that arrives while a file is open does not pop up over whatever the person is doing
+    // (the editor may be a background tab, or focus in the terminal): its badge and gutter change
+    // at once, and the warning comes when they switch to the file or edit it (HeldEditsController).
+    this.subscriptions.push(vscode.window.onDidChangeActiveTextEditor((e) => this.check(e)));
     this.check(vscode.window.activeTextEditor);
   }
 
@@ -60,7 +65,7 @@ export class OpenWarningController implements vscode.Disposable {
     if (key === undefined) return;
     const holder = this.model.covering(key).find((c) => !this.model.isMine(c));
     if (!holder) return;
-    const seen = `${uri.toString()}|${holder.id ?? `${holder.session}|${holder.path}|${holder.started.getTime()}`}`;
+    const seen = `${uri.toString()}|${claimIdentity(holder)}`;
     if (this.warned.has(seen)) return;
     this.warned.add(seen);
     void this.warn(editor, key, holder);
@@ -68,26 +73,19 @@ export class OpenWarningController implements vscode.Disposable {
 
   private async warn(editor: vscode.TextEditor, key: string, holder: Claim): Promise<void> {
     const eta = holder.eta ? when(holder.eta) : undefined;
-    const readOnly = this.settings.value.readOnlyOnOpen;
-    const message =
-      `${key} is claimed by ${holder.session}${eta ? ` until about ${eta}` : ''}` +
-      `${holder.reason ? ` (${holder.reason})` : ''}. Edits now may collide with theirs.` +
-      (readOnly ? ' This editor is read-only for this session.' : '');
+    const makeReadOnly = this.settings.value.readOnlyOnOpen && !this.readOnly.has(editor.document.uri);
+    if (makeReadOnly) await this.readOnly.lock(editor, holder);
+    const readOnly = this.readOnly.has(editor.document.uri);
+    const message = `${heldText(key, holder)}. Edits now may collide with theirs.` + (readOnly ? ' This editor is read-only for this session.' : '');
     this.log.info(`warned: ${message}`);
-    if (readOnly) await this.makeReadOnly(editor);
+    // A file that already is read-only is not offered Make Read-only again.
+    const actions = readOnly ? [askAction(this.chat), SHOW] : [askAction(this.chat), SHOW, READ_ONLY];
     // Recorded once the editor is read-only, so whoever reads the warning can rely on what it says.
-    this.last = { uri: editor.document.uri.toString(), holder: holder.session, path: key, ...(eta ? { eta } : {}), message, readOnly };
-    const actions = readOnly ? [ASK, SHOW] : [ASK, SHOW, READ_ONLY];
+    this.last = { uri: editor.document.uri.toString(), holder: holder.session, path: key, ...(eta ? { eta } : {}), message, readOnly, actions };
     const choice = await vscode.window.showWarningMessage(message, ...actions);
-    if (choice === ASK) await vscode.commands.executeCommand(COMMANDS.askHolder, holder);
-    else if (choice === SHOW) await vscode.commands.executeCommand(COMMANDS.openBoard, holder.line);
-    else if (choice === READ_ONLY) await this.makeReadOnly(editor);
-  }
-
-  private async makeReadOnly(editor: vscode.TextEditor): Promise<void> {
-    // The command acts on the active editor: show ours first if the person moved on.
-    await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
-    await vscode.commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession');
+    if (await runAskAction(choice, holder)) return;
+    if (choice === SHOW) await vscode.commands.executeCommand(COMMANDS.openBoard, holder.line);
+    else if (choice === READ_ONLY) await this.readOnly.lock(editor, holder);
   }
 
   dispose(): void {

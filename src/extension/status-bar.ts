@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { BoardModel } from './board-model';
 import type { ChatController } from './chat';
-import { claimSummary } from './claim-text';
+import { claimSummary, heldText } from './claim-text';
+import type { HeldEditsController } from './held-edits';
 import { COMMANDS, STATUS_ITEM } from './ids';
 
 /**
@@ -17,6 +18,7 @@ export class StatusBarController implements vscode.Disposable {
   constructor(
     private readonly model: BoardModel,
     private readonly chat: ChatController,
+    private readonly edits: HeldEditsController,
   ) {
     this.item = vscode.window.createStatusBarItem(STATUS_ITEM, vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'Claimboard';
@@ -25,6 +27,7 @@ export class StatusBarController implements vscode.Disposable {
       this.item,
       model.onDidChange(() => this.update()),
       chat.onDidChange(() => this.update()),
+      edits.onDidChange(() => this.update()),
     );
     this.update();
     this.item.show();
@@ -53,9 +56,11 @@ export class StatusBarController implements vscode.Disposable {
     if (this.model.error) trouble.push(`The board cannot be read: ${this.model.error}`);
     if (problems > 0) trouble.push(`${problems} line${problems === 1 ? '' : 's'} of the board could not be understood`);
     if (failed > 0) trouble.push(`${failed} announcement${failed === 1 ? '' : 's'} failed to post`);
+    const unsaved = this.edits.heldUnsaved();
+    for (const { key, holder } of unsaved) trouble.push(`Unsaved changes: ${heldText(key, holder, new Date())}`);
 
     const icon = trouble.length > 0 ? '$(warning)' : '$(lock)';
-    this.item.text = `${icon} ${live} claim${live === 1 ? '' : 's'} · ${mine} mine`;
+    this.item.text = `${icon} ${live} claim${live === 1 ? '' : 's'} · ${mine} mine${unsaved.length > 0 ? ' · editing a held file' : ''}`;
     this.item.backgroundColor = trouble.length > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
 
     const now = new Date();

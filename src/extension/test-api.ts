@@ -47,4 +47,8 @@ export interface ClaimboardTestApi {
   heartbeat(): Promise<void>;
   /** Notices shown about the board or the session name changing or being ignored, oldest first. */
   identityNotes(): string[];
+  /** Warnings shown on the first edit or save of a held file, oldest first. */
+  editWarnings(): string[];
+  /** Files (URIs) made writeable again after their holder released them. */
+  freedReadOnly(): string[];
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { COLORS, COMMANDS, VIEWS, VIEW_ITEMS } from '../../src/extension/ids';
+import { COLORS, COMMANDS, CONTEXT_KEYS, VIEWS, VIEW_ITEMS } from '../../src/extension/ids';
 
 // The manifest and the code name the same commands, views, colours and tree item kinds through
 // one table (src/extension/ids.ts): a typo or a rename on either side fails here, not in a menu.
@@ -46,6 +46,15 @@ describe('extension ids and the manifest', () => {
           const prefix = m[1].replace(/\\\./g, '.');
           assert.ok([...items].some((i) => i.startsWith(prefix)), `${e.command}: no viewItem matches /${m[1]}/`);
         }
+      }
+    }
+  });
+
+  it('every claimboard context key in a when clause is one the extension sets', () => {
+    const keys = new Set<string>(Object.values(CONTEXT_KEYS));
+    for (const [menu, entries] of Object.entries(c.menus)) {
+      for (const e of entries) {
+        for (const m of (e.when ?? '').matchAll(/(?<!== )\b(claimboard\.\w+)/g)) assert.ok(keys.has(m[1] ?? ''), `${menu}: ${e.command} tests ${m[1]}, which is never set`);
       }
     }
   });
