@@ -17,9 +17,10 @@ export interface UiBridge {
 }
 
 interface UiRequest {
-  action: 'texts' | 'press' | 'click' | 'hover' | 'shot';
+  action: 'texts' | 'press' | 'type' | 'click' | 'hover' | 'shot';
   selector?: string;
   key?: string;
+  text?: string;
   name?: string;
 }
 
@@ -42,6 +43,9 @@ export async function startUiBridge(shotsDir: string): Promise<UiBridge> {
       }
       case 'press':
         await page.keyboard.press(req.key ?? 'Escape');
+        return true;
+      case 'type':
+        await page.keyboard.type(req.text ?? '');
         return true;
       case 'click':
         await page.locator(req.selector ?? 'body').first().click({ timeout: FIND_TIMEOUT_MS });

@@ -82,6 +82,11 @@ export class ChatController implements vscode.Disposable {
     return this.loaded.config !== undefined;
   }
 
+  /** Why Mattermost cannot be used, in one sentence with the fix. */
+  get notConfiguredReason(): string {
+    return this.loaded.error ?? NOT_CONFIGURED;
+  }
+
   private async loadSecrets(): Promise<void> {
     this.token = await this.secrets.get(SECRET_TOKEN);
     this.webhook = await this.secrets.get(SECRET_WEBHOOK);

@@ -4,19 +4,23 @@ import type { BoardModel } from './board-model';
 import { claimTooltip, when } from './claim-text';
 import { COLOR_HELD_BY_ME, COLOR_HELD_BY_OTHER } from './decorations';
 import { COMMANDS, VIEWS, VIEW_ITEMS } from './ids';
+import type { WaitQueue } from './wait-queue';
+import type { Settings } from './config';
 
 const GROUP_ITEMS = {
   expired: VIEW_ITEMS.groupExpired,
   releases: VIEW_ITEMS.groupReleases,
   notes: VIEW_ITEMS.groupNotes,
   problems: VIEW_ITEMS.groupProblems,
+  waiting: VIEW_ITEMS.groupWaiting,
 } as const;
 
 /** A node of the Claims view; `contextValue` drives the inline actions in package.json. */
 export type ClaimsNode =
   | { kind: 'session'; session: string; claims: Claim[] }
   | { kind: 'claim'; claim: Claim; expired: boolean }
-  | { kind: 'group'; group: 'expired' | 'releases' | 'notes' | 'problems' }
+  | { kind: 'group'; group: 'waiting' | 'expired' | 'releases' | 'notes' | 'problems' }
+  | { kind: 'waiting'; key: string }
   | { kind: 'release'; release: Release }
   | { kind: 'note'; note: PinnedNote; index: number }
   | { kind: 'problem'; problem: Problem };
@@ -36,17 +40,33 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
   private readonly view: vscode.TreeView<ClaimsNode>;
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly model: BoardModel) {
+  constructor(
+    private readonly model: BoardModel,
+    private readonly waits: WaitQueue,
+    private readonly settings: Settings,
+  ) {
     this.view = vscode.window.createTreeView(VIEWS.claims, { treeDataProvider: this, showCollapseAll: true });
-    this.subscriptions.push(this.view, model.onDidChange(() => this.update()));
+    this.subscriptions.push(
+      this.view,
+      model.onDidChange(() => this.update()),
+      waits.onDidChange(() => this.update()),
+      settings.onDidChange((e) => {
+        if (e.affects('viewBadge')) this.update();
+      }),
+    );
     this.update();
   }
 
   private update(): void {
     const n = this.model.view.claims.length;
-    this.view.badge = n > 0 ? { value: n, tooltip: `${n} live claim${n === 1 ? '' : 's'}` } : undefined;
+    // The view's badge lands on the Explorer icon, in place of VS Code's unsaved-files count: opt-in.
+    this.view.badge = this.settings.value.viewBadge && n > 0 ? { value: n, tooltip: `${n} live claim${n === 1 ? '' : 's'}` } : undefined;
     this.view.message = this.model.error ? `The board cannot be read: ${this.model.error}` : undefined;
     this.changed.fire(undefined);
+  }
+
+  get badge(): number | undefined {
+    return this.view.badge?.value;
   }
 
   getChildren(node?: ClaimsNode): ClaimsNode[] {
@@ -56,7 +76,9 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
       for (const c of v.claims) bySession.set(c.session, [...(bySession.get(c.session) ?? []), c]);
       // The person's own session first, then the others in board order.
       const sessions = [...bySession.keys()].sort((a, b) => Number(b === this.model.session) - Number(a === this.model.session));
-      const roots: ClaimsNode[] = sessions.map((s) => ({ kind: 'session', session: s, claims: bySession.get(s) ?? [] }));
+      // What the person waits for comes first: it is theirs, and they may want to stop waiting.
+      const roots: ClaimsNode[] = this.waits.keys.length > 0 ? [{ kind: 'group', group: 'waiting' }] : [];
+      roots.push(...sessions.map((s): ClaimsNode => ({ kind: 'session', session: s, claims: bySession.get(s) ?? [] })));
       if (v.expired.length > 0) roots.push({ kind: 'group', group: 'expired' });
       if (v.releases.length > 0) roots.push({ kind: 'group', group: 'releases' });
       if (v.notes.length > 0) roots.push({ kind: 'group', group: 'notes' });
@@ -67,6 +89,7 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
       case 'session':
         return node.claims.map((claim) => ({ kind: 'claim', claim, expired: false }));
       case 'group':
+        if (node.group === 'waiting') return this.waits.keys.map((key) => ({ kind: 'waiting', key }));
         if (node.group === 'expired') return v.expired.map((claim) => ({ kind: 'claim', claim, expired: true }));
         if (node.group === 'releases') return v.releases.map((release) => ({ kind: 'release', release }));
         if (node.group === 'notes') return v.notes.map((note, index) => ({ kind: 'note', note, index }));
@@ -106,11 +129,20 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
         return item;
       }
       case 'group': {
-        const labels = { expired: 'Expired', releases: 'Recent releases', notes: 'Pinned notes', problems: 'Problems' } as const;
-        const icons = { expired: 'history', releases: 'unlock', notes: 'pinned', problems: 'warning' } as const;
+        const labels = { waiting: 'Waiting for', expired: 'Expired', releases: 'Recent releases', notes: 'Pinned notes', problems: 'Problems' } as const;
+        const icons = { waiting: 'watch', expired: 'history', releases: 'unlock', notes: 'pinned', problems: 'warning' } as const;
         const item = new vscode.TreeItem(labels[node.group], node.group === 'releases' ? C.Collapsed : C.Expanded);
         item.iconPath = new vscode.ThemeIcon(icons[node.group]);
         item.contextValue = GROUP_ITEMS[node.group];
+        return item;
+      }
+      case 'waiting': {
+        const item = new vscode.TreeItem(node.key, C.None);
+        const holders = this.model.covering(node.key).filter((c) => !this.model.isMine(c));
+        item.description = holders.length > 0 ? `held by ${[...new Set(holders.map((c) => c.session))].join(', ')}` : 'free';
+        item.tooltip = `You will be told when ${node.key} is free, and asked whether to claim it.`;
+        item.iconPath = new vscode.ThemeIcon('watch');
+        item.contextValue = VIEW_ITEMS.waiting;
         return item;
       }
       case 'release': {

@@ -30,6 +30,10 @@ export interface ExtensionConfig {
   etaSuggestions: string[];
   warnOnOpen: boolean;
   readOnlyOnOpen: boolean;
+  /** Colour claimed files' names in the Explorer (off: git's colours stay, the badge letter shows the claim). */
+  colorExplorer: boolean;
+  /** Count live claims on the Explorer icon (off: that badge stays VS Code's unsaved-files count). */
+  viewBadge: boolean;
   /** How often the person's claims are renewed while the window is open. */
   heartbeatIntervalMs: number;
   mattermost: { serverUrl: string; channel: string; username: string };
@@ -78,6 +82,8 @@ export function readConfig(): ExtensionConfig {
     etaSuggestions: Array.isArray(suggestions) && suggestions.length > 0 ? suggestions.map(String) : DEFAULT_ETA_SUGGESTIONS,
     warnOnOpen: c.get<boolean>('warnOnOpen') ?? true,
     readOnlyOnOpen: c.get<boolean>('readOnlyOnOpen') ?? false,
+    colorExplorer: c.get<boolean>('explorer.colors') ?? false,
+    viewBadge: c.get<boolean>('claimsView.badge') ?? false,
     heartbeatIntervalMs:
       typeof heartbeatSeconds === 'number' && heartbeatSeconds > 0 ? Math.max(1, heartbeatSeconds) * 1000 : 5 * 60_000,
     mattermost: {

@@ -68,14 +68,14 @@ export class Container implements vscode.Disposable {
     const keys = new PathKeys(fileKeyAndRepo);
     own(vscode.workspace.onDidChangeWorkspaceFolders(() => keys.clear()));
 
-    const decorations = own(new DecorationController(model, keys));
+    const decorations = own(new DecorationController(model, keys, settings));
     const gutter = own(new GutterController(model, keys, context.extensionUri));
     const readOnly = own(new ReadOnlyFiles(model, keys, log));
     const edits = own(new HeldEditsController(model, keys, chat, readOnly, log));
     const warnings = own(new OpenWarningController(model, keys, settings, chat, readOnly, log));
-    const statusBar = own(new StatusBarController(model, chat, edits));
-    const tree = own(new ClaimsViewController(model));
     const waits = own(new WaitQueue(model, log));
+    const statusBar = own(new StatusBarController(model, chat, edits, waits));
+    const tree = own(new ClaimsViewController(model, waits, settings));
     const commands = own(new CommandsController(model, keys, settings, chat, waits, log));
     const heartbeat = own(new HeartbeatController(model, settings, log));
 
@@ -123,6 +123,7 @@ export class Container implements vscode.Disposable {
       statusBarTooltip: () => statusBar.tooltipText,
       statusBarWarning: () => statusBar.warning,
       claimsTreeItems: () => tree.items(),
+      claimsViewBadge: () => tree.badge,
       lastWarning: () => warnings.lastWarning,
       warningsShown: () => warnings.count,
       lastRefusal: () => commands.refusal,

@@ -4,6 +4,7 @@ import type { BoardModel } from './board-model';
 import { CONTAINS_BADGE, OWN_BADGE, claimTooltip, holderBadge } from './claim-text';
 import type { PathKeys } from './path-keys';
 import { COLORS } from './ids';
+import type { Settings } from './config';
 
 export const COLOR_HELD_BY_OTHER = COLORS.heldByOther;
 export const COLOR_HELD_BY_ME = COLORS.heldByMe;
@@ -13,7 +14,10 @@ export const COLOR_CONTAINS = COLORS.containsClaims;
 export interface DecorationInfo {
   badge: string;
   tooltip: string;
+  /** The theme colour meant for it (`claimboard.heldByOther`…). */
   color: string;
+  /** Whether the name is drawn in that colour: only with claimboard.explorer.colors, so git's colours stay. */
+  colored: boolean;
   /** `other`/`mine`: the resource is claimed; `contains`: a folder with claims inside. */
   kind: 'other' | 'mine' | 'contains';
 }
@@ -32,9 +36,13 @@ export class DecorationController implements vscode.FileDecorationProvider, vsco
   constructor(
     private readonly model: BoardModel,
     private readonly keys: PathKeys,
+    private readonly settings: Settings,
   ) {
     this.subscriptions.push(
       vscode.window.registerFileDecorationProvider(this),
+      settings.onDidChange((e) => {
+        if (e.affects('colorExplorer')) this.changed.fire(undefined);
+      }),
       // Any board change can move any badge: let VS Code ask again for what it shows.
       model.onDidChange(() => {
         this.tooltips = new WeakMap();
@@ -46,8 +54,8 @@ export class DecorationController implements vscode.FileDecorationProvider, vsco
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
     const info = this.decorationFor(uri);
     if (!info) return undefined;
-    const d = new vscode.FileDecoration(info.badge, info.tooltip, new vscode.ThemeColor(info.color));
-    return d;
+    // Without a colour VS Code keeps git's (modified, untracked…) on the name; the letter still shows the claim.
+    return new vscode.FileDecoration(info.badge, info.tooltip, info.colored ? new vscode.ThemeColor(info.color) : undefined);
   }
 
   decorationFor(uri: vscode.Uri): DecorationInfo | undefined {
@@ -63,6 +71,7 @@ export class DecorationController implements vscode.FileDecorationProvider, vsco
         badge: CONTAINS_BADGE,
         tooltip: `Contains claims by ${holders.join(', ')}`,
         color: othersInside ? COLOR_CONTAINS : COLOR_HELD_BY_ME,
+        colored: this.settings.value.colorExplorer,
         kind: 'contains',
       };
     }
@@ -77,6 +86,7 @@ export class DecorationController implements vscode.FileDecorationProvider, vsco
       badge: other ? holderBadge(other.session) : OWN_BADGE,
       tooltip: claims.length === 1 ? this.tooltipOf(claims[0], now) : claims.map((c) => this.tooltipOf(c, now)).join('\n'),
       color: other ? COLOR_HELD_BY_OTHER : COLOR_HELD_BY_ME,
+      colored: this.settings.value.colorExplorer,
       kind: other ? 'other' : 'mine',
     };
   }

@@ -21,6 +21,7 @@ export const COMMANDS = {
   refresh: 'claimboard.refresh',
   showLog: 'claimboard.showLog',
   makeReadOnly: 'claimboard.makeReadOnly',
+  stopWaiting: 'claimboard.stopWaiting',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -47,6 +48,8 @@ export const VIEW_ITEMS = {
   groupReleases: 'group.releases',
   groupNotes: 'group.notes',
   groupProblems: 'group.problems',
+  groupWaiting: 'group.waiting',
+  waiting: 'waiting',
   release: 'release',
   note: 'note',
   problem: 'problem',

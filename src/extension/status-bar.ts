@@ -3,6 +3,7 @@ import type { BoardModel } from './board-model';
 import type { ChatController } from './chat';
 import { claimSummary, heldText } from './claim-text';
 import type { HeldEditsController } from './held-edits';
+import type { WaitQueue } from './wait-queue';
 import { COMMANDS, STATUS_ITEM } from './ids';
 
 /**
@@ -19,6 +20,7 @@ export class StatusBarController implements vscode.Disposable {
     private readonly model: BoardModel,
     private readonly chat: ChatController,
     private readonly edits: HeldEditsController,
+    private readonly waits: WaitQueue,
   ) {
     this.item = vscode.window.createStatusBarItem(STATUS_ITEM, vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'Claimboard';
@@ -28,6 +30,7 @@ export class StatusBarController implements vscode.Disposable {
       model.onDidChange(() => this.update()),
       chat.onDidChange(() => this.update()),
       edits.onDidChange(() => this.update()),
+      waits.onDidChange(() => this.update()),
     );
     this.update();
     this.item.show();
@@ -60,7 +63,10 @@ export class StatusBarController implements vscode.Disposable {
     for (const { key, holder } of unsaved) trouble.push(`Unsaved changes: ${heldText(key, holder, new Date())}`);
 
     const icon = trouble.length > 0 ? '$(warning)' : '$(lock)';
-    this.item.text = `${icon} ${live} claim${live === 1 ? '' : 's'} · ${mine} mine${unsaved.length > 0 ? ' · editing a held file' : ''}`;
+    const waiting = this.waits.keys;
+    this.item.text =
+      `${icon} ${live} claim${live === 1 ? '' : 's'} · ${mine} mine` +
+      `${waiting.length > 0 ? ` · $(watch) ${waiting.length} waiting` : ''}${unsaved.length > 0 ? ' · editing a held file' : ''}`;
     this.item.backgroundColor = trouble.length > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
 
     const now = new Date();
@@ -70,6 +76,7 @@ export class StatusBarController implements vscode.Disposable {
       const mine = this.model.isMine(c);
       lines.push(`${mine ? '$(check)' : '$(lock)'} ${mine ? claimSummary(c, now).replace(`${c.session} holds`, 'you hold') : claimSummary(c, now)}`);
     }
+    for (const key of waiting) lines.push(`$(watch) you wait for ${key} (Stop Waiting in the Claims view)`);
     if (view.expired.length > 0) lines.push('', `${view.expired.length} expired, not yet pruned.`);
     for (const t of trouble) lines.push('', `$(warning) ${t}`);
     lines.push('', this.model.boardPath);

@@ -34,6 +34,8 @@ export interface ClaimboardTestApi {
   statusBarTooltip(): string;
   statusBarWarning(): boolean;
   claimsTreeItems(): TreeItemInfo[];
+  /** The Claims view's badge (on the Explorer icon), if any. */
+  claimsViewBadge(): number | undefined;
   lastWarning(): OpenWarning | undefined;
   /** Distinct open warnings shown this session (a tab switch must not add one). */
   warningsShown(): number;

@@ -10,6 +10,9 @@ export class WaitQueue implements vscode.Disposable {
   private readonly waiting = new Map<string, { eta?: string }>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private freed: string[] = [];
+  private readonly emitter = new vscode.EventEmitter<void>();
+  /** Fires when a path is added, freed or no longer waited for (the Claims view and status bar show them). */
+  readonly onDidChange = this.emitter.event;
 
   constructor(
     private readonly model: BoardModel,
@@ -21,6 +24,17 @@ export class WaitQueue implements vscode.Disposable {
   add(keys: string[], eta?: string): void {
     for (const k of keys) this.waiting.set(k, eta === undefined ? {} : { eta });
     this.log.info(`waiting for ${keys.join(', ')}`);
+    this.emitter.fire();
+  }
+
+  /** Stops waiting for these paths (Stop Waiting in the Claims view). */
+  cancel(keys: string[]): string[] {
+    const stopped = keys.filter((k) => this.waiting.delete(k));
+    if (stopped.length > 0) {
+      this.log.info(`stopped waiting for ${stopped.join(', ')}`);
+      this.emitter.fire();
+    }
+    return stopped;
   }
 
   get keys(): string[] {
@@ -34,6 +48,7 @@ export class WaitQueue implements vscode.Disposable {
 
   private check(): void {
     if (this.waiting.size === 0) return;
+    const before = this.waiting.size;
     try {
       for (const [key, { eta }] of [...this.waiting]) {
         const conflicts = this.model.check([key]);
@@ -47,9 +62,11 @@ export class WaitQueue implements vscode.Disposable {
     } catch (err) {
       this.log.warn(`wait queue: ${err instanceof Error ? err.message : String(err)}`);
     }
+    if (this.waiting.size !== before) this.emitter.fire();
   }
 
   dispose(): void {
     for (const d of this.subscriptions.reverse()) d.dispose();
+    this.emitter.dispose();
   }
 }

@@ -76,7 +76,7 @@ describe('claimboard extension', function () {
     assert.equal(hook.code, 0, hook.stderr);
     assert.match(hook.stdout, /"permissionDecision":\s*"deny"/);
     assert.match(hook.stdout, new RegExp(`claimed by ${a.sessionName}`));
-    await vscode.commands.executeCommand('claimboard.releaseAll');
+    await vscode.commands.executeCommand('claimboard.releaseAll', { interactive: false });
   });
 
   it('a claim written by the CLI badges every matching file, with the tooltip, and marks parent folders', async () => {
@@ -90,6 +90,7 @@ describe('claimboard extension', function () {
     assert.equal(d.badge, 'A');
     assert.equal(d.kind, 'other');
     assert.equal(d.color, 'claimboard.heldByOther');
+    assert.equal(d.colored, false, 'the name keeps git\'s colour unless claimboard.explorer.colors');
     assert.match(d.tooltip, /^Claimed by session-a since \d\d:\d\d — eta \d\d:\d\d — lease until \d\d:\d\d — refactoring the router$/);
     // The glob covers the other file in the folder too, and nothing outside it.
     assert.equal(a.decorationFor(fileUri('src/api/users.ts'))?.badge, 'A');
@@ -133,7 +134,7 @@ describe('claimboard extension', function () {
     assert.equal(a.decorationFor(migrate)?.kind, 'mine');
 
     // Releasing a file inside a claimed folder releases the folder's claim.
-    await vscode.commands.executeCommand('claimboard.releaseAll');
+    await vscode.commands.executeCommand('claimboard.releaseAll', { interactive: false });
     await vscode.commands.executeCommand('claimboard.claimPath', fileUri('src/db'), [fileUri('src/db')], { eta: '1h' });
     assert.equal(a.decorationFor(schema)?.kind, 'mine');
     await vscode.commands.executeCommand('claimboard.releasePath', schema);
@@ -146,6 +147,10 @@ describe('claimboard extension', function () {
     const pending = vscode.commands.executeCommand('claimboard.claimPath', schema, [schema]) as Thenable<{ granted: Array<{ eta?: Date }> } | undefined>;
     // The quick input is up: accept its first suggestion as the person would with Enter.
     assert.equal(await waitFor('the ETA prompt', () => a.etaPrompt()), 'Claim demo-repo/src/db/schema.sql: ETA');
+    await new Promise((r) => setTimeout(r, 100));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    // Then the optional reason: Enter skips it.
+    assert.equal(await waitFor('the reason prompt', () => a.etaPrompt()?.endsWith('reason (optional)') && a.etaPrompt()), 'Claim demo-repo/src/db/schema.sql: reason (optional)');
     await new Promise((r) => setTimeout(r, 100));
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     const result = await pending;
@@ -188,7 +193,7 @@ describe('claimboard extension', function () {
     };
     assert.equal(result.granted.length, 0);
     assert.equal(result.conflicts[0]?.holder.session, A);
-    assert.match(a.lastRefusal()?.message ?? '', /Refused: demo-repo\/src\/api\/routes\.ts overlaps session-a holds demo-repo\/src\/api\/\*\* \(eta \d\d:\d\d\)/);
+    assert.match(a.lastRefusal()?.message ?? '', /^demo-repo\/src\/api\/routes\.ts is claimed by session-a until about \d\d:\d\d \(their claim: demo-repo\/src\/api\/\*\*\)\.$/);
     assert.equal(boardText(), before, 'a refused claim must not change the board');
     // Claiming the parent folder overlaps as well.
     const src = fileUri('src');
@@ -296,7 +301,7 @@ describe('claimboard extension', function () {
     assert.ok(releases?.children?.every((c) => c.contextValue === 'release'));
 
     // Removing the note from its tree item.
-    await vscode.commands.executeCommand('claimboard.removeNote', 1);
+    await vscode.commands.executeCommand('claimboard.removeNote', 1, { interactive: false });
     assert.equal(a.claimsTreeItems().find((n) => n.label === 'Pinned notes'), undefined);
   });
 

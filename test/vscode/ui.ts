@@ -13,6 +13,8 @@ export interface Ui {
   /** innerText of every element under `selector` (empty when none appears within 5 s). */
   texts(selector: string): Promise<string[]>;
   press(key: string): Promise<void>;
+  /** Types into whatever has focus, as the keyboard does. */
+  type(text: string): Promise<void>;
   click(selector: string): Promise<void>;
   hover(selector: string): Promise<void>;
   /** A screenshot of the whole window into out/vscode-shots/<name>.png; returns the file. */
@@ -23,6 +25,7 @@ function bridge(base: string): Ui {
   return {
     texts: (selector) => call(base, { action: 'texts', selector }),
     press: async (key) => void (await call(base, { action: 'press', key })),
+    type: async (text) => void (await call(base, { action: 'type', text })),
     click: async (selector) => void (await call(base, { action: 'click', selector })),
     hover: async (selector) => void (await call(base, { action: 'hover', selector })),
     shot: (name) => call(base, { action: 'shot', name }),

@@ -31,6 +31,8 @@ const OPTION_KEYS: readonly (keyof CommandOptions)[] = ['eta', 'reason', 'intera
 
 function isOptions(x: unknown): x is CommandOptions {
   if (typeof x !== 'object' || x === null || Array.isArray(x) || x instanceof vscode.Uri) return false;
+  // A claim has a `reason` too: it is a target, never options.
+  if (isClaim(x) || isNode(x)) return false;
   return OPTION_KEYS.some((k) => k in x);
 }
 

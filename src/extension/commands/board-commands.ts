@@ -9,6 +9,8 @@ import { parseCommandArgs } from './args';
 import { registerCommand } from './register';
 import type { CommandTargets } from './targets';
 
+const UNDO = 'Undo';
+
 /** The board itself and its pinned notes; the status bar's pick of claims; revealing a claim. */
 export class BoardCommands implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -22,7 +24,7 @@ export class BoardCommands implements vscode.Disposable {
     this.subscriptions.push(
       registerCommand(COMMANDS.openBoard, (line) => this.openBoard(typeof line === 'number' ? line : undefined), log),
       registerCommand(COMMANDS.addNote, (text) => this.addNote(typeof text === 'string' ? text : undefined), log),
-      registerCommand(COMMANDS.removeNote, (node) => this.removeNote(node), log),
+      registerCommand(COMMANDS.removeNote, (node, options) => this.removeNote(node, options), log),
       registerCommand(COMMANDS.showClaims, () => this.showClaims(), log),
       registerCommand(COMMANDS.revealClaim, (x) => this.reveal(x), log),
       registerCommand(COMMANDS.refresh, () => this.model.refresh(), log),
@@ -51,10 +53,11 @@ export class BoardCommands implements vscode.Disposable {
   }
 
   /** Removes the pinned note given as a view node or a 1-based number, or the one picked. */
-  async removeNote(arg: unknown): Promise<void> {
+  async removeNote(arg: unknown, options?: unknown): Promise<void> {
     this.targets.requireTrust();
     let index: number | undefined;
-    const [target] = parseCommandArgs([arg]).targets;
+    const { targets, options: opts } = parseCommandArgs([arg, options]);
+    const [target] = targets;
     if (target?.kind === 'note') index = target.index;
     else if (typeof arg === 'number') index = arg;
     else {
@@ -63,7 +66,14 @@ export class BoardCommands implements vscode.Disposable {
       if (!picked) return;
       index = picked.i + 1;
     }
+    const note = this.model.view.notes[index - 1];
     await this.model.removeNote(index);
+    // A pinned note speaks to every session and may not be the person's own: it can come back.
+    if (note && opts.interactive !== false) {
+      void vscode.window.showInformationMessage(`Removed the pinned note "${note.text}".`, UNDO).then(async (choice) => {
+        if (choice === UNDO) await this.model.addNote(note.text);
+      });
+    }
   }
 
   async showClaims(): Promise<void> {

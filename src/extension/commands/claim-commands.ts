@@ -3,8 +3,10 @@ import { formatClock, parseEta } from '../../core/duration';
 import { InputError } from '../../core/errors';
 import type { Claim } from '../../core/model';
 import type { BoardModel, ClaimResult, Conflict } from '../board-model';
-import { claimSummary, when } from '../claim-text';
+import type { ChatController } from '../chat';
+import { heldText, when } from '../claim-text';
 import type { Settings } from '../config';
+import { askAction, runAskAction } from '../held-edits';
 import { EtaPrompt } from '../eta-prompt';
 import { COMMANDS } from '../ids';
 import type { WaitQueue } from '../wait-queue';
@@ -19,7 +21,7 @@ export interface Refusal {
 }
 
 const WAIT = 'Wait for It';
-const ASK = 'Ask in Mattermost';
+export const UNDO = 'Undo';
 
 /** Claim, release and renew: the commands that change who holds what. */
 export class ClaimCommands implements vscode.Disposable {
@@ -32,6 +34,7 @@ export class ClaimCommands implements vscode.Disposable {
     private readonly targets: CommandTargets,
     private readonly settings: Settings,
     private readonly waits: WaitQueue,
+    private readonly chat: ChatController,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.subscriptions.push(
@@ -39,8 +42,9 @@ export class ClaimCommands implements vscode.Disposable {
       registerCommand(COMMANDS.claim, (...a) => this.claim(a, true), log),
       registerCommand(COMMANDS.releasePath, (...a) => this.release(a), log),
       registerCommand(COMMANDS.release, (...a) => this.release(a, true), log),
-      registerCommand(COMMANDS.releaseAll, () => this.releaseAll(), log),
+      registerCommand(COMMANDS.releaseAll, (...a) => this.releaseAll(a), log),
       registerCommand(COMMANDS.renew, () => this.renew(), log),
+      registerCommand(COMMANDS.stopWaiting, (x) => this.stopWaiting(x), log),
     );
   }
 
@@ -50,7 +54,25 @@ export class ClaimCommands implements vscode.Disposable {
 
   /** Title of the ETA prompt while it is open (tests answer it), else undefined. */
   get openEtaPrompt(): string | undefined {
-    return this.etaPrompt.openTitle;
+    return this.etaPrompt.openTitle ?? this.reasonPromptTitle;
+  }
+
+  private reasonPromptTitle: string | undefined;
+
+  /** The optional reason: other sessions see it next to the claim, as they see Claude's. */
+  private async askReason(keys: string[]): Promise<string | undefined> {
+    const title = `Claim ${keys.length === 1 ? keys[0] : `${keys.length} paths`}: reason (optional)`;
+    this.reasonPromptTitle = title;
+    try {
+      return await vscode.window.showInputBox({
+        title,
+        prompt: 'What you are doing, in a few words: other sessions see it. Enter to skip, Escape to cancel the claim.',
+        placeHolder: 'e.g. fixing the date rounding',
+        ignoreFocusOut: true,
+      });
+    } finally {
+      this.reasonPromptTitle = undefined;
+    }
   }
 
   async claim(args: unknown[], fromPalette = false): Promise<ClaimResult | undefined> {
@@ -75,13 +97,26 @@ export class ClaimCommands implements vscode.Disposable {
     }
     if (keys.length === 0) throw new InputError('nothing to claim: select a file or folder');
 
+    // Someone else holds it: say so before asking anything the claim would then not use.
+    const held = this.model.check(keys);
+    if (held.length > 0) {
+      this.refuse(held, opts.eta, opts.wait === true);
+      return { granted: [], renewed: [], conflicts: held, takenOver: [] };
+    }
     const s = this.settings.value;
-    const etaText = opts.eta ?? (interactive ? await this.etaPrompt.ask(keys, [...new Set([s.defaultEta, ...s.etaSuggestions])]) : s.defaultEta);
+    const prompted = interactive && opts.eta === undefined;
+    const etaText = opts.eta ?? (prompted ? await this.etaPrompt.ask(keys, [...new Set([s.defaultEta, ...s.etaSuggestions])]) : s.defaultEta);
     if (etaText === undefined) return undefined;
     const eta = parseEta(etaText, new Date());
-    const result = await this.model.claim(keys, { eta, ...(opts.reason ? { reason: opts.reason } : {}) });
+    let reason = opts.reason;
+    if (reason === undefined && prompted) {
+      reason = await this.askReason(keys);
+      if (reason === undefined) return undefined;
+    }
+    const result = await this.model.claim(keys, { eta, ...(reason?.trim() ? { reason: reason.trim() } : {}) });
 
     if (result.conflicts.length > 0) {
+      // Taken between the check and the claim.
       this.refuse(result.conflicts, etaText, opts.wait === true);
       return result;
     }
@@ -91,10 +126,12 @@ export class ClaimCommands implements vscode.Disposable {
     return result;
   }
 
-  private refuse(conflicts: Conflict[], etaText: string, waitNow: boolean): void {
+  private refuse(conflicts: Conflict[], etaText: string | undefined, waitNow: boolean): void {
     const first = conflicts[0];
-    const more = conflicts.length > 1 ? ` (and ${conflicts.length - 1} more conflict${conflicts.length === 2 ? '' : 's'})` : '';
-    const message = `Refused: ${first.path} overlaps ${claimSummary(first.holder)}${more}.`;
+    if (!first) return;
+    const more = conflicts.length > 1 ? ` (and ${conflicts.length - 1} more held path${conflicts.length === 2 ? '' : 's'})` : '';
+    // Worded as the open warning is, with what the holder said they are doing.
+    const message = `${heldText(first.path, first.holder)}${first.holder.path !== first.path ? ` (their claim: ${first.holder.path})` : ''}${more}.`;
     this.lastRefusal = { message, conflicts };
     this.log.info(message);
     const wait = (): void => {
@@ -106,11 +143,9 @@ export class ClaimCommands implements vscode.Disposable {
       return;
     }
     // Not awaited: the command returns now; the person's choice is handled when it comes.
-    void vscode.window.showErrorMessage(message, WAIT, ASK).then((choice) => {
+    void vscode.window.showWarningMessage(message, WAIT, askAction(this.chat)).then(async (choice) => {
       if (choice === WAIT) wait();
-      else if (choice === ASK) {
-        void vscode.commands.executeCommand(COMMANDS.askHolder, first.holder);
-      }
+      else await runAskAction(choice, first.holder);
     });
   }
 
@@ -145,12 +180,50 @@ export class ClaimCommands implements vscode.Disposable {
     return released;
   }
 
-  async releaseAll(): Promise<Claim[]> {
+  async releaseAll(args: unknown[] = []): Promise<Claim[]> {
     this.targets.requireTrust();
     const { released } = await this.model.release('all');
-    vscode.window.setStatusBarMessage(`$(unlock) Released ${released.length} claim${released.length === 1 ? '' : 's'}`, CONFIRMATION_MS);
     this.log.info(`released all: ${released.length}`);
+    if (released.length === 0) {
+      void vscode.window.showInformationMessage('You hold no claims.');
+      return [];
+    }
+    const text = `Released ${released.length} claim${released.length === 1 ? '' : 's'}`;
+    if (parseCommandArgs(args).options.interactive === false) {
+      vscode.window.setStatusBarMessage(`$(unlock) ${text}`, CONFIRMATION_MS);
+      return released;
+    }
+    // Every session sees the paths go free at once: the person can take it back (VS Code's test
+    // host refuses modal dialogs, and Undo is quicker than a confirmation anyway).
+    void vscode.window.showInformationMessage(`${text}: ${released.map((c) => c.path).join(', ')}.`, UNDO).then(async (choice) => {
+      if (choice === UNDO) await this.reclaim(released);
+    });
     return released;
+  }
+
+  /** Undo of Release All: each claim again with its own ETA and reason, unless someone took it meanwhile. */
+  private async reclaim(claims: Claim[]): Promise<void> {
+    const lost: string[] = [];
+    for (const c of claims) {
+      const r = await this.model.claim([c.path], { ...(c.eta ? { eta: c.eta } : {}), ...(c.reason ? { reason: c.reason } : {}) });
+      if (r.conflicts.length > 0) lost.push(`${c.path} (now ${r.conflicts[0]?.holder.session ?? 'held'})`);
+    }
+    if (lost.length > 0) void vscode.window.showWarningMessage(`Could not claim again: ${lost.join(', ')}.`);
+    else vscode.window.setStatusBarMessage(`$(lock) Claimed ${claims.length} again`, CONFIRMATION_MS);
+  }
+
+  /** Stops waiting for a path: the Claims view's node, a key, or one picked from those waited for. */
+  async stopWaiting(x: unknown): Promise<string[]> {
+    let keys: string[] = [];
+    if (typeof x === 'string') keys = [x];
+    else if (typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'waiting') keys = [String((x as { key: unknown }).key)];
+    else {
+      const picked = await vscode.window.showQuickPick(this.waits.keys, { title: 'Stop waiting for which path?', canPickMany: true });
+      keys = picked ?? [];
+    }
+    const stopped = this.waits.cancel(keys);
+    if (stopped.length > 0) vscode.window.setStatusBarMessage(`$(close) No longer waiting for ${stopped.join(', ')}`, CONFIRMATION_MS);
+    return stopped;
   }
 
   async renew(): Promise<Claim[]> {

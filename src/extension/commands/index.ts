@@ -23,7 +23,7 @@ export class CommandsController implements vscode.Disposable {
 
   constructor(model: BoardModel, keys: PathKeys, settings: Settings, chat: ChatController, waits: WaitQueue, log: vscode.LogOutputChannel) {
     const targets = new CommandTargets(keys);
-    this.claims = new ClaimCommands(model, targets, settings, waits, log);
+    this.claims = new ClaimCommands(model, targets, settings, waits, chat, log);
     this.areas = [this.claims, new BoardCommands(model, keys, targets, log), new MattermostCommands(model, targets, chat, log)];
   }
 

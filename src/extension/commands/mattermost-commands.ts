@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Claim } from '../../core/model';
 import type { BoardModel } from '../board-model';
 import type { ChatController } from '../chat';
+import { ChatNotConfiguredError } from '../chat';
 import { COMMANDS } from '../ids';
 import { parseCommandArgs } from './args';
 import { CONFIRMATION_MS, registerCommand } from './register';
@@ -45,6 +46,8 @@ export class MattermostCommands implements vscode.Disposable {
       }
     }
     if (!holder) return undefined;
+    // Before asking for the question: what the person types must not be lost to a missing set-up.
+    this.requireChat();
     const message =
       opts.message ??
       (opts.interactive === false
@@ -56,7 +59,12 @@ export class MattermostCommands implements vscode.Disposable {
     return text;
   }
 
+  private requireChat(): void {
+    if (!this.chat.configured) throw new ChatNotConfiguredError(this.chat.notConfiguredReason);
+  }
+
   async showRecap(): Promise<string> {
+    this.requireChat();
     const text = await this.chat.recap();
     const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
     await vscode.window.showTextDocument(doc, { preview: true });

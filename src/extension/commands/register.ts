@@ -5,7 +5,7 @@ import { COMMANDS, type CommandId } from '../ids';
 /** A done action is confirmed in the status bar, not a notification: gone after a few seconds. */
 export const CONFIRMATION_MS = 4000;
 
-const SET_TOKEN = 'Set Mattermost Token';
+const SET_UP = 'Set up Mattermost…';
 const OPEN_SETTINGS = 'Open Settings';
 
 export function errorText(err: unknown): string {
@@ -25,8 +25,9 @@ export function registerCommand(id: CommandId, fn: (...args: unknown[]) => unkno
       const text = errorText(err);
       log.error(`${id}: ${text}`);
       if (err instanceof ChatNotConfiguredError) {
-        void vscode.window.showErrorMessage(`Claimboard: ${text}`, SET_TOKEN, OPEN_SETTINGS).then((choice) => {
-          if (choice === SET_TOKEN) void vscode.commands.executeCommand(COMMANDS.setMattermostToken);
+        // Not an error of the person's: the set-up is missing, and the way to it comes first.
+        void vscode.window.showWarningMessage(`Claimboard: ${text}`, SET_UP, OPEN_SETTINGS).then((choice) => {
+          if (choice === SET_UP) void vscode.commands.executeCommand(COMMANDS.setMattermostToken);
           else if (choice === OPEN_SETTINGS) void vscode.commands.executeCommand('workbench.action.openSettings', 'claimboard.mattermost');
         });
       } else {
