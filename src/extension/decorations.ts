@@ -84,7 +84,7 @@ export class DecorationController implements vscode.FileDecorationProvider, vsco
     const now = new Date();
     return {
       badge: other ? holderBadge(other.session) : OWN_BADGE,
-      tooltip: claims.length === 1 ? this.tooltipOf(claims[0], now) : claims.map((c) => this.tooltipOf(c, now)).join('\n'),
+      tooltip: claims.map((c) => this.tooltipOf(c, now)).join('\n'),
       color: other ? COLOR_HELD_BY_OTHER : COLOR_HELD_BY_ME,
       colored: this.settings.value.colorExplorer,
       kind: other ? 'other' : 'mine',

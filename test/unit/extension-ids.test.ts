@@ -29,7 +29,7 @@ describe('extension ids and the manifest', () => {
       for (const e of entries) assert.ok(known.has(e.command), `${menu}: ${e.command} is not a command of the extension`);
     }
     for (const w of c.viewsWelcome) {
-      for (const m of w.contents.matchAll(/command:([\w.]+)/g)) assert.ok(known.has(m[1]), `welcome of ${w.view}: ${m[1]}`);
+      for (const m of w.contents.matchAll(/command:([\w.]+)/g)) assert.ok(known.has(m[1] ?? ''), `welcome of ${w.view}: ${m[1]}`);
     }
   });
 
@@ -40,10 +40,10 @@ describe('extension ids and the manifest', () => {
     const views = new Set<string>(Object.values(VIEWS));
     for (const entries of Object.values(c.menus)) {
       for (const e of entries) {
-        for (const m of (e.when ?? '').matchAll(/viewItem == ([\w.]+)/g)) assert.ok(items.has(m[1]), `${e.command}: viewItem ${m[1]} is never set`);
-        for (const m of (e.when ?? '').matchAll(/view == ([\w.]+)/g)) assert.ok(views.has(m[1]), `${e.command}: view ${m[1]} does not exist`);
+        for (const m of (e.when ?? '').matchAll(/viewItem == ([\w.]+)/g)) assert.ok(items.has(m[1] ?? ''), `${e.command}: viewItem ${m[1]} is never set`);
+        for (const m of (e.when ?? '').matchAll(/view == ([\w.]+)/g)) assert.ok(views.has(m[1] ?? ''), `${e.command}: view ${m[1]} does not exist`);
         for (const m of (e.when ?? '').matchAll(/viewItem =~ \/\^?([\w.\\]+)\//g)) {
-          const prefix = m[1].replace(/\\\./g, '.');
+          const prefix = (m[1] ?? '').replace(/\\\./g, '.');
           assert.ok([...items].some((i) => i.startsWith(prefix)), `${e.command}: no viewItem matches /${m[1]}/`);
         }
       }
