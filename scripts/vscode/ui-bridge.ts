@@ -17,7 +17,7 @@ export interface UiBridge {
 }
 
 interface UiRequest {
-  action: 'texts' | 'press' | 'type' | 'click' | 'hover' | 'shot';
+  action: 'texts' | 'press' | 'type' | 'click' | 'rightClick' | 'hover' | 'shot';
   selector?: string;
   key?: string;
   text?: string;
@@ -49,6 +49,9 @@ export async function startUiBridge(shotsDir: string): Promise<UiBridge> {
         return true;
       case 'click':
         await page.locator(req.selector ?? 'body').first().click({ timeout: FIND_TIMEOUT_MS });
+        return true;
+      case 'rightClick':
+        await page.locator(req.selector ?? 'body').first().click({ button: 'right', timeout: FIND_TIMEOUT_MS });
         return true;
       case 'hover':
         await page.locator(req.selector ?? 'body').first().hover({ timeout: FIND_TIMEOUT_MS });

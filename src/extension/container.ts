@@ -124,6 +124,7 @@ export class Container implements vscode.Disposable {
       statusBarWarning: () => statusBar.warning,
       claimsTreeItems: () => tree.items(),
       claimsViewBadge: () => tree.badge,
+      claimsPickLabels: () => commands.pickLabels(),
       lastWarning: () => warnings.lastWarning,
       warningsShown: () => warnings.count,
       lastRefusal: () => commands.refusal,

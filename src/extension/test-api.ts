@@ -36,6 +36,8 @@ export interface ClaimboardTestApi {
   claimsTreeItems(): TreeItemInfo[];
   /** The Claims view's badge (on the Explorer icon), if any. */
   claimsViewBadge(): number | undefined;
+  /** The status bar's pick of claims, labels in order. */
+  claimsPickLabels(): string[];
   lastWarning(): OpenWarning | undefined;
   /** Distinct open warnings shown this session (a tab switch must not add one). */
   warningsShown(): number;

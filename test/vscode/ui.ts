@@ -17,6 +17,8 @@ export interface Ui {
   type(text: string): Promise<void>;
   click(selector: string): Promise<void>;
   hover(selector: string): Promise<void>;
+  /** Opens the context menu on the first element under `selector`. */
+  rightClick(selector: string): Promise<void>;
   /** A screenshot of the whole window into out/vscode-shots/<name>.png; returns the file. */
   shot(name: string): Promise<string>;
 }
@@ -28,6 +30,7 @@ function bridge(base: string): Ui {
     type: async (text) => void (await call(base, { action: 'type', text })),
     click: async (selector) => void (await call(base, { action: 'click', selector })),
     hover: async (selector) => void (await call(base, { action: 'hover', selector })),
+    rightClick: async (selector) => void (await call(base, { action: 'rightClick', selector })),
     shot: (name) => call(base, { action: 'shot', name }),
   };
 }

@@ -84,15 +84,12 @@ export class BoardCommands implements vscode.Disposable {
       else if (choice === 'Open Board') await this.openBoard();
       return;
     }
-    const picked = await vscode.window.showQuickPick(
-      claims.map((c) => ({
-        label: `${this.model.isMine(c) ? '$(pass)' : '$(lock)'} ${c.path}`,
-        description: `${c.session}${c.eta ? ` · eta ${when(c.eta)}` : ''}`,
-        detail: c.reason,
-        claim: c,
-      })),
-      { title: 'Claims on the board', matchOnDescription: true },
-    );
+    const picked = await vscode.window.showQuickPick(this.pickItems(), {
+      title: 'Claims on the board',
+      placeHolder: 'Pick a claim to reveal it, release it (yours) or ask its holder',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
     if (!picked) return;
     const c = picked.claim;
     const mine = this.model.isMine(c);
@@ -110,6 +107,18 @@ export class BoardCommands implements vscode.Disposable {
     else if (action?.id === 'board') await this.openBoard(c.line);
   }
 
+  /** The status bar's pick, ordered as the Claims view: your own claims first, then the others in board order. */
+  pickItems(): (vscode.QuickPickItem & { claim: Claim })[] {
+    const claims = this.model.view.claims;
+    const ordered = [...claims.filter((c) => this.model.isMine(c)), ...claims.filter((c) => !this.model.isMine(c))];
+    return ordered.map((c) => ({
+      label: `${this.model.isMine(c) ? '$(pass)' : '$(lock)'} ${c.path}`,
+      description: `${this.model.isMine(c) ? 'you' : c.session}${c.eta ? ` · eta ${when(c.eta)}` : ''}`,
+      ...(c.reason ? { detail: c.reason } : {}),
+      claim: c,
+    }));
+  }
+
   async reveal(x: unknown): Promise<void> {
     const [target] = parseCommandArgs([x]).targets;
     const claim: Claim | undefined = target?.kind === 'claim' ? target.claim : undefined;
@@ -118,7 +127,8 @@ export class BoardCommands implements vscode.Disposable {
     if (where && fs.existsSync(where)) {
       const uri = vscode.Uri.file(where);
       if (fs.statSync(where).isDirectory()) await vscode.commands.executeCommand('revealInExplorer', uri);
-      else await vscode.window.showTextDocument(uri, { preview: true });
+      // Focus stays where the person clicked (the Claims view): a key pressed next is meant for it, not the file.
+      else await vscode.window.showTextDocument(uri, { preview: true, preserveFocus: true });
       return;
     }
     await this.openBoard(claim.line);

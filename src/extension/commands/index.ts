@@ -19,12 +19,19 @@ export type { CommandOptions } from './args';
  */
 export class CommandsController implements vscode.Disposable {
   private readonly claims: ClaimCommands;
+  private readonly board: BoardCommands;
   private readonly areas: vscode.Disposable[];
 
   constructor(model: BoardModel, keys: PathKeys, settings: Settings, chat: ChatController, waits: WaitQueue, log: vscode.LogOutputChannel) {
     const targets = new CommandTargets(keys);
     this.claims = new ClaimCommands(model, targets, settings, waits, chat, log);
-    this.areas = [this.claims, new BoardCommands(model, keys, targets, log), new MattermostCommands(model, targets, chat, log)];
+    this.board = new BoardCommands(model, keys, targets, log);
+    this.areas = [this.claims, this.board, new MattermostCommands(model, targets, chat, log)];
+  }
+
+  /** Labels of the status bar's pick of claims, in its order. */
+  pickLabels(): string[] {
+    return this.board.pickItems().map((i) => i.label);
   }
 
   get refusal(): Refusal | undefined {
