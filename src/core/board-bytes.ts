@@ -6,6 +6,7 @@
  * that cannot be read as lines of text at all (UTF-16, binary) is refused with a message, never
  * read as an empty board whose every path is free.
  */
+import { must } from './errors';
 
 export class BoardEncodingError extends Error {
   constructor(readonly file: string, readonly why: string) {
@@ -20,6 +21,7 @@ const fatal = new TextDecoder('utf-8', { fatal: true });
 /** Length of the valid UTF-8 sequence at `i`, or 0 when the byte there starts none. */
 function seqLength(b: Uint8Array, i: number): number {
   const c = b[i];
+  if (c === undefined) return 0;
   if (c < 0x80) return 1;
   let n: number;
   let min: number;
@@ -31,7 +33,7 @@ function seqLength(b: Uint8Array, i: number): number {
   let cp = c & (0xff >> (n + 1));
   for (let k = 1; k < n; k++) {
     const d = b[i + k];
-    if ((d & 0xc0) !== 0x80) return 0;
+    if (d === undefined || (d & 0xc0) !== 0x80) return 0;
     cp = (cp << 6) | (d & 0x3f);
   }
   if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
@@ -70,7 +72,7 @@ export function decodeBoard(buf: Uint8Array, file: string): DecodedBoard {
     const n = seqLength(body, i);
     if (n > 0) { i += n; continue; }
     if (i > runStart) parts.push(Buffer.from(body.buffer, body.byteOffset + runStart, i - runStart).toString('utf8'));
-    parts.push(String.fromCharCode(0xdc00 + body[i]));
+    parts.push(String.fromCharCode(0xdc00 + must(body[i], 'a byte inside the board')));
     escaped++;
     i++;
     runStart = i;

@@ -9,6 +9,7 @@
 import type { Claim, PinnedNote, Problem, Release, SessionRecord } from './model';
 import { readClaimPath } from './path-key';
 import { DEFAULT_TTL_MS, formatIsoLocal, parseIso } from './duration';
+import { must } from './errors';
 import { formatClaimLine, formatReleaseLine, formatSessionLine, parseClaimBody, parseReleaseBody, parseSessionBody, quickClaimHead, type ClaimLine, type ReleaseLine } from './board-lines';
 
 export type SectionName = 'claims' | 'releases' | 'notes' | 'sessions';
@@ -43,15 +44,15 @@ const UPDATED_RE = /^(\s*Last updated:\s*)(.*?)(\s*)$/i;
 /** The text of a list item (`- x`, `* x`, `+ x`), without running a regex on every line. */
 function itemText(text: string, ordered = false): string | undefined {
   let i = 0;
-  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
-  let c = text[i];
+  while (i < text.length && (text.charAt(i) === ' ' || text.charAt(i) === '\t')) i++;
+  let c = text.charAt(i);
   // `1. session-a — …`: a person numbering the claims still writes claims.
   if (ordered && c >= '0' && c <= '9') {
-    while (i < text.length && text[i] >= '0' && text[i] <= '9') i++;
-    c = text[i] === '.' || text[i] === ')' ? '-' : text[i];
+    while (i < text.length && text.charAt(i) >= '0' && text.charAt(i) <= '9') i++;
+    c = text.charAt(i) === '.' || text.charAt(i) === ')' ? '-' : text.charAt(i);
   }
   if (c !== '-' && c !== '*' && c !== '+') return undefined;
-  const after = text[i + 1];
+  const after = text.charAt(i + 1);
   if (after !== ' ' && after !== '\t') return undefined;
   const body = text.slice(i + 2).trim();
   return body === '' ? undefined : body;
@@ -195,7 +196,12 @@ export class BoardDocument {
 
   /** The raw text of a 1-based line, without its line ending. */
   rawLine(line: number): string {
-    return stripCr(this.lines[line - 1] ?? '');
+    return this.textAt(line - 1);
+  }
+
+  /** The text of a 0-based line without its line ending; empty past the end. */
+  private textAt(i: number): string {
+    return stripCr(this.lines[i] ?? '');
   }
 
   // ---------------------------------------------------------------- parsing
@@ -214,13 +220,13 @@ export class BoardDocument {
     let current: SectionRange | undefined;
     const seen = new Set<SectionName>();
     for (let i = 0; i < this.lines.length; i++) {
-      const text = stripCr(this.lines[i]);
+      const text = this.textAt(i);
       const h = text.startsWith('#') ? HEADING_RE.exec(text) : null;
       if (h) {
         if (current) current.end = i;
         current = undefined;
-        if (h[1].length >= 2) {
-          const name = sectionOf(h[2]);
+        if (must(h[1], 'the #s of a heading').length >= 2) {
+          const name = sectionOf(must(h[2], 'the title of a heading'));
           if (name) {
             if (seen.has(name)) this.otherProblems.push({ line: i + 1, message: `second "${SECTION_TITLES[name]}" section; new entries go to the first one` });
             seen.add(name);
@@ -233,9 +239,10 @@ export class BoardDocument {
       if (!current && /^\s*last/i.test(text)) {
         const u = UPDATED_RE.exec(text);
         if (u && this.updatedAt === undefined) {
-          const d = parseIso(u[2]);
+          const stamp = must(u[2], 'the time of "Last updated:"');
+          const d = parseIso(stamp);
           if (d) this.updatedAt = d;
-          else this.otherProblems.push({ line: i + 1, message: `"Last updated:" is not an ISO 8601 time: ${u[2]}` });
+          else this.otherProblems.push({ line: i + 1, message: `"Last updated:" is not an ISO 8601 time: ${stamp}` });
         }
       }
     }
@@ -243,7 +250,7 @@ export class BoardDocument {
 
     for (const s of this.sections) {
       for (let i = s.heading + 1; i < s.end; i++) {
-        const body = itemText(stripCr(this.lines[i]), s.name === 'claims');
+        const body = itemText(this.textAt(i), s.name === 'claims');
         if (body === undefined) continue;
         const line = i + 1;
         switch (s.name) {
@@ -277,7 +284,7 @@ export class BoardDocument {
   }
 
   private isBlank(i: number): boolean {
-    return i < this.lines.length && stripCr(this.lines[i]).trim() === '';
+    return i < this.lines.length && this.textAt(i).trim() === '';
   }
 
   private firstSection(name: SectionName): SectionRange | undefined {
@@ -296,7 +303,7 @@ export class BoardDocument {
 
   private itemIndexes(s: SectionRange): number[] {
     const out: number[] = [];
-    for (let i = s.heading + 1; i < s.end; i++) if (itemText(stripCr(this.lines[i]), s.name === 'claims') !== undefined) out.push(i);
+    for (let i = s.heading + 1; i < s.end; i++) if (itemText(this.textAt(i), s.name === 'claims') !== undefined) out.push(i);
     return out;
   }
 
@@ -306,9 +313,10 @@ export class BoardDocument {
     const s = this.ensureSection(name);
     const items = this.itemIndexes(s);
     const fresh = texts.map((t) => this.eol(t));
-    if (items.length > 0) {
-      const at = where === 'top' ? items[0] : items[items.length - 1] + 1;
-      this.lines.splice(at, 0, ...fresh);
+    const first = items[0];
+    const last = items[items.length - 1];
+    if (first !== undefined && last !== undefined) {
+      this.lines.splice(where === 'top' ? first : last + 1, 0, ...fresh);
     } else {
       let at = s.heading + 1;
       if (this.isBlank(at)) at += 1;
@@ -354,7 +362,7 @@ export class BoardDocument {
     const items = this.itemIndexes(s);
     if (items.length <= keep) return [];
     const old = items.slice(keep);
-    const texts = old.map((i) => stripCr(this.lines[i]));
+    const texts = old.map((i) => this.textAt(i));
     this.removeLines(old.map((i) => i + 1));
     return texts;
   }
@@ -370,9 +378,9 @@ export class BoardDocument {
   /** Sets `Last updated:`, adding the line under the title when the board has none. */
   setLastUpdated(now: Date): void {
     const stamp = formatIsoLocal(now);
-    const firstSection = this.sections.length > 0 ? this.sections[0].heading : this.lines.length;
+    const firstSection = this.sections[0]?.heading ?? this.lines.length;
     for (let i = 0; i < firstSection; i++) {
-      const u = UPDATED_RE.exec(stripCr(this.lines[i]));
+      const u = UPDATED_RE.exec(this.textAt(i));
       if (u) {
         this.lines[i] = this.eol(`${u[1]}${stamp}${u[3]}`);
         this.reparse();

@@ -6,6 +6,7 @@
 import type { Claim, ClaimMode, Problem, Release, SessionRecord } from './model';
 import { readClaimPath } from './path-key';
 import { GLOB_CHARS } from './glob';
+import { must } from './errors';
 import { DASH, EM_DASH, EN_DASH, SEP, SEP_RE, SPACED_DASH_RE, TYPED_SEP_RE } from './separator';
 import { DEFAULT_TTL_MS, LEASE_MAX_MS, LEASE_MIN_MS, clockOnDay, formatDayAndClock, formatDurationExact, formatIsoLocal, localTimesOn, parseClock, parseDayAndClock, parseDuration, parseIso, readClockAtOrAfter, readClockAtOrBefore, shortestTime, timeAfterDuration } from './duration';
 
@@ -102,9 +103,9 @@ function foldedPrefixesMeet(body: string, from: number, to: number, head: string
 function slowClaimHead(body: string): { session: string; path: string } | undefined {
   const m = CLAIM_HEAD_RE.exec(body);
   if (!m?.groups) return undefined;
-  const rest = m.groups.rest;
+  const rest = must(m.groups.rest, 'the rest of a claim line');
   const cut = rest.search(SPACED_DASH_RE);
-  return { session: m.groups.session, path: (cut < 0 ? rest : rest.slice(0, cut)).trim() };
+  return { session: must(m.groups.session, 'the holder of a claim line'), path: (cut < 0 ? rest : rest.slice(0, cut)).trim() };
 }
 
 export function parseClaimBody(body: string, line: number, anchor: Date, now: Date, defaultTtlMs: number, problems: Problem[]): Claim | undefined {
@@ -113,7 +114,9 @@ export function parseClaimBody(body: string, line: number, anchor: Date, now: Da
     problems.push({ line, message: 'not a claim: expected "- session (started HH:MM) — path — eta HH:MM"' });
     return undefined;
   }
-  const { session, paren, rest } = m.groups;
+  const session = must(m.groups.session, 'the holder of a claim line');
+  const rest = must(m.groups.rest, 'the rest of a claim line');
+  const paren = m.groups.paren;
   // The tool writes " — "; splitting on the plain string first keeps the hook's cold start cheap.
   const fields = (TYPED_SEP_RE.test(rest) ? rest.split(SEP_RE) : rest.split(EM_DASH)).map((f) => f.trim());
   const written = fields.shift() ?? '';
@@ -244,11 +247,11 @@ const RELEASE_RE = new RegExp(`^(?<at>\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2}(?:
 export function parseReleaseBody(body: string, line: number): Release | undefined {
   const m = RELEASE_RE.exec(body);
   if (!m?.groups) return undefined;
-  const raw = m.groups.at.replace(/^(\d{4}-\d{2}-\d{2})[ T](\d):/, '$1T0$2:');
+  const raw = must(m.groups.at, 'the time of a release line').replace(/^(\d{4}-\d{2}-\d{2})[ T](\d):/, '$1T0$2:');
   const at = parseIso(raw);
   if (!at) return undefined;
-  const [path, ...outcome] = m.groups.rest.split(SEP_RE);
-  return { at, session: m.groups.session, path: path.trim(), outcome: outcome.length ? outcome.join(SEP).trim() : undefined, line };
+  const [path = '', ...outcome] = must(m.groups.rest, 'the path of a release line').split(SEP_RE);
+  return { at, session: must(m.groups.session, 'the holder of a release line'), path: path.trim(), outcome: outcome.length ? outcome.join(SEP).trim() : undefined, line };
 }
 
 export function formatReleaseLine(r: ReleaseLine): string {
@@ -262,16 +265,16 @@ const SESSION_RE = new RegExp(`^(?<name>${NAME})\\s*\\((?:started\\s+)?(?<starte
 export function parseSessionBody(body: string, line: number): SessionRecord | undefined {
   const m = SESSION_RE.exec(body);
   if (!m?.groups) return undefined;
-  const started = parseIso(m.groups.started.trim());
+  const started = parseIso(must(m.groups.started, 'the start of a session line').trim());
   if (!started) return undefined;
-  const rec: SessionRecord = { name: m.groups.name, started, line };
+  const rec: SessionRecord = { name: must(m.groups.name, 'the name of a session line'), started, line };
   for (const f of (m.groups.rest ?? '').split(SEP_RE).map((x) => x.trim()).filter(Boolean)) {
     let x: RegExpExecArray | null;
     if ((x = /^repo:\s*(.*)$/i.exec(f))) rec.repo = x[1];
     else if ((x = /^task:\s*(.*)$/i.exec(f))) rec.task = x[1];
     else if ((x = /^claude\s+(\S+)$/i.exec(f))) rec.externalId = x[1];
     else if ((x = /^pid\s+(\d+)(?:@(\S+))?$/i.exec(f))) { rec.pid = Number(x[1]); rec.host = x[2]; }
-    else if ((x = /^ended\s+(.+)$/i.exec(f))) rec.ended = parseIso(x[1]);
+    else if ((x = /^ended\s+(.+)$/i.exec(f))) rec.ended = parseIso(must(x[1], 'the end of a session'));
   }
   return rec;
 }

@@ -19,6 +19,7 @@ import { commitTemp, describeFileError, FileAccessError, removeOrphanTemps, writ
 import { decodeBoard, encodeBoard } from './board-bytes';
 import { acquireLock, LockBusyError } from './file-lock';
 import { shellWord } from './shell-word';
+import { must } from './errors';
 
 /** A lock whose holder stopped refreshing it for this long is broken (the holder died). */
 export const LOCK_STALE_MS = 5_000;
@@ -138,7 +139,7 @@ const TITLE_RE = /^#\s/m;
 const SECTION_RE = /^#{2,6}\s+(active claims|recent releases|pinned notes|sessions)\s*#*\s*$/gim;
 
 function sectionsOf(text: string): Set<string> {
-  return new Set([...text.matchAll(SECTION_RE)].map((m) => m[1].toLowerCase()));
+  return new Set([...text.matchAll(SECTION_RE)].map((m) => must(m[1], 'a section title').toLowerCase()));
 }
 
 function countLines(text: string): number {

@@ -2,7 +2,7 @@
  * Durations (`90s`, `30m`, `30min`, `2h`) and times (`19:45`, ISO 8601) as people type them.
  */
 
-import { InputError } from './errors';
+import { InputError, must } from './errors';
 
 const UNIT_MS: Record<string, number> = {
   ms: 1,
@@ -47,7 +47,7 @@ export function parseDuration(text: string, what = 'duration'): number {
   let matched = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(s)) !== null) {
-    const unit = UNIT_MS[m[2]];
+    const unit = UNIT_MS[must(m[2], 'the unit of a duration')];
     if (unit === undefined) break;
     total += Number(m[1]) * unit;
     matched = re.lastIndex;
@@ -221,7 +221,10 @@ function clockAtOrBefore(hours: number, minutes: number, ref: Date): Date | unde
   // Ref's own date first: that is the answer for nearly every line, at one offset lookup.
   for (const day of [ref, undefined]) {
     const on = localTimesOn(day ?? dayProbe(ref, -1), hours, minutes);
-    for (let i = on.length - 1; i >= 0; i--) if (on[i].getTime() <= ref.getTime()) return on[i];
+    for (let i = on.length - 1; i >= 0; i--) {
+      const d = on[i];
+      if (d !== undefined && d.getTime() <= ref.getTime()) return d;
+    }
   }
   return undefined;
 }
@@ -245,7 +248,7 @@ const DAY_AND_CLOCK_RE = /^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})$/;
 /** `2026-04-27 19:15`, as the board writes a time on another day, in local time. */
 export function parseDayAndClock(text: string): Date | undefined {
   const m = DAY_AND_CLOCK_RE.exec(text.trim());
-  return m ? parseIso(`${m[1]}T${m[2].padStart(5, '0')}`) : undefined;
+  return m ? parseIso(`${m[1]}T${must(m[2], 'the clock of a day and clock').padStart(5, '0')}`) : undefined;
 }
 
 /** `19:15` as the latest such instant at or before `ref`; `2026-04-27 19:15` as written. */

@@ -8,3 +8,13 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/**
+ * A value this code's own logic guarantees (a group of a regex that matched, an index inside the
+ * array): returned as it is, or a clear internal error naming it, never an `undefined` that
+ * fails later somewhere else.
+ */
+export function must<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`claimboard internal error: ${what} is missing`);
+  return value;
+}

@@ -8,6 +8,7 @@
  * regular expressions rather than lists.
  */
 import type Picomatch from 'picomatch';
+import { must } from './errors';
 
 let loaded: typeof Picomatch | undefined;
 
@@ -40,7 +41,7 @@ function expandRange(...args: unknown[]): string {
   const parts = args.filter((a): a is string => typeof a === 'string');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const braces = require('braces') as (p: string) => string[];
-  const out = braces(`{${parts.join('..')}}`)[0];
+  const out = must(braces(`{${parts.join('..')}}`)[0], 'the expansion of a range');
   return out.startsWith('(') ? out : `(${out})`;
 }
 
@@ -66,13 +67,13 @@ export function braceGroups(pattern: string): BraceGroup[] {
     const c = pattern[i];
     if (c === '\\') { i++; continue; }
     if (c === '{') stack.push({ start: i, commas: [] });
-    else if (c === ',' && stack.length > 0) stack[stack.length - 1].commas.push(i);
+    else if (c === ',' && stack.length > 0) stack.at(-1)?.commas.push(i);
     else if (c === '}' && stack.length > 0) {
       const g = stack.pop()!;
       const body = pattern.slice(g.start + 1, i);
       if (g.commas.length > 0) {
         const cuts = [g.start, ...g.commas, i];
-        const alternatives = cuts.slice(1).map((at, k) => pattern.slice(cuts[k] + 1, at));
+        const alternatives = cuts.slice(1).map((at, k) => pattern.slice(must(cuts[k], 'a cut before an alternative') + 1, at));
         out.push({ start: g.start, end: i, alternatives, depth: stack.length });
       } else {
         const r = rangeSize(body);
@@ -88,7 +89,7 @@ function rangeSize(body: string): { values: number; step: number } | undefined {
   if (!m) return undefined;
   const num = (s: string): number => (/^-?\d+$/.test(s) ? Number(s) : s.charCodeAt(0));
   const step = Math.max(1, Math.abs(m[3] !== undefined ? Number(m[3]) : 1));
-  return { values: Math.floor(Math.abs(num(m[2]) - num(m[1])) / step) + 1, step };
+  return { values: Math.floor(Math.abs(num(must(m[2], 'the end of a range')) - num(must(m[1], 'the start of a range'))) / step) + 1, step };
 }
 
 /** Why a pattern is refused, or undefined when it is within the limits. Never expands it. */

@@ -7,6 +7,7 @@ import type { Claim } from './model';
 import { formatWhen } from './duration';
 import { argumentForKey } from './path-key';
 import { shellWord } from './shell-word';
+import { must } from './errors';
 
 export interface HeldHit {
   /** Board key of what was wanted (`repo/src/a.ts`, `infra:x`): what `claimboard claim` takes. */
@@ -28,7 +29,7 @@ export function heldReason(hits: readonly HeldHit[], session: string | undefined
     lines.push(`${shown}${via ? ` (written by \`${via}\`)` : ''} is claimed by ${holder.session} (claim: ${holder.path}, ${eta}, lease until ${formatWhen(holder.expires, now)}).`);
   }
   if (hits.length > 5) lines.push(`…and ${hits.length - 5} more held paths.`);
-  const first = hits[0];
+  const first = must(hits[0], 'a held path');
   lines.push(
     `Do not change it now${session ? ` (you are ${session})` : ''}: pick other work, wait for ${first.holder.session} to release it ` +
       `(\`claimboard claim ${shellWord(argumentForKey(first.key, first.abs))} --wait 30m\` waits for it and takes it), or ask the human with ` +

@@ -44,10 +44,12 @@ export class ClaimIndex<T extends { path: string }> {
     const segs = splitOutsideGroups(key);
     let at = this.root;
     let i = 0;
-    for (; i < segs.length && !isGlob(segs[i]); i++) {
+    for (; i < segs.length; i++) {
+      const seg = segs[i];
+      if (seg === undefined || isGlob(seg)) break;
       if (i > 0) at.below.push(item);
-      let next = at.children.get(segs[i]);
-      if (!next) at.children.set(segs[i], (next = node()));
+      let next = at.children.get(seg);
+      if (!next) at.children.set(seg, (next = node()));
       at = next;
     }
     if (i === segs.length) {
@@ -66,8 +68,9 @@ export class ClaimIndex<T extends { path: string }> {
     let at: Node<T> | undefined = this.root;
     for (let i = 0; at; i++) {
       for (const e of at.entries) if (!e.test || e.test(key)) out.push(e.item);
-      if (i === segs.length) break;
-      at = at.children.get(segs[i]);
+      const seg = segs[i];
+      if (seg === undefined) break;
+      at = at.children.get(seg);
     }
     return out;
   }

@@ -9,6 +9,7 @@
  */
 import { GLOB_CHARS, braceGroups, compiledMatcher, coverMatcher, expansionCount, patternProblem, splitOutsideGroups } from './glob';
 import type * as Braces from 'braces';
+import { must } from './errors';
 
 export function normalizeKey(key: string): string {
   let k = key.trim();
@@ -130,7 +131,7 @@ function literalEnds(seg: string): { prefix: string; suffix: string } {
   const first = seg.search(GLOB_CHARS);
   let last = -1;
   for (let i = seg.length - 1; i >= 0; i--) {
-    if (GLOB_CHARS.test(seg[i])) { last = i; break; }
+    if (GLOB_CHARS.test(seg.charAt(i))) { last = i; break; }
   }
   return { prefix: seg.slice(0, first), suffix: seg.slice(last + 1) };
 }
@@ -144,7 +145,7 @@ function segmentsIntersect(a: string, b: string): boolean {
   if (!ga) return compiledMatcher(b)(a);
   if (!gb) return compiledMatcher(a)(b);
   // Both wildcards: a brace segment with few alternatives is compared one alternative at a time.
-  for (const [x, y] of [[a, b], [b, a]]) {
+  for (const [x, y] of [[a, b], [b, a]] as const) {
     if (/[{}]/.test(x) && braceGroups(x).length > 0 && expansionCount(x, SEGMENT_EXPANSION) <= SEGMENT_EXPANSION) {
       const alts = expandBraces(x);
       if (alts.length > 0 && alts.length <= SEGMENT_EXPANSION && !alts.includes(x)) return alts.some((alt) => segmentsIntersect(alt, y));
@@ -170,7 +171,7 @@ function overlapSegments(a: string[], b: string[]): boolean {
     let r: boolean;
     if (a[i] === '**') r = go(i + 1, j) || go(i, j + 1);
     else if (b[j] === '**') r = go(i, j + 1) || go(i + 1, j);
-    else r = segmentsIntersect(a[i], b[j]) && go(i + 1, j + 1);
+    else r = segmentsIntersect(must(a[i], 'a folder of a pattern'), must(b[j], 'a folder of a pattern')) && go(i + 1, j + 1);
     memo.set(key, r);
     return r;
   };

@@ -179,7 +179,7 @@ export function isFileSystemArgument(arg: string, cwd: string): boolean {
   if (path.isAbsolute(arg) || arg === '.' || arg === '..' || arg.startsWith('./') || arg.startsWith('../')) return true;
   const base = isGlob(arg) ? picomatch().scan(arg).base || arg : arg;
   if (fs.existsSync(path.resolve(cwd, base))) return true;
-  const first = arg.split('/')[0];
+  const [first = ''] = arg.split('/');
   return first !== '' && !/[*?[\]{}]/.test(first) && !first.includes(':') && fs.existsSync(path.resolve(cwd, first));
 }
 
@@ -209,7 +209,7 @@ export function resolvePathKeyWithWarning(arg: string, cwd: string = process.cwd
   if (text === '') throw new InputError('path is empty (an unset variable?): give a file, folder, pattern or infra:name');
   const long = validateLength('path', text);
   if (long) throw new InputError(long);
-  const first = text.split('/')[0];
+  const [first = ''] = text.split('/');
   if (first.includes(':')) return { key: normalizeKey(text) };
   if (!isFileSystemArgument(text, cwd)) {
     const key = normalizeKey(text);
@@ -295,6 +295,7 @@ export function readClaimPath(written: string): { path: string; problem?: undefi
     }
     items.push(normalizeKey(item));
   }
-  if (items.length === 1) return { path: items[0] };
+  const [only] = items;
+  if (only !== undefined && items.length === 1) return { path: only };
   return { path: `{${items.join(',')}}` };
 }

@@ -1,0 +1,15 @@
+/**
+ * Which test files start real processes (the CLI, hooks, the real Claude Code CLI, git hooks,
+ * the MCP server over stdio, concurrent writers): they run in `npm run test:integration`, every
+ * other file in the fast `npm run test:unit`. `npm test` runs both, and plain `npx mocha`
+ * (.mocharc.json) still runs every file.
+ */
+const base = require('../.mocharc.json');
+
+const INTEGRATION = [
+  'announce-cli', 'board-store', 'claude-e2e', 'cli-launcher', 'cli', 'git-guard', 'hooks-cli',
+  'hooks-scenario', 'leases', 'match-cli', 'mcp', 'plugin-e2e', 'plugin-hooks-once',
+  'readme-commands', 'store-attacks', 'suggested-commands',
+].map((name) => `test/unit/${name}.test.ts`);
+
+module.exports = { base, INTEGRATION };
