@@ -144,7 +144,7 @@ export function buildPlugin(dest: string = defaultPluginDir): string {
     metadata: { description: 'claimboard for Claude Code' },
     plugins: [{ name: 'claimboard', source: './', description: manifest.description, version: pkg.version }],
   }));
-  write(path.join(dest, 'hooks', 'hooks.json'), json({ description: "claimboard's hooks: name the session, guard held files, renew leases, release at the end", hooks: pluginHooks() }));
+  write(path.join(dest, 'hooks', 'hooks.json'), json({ description: "claimboard's hooks: name the session, guard held files, renew leases, say when a session needs you, release at the end", hooks: pluginHooks() }));
   // Hooks get the user configuration as CLAUDE_PLUGIN_OPTION_<KEY> from Claude Code; an MCP server only through ${user_config.KEY}.
   const optionEnv = Object.fromEntries(Object.keys(USER_CONFIG).map((k) => [`CLAUDE_PLUGIN_OPTION_${k.toUpperCase()}`, `\${user_config.${k}}`]));
   write(path.join(dest, '.mcp.json'), json({ mcpServers: { claimboard: { command: '${CLAUDE_PLUGIN_ROOT}/bin/claimboard', args: ['mcp'], env: optionEnv } } }));

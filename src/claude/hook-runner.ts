@@ -17,7 +17,8 @@ import { claimCovers } from '../core/overlap';
 import { formatWhen } from '../core/duration';
 import { chooseSessionName } from './session-name';
 import { isHookEventArg, parseHookInput, type ClaimboardHookInput } from './hook-input';
-import type { HookEventArg } from './hook-settings';
+import { HOOK_EVENTS, type HookEventArg } from './hook-settings';
+import { endSpell, isWaitingNotification, needsYouAfterFromEnv, NEEDS_YOU_AFTER_DEFAULT_MS, openSpell, sessionWorks, waitingFor } from './session-activity';
 import { conflictsFor, denyReason, writeTargets } from './write-targets';
 import { shellWord } from '../core/shell-word';
 
@@ -34,6 +35,7 @@ export const HOOK_LOCK_BUDGET_MS: Record<HookEventArg, number> = {
   'pre-tool-use': 4_000,
   'post-tool-use': 5_000,
   'user-prompt-submit': 5_000,
+  notification: 5_000,
   'session-end': 2_500,
 };
 
@@ -49,6 +51,8 @@ export interface HookOutcome {
 export interface HookAnnouncer {
   announce(events: readonly BoardEvent[]): Promise<unknown>;
   recap?(since: Date): Promise<string | undefined>;
+  /** Queues `[session] @person needs you — <what>`; absent when nothing is configured to post to. */
+  needsYou?(session: string, what: string): Promise<unknown>;
 }
 
 export interface HookRunOptions {
@@ -67,6 +71,11 @@ export interface HookRunOptions {
   stdinTruncated?: boolean;
   /** How long a board write waits for the lock (default: the event's HOOK_LOCK_BUDGET_MS). */
   lockWaitMs?: number;
+  /**
+   * Starts the detached process that posts "needs you" when the waiting spell is due
+   * (runSpellTimer); returns its pid. Without it, notifications open no spell.
+   */
+  startNeedsYouTimer?: (sessionId: string, spellId: string) => number | undefined | Promise<number | undefined>;
 }
 
 /** Exit 0: Claude Code goes on with the session or the tool call, and reads `stdout` as the hook's JSON. */
@@ -74,7 +83,7 @@ const exitZero = (stdout = '', stderr = ''): HookOutcome => ({ stdout, stderr, e
 
 export async function runHook(event: string, stdin: string, opts: HookRunOptions): Promise<HookOutcome> {
   if (!isHookEventArg(event)) {
-    return exitZero('', `claimboard hook: unknown event "${event}" (known: session-start, pre-tool-use, post-tool-use, user-prompt-submit, session-end); allowing\n`);
+    return exitZero('', `claimboard hook: unknown event "${event}" (known: ${HOOK_EVENTS.join(', ')}); allowing\n`);
   }
   const parsed = parseHookInput(stdin, event, opts.stdinTruncated);
   const runner = new HookRunner({ ...opts, lockWaitMs: opts.lockWaitMs ?? HOOK_LOCK_BUDGET_MS[event] });
@@ -121,6 +130,8 @@ class HookRunner {
 
   async run(event: HookEventArg, input: ClaimboardHookInput): Promise<HookOutcome> {
     let outcome: HookOutcome;
+    // Any work ends the session's waiting spell (no "needs you" for it) and stamps its last work.
+    if (input.hook_event_name !== 'Notification' && input.hook_event_name !== 'SessionEnd') await sessionWorks(this.options.boardPath, input.session_id, this.now());
     switch (input.hook_event_name) {
       case 'SessionStart':
         outcome = await this.sessionStart(input);
@@ -132,7 +143,11 @@ class HookRunner {
       case 'UserPromptSubmit':
         outcome = await this.heartbeat(input);
         break;
+      case 'Notification':
+        outcome = await this.notification(input);
+        break;
       case 'SessionEnd':
+        await endSpell(this.options.boardPath, input.session_id);
         outcome = await this.sessionEnd(input);
         break;
       default:
@@ -312,6 +327,38 @@ class HookRunner {
     // Each claim renews by its own lease length (`ttl` on its line), whoever made it.
     await this.service.renew(session);
     return exitZero();
+  }
+
+  // ------------------------------------------------------------------ Notification
+
+  /**
+   * Claude Code says the session waits for the person. The hook returns at once: a detached
+   * timer posts "needs you" if the wait outlasts CLAIMBOARD_NEEDS_YOU_AFTER, once per spell.
+   */
+  private async notification(input: Extract<ClaimboardHookInput, { hook_event_name: 'Notification' }>): Promise<HookOutcome> {
+    if (!isWaitingNotification(input.notification_type)) return exitZero();
+    let afterMs: number | undefined;
+    let stderr = '';
+    try {
+      afterMs = needsYouAfterFromEnv(this.options.env);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      stderr = `claimboard hook notification: ${e.message}; using ${NEEDS_YOU_AFTER_DEFAULT_MS / 1000} s\n`;
+      afterMs = NEEDS_YOU_AFTER_DEFAULT_MS;
+    }
+    const start = this.options.startNeedsYouTimer;
+    if (afterMs === undefined || !start) return exitZero('', stderr);
+    const session = this.knownName(this.service.near([]), input.session_id);
+    if (!session) return exitZero('', stderr);
+    if (!(await this.options.announcer?.())?.needsYou) return exitZero('', stderr);
+    await openSpell(this.options.boardPath, input.session_id, {
+      session,
+      what: waitingFor(input.notification_type, input.message),
+      now: this.now(),
+      afterMs,
+      startTimer: (spellId) => start(input.session_id, spellId),
+    });
+    return exitZero('', stderr);
   }
 
   // ------------------------------------------------------------------ SessionEnd

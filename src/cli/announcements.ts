@@ -18,7 +18,7 @@ export interface CliAnnouncer {
 const cache = new Map<string, CliAnnouncer>();
 
 /** True when this process is the claimboard CLI itself, so it can start another one of itself. */
-function runningAsCli(): boolean {
+export function runningAsCli(): boolean {
   const script = process.argv[1];
   if (!script) return false;
   const base = path.basename(script);
@@ -52,7 +52,12 @@ export async function closeAnnouncers(): Promise<void> {
 }
 
 function startBackgroundFlusher(boardPath: string, env: NodeJS.ProcessEnv): void {
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'flush', '--background', '--board', path.resolve(boardPath)], {
+  startDetachedCli(['flush', '--background', '--board', path.resolve(boardPath)], env);
+}
+
+/** Another claimboard process, detached so this one (often a hook) exits at once; its pid. */
+export function startDetachedCli(args: string[], env: NodeJS.ProcessEnv): number | undefined {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1] ?? '', ...args], {
     detached: true,
     stdio: 'ignore',
     env,
@@ -60,6 +65,7 @@ function startBackgroundFlusher(boardPath: string, env: NodeJS.ProcessEnv): void
   });
   child.on('error', () => undefined);
   child.unref();
+  return child.pid;
 }
 
 /** The background flusher records its pid beside the outbox so tests and people can find it. */
