@@ -18,7 +18,8 @@ import { formatWhen } from '../core/duration';
 import { chooseSessionName } from './session-name';
 import { isHookEventArg, parseHookInput, type ClaimboardHookInput } from './hook-input';
 import { HOOK_EVENTS, type HookEventArg } from './hook-settings';
-import { endSpell, isWaitingNotification, needsYouAfterFromEnv, NEEDS_YOU_AFTER_DEFAULT_MS, openSpell, sessionWorks, waitingFor } from './session-activity';
+import { endSpell, isWaitingNotification, needsYouAfterFromEnv, NEEDS_YOU_AFTER_DEFAULT_MS, openSpell, recapIdleFromEnv, RECAP_IDLE_DEFAULT_MS, sessionWorks, waitingFor } from './session-activity';
+import { recapOnReturn } from './recap-on-return';
 import { conflictsFor, denyReason, writeTargets } from './write-targets';
 import { shellWord } from '../core/shell-word';
 
@@ -50,7 +51,8 @@ export interface HookOutcome {
 /** Where announcements go; the runner never waits on the network longer than `budgetMs`. */
 export interface HookAnnouncer {
   announce(events: readonly BoardEvent[]): Promise<unknown>;
-  recap?(since: Date): Promise<string | undefined>;
+  /** The recap since a time as text; rejects when the channel cannot be read within `budgetMs`. */
+  recap?(since: Date, budgetMs?: number): Promise<string | undefined>;
   /** Queues `[session] @person needs you — <what>`; absent when nothing is configured to post to. */
   needsYou?(session: string, what: string): Promise<unknown>;
 }
@@ -131,7 +133,7 @@ class HookRunner {
   async run(event: HookEventArg, input: ClaimboardHookInput): Promise<HookOutcome> {
     let outcome: HookOutcome;
     // Any work ends the session's waiting spell (no "needs you" for it) and stamps its last work.
-    if (input.hook_event_name !== 'Notification' && input.hook_event_name !== 'SessionEnd') await sessionWorks(this.options.boardPath, input.session_id, this.now());
+    const worked = input.hook_event_name !== 'Notification' && input.hook_event_name !== 'SessionEnd' ? await sessionWorks(this.options.boardPath, input.session_id, this.now()) : undefined;
     switch (input.hook_event_name) {
       case 'SessionStart':
         outcome = await this.sessionStart(input);
@@ -140,8 +142,11 @@ class HookRunner {
         outcome = await this.preToolUse(input);
         break;
       case 'PostToolUse':
+        outcome = await this.heartbeat(input);
+        break;
       case 'UserPromptSubmit':
         outcome = await this.heartbeat(input);
+        outcome = await this.withRecapOnReturn(outcome, worked);
         break;
       case 'Notification':
         outcome = await this.notification(input);
@@ -327,6 +332,28 @@ class HookRunner {
     // Each claim renews by its own lease length (`ttl` on its line), whoever made it.
     await this.service.renew(session);
     return exitZero();
+  }
+
+  /** A prompt after a long idle spell: the recap of what happened meanwhile goes into Claude's context. */
+  private async withRecapOnReturn(outcome: HookOutcome, lastWorked: Date | undefined): Promise<HookOutcome> {
+    let idleMs: number | undefined;
+    let stderr = outcome.stderr;
+    try {
+      idleMs = recapIdleFromEnv(this.options.env);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      stderr += `claimboard hook user-prompt-submit: ${e.message}; using ${RECAP_IDLE_DEFAULT_MS / 60_000} min\n`;
+      idleMs = RECAP_IDLE_DEFAULT_MS;
+    }
+    const now = this.now();
+    // The announcer (and its code) only loads for a prompt after an idle spell.
+    const due = lastWorked !== undefined && idleMs !== undefined && now.getTime() - lastWorked.getTime() >= idleMs;
+    const a = due ? await this.options.announcer?.() : undefined;
+    const recap = a?.recap?.bind(a);
+    const context = await recapOnReturn({ lastWorked, now, idleMs, recap: recap ? async (since, budgetMs) => (await recap(since, budgetMs)) ?? '' : undefined });
+    if (!context) return { ...outcome, stderr };
+    const out: SyncHookJSONOutput = { hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: context } };
+    return { ...outcome, stdout: JSON.stringify(out) + '\n', stderr };
   }
 
   // ------------------------------------------------------------------ Notification

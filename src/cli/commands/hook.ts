@@ -81,7 +81,7 @@ async function hookAnnouncer(boardPath: string, env: NodeJS.ProcessEnv, err: (t:
   const { announcer, loaded } = cliAnnouncer({ boardPath, env, err, ttlMs });
   return {
     announce: (events) => announcer.announce(events),
-    recap: loaded.config ? async (since) => formatRecap(await announcer.recap({ since })) : undefined,
+    recap: loaded.config ? async (since, budgetMs) => formatRecap(await announcer.recap({ since, budgetMs })) : undefined,
     needsYou: loaded.config ? (session, what) => announcer.needsYou({ session, what }) : undefined,
   };
 }
