@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { installHooks } from '../../src/claude/hook-settings';
 import { PLUGIN_HOOK_MARK } from '../../src/claude/plugin-presence';
+import { RECAP_WINDOW } from '../../src/announce/recap';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const defaultPluginDir = path.join(repoRoot, 'out', 'claude-plugin');
@@ -113,7 +114,7 @@ const COMMANDS: Record<string, { description: string; hint?: string; body: strin
   },
   recap: {
     description: 'What the other sessions did lately, from the team channel',
-    hint: '[since 2h]',
+    hint: `[since ${RECAP_WINDOW}]`,
     body: 'Call the claimboard `recap` tool (`since` from these arguments if given: $ARGUMENTS) and summarise for me what each session started, claimed, released and asked, and any open questions.',
   },
 };

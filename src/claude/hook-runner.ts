@@ -51,8 +51,11 @@ export interface HookOutcome {
 /** Where announcements go; the runner never waits on the network longer than `budgetMs`. */
 export interface HookAnnouncer {
   announce(events: readonly BoardEvent[]): Promise<unknown>;
-  /** The recap since a time as text; rejects when the channel cannot be read within `budgetMs`. */
-  recap?(since: Date, budgetMs?: number): Promise<string | undefined>;
+  /**
+   * The recap since a time (undefined: the recap window every adapter shares) as text; rejects
+   * when the channel cannot be read within `budgetMs`.
+   */
+  recap?(since: Date | undefined, budgetMs?: number): Promise<string | undefined>;
   /** Queues `[session] @person needs you — <what>`; absent when nothing is configured to post to. */
   needsYou?(session: string, what: string): Promise<unknown>;
 }
@@ -262,7 +265,7 @@ class HookRunner {
       lines.push('Pinned notes:');
       for (const n of view.notes) lines.push(`- ${n.text}`);
     }
-    const recap = await this.recap(new Date(now.getTime() - 8 * 3600_000));
+    const recap = await this.recap(undefined);
     if (recap) lines.push(recap);
     // Every command here runs exactly as printed (a test does): examples, not placeholders.
     const held = others[0]?.path;
@@ -275,7 +278,7 @@ class HookRunner {
     return lines.join('\n');
   }
 
-  private async recap(since: Date): Promise<string | undefined> {
+  private async recap(since: Date | undefined): Promise<string | undefined> {
     const a = await this.options.announcer?.();
     if (!a?.recap) return undefined;
     try {

@@ -77,11 +77,11 @@ export const hook: Command = {
  * waits on Mattermost. Loaded on demand: most pre-tool-use calls announce nothing.
  */
 async function hookAnnouncer(boardPath: string, env: NodeJS.ProcessEnv, err: (t: string) => void, ttlMs: number | undefined): Promise<HookAnnouncer> {
-  const [{ cliAnnouncer }, { formatRecap }] = await Promise.all([import('../announcements'), import('../../announce')]);
+  const [{ cliAnnouncer }, { formatRecap, RECAP_WINDOW_MS }] = await Promise.all([import('../announcements'), import('../../announce')]);
   const { announcer, loaded } = cliAnnouncer({ boardPath, env, err, ttlMs });
   return {
     announce: (events) => announcer.announce(events),
-    recap: loaded.config ? async (since, budgetMs) => formatRecap(await announcer.recap({ since, budgetMs })) : undefined,
+    recap: loaded.config ? async (since, budgetMs) => formatRecap(await announcer.recap({ since: since ?? new Date(Date.now() - RECAP_WINDOW_MS), budgetMs })) : undefined,
     needsYou: loaded.config ? (session, what) => announcer.needsYou({ session, what }) : undefined,
   };
 }
