@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createAnnouncer, loadAnnounceConfig, type Announcer, type LoadedAnnounceConfig } from '../announce';
+import { WEBHOOK_ONLY } from '../announce/config';
 
 export interface CliAnnouncer {
   announcer: Announcer;
@@ -106,6 +107,7 @@ export function announcementStatus(ctx: { boardPath: string; env: NodeJS.Process
   }
   const lines = ['', `Mattermost: ${s.destination ?? 'not usable'}`];
   if (s.error) lines.push(`  problem: ${s.error}`);
+  if (loaded.config?.destination.kind === 'webhook') lines.push(`  ${WEBHOOK_ONLY}`);
   lines.push(`  outbox: ${s.pending} pending, ${s.failed} failed${s.delivering ? ' (delivering now)' : ''}${s.lastDeliveredAt ? `; last delivered ${s.lastDeliveredAt}` : ''}`);
   if (s.lastError && (s.pending > 0 || s.failed > 0)) lines.push(`  last error: ${s.lastError}`);
   for (const f of s.failedMessages.slice(0, 5)) lines.push(`  failed: ${f.text}${f.error ? `  (${f.error})` : ''}`);
