@@ -135,8 +135,11 @@ class HookRunner {
 
   async run(event: HookEventArg, input: ClaimboardHookInput): Promise<HookOutcome> {
     let outcome: HookOutcome;
-    // Any work ends the session's waiting spell (no "needs you" for it) and stamps its last work.
-    const worked = input.hook_event_name !== 'Notification' && input.hook_event_name !== 'SessionEnd' ? await sessionWorks(this.options.boardPath, input.session_id, this.now()) : undefined;
+    // Work (a tool call, a prompt) ends the session's waiting spell (no "needs you" for it) and
+    // stamps its last work. A start or resume is not work: a resumed idle session's first prompt
+    // still gets the recap of what happened since it last worked.
+    const works = input.hook_event_name === 'PreToolUse' || input.hook_event_name === 'PostToolUse' || input.hook_event_name === 'UserPromptSubmit';
+    const worked = works ? await sessionWorks(this.options.boardPath, input.session_id, this.now()) : undefined;
     switch (input.hook_event_name) {
       case 'SessionStart':
         outcome = await this.sessionStart(input);

@@ -68,7 +68,7 @@ export function lastWorked(boardPath: string, sessionId: string): Date | undefin
 const LOCK = { budgetMs: 2_000, staleMs: 10_000 };
 
 /**
- * The session works (a tool call, a prompt, a start): stamps the time and ends its waiting
+ * The session works (a tool call, a prompt): stamps the time and ends its waiting
  * spell, if one is open. Returns when it last worked before this. Never throws: the hooks'
  * own work must not fail for this bookkeeping.
  */

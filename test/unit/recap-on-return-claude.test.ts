@@ -62,8 +62,10 @@ describe('recap on return in the real Claude Code CLI', function () {
     assert.ok(main.length > 0, 'the resumed session asked the model');
     const sent = JSON.stringify(main[0]!.body.messages ?? []);
     assert.match(sent, /where were we\?/);
-    assert.match(sent, /The person is back after \S+ away from this session/);
-    assert.match(sent, /CLAIM `repo\/src\/parser\/\*\*`/);
-    assert.match(sent, /RELEASE `repo\/src\/parser\/\*\*` — done/);
+    // After the prompt's own heading: the session's start context has a recap of its own.
+    const recap = sent.slice(sent.indexOf('The person is back after'));
+    assert.match(recap, /^The person is back after \S+ away from this session/);
+    assert.match(recap, /CLAIM `repo\/src\/parser\/\*\*`/);
+    assert.match(recap, /RELEASE `repo\/src\/parser\/\*\*` — done/);
   });
 });

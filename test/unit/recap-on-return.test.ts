@@ -98,6 +98,7 @@ describe('recap on return: a prompt after an idle spell gets what happened meanw
     await new Promise((r) => setTimeout(r, 5));
     await start('uuid-a', e);
     await delivered(e, 3);
+    assert.equal(await prompt('uuid-a', e), undefined, 'a first prompt gets no recap: its start had one');
     // The person is away; another session works.
     await start('uuid-b', e);
     await cli(['claim', 'src/parser/**', '--eta', '30m'], 'session-c', e);
@@ -126,6 +127,7 @@ describe('recap on return: a prompt after an idle spell gets what happened meanw
     const e = env(rest());
     await start('uuid-a', e);
     await delivered(e, 1);
+    assert.equal(await prompt('uuid-a', e), undefined, 'a first prompt gets no recap: its start had one');
     await idle('uuid-a');
     mm.inject({ kind: 'hang' });
     let context: string | undefined;
@@ -146,6 +148,7 @@ describe('recap on return: a prompt after an idle spell gets what happened meanw
   it('webhook only: the recap comes from the local journal of what this machine posted', async () => {
     const e = env({ CLAIMBOARD_MATTERMOST_WEBHOOK: mm.hookUrl });
     await start('uuid-a', e);
+    assert.equal(await prompt('uuid-a', e), undefined, 'a first prompt gets no recap: its start had one');
     await start('uuid-b', e);
     await cli(['claim', 'src/lexer.ts', '--eta', '20m'], 'session-b', e);
     await delivered(e, 3);
