@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { installHooks } from '../../src/claude/hook-settings';
 import { PLUGIN_HOOK_MARK } from '../../src/claude/plugin-presence';
+import { RECAP_WINDOW } from '../../src/announce/recap';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const defaultPluginDir = path.join(repoRoot, 'out', 'claude-plugin');
@@ -113,7 +114,7 @@ const COMMANDS: Record<string, { description: string; hint?: string; body: strin
   },
   recap: {
     description: 'What the other sessions did lately, from the team channel',
-    hint: '[since 2h]',
+    hint: `[since ${RECAP_WINDOW}]`,
     body: 'Call the claimboard `recap` tool (`since` from these arguments if given: $ARGUMENTS) and summarise for me what each session started, claimed, released and asked, and any open questions.',
   },
 };
@@ -144,7 +145,7 @@ export function buildPlugin(dest: string = defaultPluginDir): string {
     metadata: { description: 'claimboard for Claude Code' },
     plugins: [{ name: 'claimboard', source: './', description: manifest.description, version: pkg.version }],
   }));
-  write(path.join(dest, 'hooks', 'hooks.json'), json({ description: "claimboard's hooks: name the session, guard held files, renew leases, release at the end", hooks: pluginHooks() }));
+  write(path.join(dest, 'hooks', 'hooks.json'), json({ description: "claimboard's hooks: name the session, guard held files, renew leases, say when a session needs you, release at the end", hooks: pluginHooks() }));
   // Hooks get the user configuration as CLAUDE_PLUGIN_OPTION_<KEY> from Claude Code; an MCP server only through ${user_config.KEY}.
   const optionEnv = Object.fromEntries(Object.keys(USER_CONFIG).map((k) => [`CLAUDE_PLUGIN_OPTION_${k.toUpperCase()}`, `\${user_config.${k}}`]));
   write(path.join(dest, '.mcp.json'), json({ mcpServers: { claimboard: { command: '${CLAUDE_PLUGIN_ROOT}/bin/claimboard', args: ['mcp'], env: optionEnv } } }));

@@ -12,7 +12,7 @@
  */
 import type { BoardEvent } from '../core/model';
 import { type AnnounceConfig, describeDestination, secretsOf } from './config';
-import { announcementsFor, askAnnouncement, type Announcement, type AskInput } from './messages';
+import { announcementsFor, askAnnouncement, needsYouAnnouncement, type Announcement, type AskInput } from './messages';
 import { DeliveryError, MattermostClient } from './mattermost-client';
 import { Outbox, sleep, type OutboxEntry, type OutboxState } from './outbox';
 import { maskSecrets } from './secrets';
@@ -91,6 +91,8 @@ export interface AnnounceStatus {
 export interface Announcer {
   announce(events: readonly BoardEvent[], options?: { budgetMs?: number }): Promise<AnnounceResult>;
   ask(input: Omit<AskInput, 'mention'>, options?: { budgetMs?: number }): Promise<AnnounceResult>;
+  /** `[session] @person needs you — <what>`: the session has waited for the person too long. */
+  needsYou(input: { session: string; what: string }, options?: { budgetMs?: number }): Promise<AnnounceResult>;
   flush(options?: FlushOptions): Promise<FlushResult>;
   status(): AnnounceStatus;
   /** Reads the channel (or the journal); gives up after `budgetMs` in all (default 15 s). */
@@ -139,6 +141,11 @@ class OutboxAnnouncer implements Announcer {
   async ask(input: Omit<AskInput, 'mention'>, options: { budgetMs?: number } = {}): Promise<AnnounceResult> {
     if (!this.enabled) return { queued: 0, delivered: 0, pending: 0 };
     return this.enqueueAndDeliver([askAnnouncement({ ...input, mention: this.options.config?.mention })], options.budgetMs);
+  }
+
+  async needsYou(input: { session: string; what: string }, options: { budgetMs?: number } = {}): Promise<AnnounceResult> {
+    if (!this.enabled) return { queued: 0, delivered: 0, pending: 0 };
+    return this.enqueueAndDeliver([needsYouAnnouncement({ ...input, mention: this.options.config?.mention })], options.budgetMs);
   }
 
   private async enqueueAndDeliver(anns: Announcement[], budgetMs = this.options.budgetMs ?? 1000): Promise<AnnounceResult> {

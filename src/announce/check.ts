@@ -3,7 +3,7 @@
  * step (who am I, is the channel there, may I post in it), stopping at the first failure with a
  * hint at the likely cause. Never prints a secret.
  */
-import { type AnnounceConfig, NOT_CONFIGURED, describeDestination } from './config';
+import { type AnnounceConfig, NOT_CONFIGURED, WEBHOOK_ONLY, describeDestination } from './config';
 import type { DeliveryError, MattermostClient } from './mattermost-client';
 
 export interface CheckLine {
@@ -43,6 +43,7 @@ export async function checkDestination(input: CheckInput): Promise<CheckLine[]> 
       // A webhook cannot be asked anything: posting is the only check there is.
       await client.postWebhook(d.webhookUrl, { text: '[claimboard] test — this webhook works', channel: d.channel }, signal());
       lines.push({ ok: true, text: 'posted a test message through the webhook' });
+      lines.push({ ok: true, warning: true, text: WEBHOOK_ONLY });
       return lines;
     }
     const me = await client.getMe(d.serverUrl, d.token, signal());

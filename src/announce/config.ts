@@ -182,6 +182,14 @@ export function secretsOf(config: AnnounceConfig | undefined): string[] {
   return id ? [id] : [];
 }
 
+/**
+ * What `mattermost test` and `status` say with an incoming webhook only: it can post, but
+ * nothing can come back from the channel, and which settings would change that.
+ */
+export const WEBHOOK_ONLY =
+  `webhook only: announcements go out, but nothing comes back (no replies, decisions or channel recap; the recap reads this machine's journal); ` +
+  `to read the channel set ${ENV.url}, ${ENV.token} and ${ENV.channel}`;
+
 /** What `mattermost test` and `ask` say when nothing is configured: the settings to give. */
 export const NOT_CONFIGURED =
   'Mattermost is not configured: set CLAIMBOARD_MATTERMOST_WEBHOOK (an incoming webhook URL), or CLAIMBOARD_MATTERMOST_URL, ' +

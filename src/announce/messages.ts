@@ -10,7 +10,7 @@ import type { BoardEvent } from '../core/model';
 import { formatDuration } from '../core/duration';
 import { SEP } from '../core/separator';
 
-export type AnnouncementKind = 'start' | 'claim' | 'release' | 'expire' | 'takeover' | 'end' | 'ask';
+export type AnnouncementKind = 'start' | 'claim' | 'release' | 'expire' | 'takeover' | 'end' | 'ask' | 'needs-you';
 
 export interface Announcement {
   kind: AnnouncementKind;
@@ -205,6 +205,16 @@ export function askAnnouncement(a: AskInput): Announcement {
   };
 }
 
+/**
+ * A session has waited for the person longer than CLAIMBOARD_NEEDS_YOU_AFTER:
+ * `[session-b] @alice needs you — <what it waits for>`. Only the configured person is
+ * mentioned, never the channel.
+ */
+export function needsYouAnnouncement(a: { session: string; what: string; mention?: string }): Announcement {
+  const me = a.mention ? `@${a.mention} ` : '';
+  return { kind: 'needs-you', session: a.session, text: `${tag(a.session)} ${me}needs you${SEP}${userText(a.what)}` };
+}
+
 export interface ParsedAnnouncement {
   kind: AnnouncementKind;
   session: string;
@@ -226,6 +236,7 @@ export function parseAnnouncement(text: string): ParsedAnnouncement | undefined 
   if (rest.startsWith('RELEASE ')) return { kind: 'release', session, path };
   if (rest.startsWith('EXPIRED ')) return { kind: 'expire', session, path };
   if (rest.startsWith('TAKEOVER ')) return { kind: 'takeover', session, path };
+  if (/^(?:@\S+ )?needs you — /.test(rest)) return { kind: 'needs-you', session };
   const ask = /^(?:@\S+ )?(\S+) is holding /.exec(rest);
   if (ask && /OK to interrupt\?$/.test(rest)) return { kind: 'ask', session, path, holder: ask[1].replace(/\u2060/g, '') };
   // A plain question: it mentions the person first.

@@ -10,6 +10,13 @@ import type { MattermostClient } from './mattermost-client';
 import type { JournalLine } from './outbox';
 import { formatClock, formatDayAndClock, formatIsoLocal } from '../core/duration';
 
+/**
+ * How far back a recap looks when nobody says (`recap` in the CLI and MCP, VS Code's recap, a
+ * session's start): one default for every adapter, long enough to cover a person's working day.
+ */
+export const RECAP_WINDOW = '8h';
+export const RECAP_WINDOW_MS = 8 * 3_600_000;
+
 export interface RecapItem {
   at: string;
   kind: AnnouncementKind;

@@ -4,6 +4,7 @@
  * the input, typed with the official SDK shapes, or a one-line reason.
  */
 import type {
+  NotificationHookInput,
   PostToolUseHookInput,
   PreToolUseHookInput,
   SessionEndHookInput,
@@ -18,6 +19,7 @@ export type ClaimboardHookInput =
   | PreToolUseHookInput
   | PostToolUseHookInput
   | UserPromptSubmitHookInput
+  | NotificationHookInput
   | SessionEndHookInput;
 
 export type ParsedHookInput = { ok: true; input: ClaimboardHookInput } | { ok: false; error: string; deny?: boolean };
@@ -65,6 +67,10 @@ export function parseHookInput(text: string, event: HookEventArg, truncated = fa
   if (event === 'session-end' && typeof fields.reason !== 'string') fields.reason = 'other';
   if (event === 'session-start' && typeof fields.source !== 'string') fields.source = 'startup';
   if (event === 'user-prompt-submit' && typeof fields.prompt !== 'string') fields.prompt = '';
+  if (event === 'notification') {
+    if (typeof fields.message !== 'string') fields.message = '';
+    if (typeof fields.notification_type !== 'string') fields.notification_type = '';
+  }
   return { ok: true, input: fields as unknown as ClaimboardHookInput };
 }
 

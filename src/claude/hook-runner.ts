@@ -17,7 +17,9 @@ import { claimCovers } from '../core/overlap';
 import { formatWhen } from '../core/duration';
 import { chooseSessionName } from './session-name';
 import { isHookEventArg, parseHookInput, type ClaimboardHookInput } from './hook-input';
-import type { HookEventArg } from './hook-settings';
+import { HOOK_EVENTS, type HookEventArg } from './hook-settings';
+import { endSpell, isWaitingNotification, needsYouAfterFromEnv, NEEDS_YOU_AFTER_DEFAULT_MS, openSpell, recapIdleFromEnv, RECAP_IDLE_DEFAULT_MS, sessionWorks, waitingFor } from './session-activity';
+import { recapOnReturn } from './recap-on-return';
 import { conflictsFor, denyReason, writeTargets } from './write-targets';
 import { shellWord } from '../core/shell-word';
 
@@ -34,6 +36,7 @@ export const HOOK_LOCK_BUDGET_MS: Record<HookEventArg, number> = {
   'pre-tool-use': 4_000,
   'post-tool-use': 5_000,
   'user-prompt-submit': 5_000,
+  notification: 5_000,
   'session-end': 2_500,
 };
 
@@ -48,7 +51,13 @@ export interface HookOutcome {
 /** Where announcements go; the runner never waits on the network longer than `budgetMs`. */
 export interface HookAnnouncer {
   announce(events: readonly BoardEvent[]): Promise<unknown>;
-  recap?(since: Date): Promise<string | undefined>;
+  /**
+   * The recap since a time (undefined: the recap window every adapter shares) as text; rejects
+   * when the channel cannot be read within `budgetMs`.
+   */
+  recap?(since: Date | undefined, budgetMs?: number): Promise<string | undefined>;
+  /** Queues `[session] @person needs you — <what>`; absent when nothing is configured to post to. */
+  needsYou?(session: string, what: string): Promise<unknown>;
 }
 
 export interface HookRunOptions {
@@ -67,6 +76,11 @@ export interface HookRunOptions {
   stdinTruncated?: boolean;
   /** How long a board write waits for the lock (default: the event's HOOK_LOCK_BUDGET_MS). */
   lockWaitMs?: number;
+  /**
+   * Starts the detached process that posts "needs you" when the waiting spell is due
+   * (runSpellTimer); returns its pid. Without it, notifications open no spell.
+   */
+  startNeedsYouTimer?: (sessionId: string, spellId: string) => number | undefined | Promise<number | undefined>;
 }
 
 /** Exit 0: Claude Code goes on with the session or the tool call, and reads `stdout` as the hook's JSON. */
@@ -74,7 +88,7 @@ const exitZero = (stdout = '', stderr = ''): HookOutcome => ({ stdout, stderr, e
 
 export async function runHook(event: string, stdin: string, opts: HookRunOptions): Promise<HookOutcome> {
   if (!isHookEventArg(event)) {
-    return exitZero('', `claimboard hook: unknown event "${event}" (known: session-start, pre-tool-use, post-tool-use, user-prompt-submit, session-end); allowing\n`);
+    return exitZero('', `claimboard hook: unknown event "${event}" (known: ${HOOK_EVENTS.join(', ')}); allowing\n`);
   }
   const parsed = parseHookInput(stdin, event, opts.stdinTruncated);
   const runner = new HookRunner({ ...opts, lockWaitMs: opts.lockWaitMs ?? HOOK_LOCK_BUDGET_MS[event] });
@@ -121,6 +135,11 @@ class HookRunner {
 
   async run(event: HookEventArg, input: ClaimboardHookInput): Promise<HookOutcome> {
     let outcome: HookOutcome;
+    // Work (a tool call, a prompt) ends the session's waiting spell (no "needs you" for it) and
+    // stamps its last work. A start or resume is not work: a resumed idle session's first prompt
+    // still gets the recap of what happened since it last worked.
+    const works = input.hook_event_name === 'PreToolUse' || input.hook_event_name === 'PostToolUse' || input.hook_event_name === 'UserPromptSubmit';
+    const worked = works ? await sessionWorks(this.options.boardPath, input.session_id, this.now()) : undefined;
     switch (input.hook_event_name) {
       case 'SessionStart':
         outcome = await this.sessionStart(input);
@@ -129,10 +148,17 @@ class HookRunner {
         outcome = await this.preToolUse(input);
         break;
       case 'PostToolUse':
-      case 'UserPromptSubmit':
         outcome = await this.heartbeat(input);
         break;
+      case 'UserPromptSubmit':
+        outcome = await this.heartbeat(input);
+        outcome = await this.withRecapOnReturn(outcome, worked);
+        break;
+      case 'Notification':
+        outcome = await this.notification(input);
+        break;
       case 'SessionEnd':
+        await endSpell(this.options.boardPath, input.session_id);
         outcome = await this.sessionEnd(input);
         break;
       default:
@@ -242,7 +268,7 @@ class HookRunner {
       lines.push('Pinned notes:');
       for (const n of view.notes) lines.push(`- ${n.text}`);
     }
-    const recap = await this.recap(new Date(now.getTime() - 8 * 3600_000));
+    const recap = await this.recap(undefined);
     if (recap) lines.push(recap);
     // Every command here runs exactly as printed (a test does): examples, not placeholders.
     const held = others[0]?.path;
@@ -255,7 +281,7 @@ class HookRunner {
     return lines.join('\n');
   }
 
-  private async recap(since: Date): Promise<string | undefined> {
+  private async recap(since: Date | undefined): Promise<string | undefined> {
     const a = await this.options.announcer?.();
     if (!a?.recap) return undefined;
     try {
@@ -312,6 +338,60 @@ class HookRunner {
     // Each claim renews by its own lease length (`ttl` on its line), whoever made it.
     await this.service.renew(session);
     return exitZero();
+  }
+
+  /** A prompt after a long idle spell: the recap of what happened meanwhile goes into Claude's context. */
+  private async withRecapOnReturn(outcome: HookOutcome, lastWorked: Date | undefined): Promise<HookOutcome> {
+    let idleMs: number | undefined;
+    let stderr = outcome.stderr;
+    try {
+      idleMs = recapIdleFromEnv(this.options.env);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      stderr += `claimboard hook user-prompt-submit: ${e.message}; using ${RECAP_IDLE_DEFAULT_MS / 60_000} min\n`;
+      idleMs = RECAP_IDLE_DEFAULT_MS;
+    }
+    const now = this.now();
+    // The announcer (and its code) only loads for a prompt after an idle spell.
+    const due = lastWorked !== undefined && idleMs !== undefined && now.getTime() - lastWorked.getTime() >= idleMs;
+    const a = due ? await this.options.announcer?.() : undefined;
+    const recap = a?.recap?.bind(a);
+    const context = await recapOnReturn({ lastWorked, now, idleMs, recap: recap ? async (since, budgetMs) => (await recap(since, budgetMs)) ?? '' : undefined });
+    if (!context) return { ...outcome, stderr };
+    const out: SyncHookJSONOutput = { hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: context } };
+    return { ...outcome, stdout: JSON.stringify(out) + '\n', stderr };
+  }
+
+  // ------------------------------------------------------------------ Notification
+
+  /**
+   * Claude Code says the session waits for the person. The hook returns at once: a detached
+   * timer posts "needs you" if the wait outlasts CLAIMBOARD_NEEDS_YOU_AFTER, once per spell.
+   */
+  private async notification(input: Extract<ClaimboardHookInput, { hook_event_name: 'Notification' }>): Promise<HookOutcome> {
+    if (!isWaitingNotification(input.notification_type)) return exitZero();
+    let afterMs: number | undefined;
+    let stderr = '';
+    try {
+      afterMs = needsYouAfterFromEnv(this.options.env);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      stderr = `claimboard hook notification: ${e.message}; using ${NEEDS_YOU_AFTER_DEFAULT_MS / 1000} s\n`;
+      afterMs = NEEDS_YOU_AFTER_DEFAULT_MS;
+    }
+    const start = this.options.startNeedsYouTimer;
+    if (afterMs === undefined || !start) return exitZero('', stderr);
+    const session = this.knownName(this.service.near([]), input.session_id);
+    if (!session) return exitZero('', stderr);
+    if (!(await this.options.announcer?.())?.needsYou) return exitZero('', stderr);
+    await openSpell(this.options.boardPath, input.session_id, {
+      session,
+      what: waitingFor(input.notification_type, input.message),
+      now: this.now(),
+      afterMs,
+      startTimer: (spellId) => start(input.session_id, spellId),
+    });
+    return exitZero('', stderr);
   }
 
   // ------------------------------------------------------------------ SessionEnd

@@ -8,7 +8,7 @@
  */
 import { shellWord } from '../core/shell-word';
 
-export const HOOK_EVENTS = ['session-start', 'pre-tool-use', 'post-tool-use', 'user-prompt-submit', 'session-end'] as const;
+export const HOOK_EVENTS = ['session-start', 'pre-tool-use', 'post-tool-use', 'user-prompt-submit', 'notification', 'session-end'] as const;
 export type HookEventArg = (typeof HOOK_EVENTS)[number];
 
 /** Claude Code's event name for each `claimboard hook <event>` argument. */
@@ -17,6 +17,7 @@ export const CLAUDE_EVENT_NAME: Record<HookEventArg, string> = {
   'pre-tool-use': 'PreToolUse',
   'post-tool-use': 'PostToolUse',
   'user-prompt-submit': 'UserPromptSubmit',
+  notification: 'Notification',
   'session-end': 'SessionEnd',
 };
 
@@ -35,6 +36,8 @@ const WANTED: WantedHook[] = [
   { event: 'pre-tool-use', matcher: WRITE_TOOLS_MATCHER, timeout: 15 },
   { event: 'post-tool-use', matcher: WRITE_TOOLS_MATCHER, timeout: 10 },
   { event: 'user-prompt-submit', timeout: 10 },
+  // Claude Code waits for the person (a permission prompt, idle at the prompt): "needs you" later.
+  { event: 'notification', timeout: 10 },
   // SessionEnd gets about 1.5 s from Claude Code whatever we ask; the board write comes first.
   { event: 'session-end', timeout: 5 },
 ];
@@ -58,7 +61,9 @@ export interface SettingsChange {
   changes: string[];
 }
 
-const OWN_COMMAND = /(?:^|[\s/"'])(?:claimboard|cli\.js)["']?\s+hook\s+(session-start|pre-tool-use|post-tool-use|user-prompt-submit|session-end)(?:\s+--board\s+(?:'[^']*'(?:\\''[^']*')*|\S+))?\s*$/;
+const OWN_COMMAND = new RegExp(
+  `(?:^|[\\s/"'])(?:claimboard|cli\\.js)["']?\\s+hook\\s+(${HOOK_EVENTS.join('|')})(?:\\s+--board\\s+(?:'[^']*'(?:\\\\''[^']*')*|\\S+))?\\s*$`,
+);
 
 /** The claimboard event a hook command runs, when the command is one of ours. */
 export function ownHookEvent(command: unknown): HookEventArg | undefined {

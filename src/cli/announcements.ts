@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createAnnouncer, loadAnnounceConfig, type Announcer, type LoadedAnnounceConfig } from '../announce';
+import { WEBHOOK_ONLY } from '../announce/config';
 
 export interface CliAnnouncer {
   announcer: Announcer;
@@ -18,7 +19,7 @@ export interface CliAnnouncer {
 const cache = new Map<string, CliAnnouncer>();
 
 /** True when this process is the claimboard CLI itself, so it can start another one of itself. */
-function runningAsCli(): boolean {
+export function runningAsCli(): boolean {
   const script = process.argv[1];
   if (!script) return false;
   const base = path.basename(script);
@@ -52,7 +53,12 @@ export async function closeAnnouncers(): Promise<void> {
 }
 
 function startBackgroundFlusher(boardPath: string, env: NodeJS.ProcessEnv): void {
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'flush', '--background', '--board', path.resolve(boardPath)], {
+  startDetachedCli(['flush', '--background', '--board', path.resolve(boardPath)], env);
+}
+
+/** Another claimboard process, detached so this one (often a hook) exits at once; its pid. */
+export function startDetachedCli(args: string[], env: NodeJS.ProcessEnv): number | undefined {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1] ?? '', ...args], {
     detached: true,
     stdio: 'ignore',
     env,
@@ -60,6 +66,7 @@ function startBackgroundFlusher(boardPath: string, env: NodeJS.ProcessEnv): void
   });
   child.on('error', () => undefined);
   child.unref();
+  return child.pid;
 }
 
 /** The background flusher records its pid beside the outbox so tests and people can find it. */
@@ -100,6 +107,7 @@ export function announcementStatus(ctx: { boardPath: string; env: NodeJS.Process
   }
   const lines = ['', `Mattermost: ${s.destination ?? 'not usable'}`];
   if (s.error) lines.push(`  problem: ${s.error}`);
+  if (loaded.config?.destination.kind === 'webhook') lines.push(`  ${WEBHOOK_ONLY}`);
   lines.push(`  outbox: ${s.pending} pending, ${s.failed} failed${s.delivering ? ' (delivering now)' : ''}${s.lastDeliveredAt ? `; last delivered ${s.lastDeliveredAt}` : ''}`);
   if (s.lastError && (s.pending > 0 || s.failed > 0)) lines.push(`  last error: ${s.lastError}`);
   for (const f of s.failedMessages.slice(0, 5)) lines.push(`  failed: ${f.text}${f.error ? `  (${f.error})` : ''}`);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { loadAnnounceConfig, type LoadedAnnounceConfig } from '../announce/config';
-import { createAnnouncer, formatRecap, type AnnounceResult, type Announcer } from '../announce';
+import { createAnnouncer, formatRecap, RECAP_WINDOW_MS, type AnnounceResult, type Announcer } from '../announce';
 import type { BoardEvent, Claim } from '../core/model';
 import type { Settings, SettingsChange } from './config';
 import { debounce, type Debounced } from './debounce';
@@ -15,8 +15,6 @@ const ANNOUNCE_BUDGET_MS = 1500;
 const FLUSH_RETRY_MS = 5000;
 /** Let a burst of writes (claim several paths, then renew) queue up before delivering them. */
 const FLUSH_START_MS = 100;
-/** The recap covers this much of the channel's recent past. */
-const RECAP_WINDOW_MS = 8 * 3_600_000;
 
 /**
  * The Mattermost side as the person sees it: announcing what this window did, asking a holder,

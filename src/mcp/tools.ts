@@ -14,6 +14,7 @@ import * as nodePath from 'node:path';
 import { isFileSystemArgument, resolvePathKey, resolvePathKeyWithWarning } from '../core/path-key';
 import { claimWaiting } from '../core/claim-wait';
 import type { Announcer, LoadedAnnounceConfig, Recap } from '../announce';
+import { RECAP_WINDOW } from '../announce/recap';
 import type { SessionIdentity } from './session';
 
 /** A failure the model should read and act on (held path, no session, unreadable board): a tool error, not a protocol error. */
@@ -278,7 +279,7 @@ const ask: ToolDef<typeof askInput> = {
 
 const recapItem = z.object({ at: z.string(), kind: z.string(), path: z.string().optional(), text: z.string() });
 
-const recapInput = z.strictObject({ since: duration('How far back to look').optional() });
+const recapInput = z.strictObject({ since: duration(`How far back to look (default ${RECAP_WINDOW})`).optional() });
 
 const recap: ToolDef<typeof recapInput> = {
   name: 'recap',
@@ -294,7 +295,7 @@ const recap: ToolDef<typeof recapInput> = {
   }),
   readOnly: true,
   async run(a, ctx) {
-    const sinceMs = parseDuration(a.since ?? '2h');
+    const sinceMs = parseDuration(a.since ?? RECAP_WINDOW);
     const { announcer } = ctx.announcer();
     const { formatRecap } = await import('../announce');
     let r: Recap;

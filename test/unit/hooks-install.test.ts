@@ -39,7 +39,8 @@ describe('install-hooks / uninstall-hooks (CLI)', function () {
     const installed = JSON.parse(fs.readFileSync(file, 'utf8'));
     assert.deepEqual(installed.permissions, existing.permissions);
     assert.deepEqual(installed.statusLine, existing.statusLine);
-    assert.deepEqual(installed.hooks.Notification, existing.hooks.Notification);
+    assert.deepEqual(installed.hooks.Notification[0], existing.hooks.Notification[0], "someone else's Notification hook is kept, first");
+    assert.match(installed.hooks.Notification[1].hooks[0].command, / hook notification$/);
     assert.deepEqual(installed.hooks.PreToolUse[0], existing.hooks.PreToolUse[0]);
     assert.equal(Object.keys(installed.hooks).length, 6);
 
@@ -50,7 +51,7 @@ describe('install-hooks / uninstall-hooks (CLI)', function () {
 
     const un = await runClaimboard(['uninstall-hooks'], { env, cwd: home });
     assert.equal(un.code, 0, un.stderr);
-    assert.equal(un.stdout.match(/^ {2}- /gm)?.length, 5);
+    assert.equal(un.stdout.match(/^ {2}- /gm)?.length, 6);
     assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), existing);
   });
 

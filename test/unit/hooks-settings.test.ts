@@ -12,9 +12,9 @@ const existing = {
 };
 
 describe('hook settings (install-hooks / uninstall-hooks)', () => {
-  it('adds the five hooks, keeping every other key and hook', () => {
+  it('adds the six hooks, keeping every other key and hook', () => {
     const { settings, changes } = installHooks(existing, 'claimboard');
-    assert.equal(changes.length, 5);
+    assert.equal(changes.length, 6);
     assert.ok(changes.every((c) => c.startsWith('+ ')));
     const s = settings as typeof existing & { hooks: Record<string, { matcher?: string; hooks: { command: string }[] }[]> };
     assert.equal(s.model, 'opus');
@@ -27,6 +27,8 @@ describe('hook settings (install-hooks / uninstall-hooks)', () => {
     assert.equal(s.hooks.SessionStart[0].hooks[0].command, 'claimboard hook session-start');
     assert.equal(s.hooks.SessionStart[0].matcher, undefined, 'every SessionStart source');
     assert.ok(s.hooks.SessionEnd && s.hooks.UserPromptSubmit && s.hooks.PostToolUse);
+    // Claude Code waits for the person: the delayed "needs you" starts here (every notification type).
+    assert.deepEqual(s.hooks.Notification, [{ hooks: [{ type: 'command', command: 'claimboard hook notification', timeout: 10 }] }]);
     assert.equal(existing.hooks.PreToolUse.length, 1, 'the input object is not mutated');
   });
 
@@ -40,7 +42,7 @@ describe('hook settings (install-hooks / uninstall-hooks)', () => {
   it('updates its own hooks in place when the command changes, never duplicating them', () => {
     const once = installHooks(existing, 'claimboard').settings;
     const moved = installHooks(once, '"/usr/bin/node" "/opt/cb/dist/cli.js"');
-    assert.equal(moved.changes.length, 5);
+    assert.equal(moved.changes.length, 6);
     assert.ok(moved.changes.every((c) => c.startsWith('~ ')));
     const text = formatSettings(moved.settings);
     assert.equal(text.match(/hook pre-tool-use/g)?.length, 1);
@@ -50,7 +52,7 @@ describe('hook settings (install-hooks / uninstall-hooks)', () => {
   it('uninstall removes exactly what install added', () => {
     const installed = installHooks(existing, 'claimboard').settings;
     const { settings, changes } = uninstallHooks(installed);
-    assert.equal(changes.length, 5);
+    assert.equal(changes.length, 6);
     assert.equal(formatSettings(settings), formatSettings(existing));
     assert.deepEqual(uninstallHooks(settings).changes, [], 'a second uninstall changes nothing');
   });
@@ -77,8 +79,8 @@ describe('hook settings (install-hooks / uninstall-hooks)', () => {
     const text = formatSettings(settings);
     assert.match(text, /claimboard hook pre-tool-use --board '\/tmp\/my board'\\\\''s\.md'/);
     assert.deepEqual(installHooks(settings, 'claimboard', { board: "/tmp/my board's.md" }).changes, []);
-    assert.equal(uninstallHooks(settings).changes.length, 5);
-    assert.equal(installHooks(settings, 'claimboard').changes.length, 5, 'dropping --board updates the five hooks in place');
+    assert.equal(uninstallHooks(settings).changes.length, 6);
+    assert.equal(installHooks(settings, 'claimboard').changes.length, 6, 'dropping --board updates the six hooks in place');
   });
 
   it('recognises its own commands only', () => {

@@ -14,6 +14,7 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { ClaimService } from '../../src/core/claim-service';
 import { heldReason } from '../../src/core/held-reason';
 import { runHook } from '../../src/claude/hook-runner';
+import { RECAP_WINDOW_MS } from '../../src/announce/recap';
 import { CLAIMBOARD_CLI, ensureCliBuilt } from '../support/model-server';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
 
@@ -276,6 +277,12 @@ describe('claimboard mcp (SDK client over stdio)', function () {
       const rc = recap.structuredContent as { source: string; openQuestions: { holder?: string }[] };
       assert.equal(rc.source, 'channel');
       assert.ok(rc.openQuestions.some((q) => q.holder === 'session-q'), JSON.stringify(rc));
+      // Without `since`: the recap window every adapter shares.
+      const before = Date.now();
+      const dflt = await call(on, 'recap', {});
+      assert.ok(!dflt.isError, textOf(dflt));
+      const since = Date.parse((dflt.structuredContent as { since: string }).since);
+      assert.ok(since >= before - RECAP_WINDOW_MS - 1_000 && since <= Date.now() - RECAP_WINDOW_MS, `since ${new Date(since).toISOString()}`);
     });
   });
 });

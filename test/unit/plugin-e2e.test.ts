@@ -71,7 +71,7 @@ describe('the Claude Code plugin (real Claude Code CLI)', function () {
     const asInstalled = JSON.parse(text.split(JSON.stringify(PLUGIN_COMMAND).slice(1, -1)).join('claimboard')).hooks;
     assert.deepEqual(asInstalled, installHooks({}, 'claimboard').settings.hooks);
     assert.match(PLUGIN_COMMAND, /"\$\{CLAUDE_PLUGIN_ROOT\}\/bin\/claimboard"$/);
-    assert.deepEqual(Object.keys(hooks), ['SessionStart', 'PreToolUse', 'PostToolUse', 'UserPromptSubmit', 'SessionEnd']);
+    assert.deepEqual(Object.keys(hooks), ['SessionStart', 'PreToolUse', 'PostToolUse', 'UserPromptSubmit', 'Notification', 'SessionEnd']);
   });
 
   it('with --plugin-dir: hooks guard and auto-claim, the MCP claim tool acts as the same session, claimboard in Bash is the plugin\'s', async () => {

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Command } from '../command';
 import { writeFd } from '../write-fd';
 import { runHook, type HookAnnouncer } from '../../claude/hook-runner';
@@ -9,10 +10,15 @@ import { doubleHooksMessage, settingsFiles, settingsWithHook } from '../../claud
 
 export const hook: Command = {
   name: 'hook',
-  usage: 'hook <session-start|pre-tool-use|post-tool-use|user-prompt-submit|session-end>',
+  usage: 'hook <session-start|pre-tool-use|post-tool-use|user-prompt-submit|notification|session-end>',
   summary: 'Claude Code hook handler: reads the hook JSON on stdin (installed by install-hooks)',
-  async run(ctx, { positionals }) {
+  // Internal: the detached "needs you" timer a notification starts (`hook notification --spell ID --claude-session ID`).
+  options: { spell: { type: 'string' }, 'claude-session': { type: 'string' } },
+  async run(ctx, { positionals, values }) {
     const event = positionals[0] ?? '';
+    if (event === 'notification' && typeof values.spell === 'string' && typeof values['claude-session'] === 'string') {
+      return needsYouTimer(ctx.boardPath, ctx.env, values['claude-session'], values.spell);
+    }
     // The plugin's copy steps aside when settings.json runs the same hook: never twice per event.
     if (ctx.env.CLAIMBOARD_HOOKS_FROM === 'plugin' && isHookEventArg(event)) {
       const found = settingsWithHook(settingsFiles(ctx.env, ctx.env.CLAUDE_PROJECT_DIR || ctx.cwd), event);
@@ -50,9 +56,16 @@ export const hook: Command = {
       ttlMs,
       autoClaim: !/^(0|false|no|off)$/i.test(ctx.env.CLAIMBOARD_AUTO_CLAIM ?? ''),
       announcer: () => (announcer ??= hookAnnouncer(ctx.boardPath, ctx.env, ctx.err, ttlMs)),
+      startNeedsYouTimer: async (sessionId, spellId) => {
+        const { runningAsCli, startDetachedCli } = await import('../announcements');
+        if (!runningAsCli()) return undefined;
+        return startDetachedCli(['hook', 'notification', '--spell', spellId, '--claude-session', sessionId, '--board', path.resolve(ctx.boardPath)], ctx.env);
+      },
     });
     if (outcome.stdout) writeFd(1, outcome.stdout);
     if (outcome.stderr) writeFd(2, outcome.stderr);
+    // Idle sockets (a recap read) would keep Claude Code waiting for this process to exit.
+    if (announcer) await (await import('../announcements')).closeAnnouncers();
     // A lock attempt still pending would keep Claude waiting on this process, then claim late.
     if (outcome.abandoned) process.exit(outcome.exitCode);
     return outcome.exitCode;
@@ -64,12 +77,25 @@ export const hook: Command = {
  * waits on Mattermost. Loaded on demand: most pre-tool-use calls announce nothing.
  */
 async function hookAnnouncer(boardPath: string, env: NodeJS.ProcessEnv, err: (t: string) => void, ttlMs: number | undefined): Promise<HookAnnouncer> {
-  const [{ cliAnnouncer }, { formatRecap }] = await Promise.all([import('../announcements'), import('../../announce')]);
+  const [{ cliAnnouncer }, { formatRecap, RECAP_WINDOW_MS }] = await Promise.all([import('../announcements'), import('../../announce')]);
   const { announcer, loaded } = cliAnnouncer({ boardPath, env, err, ttlMs });
   return {
     announce: (events) => announcer.announce(events),
-    recap: loaded.config ? async (since) => formatRecap(await announcer.recap({ since })) : undefined,
+    recap: loaded.config ? async (since, budgetMs) => formatRecap(await announcer.recap({ since: since ?? new Date(Date.now() - RECAP_WINDOW_MS), budgetMs })) : undefined,
+    needsYou: loaded.config ? (session, what) => announcer.needsYou({ session, what }) : undefined,
   };
+}
+
+/** The detached timer of a waiting spell: posts "needs you" when due, if the spell is still open. */
+async function needsYouTimer(boardPath: string, env: NodeJS.ProcessEnv, sessionId: string, spellId: string): Promise<number> {
+  const [{ cliAnnouncer, closeAnnouncers }, { runSpellTimer }] = await Promise.all([import('../announcements'), import('../../claude/session-activity')]);
+  try {
+    const { announcer } = cliAnnouncer({ boardPath, env, err: () => undefined });
+    await runSpellTimer(boardPath, sessionId, spellId, { post: (spell) => announcer.needsYou({ session: spell.session, what: spell.what }) });
+    return 0;
+  } finally {
+    await closeAnnouncers();
+  }
 }
 
 function isTerminal(fd: number): boolean {

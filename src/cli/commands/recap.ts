@@ -4,7 +4,7 @@ import { cliAnnouncer, closeAnnouncers } from '../announcements';
 import type { BoardView } from '../../core/claim-service';
 import { formatClock, formatDayAndClock, formatIsoLocal, parseDuration } from '../../core/duration';
 import { SEP } from '../../core/separator';
-import { formatRecap, type Recap } from '../../announce';
+import { formatRecap, RECAP_WINDOW, type Recap } from '../../announce';
 
 interface BoardItem {
   at: string;
@@ -15,11 +15,11 @@ interface BoardItem {
 
 export const recap: Command = {
   name: 'recap',
-  usage: 'recap [--since 2h]',
+  usage: `recap [--since ${RECAP_WINDOW}]`,
   summary: "what each session started, claimed, released, asked, and what expired: from the board's own history and the channel",
   options: { since: { type: 'string' } },
   async run(ctx, { values }) {
-    const sinceMs = parseDuration(values.since !== undefined ? String(values.since) : '2h');
+    const sinceMs = parseDuration(values.since !== undefined ? String(values.since) : RECAP_WINDOW);
     const since = new Date(Date.now() - sinceMs);
     // The board is the source of truth and needs no settings: its history always comes first.
     const board = boardHistory(ctx.service().status(), since);
