@@ -20,6 +20,7 @@ import { isHookEventArg, parseHookInput, type ClaimboardHookInput } from './hook
 import type { HookEventArg } from './hook-settings';
 import { conflictsFor, denyReason, writeTargets } from './write-targets';
 import { shellWord } from '../core/shell-word';
+import { personContext } from './person-context';
 
 /** Heartbeats write the board at most this often: every tool call would otherwise rewrite it. */
 export const HEARTBEAT_MIN_INTERVAL_MS = 60_000;
@@ -244,6 +245,8 @@ class HookRunner {
     }
     const recap = await this.recap(new Date(now.getTime() - 8 * 3600_000));
     if (recap) lines.push(recap);
+    const said = await personContext(this.options.boardPath, name);
+    if (said) lines.push(said);
     // Every command here runs exactly as printed (a test does): examples, not placeholders.
     const held = others[0]?.path;
     lines.push(
@@ -307,11 +310,9 @@ class HookRunner {
     const session = this.knownName(view, input.session_id);
     if (!session) return exitZero();
     const mine = view.claims.filter((c) => c.session === session);
-    if (mine.length === 0) return exitZero();
-    if (!heartbeatDue(mine, this.now())) return exitZero();
     // Each claim renews by its own lease length (`ttl` on its line), whoever made it.
-    await this.service.renew(session);
-    return exitZero();
+    if (mine.length > 0 && heartbeatDue(mine, this.now())) await this.service.renew(session);
+    return withContext(input.hook_event_name, await personContext(this.options.boardPath, session));
   }
 
   // ------------------------------------------------------------------ SessionEnd
@@ -326,6 +327,13 @@ class HookRunner {
 }
 
 const AUTO_REASON = 'auto:';
+
+/** Context for Claude (PostToolUse, UserPromptSubmit), or nothing to say. */
+function withContext(event: string, context: string | undefined): HookOutcome {
+  if (!context || (event !== 'PostToolUse' && event !== 'UserPromptSubmit')) return exitZero();
+  const out: SyncHookJSONOutput = { hookSpecificOutput: { hookEventName: event, additionalContext: context } };
+  return exitZero(JSON.stringify(out) + '\n');
+}
 
 /**
  * Due when the freshest lease was last set (expires − its lease length) at least a minute ago,

@@ -51,6 +51,8 @@ export const hook: Command = {
       autoClaim: !/^(0|false|no|off)$/i.test(ctx.env.CLAIMBOARD_AUTO_CLAIM ?? ''),
       announcer: () => (announcer ??= hookAnnouncer(ctx.boardPath, ctx.env, ctx.err, ttlMs)),
     });
+    // The person's answers reach this session's inbox through the board's one listener.
+    if (event === 'session-start' || event === 'post-tool-use' || event === 'user-prompt-submit') await (await import('../announcements')).ensureListener(ctx.boardPath, ctx.env).catch(() => undefined);
     if (outcome.stdout) writeFd(1, outcome.stdout);
     if (outcome.stderr) writeFd(2, outcome.stderr);
     // A lock attempt still pending would keep Claude waiting on this process, then claim late.
