@@ -68,8 +68,13 @@ export class ChannelReader {
     const reactionsRaw: Reaction[] = [];
     for (const p of changed.filter((x) => watched.has(x.id))) {
       const inline = (p.metadata as { reactions?: Reaction[] } | undefined)?.reactions;
-      // The post's metadata usually carries them; only ask when it does not.
-      reactionsRaw.push(...(inline ?? (await client.getReactions(serverUrl, token, p.id, signal))));
+      if (inline) {
+        reactionsRaw.push(...inline);
+        continue;
+      }
+      // The post's metadata usually carries them; ask only when a post that may have some does not.
+      if (!(p as { has_reactions?: boolean }).has_reactions && p.update_at <= p.create_at) continue;
+      reactionsRaw.push(...(await client.getReactions(serverUrl, token, p.id, signal)));
     }
     await this.resolveNames([...fresh.map((p) => p.user_id), ...reactionsRaw.map((r) => r.user_id)], signal);
     for (const r of reactionsRaw) reactions.push({ postId: r.post_id, user: this.name(r.user_id), emoji: r.emoji_name, at: r.create_at });
