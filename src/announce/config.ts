@@ -21,7 +21,7 @@ export interface AnnounceConfig {
    * Other people whose replies and reactions decide (`humans`, `CLAIMBOARD_HUMANS`), lowercase,
    * no `@`. With `mention`, these are the only people whose words act (see `deciders`).
    */
-  humans: string[];
+  humans?: string[];
   /** Where each setting came from, for `claimboard mattermost test` (never the values). */
   sources: string[];
 }
@@ -184,7 +184,7 @@ export function loadAnnounceConfig(options: LoadConfigOptions = {}): LoadedAnnou
  * act; anyone else (another user, a bot, claimboard's own posts) is at most shown as a message.
  */
 export function deciders(config: Pick<AnnounceConfig, 'mention' | 'humans'>): Set<string> {
-  const out = new Set(config.humans.map(normalizeUsername));
+  const out = new Set((config.humans ?? []).map(normalizeUsername));
   if (config.mention) out.add(normalizeUsername(config.mention));
   return out;
 }

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { acquireLock } from './file-lock';
-import { validateSessionName } from './board-format';
+import { validateSessionName } from './fields';
 import { writeFileAtomic } from './atomic-file';
 
 export interface InboxMessage {
