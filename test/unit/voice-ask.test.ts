@@ -5,6 +5,7 @@
  * several readers at once is applied once.
  */
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli, cleanEnv, tempDir, type CliRun } from '../support/cli';
@@ -14,6 +15,7 @@ import { flusherPidFile } from '../../src/cli/announcements';
 import { recordAnswers, readAnswers } from '../../src/announce/answers';
 import { ClaimService } from '../../src/core/claim-service';
 import { inboxFile, takeInbox } from '../../src/core/inbox';
+import { listenerPidFile } from '../../src/announce/listener';
 import type { BoardEvent } from '../../src/core/model';
 
 async function until<T>(get: () => T | undefined, ms: number, what: string): Promise<T> {
@@ -45,20 +47,23 @@ describe('ask --wait: the person decides (real processes)', function () {
   this.timeout(120_000);
   let server: MattermostTestServer;
   let dir: string;
+  let repo: string;
   let board: string;
   let env: NodeJS.ProcessEnv;
   const flushers = new Set<number>();
 
   function noteFlusher(): void {
-    try {
-      flushers.add(Number(fs.readFileSync(flusherPidFile(outboxPaths(board).outbox), 'utf8').trim()));
-    } catch {
-      // none running right now
+    for (const f of [flusherPidFile(outboxPaths(board).outbox), listenerPidFile(board)]) {
+      try {
+        flushers.add(Number(fs.readFileSync(f, 'utf8').trim()));
+      } catch {
+        // none running right now
+      }
     }
   }
 
-  async function cli(args: string[], session = 'session-a', extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-    const r = await runCli(['--board', board, ...args], { cwd: dir, env: { ...env, CLAIMBOARD_SESSION: session, ...extraEnv }, timeoutMs: 90_000 });
+  async function cli(args: string[], session = 'session-a', extraEnv: NodeJS.ProcessEnv = {}, input?: string): Promise<CliRun> {
+    const r = await runCli(['--board', board, ...args], { cwd: repo, env: { ...env, CLAIMBOARD_SESSION: session, ...extraEnv }, input, timeoutMs: 90_000 });
     noteFlusher();
     return r;
   }
@@ -71,6 +76,9 @@ describe('ask --wait: the person decides (real processes)', function () {
   beforeEach(async () => {
     server = await startMattermostServer();
     dir = tempDir();
+    repo = path.join(dir, 'repo');
+    fs.mkdirSync(path.join(repo, 'parser'), { recursive: true });
+    execFileSync('git', ['init', '-q'], { cwd: repo });
     board = path.join(dir, 'coordination.md');
     env = cleanEnv({
       XDG_CONFIG_HOME: path.join(dir, 'config'),
@@ -110,12 +118,20 @@ describe('ask --wait: the person decides (real processes)', function () {
     const takeover = await until(() => server.posts.find((p) => p.message.includes('TAKEOVER')), 30_000, 'the TAKEOVER post');
     assert.equal(takeover.root_id, q.id, 'said in the question\'s thread');
     assert.equal(takeover.message, '[session-b] TAKEOVER `repo/parser/**` from session-a (approved by @\u2060alice)');
-    const told = await takeInbox(board, 'session-a');
-    assert.equal(told.length, 1);
-    assert.match(told[0]!.text, /@alice handed `repo\/parser\/\*\*` over to session-b.*Stop touching/);
+    // session-a's next hook call tells Claude, once; its edit is then denied by the guard.
+    const hook = async (event: string, extra: Record<string, unknown>) => {
+      const h = await cli(['hook', event], 'session-a', {}, JSON.stringify({ session_id: 'uuid-a', transcript_path: '', cwd: repo, ...extra }));
+      assert.equal(h.code, 0, h.stderr);
+      return h.stdout.trim() ? (JSON.parse(h.stdout) as { hookSpecificOutput?: { additionalContext?: string; permissionDecision?: string; permissionDecisionReason?: string } }).hookSpecificOutput : undefined;
+    };
+    const postTool = { hook_event_name: 'PostToolUse', tool_name: 'Read', tool_input: {}, tool_response: {}, tool_use_id: 't1' };
+    const told = await hook('post-tool-use', postTool);
+    assert.match(told?.additionalContext ?? '', /@alice handed `repo\/parser\/\*\*` over to session-b.*Stop touching/);
+    assert.equal(await hook('post-tool-use', postTool), undefined, 'told once');
     assert.deepEqual(await takeInbox(board, 'session-b'), [], 'the asker read the answer on its terminal, not twice');
-    // session-a's edit is now refused by the one rule
-    assert.equal((await cli(['check', 'repo/parser/x.ts'])).code, 3);
+    const edit = await hook('pre-tool-use', { hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: path.join(repo, 'parser', 'x.ts'), content: 'x' }, tool_use_id: 't2' });
+    assert.equal(edit?.permissionDecision, 'deny');
+    assert.match(edit?.permissionDecisionReason ?? '', /session-b/);
   });
 
   it('no leaves the board as it was and exits 3; a 👍 decides like yes', async () => {
