@@ -76,12 +76,13 @@ export async function updateAnswers<T>(boardPath: string, change: (s: AnswersSta
 }
 
 /** The questions this machine asked (from the journal of its posts) still worth watching. */
-export function questionsToWatch(journal: readonly JournalLine[], state: AnswersState, now = Date.now()): { questions: Map<string, QuestionRef & { text: string }>; since?: number } {
+export function questionsToWatch(journal: readonly JournalLine[], now = Date.now()): { questions: Map<string, QuestionRef & { text: string }>; since?: number } {
   const questions = new Map<string, QuestionRef & { text: string }>();
   let since: number | undefined;
   for (const j of journal) {
+    // Decided questions stay watched: a later reply is passed on as an answer (each once, by its
+    // source), never mistaken for a message addressed to the asker.
     if (j.kind !== 'ask' || !j.postId || now - Date.parse(j.at) > QUESTION_WATCH_MS) continue;
-    if (state.questions[j.postId]?.decided) continue;
     questions.set(j.postId, questionFromJournal(j));
     const at = j.postAt ?? Date.parse(j.at);
     since = since === undefined ? at : Math.min(since, at);
@@ -158,6 +159,8 @@ function quoted(text: string): string {
 export function askerText(q: QuestionState, a: Answer, decided: boolean, holds?: boolean): string {
   const about = q.path ? `your question about \`${q.path}\`` : 'your question';
   const head = `@${a.by} answered ${about} in Mattermost: ${quoted(a.text)}`;
+  // After the decision, more words are passed on as they are: the decision stands.
+  if (!decided && q.decided) return `${head}.`;
   if (!decided || a.decision === 'other') return q.path ? `${head}. This is not a yes or no: ${q.holder ?? 'the holder'} still holds \`${q.path}\`; leave it alone.` : `${head}.`;
   if (!q.path) return `${head} (${a.decision}).`;
   if (a.decision === 'no') return `${head} (no). Do not touch \`${q.path}\`: wait for ${q.holder ?? 'its holder'} to release it or pick other work.`;

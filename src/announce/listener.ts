@@ -82,13 +82,15 @@ export async function listenOnce(o: Pick<ListenOptions, 'boardPath' | 'announcer
   if (!r) return undefined;
   const state = readAnswers(o.boardPath);
   const journal = o.announcer.journal();
-  const { questions, since } = questionsToWatch(journal, state);
+  const { questions, since } = questionsToWatch(journal);
   // The first read starts a minute back (the server's clock, not ours, stamps posts).
   const cursor = state.cursor ?? Math.min(since ?? Infinity, Date.now() - 60_000);
   const read = await r.read(cursor, new Set(questions.keys()), AbortSignal.timeout(15_000));
   const found = answersIn(read, questions, o.announcer.deciders());
   await recordAnswers({ boardPath: o.boardPath, found, service: o.service });
   const addressed = addressedMessages(read, journal, o.announcer.deciders(), new Set(questions.keys()), o.service().status().sessions.filter((s) => !s.ended).map((s) => s.name));
+  // Nothing new (the usual poll): the journal is not rewritten every few seconds.
+  if (addressed.length === 0 && read.cursor <= (state.cursor ?? 0)) return read;
   await updateAnswers(o.boardPath, async (s) => {
     s.cursor = Math.max(s.cursor ?? 0, read.cursor);
     await deliverAddressed(o.boardPath, s.messages, addressed);

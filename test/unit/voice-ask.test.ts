@@ -12,7 +12,7 @@ import { runCli, cleanEnv, tempDir, type CliRun } from '../support/cli';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
 import { outboxPaths } from '../../src/announce';
 import { flusherPidFile } from '../../src/cli/announcements';
-import { recordAnswers, readAnswers } from '../../src/announce/answers';
+import { questionsToWatch, recordAnswers, readAnswers } from '../../src/announce/answers';
 import { ClaimService } from '../../src/core/claim-service';
 import { inboxFile, takeInbox } from '../../src/core/inbox';
 import { listenerPidFile } from '../../src/announce/listener';
@@ -199,5 +199,15 @@ describe('a decision is applied once, whoever sees it', () => {
     assert.equal((await takeInbox(board, 'session-a')).length, 1);
     assert.equal((await takeInbox(board, 'session-b')).length, 1);
     assert.equal(readAnswers(board).questions[question.postId]?.answers.length, 1);
+
+    // Later words in the thread are passed on as they are; the decision stands, and the decided
+    // question stays watched, so they are answers, not messages addressed to the asker.
+    const later = { ...answer, text: 'thanks, and hurry', decision: 'other' as const, source: 'post:def' };
+    const [again] = await recordAnswers({ boardPath: board, found: [{ question, answer: later }], service: () => new ClaimService({ boardPath: board }) });
+    assert.equal(again?.decided, false);
+    assert.deepEqual((await takeInbox(board, 'session-b')).map((m) => m.text), ['@alice answered your question about `repo/x/**` in Mattermost: "thanks, and hurry".']);
+    const journal = [{ at: new Date().toISOString(), kind: 'ask' as const, session: 'session-b', path: 'repo/x/**', text: '[session-b] @alice session-a is holding `repo/x/**` — OK to interrupt?', postId: question.postId }];
+    assert.ok(questionsToWatch(journal).questions.has(question.postId));
+    assert.deepEqual(new ClaimService({ boardPath: board }).status().claims.map((c) => c.session), ['session-b']);
   });
 });
