@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const here = __dirname;
-const suites = ['board.ts', 'mattermost.ts', 'hooks.ts', 'startup.ts', 'hostile.ts', 'mcp.ts'].filter((f) => fs.existsSync(path.join(here, f)));
+const suites = ['board.ts', 'mattermost.ts', 'hooks.ts', 'startup.ts', 'hostile.ts', 'mcp.ts', 'voice.ts'].filter((f) => fs.existsSync(path.join(here, f)));
 let failed = 0;
 for (const s of suites) {
   console.log(`\n== bench/${s}`);

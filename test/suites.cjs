@@ -9,7 +9,7 @@ const base = require('../.mocharc.json');
 const INTEGRATION = [
   'announce-cli', 'board-store', 'claude-e2e', 'cli-launcher', 'cli', 'git-guard', 'hooks-cli',
   'hooks-scenario', 'leases', 'match-cli', 'mcp', 'plugin-e2e', 'plugin-hooks-once',
-  'readme-commands', 'store-attacks', 'suggested-commands',
+  'readme-commands', 'store-attacks', 'suggested-commands', 'voice-ask', 'voice-hooks', 'voice-claude-e2e',
 ].map((name) => `test/unit/${name}.test.ts`);
 
 module.exports = { base, INTEGRATION };

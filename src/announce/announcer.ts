@@ -11,10 +11,11 @@
  * await announcer.close();
  */
 import type { BoardEvent } from '../core/model';
-import { type AnnounceConfig, describeDestination, secretsOf } from './config';
+import { type AnnounceConfig, deciders, describeDestination, secretsOf } from './config';
 import { announcementsFor, askAnnouncement, needsYouAnnouncement, type Announcement, type AskInput } from './messages';
 import { DeliveryError, MattermostClient } from './mattermost-client';
-import { Outbox, sleep, type OutboxEntry, type OutboxState } from './outbox';
+import { Outbox, newPostId, sleep, type JournalLine, type OutboxEntry, type OutboxState } from './outbox';
+import { ChannelReader } from './channel-reader';
 import { maskSecrets } from './secrets';
 import { readRecap, type Recap } from './recap';
 import { checkDestination, type CheckLine } from './check';
@@ -53,6 +54,8 @@ export interface AnnounceResult {
   pending: number;
   /** A one-line problem (never thrown, never containing a secret). */
   error?: string;
+  /** The question's outbox id (`ask`): its journal line, once posted, carries the post id. */
+  id?: string;
 }
 
 export interface FlushOptions {
@@ -99,6 +102,12 @@ export interface Announcer {
   recap(options: { since: Date; budgetMs?: number }): Promise<Recap>;
   /** `claimboard mattermost test`: who am I, can I post to that channel. */
   check(): Promise<CheckLine[]>;
+  /** What this machine posted (each delivered post, with its post id). */
+  journal(): JournalLine[];
+  /** A reader of the channel (REST only: a webhook cannot read); undefined with a webhook. */
+  reader(signal?: AbortSignal): Promise<ChannelReader | undefined>;
+  /** The people whose replies and reactions decide (mention + humans). */
+  deciders(): Set<string>;
   close(): Promise<void>;
 }
 
@@ -140,7 +149,8 @@ class OutboxAnnouncer implements Announcer {
 
   async ask(input: Omit<AskInput, 'mention'>, options: { budgetMs?: number } = {}): Promise<AnnounceResult> {
     if (!this.enabled) return { queued: 0, delivered: 0, pending: 0 };
-    return this.enqueueAndDeliver([askAnnouncement({ ...input, mention: this.options.config?.mention })], options.budgetMs);
+    const id = newPostId();
+    return { ...(await this.enqueueAndDeliver([{ ...askAnnouncement({ ...input, mention: this.options.config?.mention }), id }], options.budgetMs)), id };
   }
 
   async needsYou(input: { session: string; what: string }, options: { budgetMs?: number } = {}): Promise<AnnounceResult> {
@@ -248,7 +258,7 @@ class OutboxAnnouncer implements Announcer {
           if (posted.channelId) s.channelIds[this.channelCacheKey()] = posted.channelId;
           s.lastDeliveredAt = at;
           s.lastError = undefined;
-          this.outbox.appendJournal({ at, kind: entry.kind, session: entry.session, path: entry.path, text: entry.text, postId: posted.postId, rootId: posted.rootId });
+          this.outbox.appendJournal({ at, kind: entry.kind, session: entry.session, path: entry.path, text: entry.text, postId: posted.postId, rootId: posted.rootId, id: entry.id, postAt: posted.postAt });
         });
         delivered++;
       } catch (err) {
@@ -298,7 +308,7 @@ class OutboxAnnouncer implements Announcer {
     return (await this.getClient().getChannelByName(d.serverUrl, d.token, team, name, signal)).id;
   }
 
-  private async send(entry: OutboxEntry, state: OutboxState, signal: AbortSignal): Promise<{ postId?: string; rootId?: string; channelId?: string; endedThread?: string }> {
+  private async send(entry: OutboxEntry, state: OutboxState, signal: AbortSignal): Promise<{ postId?: string; postAt?: number; rootId?: string; channelId?: string; endedThread?: string }> {
     const d = this.options.config!.destination;
     const props = { from_claimboard: 'true', claimboard_kind: entry.kind, claimboard_session: entry.session };
     if (d.kind === 'webhook') {
@@ -309,11 +319,11 @@ class OutboxAnnouncer implements Announcer {
     const previous = entry.takenFrom
       ? Object.entries(state.roots).find(([, r]) => r.session === entry.takenFrom && r.path === entry.path)
       : undefined;
-    const rootId = entry.replyTo ? state.roots[entry.replyTo]?.postId : previous?.[1].postId;
+    const rootId = entry.rootPostId ?? (entry.replyTo ? state.roots[entry.replyTo]?.postId : previous?.[1].postId);
     const post = { channel_id: channelId, message: entry.text, pending_post_id: entry.id, props };
     try {
       const created = await this.getClient().createPost(d.serverUrl, d.token, rootId ? { ...post, root_id: rootId } : post, signal);
-      return { postId: created.id, rootId, channelId, endedThread: previous?.[0] };
+      return { postId: created.id, postAt: created.create_at, rootId, channelId, endedThread: previous?.[0] };
     } catch (err) {
       // The claim's post may have been deleted: say it in the channel rather than not at all.
       if (rootId && err instanceof DeliveryError && err.kind === 'rejected' && err.status === 400) {
@@ -357,6 +367,21 @@ class OutboxAnnouncer implements Announcer {
       return readRecap({ since: options.since, source: 'channel', client: this.getClient(), serverUrl: d.serverUrl, token: d.token, channelId, signal });
     }
     return readRecap({ since: options.since, source: 'journal', journal: this.outbox.readJournal() });
+  }
+
+  journal(): JournalLine[] {
+    return this.outbox.readJournal();
+  }
+
+  async reader(signal?: AbortSignal): Promise<ChannelReader | undefined> {
+    const d = this.options.config?.destination;
+    if (d?.kind !== 'rest') return undefined;
+    const channelId = await this.resolveChannel(this.outbox.read(), signal);
+    return new ChannelReader({ client: this.getClient(), serverUrl: d.serverUrl, token: d.token, channelId });
+  }
+
+  deciders(): Set<string> {
+    return this.options.config ? deciders(this.options.config) : new Set();
   }
 
   async check(): Promise<CheckLine[]> {

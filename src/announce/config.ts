@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { maskUrl } from './secrets';
+import { normalizeUsername } from './decision';
 
 export type AnnounceDestination =
   | { kind: 'webhook'; webhookUrl: string; /** Channel override sent with each post. */ channel?: string }
@@ -16,6 +17,11 @@ export interface AnnounceConfig {
   destination: AnnounceDestination;
   /** The human's Mattermost username (no `@`): `@me` in questions becomes `@<mention>`. */
   mention?: string;
+  /**
+   * Other people whose replies and reactions decide (`humans`, `CLAIMBOARD_HUMANS`), lowercase,
+   * no `@`. With `mention`, these are the only people whose words act (see `deciders`).
+   */
+  humans?: string[];
   /** Where each setting came from, for `claimboard mattermost test` (never the values). */
   sources: string[];
 }
@@ -46,6 +52,8 @@ interface RawSettings {
   channel?: string;
   webhook?: string;
   mention?: string;
+  /** Comma-separated usernames (the config file may also give an array). */
+  humans?: string;
 }
 
 /** Mattermost settings a host supplies itself, each winning over the environment and the file. */
@@ -60,6 +68,7 @@ export const ENV = {
   channel: 'CLAIMBOARD_MATTERMOST_CHANNEL',
   webhook: 'CLAIMBOARD_MATTERMOST_WEBHOOK',
   mention: 'CLAIMBOARD_MENTION',
+  humans: 'CLAIMBOARD_HUMANS',
 } as const;
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -93,9 +102,10 @@ export function loadAnnounceConfig(options: LoadConfigOptions = {}): LoadedAnnou
     const section = (parsed as { mattermost?: unknown } | null)?.mattermost;
     if (section !== undefined) {
       if (typeof section !== 'object' || section === null || Array.isArray(section)) return fail(`${configPath}: "mattermost" must be an object`);
-      for (const key of ['url', 'token', 'channel', 'webhook', 'mention'] as const) {
-        const v = (section as Record<string, unknown>)[key];
+      for (const key of ['url', 'token', 'channel', 'webhook', 'mention', 'humans'] as const) {
+        let v = (section as Record<string, unknown>)[key];
         if (v === undefined || v === null || v === '') continue;
+        if (key === 'humans' && Array.isArray(v) && v.every((x) => typeof x === 'string')) v = v.join(',');
         if (typeof v !== 'string') return fail(`${configPath}: mattermost.${key} must be a string`);
         file[key] = v.trim();
       }
@@ -129,7 +139,7 @@ export function loadAnnounceConfig(options: LoadConfigOptions = {}): LoadedAnnou
     }
     return undefined;
   };
-  const s: RawSettings = { url: pick('url'), token: pick('token'), channel: pick('channel'), webhook: pick('webhook'), mention: pick('mention') };
+  const s: RawSettings = { url: pick('url'), token: pick('token'), channel: pick('channel'), webhook: pick('webhook'), mention: pick('mention'), humans: pick('humans') };
   const configured = Boolean(s.url || s.token || s.webhook || s.channel);
   if (!configured) return { configured: false, configPath };
 
@@ -139,6 +149,14 @@ export function loadAnnounceConfig(options: LoadConfigOptions = {}): LoadedAnnou
     if (!/^[a-z0-9._-]+$/i.test(mention)) return fail(`mention "${mention}" is not a Mattermost username (letters, digits, . _ -)`);
     // These are not people: each would notify everyone in the channel on every question.
     if (/^(channel|all|here)$/i.test(mention)) return fail(`mention "${mention}" would notify the whole channel: set CLAIMBOARD_MENTION to your own username`);
+  }
+  const humans: string[] = [];
+  for (const raw of (s.humans ?? '').split(',')) {
+    const h = normalizeUsername(raw);
+    if (h === '') continue;
+    if (!/^[a-z0-9._-]+$/.test(h)) return fail(`humans: "${h}" is not a Mattermost username (letters, digits, . _ -); give usernames separated by commas`);
+    if (/^(channel|all|here)$/.test(h)) return fail(`humans: "${h}" is not a person: list usernames in ${ENV.humans}`);
+    if (!humans.includes(h)) humans.push(h);
   }
 
   if (s.token || s.url) {
@@ -150,15 +168,25 @@ export function loadAnnounceConfig(options: LoadConfigOptions = {}): LoadedAnnou
       const url = httpUrl(s.url);
       if (!url) return fail(`Mattermost URL ${maskUrl(s.url)} is not an http(s) URL`);
       if (!isChannelRef(s.channel)) return fail(`channel "${s.channel}" is neither a channel id nor team/channel`);
-      return { config: { destination: { kind: 'rest', serverUrl: url.replace(/\/+$/, ''), token: s.token, channel: s.channel }, mention, sources }, configured, configPath };
+      return { config: { destination: { kind: 'rest', serverUrl: url.replace(/\/+$/, ''), token: s.token, channel: s.channel }, mention, humans, sources }, configured, configPath };
     }
   }
   if (s.webhook) {
     const url = httpUrl(s.webhook);
     if (!url) return fail(`webhook ${maskUrl(s.webhook)} is not an http(s) URL`);
-    return { config: { destination: { kind: 'webhook', webhookUrl: url, channel: s.channel }, mention, sources }, configured, configPath };
+    return { config: { destination: { kind: 'webhook', webhookUrl: url, channel: s.channel }, mention, humans, sources }, configured, configPath };
   }
   return fail(`a Mattermost channel is set but neither a webhook nor a token: set ${ENV.webhook}, or ${ENV.url} and ${ENV.token}`);
+}
+
+/**
+ * Who decides: the `mention` user plus the `humans`, lowercase. Only their replies and reactions
+ * act; anyone else (another user, a bot, claimboard's own posts) is at most shown as a message.
+ */
+export function deciders(config: Pick<AnnounceConfig, 'mention' | 'humans'>): Set<string> {
+  const out = new Set((config.humans ?? []).map(normalizeUsername));
+  if (config.mention) out.add(normalizeUsername(config.mention));
+  return out;
 }
 
 /** `id` (26 lowercase letters/digits) or `team/channel` (URL names). */

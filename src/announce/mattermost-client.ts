@@ -16,6 +16,7 @@ function undici(): typeof import('undici') {
 import type { Post, PostList } from '@mattermost/types/posts';
 import type { UserProfile } from '@mattermost/types/users';
 import type { Channel } from '@mattermost/types/channels';
+import type { Reaction } from '@mattermost/types/reactions';
 import { maskSecrets } from './secrets';
 
 export type FailureKind =
@@ -105,6 +106,25 @@ export class MattermostClient {
   async getChannelPosts(serverUrl: string, token: string, channelId: string, q: { page: number; perPage: number }, signal?: AbortSignal): Promise<PostList> {
     const url = `${serverUrl}/api/v4/channels/${encodeURIComponent(channelId)}/posts?page=${q.page}&per_page=${q.perPage}`;
     return (await this.call('GET', url, token, undefined, signal)) as PostList;
+  }
+
+  /** Posts created or changed (an edit, a reaction) since `since` (server ms), newest first. */
+  async getPostsSince(serverUrl: string, token: string, channelId: string, since: number, signal?: AbortSignal): Promise<PostList> {
+    const url = `${serverUrl}/api/v4/channels/${encodeURIComponent(channelId)}/posts?since=${Math.max(1, Math.floor(since))}`;
+    return (await this.call('GET', url, token, undefined, signal)) as PostList;
+  }
+
+  async getPostThread(serverUrl: string, token: string, postId: string, signal?: AbortSignal): Promise<PostList> {
+    return (await this.call('GET', `${serverUrl}/api/v4/posts/${encodeURIComponent(postId)}/thread`, token, undefined, signal)) as PostList;
+  }
+
+  async getReactions(serverUrl: string, token: string, postId: string, signal?: AbortSignal): Promise<Reaction[]> {
+    // The server answers `null` rather than `[]` for a post without reactions.
+    return ((await this.call('GET', `${serverUrl}/api/v4/posts/${encodeURIComponent(postId)}/reactions`, token, undefined, signal)) as Reaction[] | null) ?? [];
+  }
+
+  async getUsersByIds(serverUrl: string, token: string, ids: readonly string[], signal?: AbortSignal): Promise<UserProfile[]> {
+    return ((await this.call('POST', `${serverUrl}/api/v4/users/ids`, token, ids, signal)) as UserProfile[] | null) ?? [];
   }
 
   private async call(method: 'GET' | 'POST', url: string, token: string | undefined, body: unknown, signal?: AbortSignal): Promise<unknown> {

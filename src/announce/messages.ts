@@ -23,6 +23,10 @@ export interface Announcement {
   replyTo?: string;
   /** A forced takeover: the session that held the path, whose claim thread this continues. */
   takenFrom?: string;
+  /** Reply in this post's thread (a question's), ahead of any claim thread (REST only). */
+  rootPostId?: string;
+  /** The outbox id to use (also the `pending_post_id`), when the caller must find the post later. */
+  id?: string;
   /**
    * A claim's lease length, remembered so its expiry can say how long there was no heartbeat;
    * on an expiry, the length the board recorded (which wins over the remembered one).
@@ -156,9 +160,11 @@ export function announcementsFor(events: readonly BoardEvent[], ctx: MessageCont
           kind: 'takeover',
           session: e.session,
           path: e.path,
-          text: `${tag(e.session)} TAKEOVER ${codeSpan(e.path)} from ${userText(e.from)} (forced)`,
+          text: `${tag(e.session)} TAKEOVER ${codeSpan(e.path)} from ${userText(e.from)} ${e.approvedBy ? `(approved by ${userText(`@${e.approvedBy}`)})` : '(forced)'}`,
           threadKey: claimKey(e),
           takenFrom: e.from,
+          // A handover is said in the thread of the question the person answered.
+          rootPostId: e.questionId,
         });
         break;
       }

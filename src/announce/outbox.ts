@@ -29,6 +29,7 @@ export interface OutboxEntry {
   threadKey?: string;
   replyTo?: string;
   takenFrom?: string;
+  rootPostId?: string;
   state: EntryState;
   attempts: number;
   /** ISO time before which no one should try again (backoff, or the server's Retry-After). */
@@ -66,6 +67,10 @@ export interface JournalLine {
   text: string;
   postId?: string;
   rootId?: string;
+  /** The outbox entry's id (the `pending_post_id`): how `ask` finds its question's post. */
+  id?: string;
+  /** The post's `create_at` (server ms). */
+  postAt?: number;
 }
 
 export interface OutboxPaths {
@@ -178,7 +183,7 @@ export class Outbox {
    * Returns the number of pending announcements, or undefined when they went to the spool.
    */
   async enqueue(anns: readonly Announcement[], createdAt: string, budgetMs = QUEUE_LOCK_BUDGET_MS): Promise<number | undefined> {
-    const items = anns.map((a) => ({ id: newPostId(), createdAt, ...a }));
+    const items = anns.map((a) => ({ ...a, id: a.id ?? newPostId(), createdAt }));
     try {
       return await this.update((s) => {
         appendSpooled(s, items);

@@ -22,6 +22,7 @@ import { endSpell, isWaitingNotification, needsYouAfterFromEnv, NEEDS_YOU_AFTER_
 import { recapOnReturn } from './recap-on-return';
 import { conflictsFor, denyReason, writeTargets } from './write-targets';
 import { shellWord } from '../core/shell-word';
+import { personContext } from './person-context';
 
 /** Heartbeats write the board at most this often: every tool call would otherwise rewrite it. */
 export const HEARTBEAT_MIN_INTERVAL_MS = 60_000;
@@ -270,6 +271,8 @@ class HookRunner {
     }
     const recap = await this.recap(undefined);
     if (recap) lines.push(recap);
+    const said = await personContext(this.options.boardPath, name);
+    if (said) lines.push(said);
     // Every command here runs exactly as printed (a test does): examples, not placeholders.
     const held = others[0]?.path;
     lines.push(
@@ -333,11 +336,9 @@ class HookRunner {
     const session = this.knownName(view, input.session_id);
     if (!session) return exitZero();
     const mine = view.claims.filter((c) => c.session === session);
-    if (mine.length === 0) return exitZero();
-    if (!heartbeatDue(mine, this.now())) return exitZero();
     // Each claim renews by its own lease length (`ttl` on its line), whoever made it.
-    await this.service.renew(session);
-    return exitZero();
+    if (mine.length > 0 && heartbeatDue(mine, this.now())) await this.service.renew(session);
+    return withContext(input.hook_event_name, await personContext(this.options.boardPath, session));
   }
 
   /** A prompt after a long idle spell: the recap of what happened meanwhile goes into Claude's context. */
@@ -358,7 +359,10 @@ class HookRunner {
     const recap = a?.recap?.bind(a);
     const context = await recapOnReturn({ lastWorked, now, idleMs, recap: recap ? async (since, budgetMs) => (await recap(since, budgetMs)) ?? '' : undefined });
     if (!context) return { ...outcome, stderr };
-    const out: SyncHookJSONOutput = { hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: context } };
+    // The person's words from the channel (the heartbeat's context) were taken from the inbox
+    // once: they go out beside the recap, never replaced by it.
+    const said = contextOf(outcome.stdout);
+    const out: SyncHookJSONOutput = { hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: said ? `${context}\n\n${said}` : context } };
     return { ...outcome, stdout: JSON.stringify(out) + '\n', stderr };
   }
 
@@ -406,6 +410,21 @@ class HookRunner {
 }
 
 const AUTO_REASON = 'auto:';
+
+/** Context for Claude (PostToolUse, UserPromptSubmit), or nothing to say. */
+/** The `additionalContext` a hook's output already carries, if any. */
+function contextOf(stdout: string): string | undefined {
+  if (!stdout.trim()) return undefined;
+  const out = JSON.parse(stdout) as SyncHookJSONOutput;
+  const h = out.hookSpecificOutput;
+  return h && 'additionalContext' in h && typeof h.additionalContext === 'string' ? h.additionalContext : undefined;
+}
+
+function withContext(event: string, context: string | undefined): HookOutcome {
+  if (!context || (event !== 'PostToolUse' && event !== 'UserPromptSubmit')) return exitZero();
+  const out: SyncHookJSONOutput = { hookSpecificOutput: { hookEventName: event, additionalContext: context } };
+  return exitZero(JSON.stringify(out) + '\n');
+}
 
 /**
  * Due when the freshest lease was last set (expires − its lease length) at least a minute ago,

@@ -69,6 +69,27 @@ export function startDetachedCli(args: string[], env: NodeJS.ProcessEnv): number
   return child.pid;
 }
 
+/**
+ * Starts this board's listener (`claimboard listen --background`, detached) unless one runs or
+ * the channel cannot be read (no token). Called by the hooks on their heartbeat: with a listener
+ * running it costs one `stat`.
+ */
+export async function ensureListener(boardPath: string, env: NodeJS.ProcessEnv): Promise<void> {
+  if (!runningAsCli()) return;
+  const { listenerRunning } = await import('../announce/listener');
+  if (listenerRunning(boardPath)) return;
+  const { loadAnnounceConfig: load } = await import('../announce');
+  if (load({ env }).config?.destination.kind !== 'rest') return;
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'listen', '--background', '--board', path.resolve(boardPath)], {
+    detached: true,
+    stdio: 'ignore',
+    env,
+    windowsHide: true,
+  });
+  child.on('error', () => undefined);
+  child.unref();
+}
+
 /** The background flusher records its pid beside the outbox so tests and people can find it. */
 export function flusherPidFile(outboxPath: string): string {
   return `${outboxPath}.flusher.pid`;

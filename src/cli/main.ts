@@ -27,6 +27,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   end: async () => (await import('./commands/end')).end,
   ask: async () => (await import('./commands/ask')).ask,
   flush: async () => (await import('./commands/flush')).flush,
+  listen: async () => (await import('./commands/listen')).listen,
   recap: async () => (await import('./commands/recap')).recap,
   mattermost: async () => (await import('./commands/mattermost')).mattermost,
   hook: async () => (await import('./commands/hook')).hook,

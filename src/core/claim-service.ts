@@ -316,6 +316,47 @@ export class ClaimService {
     });
   }
 
+  /**
+   * The person said yes to `to`'s question about `path`: `from`'s claims on it end as `taken over
+   * by <to> (approved by @<person>)` and `to` holds the path, in one write. Safe to repeat: once
+   * `to` holds it and `from` does not, nothing changes. `to` does not get the path while a third
+   * session holds part of it (`holds: false`); `from`'s claims end all the same, as approved.
+   */
+  async handOver(req: { from: string; to: string; path: string; approvedBy: string; questionId?: string }): Promise<{ holds: boolean; takenOver: Claim[]; granted?: Claim }> {
+    validateSession(req.from);
+    validateSession(req.to);
+    validatePathArgument(req.path);
+    const by = req.approvedBy.replace(/^@/, '');
+    const err = validateField('reason', by);
+    if (err || by === '' || /[\r\n]/.test(by)) throw new InputError(`approved by: ${err ?? 'a username is needed'}`);
+    const key = normalizeKey(req.path);
+    return this.write((doc, now, events) => {
+      const live = doc.claims;
+      const fromClaims = this.conflictsIn(live.filter((c) => c.session === req.from), req.to, [key]).map((c) => c.holder);
+      const taken = [...new Map(fromClaims.map((c) => [c.line, c])).values()];
+      if (taken.length > 0) {
+        doc.removeLines(taken.map((c) => c.line));
+        doc.addReleases(taken.map((c) => ({ at: now, session: c.session, path: c.path, outcome: `taken over by ${req.to} (approved by @${by})` })));
+      }
+      const others = this.conflictsIn(doc.claims.filter((c) => c.session !== req.from), req.to, [key]);
+      const own = doc.claims.find((c) => c.session === req.to && sameKey(c.path, key));
+      if (others.length > 0) return { holds: false, takenOver: taken };
+      if (own && taken.length === 0) return { holds: true, takenOver: taken, granted: own };
+      const ttl = this.ttlMs;
+      const line: ClaimLine = {
+        id: own?.id ?? newClaimId(), session: req.to, path: key, started: own?.started ?? now, eta: new Date(now.getTime() + DEFAULT_ETA_MS),
+        expires: new Date(now.getTime() + Math.max(ttl, own ? own.expires.getTime() - now.getTime() : 0)), ttlMs: ttl, mode: 'exclusive',
+        reason: own?.reason ?? `approved by @${by}`, pid: own?.pid, host: own?.host, forcedFrom: taken[0]?.session, extras: own?.extras,
+      };
+      if (own) doc.replaceLine(own.line, formatClaimLine(line));
+      else doc.addClaims([line]);
+      if (taken.length > 0) events.push({ kind: 'takeover', session: req.to, path: key, from: req.from, claimId: line.id, approvedBy: by, questionId: req.questionId });
+      else events.push({ kind: 'claim', session: req.to, path: key, eta: line.eta, expires: line.expires, mode: 'exclusive', reason: line.reason, claimId: line.id, ttlMs: ttl });
+      const granted = doc.claims.find((c) => c.session === req.to && sameKey(c.path, key));
+      return { holds: true, takenOver: taken, granted };
+    });
+  }
+
   /** Releases the session's claims on these paths (exact keys, or claims a pattern covers), or all of them. */
   async release(session: string, paths: string[] | 'all', outcome = 'done'): Promise<{ released: Claim[]; notHeld: string[] }> {
     validateSession(session);

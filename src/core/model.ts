@@ -73,6 +73,12 @@ export type BoardEvent =
   | { kind: 'claim'; session: string; path: string; eta?: Date; expires: Date; mode: ClaimMode; reason?: string; claimId?: string; /** The claim's lease length. */ ttlMs?: number }
   | { kind: 'release'; session: string; path: string; claimId?: string }
   | { kind: 'expire'; session: string; path: string; claimId?: string; expiredAt: Date; why: 'lease' | 'holder-gone'; /** The claim's own lease length. */ leaseMs?: number }
-  | { kind: 'takeover'; session: string; path: string; from: string; claimId?: string }
+  | {
+      kind: 'takeover'; session: string; path: string; from: string; claimId?: string;
+      /** The person who said yes (a handover), absent for a forced claim. */
+      approvedBy?: string;
+      /** The post id of the question the person answered: the takeover is said in its thread. */
+      questionId?: string;
+    }
   | { kind: 'start'; session: string; repo?: string; task?: string }
   | { kind: 'end'; session: string; paths: string[] };

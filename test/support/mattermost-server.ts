@@ -2,7 +2,9 @@
  * A real HTTP server on 127.0.0.1 (random port) that behaves like Mattermost for the calls the
  * announcements layer makes, following ../shared/mattermost-api/MATTERMOST.md: incoming
  * webhooks (`ok` as text/plain), posts with `pending_post_id` de-duplication and threads,
- * channel posts with paging, users/me, channel lookup by team/name, AppError bodies, and a
+ * channel posts (paging, `since`, `before`/`after`), a thread, reactions (read, and added by
+ * a person), users (me, by id, by ids, by username; several, each with its own token: the bot,
+ * the human `alice`, another person `bob`), channel lookup by team/name, AppError bodies, and a
  * plain-text 429. Faults can be injected: down, slow, 5xx, 429 with Retry-After, connection
  * reset, and hang (accept the request, never answer).
  */
@@ -10,6 +12,7 @@ import * as http from 'node:http';
 import * as crypto from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Post, PostList } from '@mattermost/types/posts';
+import type { Reaction } from '@mattermost/types/reactions';
 
 export type Fault =
   | { kind: 'status'; status: number }
@@ -61,6 +64,11 @@ export class MattermostTestServer {
   readonly bot: TestUser = { id: mmId(), username: 'claimbot', token: mmId() };
   /** A user who is in the team but not in the channel. */
   readonly outsider: TestUser = { id: mmId(), username: 'outsider', token: mmId() };
+  /** The person the sessions mention (`CLAIMBOARD_MENTION=alice`): a member of the channel. */
+  readonly alice: TestUser = { id: mmId(), username: 'alice', token: mmId() };
+  /** Another person in the channel, not among the humans who decide unless a test says so. */
+  readonly bob: TestUser = { id: mmId(), username: 'bob', token: mmId() };
+  readonly reactions: Reaction[] = [];
   readonly channel: TestChannel;
   readonly otherChannel: TestChannel;
   readonly hookId = mmId();
@@ -76,7 +84,7 @@ export class MattermostTestServer {
   port = 0;
 
   constructor() {
-    this.channel = { id: mmId(), name: 'claims', display_name: 'Claims', team_id: this.team.id, members: new Set([this.bot.id]) };
+    this.channel = { id: mmId(), name: 'claims', display_name: 'Claims', team_id: this.team.id, members: new Set([this.bot.id, this.alice.id, this.bob.id]) };
     this.otherChannel = { id: mmId(), name: 'elsewhere', display_name: 'Elsewhere', team_id: this.team.id, members: new Set([this.bot.id, this.outsider.id]) };
     this.server = this.createServer();
   }
@@ -210,10 +218,46 @@ export class MattermostTestServer {
     const user = this.authenticate(req);
     if (!user) return this.appError(res, 401, 'api.context.session_expired.app_error', 'Invalid or expired session, please login again.');
 
-    if (method === 'GET' && p === '/api/v4/users/me') {
-      return json(res, 200, { id: user.id, username: user.username, email: `${user.username}@example.com`, roles: 'system_user', create_at: 0, update_at: 0, delete_at: 0 });
+    if (method === 'GET' && p === '/api/v4/users/me') return json(res, 200, userJson(user));
+    if (method === 'POST' && p === '/api/v4/users/ids') {
+      let ids: unknown;
+      try {
+        ids = JSON.parse(body);
+      } catch {
+        ids = undefined;
+      }
+      if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) return this.appError(res, 400, 'api.context.invalid_body_param.app_error', 'Invalid or missing user_ids in request body.');
+      // Unknown ids are left out, not an error.
+      return json(res, 200, this.users().filter((u) => ids.includes(u.id)).map(userJson));
+    }
+    if (method === 'GET' && (m = /^\/api\/v4\/users\/username\/([^/]+)$/.exec(p))) {
+      const found = this.users().find((u) => u.username === decodeURIComponent(m![1] ?? ''));
+      return found ? json(res, 200, userJson(found)) : this.appError(res, 404, 'app.user.get_by_username.app_error', 'Unable to find an existing account matching your username for this team.');
+    }
+    if (method === 'GET' && (m = /^\/api\/v4\/users\/([a-z0-9]{26})$/.exec(p))) {
+      const found = this.users().find((u) => u.id === m![1]);
+      return found ? json(res, 200, userJson(found)) : this.appError(res, 404, 'app.user.missing_account.const', 'Unable to find the user.');
     }
     if (method === 'POST' && p === '/api/v4/posts') return this.createPost(user, res, body);
+    if (method === 'POST' && p === '/api/v4/reactions') return this.addReaction(user, res, body);
+    if (method === 'DELETE' && (m = /^\/api\/v4\/users\/([^/]+)\/posts\/([^/]+)\/reactions\/([^/]+)$/.exec(p))) {
+      if (m[1] !== user.id) return this.appError(res, 403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
+      const i = this.reactions.findIndex((r) => r.user_id === m![1] && r.post_id === m![2] && r.emoji_name === decodeURIComponent(m![3] ?? ''));
+      if (i >= 0) {
+        this.reactions.splice(i, 1);
+        this.touch(m[2] ?? '');
+      }
+      return json(res, 200, { status: 'OK' });
+    }
+    if ((m = /^\/api\/v4\/posts\/([^/]+)(\/thread|\/reactions)?$/.exec(p)) && method === 'GET') {
+      const post = this.posts.find((x) => x.id === m![1] && !x.delete_at);
+      const ch = post && [this.channel, this.otherChannel].find((c) => c.id === post.channel_id);
+      if (!post || !ch) return this.appError(res, 404, 'app.post.get.app_error', 'Unable to get the post.');
+      if (!ch.members.has(user.id)) return this.appError(res, 403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
+      if (m[2] === '/reactions') return json(res, 200, this.reactions.filter((r) => r.post_id === post.id));
+      if (m[2] === '/thread') return this.thread(post, res);
+      return json(res, 200, this.withMetadata(post));
+    }
     if (method === 'GET' && (m = /^\/api\/v4\/teams\/name\/([^/]+)\/channels\/name\/([^/]+)$/.exec(p))) {
       const ch = m[1] === this.team.name ? this.channelByName(decodeURIComponent(m[2])) : undefined;
       if (!ch) return this.appError(res, 404, 'app.channel.get_by_name.missing.app_error', 'Channel does not exist.');
@@ -235,7 +279,78 @@ export class MattermostTestServer {
     const h = req.headers.authorization ?? '';
     const m = /^bearer\s+(\S+)$/i.exec(h) ?? /^token\s+(\S+)$/i.exec(h);
     const token = m?.[1] ?? (req.headers.token as string | undefined);
-    return [this.bot, this.outsider].find((u) => u.token === token);
+    return this.users().find((u) => u.token === token);
+  }
+
+  users(): TestUser[] {
+    return [this.bot, this.alice, this.bob, this.outsider];
+  }
+
+  /** A person writes in the channel, through the API as any client would (a reply when `rootId` is given). */
+  async postAs(user: TestUser, message: string, rootId?: string): Promise<Post> {
+    return (await this.callAs(user, 'POST', '/api/v4/posts', { channel_id: this.channel.id, message, ...(rootId ? { root_id: rootId } : {}) })) as Post;
+  }
+
+  /** A person reacts to a post (`+1`, `-1`, `thumbsup`, …), through the API. */
+  async reactAs(user: TestUser, postId: string, emoji: string): Promise<Reaction> {
+    return (await this.callAs(user, 'POST', '/api/v4/reactions', { user_id: user.id, post_id: postId, emoji_name: emoji })) as Reaction;
+  }
+
+  private async callAs(user: TestUser, method: string, p: string, body: unknown): Promise<unknown> {
+    const res = await fetch(`${this.url}${p}`, { method, headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${p} as ${user.username}: ${res.status} ${text}`);
+    return JSON.parse(text) as unknown;
+  }
+
+  private addReaction(user: TestUser, res: http.ServerResponse, body: string): void {
+    let input: Partial<Reaction>;
+    try {
+      input = JSON.parse(body) as Partial<Reaction>;
+    } catch {
+      return this.appError(res, 400, 'api.context.invalid_body_param.app_error', 'Invalid or missing reaction in request body.');
+    }
+    if (!input.user_id || !input.post_id || !input.emoji_name || !/^[a-z0-9_+-]{1,64}$/.test(input.emoji_name)) {
+      return this.appError(res, 400, 'api.context.invalid_body_param.app_error', 'Invalid or missing reaction in request body.');
+    }
+    // A token can only react as its own user.
+    if (input.user_id !== user.id) return this.appError(res, 403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
+    const post = this.posts.find((x) => x.id === input.post_id && !x.delete_at);
+    const ch = post && [this.channel, this.otherChannel].find((c) => c.id === post.channel_id);
+    if (!post || !ch || !ch.members.has(user.id)) return this.appError(res, 403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
+    const same = this.reactions.find((r) => r.user_id === user.id && r.post_id === post.id && r.emoji_name === input.emoji_name);
+    if (same) return json(res, 201, same);
+    const reaction = { user_id: user.id, post_id: post.id, emoji_name: input.emoji_name, create_at: this.tick(), update_at: this.clock, delete_at: 0, remote_id: '', channel_id: ch.id } as Reaction;
+    this.reactions.push(reaction);
+    // A reaction changes the post: `since` polling sees it again.
+    this.touch(post.id);
+    json(res, 201, reaction);
+  }
+
+  private touch(postId: string): void {
+    const post = this.posts.find((x) => x.id === postId);
+    if (post) post.update_at = this.tick();
+  }
+
+  private tick(): number {
+    // Strictly increasing times, so ordering by create_at is the order of arrival.
+    this.clock = Math.max(Date.now(), this.clock + 1);
+    return this.clock;
+  }
+
+  /** The post as the server sends it: `has_reactions` and `metadata.reactions` when it has any. */
+  private withMetadata(p: Post): Post {
+    const reactions = this.reactions.filter((r) => r.post_id === p.id);
+    if (reactions.length === 0) return p;
+    return { ...p, has_reactions: true, metadata: { ...p.metadata, reactions } } as Post;
+  }
+
+  private thread(post: Post, res: http.ServerResponse): void {
+    const rootId = post.root_id || post.id;
+    const inThread = this.posts.filter((p) => (p.id === rootId || p.root_id === rootId) && !p.delete_at).sort((a, b) => b.create_at - a.create_at);
+    const list = { order: inThread.map((p) => p.id), posts: {} as Record<string, Post>, next_post_id: '', prev_post_id: '', has_next: false };
+    for (const p of inThread) list.posts[p.id] = this.withMetadata(p);
+    json(res, 200, list);
   }
 
   private channelByName(name: string): TestChannel | undefined {
@@ -294,8 +409,7 @@ export class MattermostTestServer {
   }
 
   private addPost(p: Partial<Post> & Pick<Post, 'user_id' | 'channel_id' | 'message'>): Post {
-    // Strictly increasing times, so ordering by create_at is the order of arrival.
-    this.clock = Math.max(Date.now(), this.clock + 1);
+    this.tick();
     const post = {
       id: mmId(),
       create_at: this.clock,
@@ -338,15 +452,32 @@ export class MattermostTestServer {
       return this.appError(res, 400, 'api.context.invalid_url_param.app_error', 'Invalid or missing parameter in request URL.');
     }
     const newestFirst = this.posts.filter((p) => p.channel_id === ch.id && !p.delete_at).sort((a, b) => b.create_at - a.create_at);
+    const after = url.searchParams.get('after') || '';
+    const before = url.searchParams.get('before') || '';
+    // The real server's precedence: since, then after, then before, then page.
     let selected: Post[];
-    if (since > 0) selected = newestFirst.filter((p) => p.create_at >= since || p.update_at >= since).slice(0, 1000);
-    else selected = newestFirst.slice(page * perPage, (page + 1) * perPage);
-    const list: Omit<PostList, 'first_inaccessible_post_time'> & { has_next: boolean } = { order: selected.map((p) => p.id), posts: {}, next_post_id: '', prev_post_id: '', has_next: since > 0 ? false : newestFirst.length > (page + 1) * perPage };
+    let hasNext: boolean;
+    if (since > 0) {
+      // Created or changed (an edit, a reaction) since then; the server caps the answer at 1000.
+      selected = newestFirst.filter((p) => p.create_at >= since || p.update_at >= since).slice(0, 1000);
+      hasNext = false;
+    } else if (after || before) {
+      const i = newestFirst.findIndex((p) => p.id === (after || before));
+      const side = i < 0 ? [] : after ? newestFirst.slice(0, i) : newestFirst.slice(i + 1);
+      // `after` pages count from the anchor upwards (the oldest newer posts first), `before` downwards.
+      const window = after ? side.slice(Math.max(0, side.length - (page + 1) * perPage), side.length - page * perPage) : side.slice(page * perPage, (page + 1) * perPage);
+      selected = window;
+      hasNext = side.length > (page + 1) * perPage;
+    } else {
+      selected = newestFirst.slice(page * perPage, (page + 1) * perPage);
+      hasNext = newestFirst.length > (page + 1) * perPage;
+    }
+    const list: Omit<PostList, 'first_inaccessible_post_time'> & { has_next: boolean } = { order: selected.map((p) => p.id), posts: {}, next_post_id: '', prev_post_id: '', has_next: hasNext };
     for (const p of selected) {
-      list.posts[p.id] = p;
+      list.posts[p.id] = this.withMetadata(p);
       // Thread roots come along even when they are not on this page.
       const root = p.root_id ? this.posts.find((x) => x.id === p.root_id) : undefined;
-      if (root) list.posts[root.id] = root;
+      if (root) list.posts[root.id] = this.withMetadata(root);
     }
     json(res, 200, list);
   }
@@ -354,6 +485,10 @@ export class MattermostTestServer {
   appError(res: http.ServerResponse, status: number, id: string, message: string): void {
     json(res, status, { id, message, detailed_error: '', request_id: String(res.getHeader('X-Request-Id') ?? ''), status_code: status, is_oauth: false });
   }
+}
+
+function userJson(u: TestUser) {
+  return { id: u.id, username: u.username, email: `${u.username}@example.com`, first_name: '', last_name: '', nickname: '', roles: 'system_user', locale: 'en', create_at: 0, update_at: 0, delete_at: 0, is_bot: u.username === 'claimbot' };
 }
 
 function channelJson(ch: TestChannel) {

@@ -19,7 +19,7 @@ interface OpenApiFragment {
   [path: string]: Record<string, { parameters?: { name: string; in: string }[]; responses?: Record<string, unknown> }>;
 }
 
-function loadSchemas(): { Post: ValidateFunction; PostList: ValidateFunction; AppError: ValidateFunction } {
+function loadSchemas(): { Post: ValidateFunction; PostList: ValidateFunction; AppError: ValidateFunction; User: ValidateFunction; Reaction: ValidateFunction } {
   const defs = parseYaml(fs.readFileSync(path.join(FIXTURES, 'definitions.yaml'), 'utf8')) as { components: { schemas: Record<string, unknown> } };
   // OpenAPI 3.0 adds `example`/`nullable` and number formats; ajv reads the rest as JSON Schema.
   const ajv = new Ajv({ strict: false, allErrors: true });
@@ -30,7 +30,7 @@ function loadSchemas(): { Post: ValidateFunction; PostList: ValidateFunction; Ap
     assert.ok(v, `schema ${name} is in definitions.yaml`);
     return v;
   };
-  return { Post: get('Post'), PostList: get('PostList'), AppError: get('AppError') };
+  return { Post: get('Post'), PostList: get('PostList'), AppError: get('AppError'), User: get('User'), Reaction: get('Reaction') };
 }
 
 function loadPaths(file: string): OpenApiFragment {
@@ -41,7 +41,7 @@ function valid(v: ValidateFunction, data: unknown): void {
   assert.ok(v(data), JSON.stringify(v.errors));
 }
 
-async function call(server: MattermostTestServer, method: 'GET' | 'POST', p: string, body?: unknown, token: string | null = server.bot.token) {
+async function call(server: MattermostTestServer, method: 'GET' | 'POST' | 'DELETE', p: string, body?: unknown, token: string | null = server.bot.token) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   const res = await request(`${server.url}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -167,6 +167,108 @@ describe('Mattermost test server', () => {
     const r = await call(server, 'GET', `/api/v4/channels/${server.channel.id}/posts?since=1&page=0&per_page=60`);
     assert.ok(list.responses?.[String(r.status)], `status ${r.status} is one the spec declares`);
     assert.ok(channels['/api/v4/teams/name/{team_name}/channels/name/{channel_name}'], 'spec has the channel lookup');
+  });
+
+  it('several users, each with its own token: me, by id, by ids, by username (User schema)', async () => {
+    for (const u of [server.bot, server.alice, server.bob]) {
+      const me = await call(server, 'GET', '/api/v4/users/me', undefined, u.token);
+      valid(schemas.User, me.json());
+      assert.equal((me.json() as { username: string }).username, u.username);
+    }
+    const byId = await call(server, 'GET', `/api/v4/users/${server.alice.id}`);
+    valid(schemas.User, byId.json());
+    assert.equal((byId.json() as { username: string }).username, 'alice');
+    const byIds = await call(server, 'POST', '/api/v4/users/ids', [server.alice.id, server.bob.id, 'x'.repeat(26)]);
+    assert.equal(byIds.status, 200);
+    const users = byIds.json() as { username: string }[];
+    for (const u of users) valid(schemas.User, u);
+    assert.deepEqual(users.map((u) => u.username).sort(), ['alice', 'bob'], 'unknown ids are left out');
+    const byName = await call(server, 'GET', '/api/v4/users/username/bob');
+    assert.equal((byName.json() as { id: string }).id, server.bob.id);
+    const missing = await call(server, 'GET', '/api/v4/users/username/nobody');
+    assert.equal(missing.status, 404);
+    valid(schemas.AppError, missing.json());
+    const badBody = await call(server, 'POST', '/api/v4/users/ids', { ids: [] });
+    assert.equal(badBody.status, 400);
+  });
+
+  it('posts since a time: new posts and posts a reaction changed; before/after paging', async () => {
+    const q = (await server.postAs(server.bot, 'question'));
+    const since = q.create_at + 1;
+    const reply = await server.postAs(server.alice, 'yes', q.id);
+    let list = (await call(server, 'GET', `/api/v4/channels/${server.channel.id}/posts?since=${since}`)).json() as { order: string[]; posts: Record<string, { id: string; message: string; metadata?: { reactions?: unknown[] } }> };
+    valid(schemas.PostList, list);
+    assert.deepEqual(list.order, [reply.id], 'only what is new since then');
+    assert.ok(list.posts[q.id], 'the thread root comes along');
+    // The server's clock only goes up: anything after the reply is newer than it.
+    const mark = reply.update_at + 1;
+    const reaction = await server.reactAs(server.alice, q.id, '+1');
+    valid(schemas.Reaction, reaction);
+    list = (await call(server, 'GET', `/api/v4/channels/${server.channel.id}/posts?since=${mark}`)).json() as typeof list;
+    assert.deepEqual(list.order, [q.id], 'a reaction changes the post, so since sees it again');
+    assert.equal(list.posts[q.id]!.metadata?.reactions?.length, 1);
+    // before / after, anchored on a post id, newest first
+    const more = [] as string[];
+    for (let i = 0; i < 4; i++) more.push((await server.postAs(server.bob, `m${i}`)).id);
+    const before = (await call(server, 'GET', `/api/v4/channels/${server.channel.id}/posts?before=${more[2]}&per_page=2`)).json() as typeof list & { has_next: boolean };
+    assert.deepEqual(before.order, [more[1], more[0]]);
+    const afterList = (await call(server, 'GET', `/api/v4/channels/${server.channel.id}/posts?after=${more[0]}&per_page=2`)).json() as typeof list;
+    assert.deepEqual(afterList.order, [more[2], more[1]]);
+  });
+
+  it('a thread (PostList of the root and its replies, from the root or a reply) and its reactions', async () => {
+    const root = await server.postAs(server.bot, 'root');
+    const r1 = await server.postAs(server.alice, 'one', root.id);
+    const r2 = await server.postAs(server.bob, 'two', root.id);
+    await server.postAs(server.bob, 'elsewhere');
+    for (const from of [root.id, r1.id]) {
+      const t = await call(server, 'GET', `/api/v4/posts/${from}/thread`);
+      assert.equal(t.status, 200);
+      valid(schemas.PostList, t.json());
+      assert.deepEqual((t.json() as { order: string[] }).order, [r2.id, r1.id, root.id]);
+    }
+    await server.reactAs(server.alice, root.id, 'thumbsup');
+    await server.reactAs(server.alice, root.id, 'thumbsup');
+    const reactions = await call(server, 'GET', `/api/v4/posts/${root.id}/reactions`);
+    const got = reactions.json() as { user_id: string; emoji_name: string }[];
+    for (const r of got) valid(schemas.Reaction, r);
+    assert.deepEqual(got.map((r) => [r.user_id, r.emoji_name]), [[server.alice.id, 'thumbsup']], 'the same reaction twice is one');
+    const asOther = await call(server, 'POST', '/api/v4/reactions', { user_id: server.alice.id, post_id: root.id, emoji_name: '-1' }, server.bob.token);
+    assert.equal(asOther.status, 403, 'a token reacts only as its own user');
+    valid(schemas.AppError, asOther.json());
+    const removed = await call(server, 'DELETE', `/api/v4/users/${server.alice.id}/posts/${root.id}/reactions/thumbsup`, undefined, server.alice.token);
+    assert.equal(removed.status, 200);
+    assert.deepEqual((await call(server, 'GET', `/api/v4/posts/${root.id}/reactions`)).json(), []);
+    const unknown = await call(server, 'GET', `/api/v4/posts/${'x'.repeat(26)}/thread`);
+    assert.equal(unknown.status, 404);
+    valid(schemas.AppError, unknown.json());
+    const spec = loadPaths('posts.yaml')['/api/v4/posts/{post_id}/thread']!.get;
+    assert.ok(spec.responses?.['200'], 'spec: a thread answers 200');
+    assert.ok((spec.parameters ?? []).some((p) => p.name === 'post_id' && p.in === 'path'));
+    const withParams = await call(server, 'GET', `/api/v4/posts/${root.id}/thread?perPage=60&direction=down&skipFetchThreads=false&collapsedThreads=false`);
+    assert.ok(spec.responses?.[String(withParams.status)], `status ${withParams.status} is one the spec declares`);
+  });
+
+  it('satisfies the official client (Client4) for reading: posts since, thread, reactions, users', async () => {
+    const bot = new Client4();
+    bot.setUrl(server.url);
+    bot.setToken(server.bot.token);
+    const alice = new Client4();
+    alice.setUrl(server.url);
+    alice.setToken(server.alice.token);
+    const q = await bot.createPost({ channel_id: server.channel.id, message: 'OK to interrupt?' } as Parameters<Client4['createPost']>[0]);
+    const reply = await alice.createPost({ channel_id: server.channel.id, message: 'yes', root_id: q.id } as Parameters<Client4['createPost']>[0]);
+    const since = await bot.getPostsSince(server.channel.id, q.create_at + 1);
+    assert.deepEqual(since.order, [reply.id]);
+    const thread = await bot.getPostThread(q.id);
+    assert.deepEqual(thread.order, [reply.id, q.id]);
+    const reaction = await alice.addReaction(server.alice.id, q.id, '+1');
+    assert.equal(reaction.emoji_name, '+1');
+    assert.deepEqual((await bot.getReactionsForPost(q.id)).map((r) => r.user_id), [server.alice.id]);
+    assert.equal((await bot.getUser(server.alice.id)).username, 'alice');
+    assert.deepEqual((await bot.getProfilesByIds([server.alice.id, server.bob.id])).map((u) => u.username).sort(), ['alice', 'bob']);
+    assert.equal((await bot.getUserByUsername('bob')).id, server.bob.id);
+    assert.equal((await alice.getMe()).username, 'alice');
   });
 
   it('satisfies the official client (Client4): users/me, channel lookup, create post, read posts', async () => {

@@ -12,6 +12,7 @@ import type { SessionStartHookInput, SyncHookJSONOutput, UserPromptSubmitHookInp
 import { cleanEnv, pathWithClaimboard, runCli, tempDir } from '../support/cli';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
 import { lastWorked } from '../../src/claude/session-activity';
+import { putInInbox } from '../../src/core/inbox';
 import { installHooks } from '../../src/claude/hook-settings';
 
 const PROMPT_HOOK_TIMEOUT_S = (installHooks({}, 'claimboard').settings.hooks as Record<string, { hooks: { timeout: number }[] }[]>).UserPromptSubmit?.[0]?.hooks[0]?.timeout ?? 0;
@@ -121,6 +122,23 @@ describe('recap on return: a prompt after an idle spell gets what happened meanw
 
     // Working again within CLAIMBOARD_RECAP_IDLE (10 min here: the machine may be slow): no recap.
     assert.equal(await prompt('uuid-a', { ...e, CLAIMBOARD_RECAP_IDLE: '10m' }), undefined);
+  });
+
+  it('what the person said to the session while it was idle comes with the recap, not instead of it', async () => {
+    const e = env(rest());
+    await start('uuid-a', e);
+    await delivered(e, 1);
+    assert.equal(await prompt('uuid-a', e), undefined, 'a first prompt gets no recap: its start had one');
+    await start('uuid-b', e);
+    await cli(['claim', 'src/lexer/**', '--eta', '30m'], 'session-b', e);
+    await delivered(e, 3);
+    await putInInbox(board, 'session-a', [{ id: 'p1', at: new Date().toISOString(), text: '@alice said to session-a: leave the lexer to session-b' }]);
+    await idle('uuid-a');
+    const context = await prompt('uuid-a', e);
+    assert.match(context ?? '', /^The person is back after/);
+    assert.match(context ?? '', /CLAIM `repo\/src\/lexer\/\*\*`/);
+    assert.match(context ?? '', /leave the lexer to session-b/, 'the message taken from the inbox reaches Claude');
+    assert.equal(await prompt('uuid-a', { ...e, CLAIMBOARD_RECAP_IDLE: '10m' }), undefined, 'delivered once');
   });
 
   it('with the server hung, the hook still answers: it says the channel could not be read, with the command for later', async () => {

@@ -3,6 +3,10 @@ import { EXIT } from '../cli-context';
 import { cliAnnouncer } from '../announcements';
 import { InputError } from '../../core/errors';
 import { isFileSystemArgument, resolvePathKey } from '../../core/path-key';
+import { parseDuration } from '../../core/duration';
+import { claimCovers } from '../../core/overlap';
+import type { CliContext } from '../cli-context';
+import type { Announcer } from '../../announce';
 
 /**
  * Three forms, because the hooks tell Claude to ask in words:
@@ -14,13 +18,14 @@ import { isFileSystemArgument, resolvePathKey } from '../../core/path-key';
  */
 export const ask: Command = {
   name: 'ask',
-  usage: 'ask "<question>" [--about PATH] | ask PATH [--message TEXT]',
-  summary: 'ask the human in the channel a question, or whether to interrupt whoever holds a path',
-  options: { message: { type: 'string', short: 'm' }, about: { type: 'string' } },
+  usage: 'ask "<question>" [--about PATH] [--wait DURATION] | ask PATH [--message TEXT]',
+  summary: 'ask the human in the channel a question, or whether to interrupt whoever holds a path; --wait for the answer',
+  options: { message: { type: 'string', short: 'm' }, about: { type: 'string' }, wait: { type: 'string' } },
   async run(ctx, { positionals, values }) {
+    const waitMs = values.wait !== undefined ? parseDuration(String(values.wait), '--wait') : undefined;
     const session = ctx.requireSession();
     if (positionals.length !== 1) throw new InputError('ask needs exactly one question in quotes (or one path with --message)');
-    const text = positionals[0];
+    const text = positionals[0] ?? '';
     if (text.trim() === '') throw new InputError('the question is empty');
     const about = values.about as string | undefined;
     const message = values.message as string | undefined;
@@ -47,7 +52,12 @@ export const ask: Command = {
 
     const { announcer, loaded } = cliAnnouncer({ boardPath: ctx.boardPath, env: ctx.env, err: ctx.err });
     if (!loaded.configured) throw new InputError('Mattermost is not configured, so there is nobody to ask (see README, "Mattermost")');
+    if (waitMs !== undefined && loaded.config?.destination.kind !== 'rest') {
+      throw new InputError('--wait needs a Mattermost token (CLAIMBOARD_MATTERMOST_URL, _TOKEN, _CHANNEL): with a webhook only, no answer can come back');
+    }
+    const started = Date.now();
     const r = await announcer.ask({ session, holder: holder?.session, path: holder?.path, message: question });
+    if (waitMs !== undefined && r.id) return waitAndPrint(ctx, { announcer, session, outboxId: r.id, deadline: started + waitMs, about: holder?.path, waitMs });
     if (r.error) ctx.err(`claimboard: mattermost: ${r.error}`);
     const delivered = r.delivered > 0;
     if (ctx.json) ctx.out(JSON.stringify({ asked: true, question: question ?? null, holder: holder?.session ?? null, path: holder?.path ?? null, delivered }, null, 2));
@@ -60,4 +70,38 @@ export const ask: Command = {
 function looksLikePath(text: string, cwd: string): boolean {
   const t = text.trim();
   return !/\s/.test(t) && (/[/:]/.test(t) || isFileSystemArgument(t, cwd));
+}
+
+/**
+ * `--wait`: prints the answer (or that none came) and exits 0 when answered (for `--about`,
+ * when the asker now holds the path), 3 when the answer is no or the time passed without one.
+ */
+async function waitAndPrint(ctx: CliContext, o: { announcer: Announcer; session: string; outboxId: string; deadline: number; about?: string; waitMs: number }): Promise<number> {
+  const [{ waitForAnswer }, { pollIntervalFromEnv }] = await Promise.all([import('../../announce/ask-wait'), import('../../announce/channel-reader')]);
+  const r = await waitForAnswer({
+    announcer: o.announcer,
+    boardPath: ctx.boardPath,
+    outboxId: o.outboxId,
+    deadline: o.deadline,
+    intervalMs: pollIntervalFromEnv(ctx.env, (t) => parseDuration(t, 'CLAIMBOARD_POLL_INTERVAL')),
+    service: () => ctx.service(),
+  });
+  // The board is the truth: a yes seen first by another process handed the path over there.
+  const holds = o.about !== undefined ? ctx.service().status().claims.some((c) => c.session === o.session && claimCovers(c.path, o.about!)) : false;
+  const a = r.answer;
+  const ok = a !== undefined && a.decision !== 'no' && (o.about === undefined || holds);
+  if (ctx.json) {
+    const question = r.question ? { id: r.question.postId, session: r.question.session, holder: r.question.holder ?? null, path: r.question.path ?? null, text: r.question.text, at: r.question.at ?? null } : null;
+    ctx.out(JSON.stringify({ question, answer: a ? { by: a.by, text: a.text, decision: a.decision, at: a.at } : null, holds }, null, 2));
+  } else if (!r.question) {
+    ctx.out(`the question is not in the channel yet (the server did not take it within ${Math.round(o.waitMs / 1000)} s); it stays queued`);
+  } else if (!a) {
+    ctx.out(`no answer within ${Math.round(o.waitMs / 1000)} s${o.about ? `: ${r.question.holder ?? 'the holder'} still holds ${o.about}; wait or pick other work` : ''}`);
+  } else {
+    const what = a.decision === 'other' ? 'not a yes or no' : a.decision;
+    let tail = '';
+    if (o.about !== undefined) tail = holds ? `; you hold ${o.about} now` : a.decision === 'no' ? `; leave ${o.about} alone: wait or pick other work` : `; ${o.about} is not yours`;
+    ctx.out(`@${a.by} answered: "${a.text.replace(/\s+/g, ' ').trim()}" (${what})${tail}`);
+  }
+  return ok ? EXIT.ok : EXIT.conflict;
 }

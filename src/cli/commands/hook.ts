@@ -62,6 +62,8 @@ export const hook: Command = {
         return startDetachedCli(['hook', 'notification', '--spell', spellId, '--claude-session', sessionId, '--board', path.resolve(ctx.boardPath)], ctx.env);
       },
     });
+    // The person's answers reach this session's inbox through the board's one listener.
+    if (event === 'session-start' || event === 'post-tool-use' || event === 'user-prompt-submit') await (await import('../announcements')).ensureListener(ctx.boardPath, ctx.env).catch(() => undefined);
     if (outcome.stdout) writeFd(1, outcome.stdout);
     if (outcome.stderr) writeFd(2, outcome.stderr);
     // Idle sockets (a recap read) would keep Claude Code waiting for this process to exit.
