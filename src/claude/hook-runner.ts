@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SyncHookJSONOutput } from '@anthropic-ai/claude-agent-sdk' with { 'resolution-mode': 'import' };
 import type { BoardEvent, Claim, SessionRecord } from '../core/model';
-import { ClaimService, InputError, leaseLength, validateSession, type BoardView } from '../core/claim-service';
+import { InputError, leaseLength, validateSession, type BoardView, type ServiceOptions } from '../core/claim-service';
+import { FileClaimStore, type ClaimStore } from '../core/claim-store';
 import { findRepo } from '../core/path-key';
 import { livenessHost } from '../core/liveness';
 import { claimCovers } from '../core/overlap';
@@ -81,6 +82,8 @@ export interface HookRunOptions {
    * (runSpellTimer); returns its pid. Without it, notifications open no spell.
    */
   startNeedsYouTimer?: (sessionId: string, spellId: string) => number | undefined | Promise<number | undefined>;
+  /** Where claims live (the CLI's factory: the board file or the shared store); default the board file. */
+  openStore?: (opts: ServiceOptions) => ClaimStore;
 }
 
 /** Exit 0: Claude Code goes on with the session or the tool call, and reads `stdout` as the hook's JSON. */
@@ -109,7 +112,7 @@ export async function runHook(event: string, stdin: string, opts: HookRunOptions
 }
 
 class HookRunner {
-  private readonly service: ClaimService;
+  private readonly service: ClaimStore;
   private readonly now: () => Date;
   private readonly host: string;
   private readonly pid: number | undefined;
@@ -120,7 +123,7 @@ class HookRunner {
     this.host = options.host ?? livenessHost();
     const pid = Number(options.env.CLAUDE_PID);
     this.pid = Number.isInteger(pid) && pid > 0 ? pid : undefined;
-    this.service = new ClaimService({
+    this.service = (options.openStore ?? ((x: ServiceOptions) => new FileClaimStore(x)))({
       boardPath: options.boardPath,
       ttlMs: options.ttlMs,
       now: options.now,
@@ -249,7 +252,7 @@ class HookRunner {
         stderr = `claimboard hook session-start: could not write ${envFile}: ${(e as Error).message}\n`;
       }
     }
-    const after = this.service.status();
+    const after = await this.service.status();
     const context = await this.sessionContext(name, after);
     const out: SyncHookJSONOutput = { hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: context } };
     return exitZero(JSON.stringify(out) + '\n', stderr);
@@ -297,7 +300,7 @@ class HookRunner {
     const targets = await writeTargets(input.tool_name, input.tool_input, input.cwd, this.options.env);
     if (targets.length === 0) return exitZero();
     // Only the claims that could touch the targets are read in full: this runs on every edit.
-    const nearTargets = this.service.near(targets.map((t) => t.key)); // throws when the board cannot be read: runHook denies
+    const nearTargets = await this.service.near(targets.map((t) => t.key)); // throws when the board cannot be read: runHook denies
     let session = this.knownName(nearTargets, input.session_id);
     const view = { claims: nearTargets.claims };
     const hits = conflictsFor(targets, view.claims, session);
@@ -329,7 +332,7 @@ class HookRunner {
   // ------------------------------------------------------------------ heartbeats
 
   private async heartbeat(input: ClaimboardHookInput): Promise<HookOutcome> {
-    const view = this.service.status();
+    const view = await this.service.status();
     const session = this.knownName(view, input.session_id);
     if (!session) return exitZero();
     const mine = view.claims.filter((c) => c.session === session);
@@ -381,7 +384,7 @@ class HookRunner {
     }
     const start = this.options.startNeedsYouTimer;
     if (afterMs === undefined || !start) return exitZero('', stderr);
-    const session = this.knownName(this.service.near([]), input.session_id);
+    const session = this.knownName(await this.service.near([]), input.session_id);
     if (!session) return exitZero('', stderr);
     if (!(await this.options.announcer?.())?.needsYou) return exitZero('', stderr);
     await openSpell(this.options.boardPath, input.session_id, {
@@ -397,7 +400,7 @@ class HookRunner {
   // ------------------------------------------------------------------ SessionEnd
 
   private async sessionEnd(input: Extract<ClaimboardHookInput, { hook_event_name: 'SessionEnd' }>): Promise<HookOutcome> {
-    const session = this.knownName(this.service.near([]), input.session_id);
+    const session = this.knownName(await this.service.near([]), input.session_id);
     if (!session) return exitZero();
     // One write (the hook has about 1.5 s) and one announcement for the whole session.
     await this.service.endSession(session, input.session_id);

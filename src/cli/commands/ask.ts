@@ -18,7 +18,7 @@ export const ask: Command = {
   summary: 'ask the human in the channel a question, or whether to interrupt whoever holds a path',
   options: { message: { type: 'string', short: 'm' }, about: { type: 'string' } },
   async run(ctx, { positionals, values }) {
-    const session = ctx.requireSession();
+    const session = await ctx.requireSession();
     if (positionals.length !== 1) throw new InputError('ask needs exactly one question in quotes (or one path with --message)');
     const text = positionals[0];
     if (text.trim() === '') throw new InputError('the question is empty');
@@ -40,7 +40,7 @@ export const ask: Command = {
     if (pathArg !== undefined) {
       if (pathArg.trim() === '') throw new InputError('--about needs a path');
       const key = resolvePathKey(pathArg, ctx.cwd);
-      const conflict = ctx.service().check(session, [key])[0];
+      const conflict = (await ctx.service().check(session, [key]))[0];
       if (!conflict) throw new InputError(`nobody else holds ${key}: it is free to claim`);
       holder = { session: conflict.holder.session, path: conflict.holder.path };
     }

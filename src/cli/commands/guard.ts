@@ -9,7 +9,7 @@ export const guard: Command = {
   name: 'guard',
   usage: 'guard',
   summary: 'pre-commit check: refuse when a staged path is held by another session (exit 3)',
-  run(ctx, { positionals }) {
+  async run(ctx, { positionals }) {
     if (positionals.length) throw new InputError(`guard takes no arguments (got ${positionals[0]})`);
     const top = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: ctx.cwd, encoding: 'utf8' });
     if (top.status !== 0) throw new InputError(`${ctx.cwd} is not inside a git worktree`);
@@ -21,7 +21,7 @@ export const guard: Command = {
     if (files.length === 0) return EXIT.ok;
     const keys = stagedKeys(root, files);
     // Staged paths are files (deleted ones too): only claims covering them stand in the way.
-    const conflicts = ctx.service().check(ctx.session, keys, 'exclusive', { files: keys });
+    const conflicts = await ctx.service().check(ctx.session, keys, 'exclusive', { files: keys });
     if (conflicts.length === 0) return EXIT.ok;
     const now = new Date();
     ctx.err(`claimboard: commit refused: ${conflicts.length === 1 ? 'a staged path is' : 'staged paths are'} held by another session`);

@@ -15,8 +15,8 @@ export const status: Command = {
   name: 'status',
   usage: 'status',
   summary: 'the board: live claims, expired claims, releases, pinned notes, problems',
-  run(ctx) {
-    const v = ctx.service().status();
+  async run(ctx) {
+    const v = (await ctx.service().status());
     const now = new Date();
     if (ctx.json) {
       ctx.out(JSON.stringify({

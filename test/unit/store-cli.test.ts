@@ -1,0 +1,104 @@
+/**
+ * `claimboard` over the shared store, as real processes: `store init/status/import`, the same
+ * commands and exit codes as on the board file, and an unreachable store named with its
+ * password masked.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cleanEnv, runCli } from '../support/cli';
+import { testPostgres } from '../support/postgres';
+
+describe('the shared store through the CLI process', function () {
+  this.timeout(120_000);
+  let url: string;
+  let password: string;
+  let home: string;
+  const env = (extra: NodeJS.ProcessEnv = {}) => cleanEnv({ HOME: home, CLAIMBOARD_STORE: url, CLAIMBOARD_BOARD: path.join(home, 'coordination.md'), ...extra });
+
+  before(async () => {
+    url = await (await testPostgres()).database();
+    password = decodeURIComponent(new URL(url).password);
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'store-cli-'));
+  });
+
+  it('store init creates the schema once, then says it is current; status names the store, password masked', async () => {
+    const s0 = await runCli(['store', 'status'], { env: env() });
+    assert.equal(s0.code, 0, s0.stderr);
+    assert.match(s0.stdout, /no claimboard schema yet: run `claimboard store init`/);
+    const first = await runCli(['store', 'init'], { env: env() });
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /schema created \(version 1\)/);
+    const second = await runCli(['store', 'init'], { env: env() });
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /schema is current \(version 1\)/);
+    const s1 = await runCli(['store', 'status'], { env: env() });
+    assert.match(s1.stdout, /claims live in the shared store postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/\w+ \(board default\)/);
+    for (const r of [first, second, s1]) assert.ok(!(r.stdout + r.stderr).includes(password));
+  });
+
+  it('claim, check, release: the same exit codes and words as the board file', async () => {
+    await runCli(['store', 'init'], { env: env() });
+    const a = await runCli(['claim', 'repo/src/a.ts'], { env: env({ CLAIMBOARD_SESSION: 'alpha' }) });
+    assert.equal(a.code, 0, a.stderr);
+    const b = await runCli(['claim', 'repo/src/**'], { env: env({ CLAIMBOARD_SESSION: 'beta' }) });
+    assert.equal(b.code, 3);
+    assert.match(b.stderr, /repo\/src\/a\.ts, inside repo\/src\/\*\*, is held by alpha/);
+    const c = await runCli(['check', 'repo/src/a.ts'], { env: env({ CLAIMBOARD_SESSION: 'beta' }) });
+    assert.equal(c.code, 3);
+    const st = await runCli(['status', '--json'], { env: env() });
+    assert.deepEqual((JSON.parse(st.stdout) as { claims: { session: string }[] }).claims.map((x) => x.session), ['alpha']);
+    const r = await runCli(['release', 'repo/src/a.ts'], { env: env({ CLAIMBOARD_SESSION: 'alpha' }) });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await runCli(['claim', 'repo/src/**'], { env: env({ CLAIMBOARD_SESSION: 'beta' }) })).code, 0);
+  });
+
+  it('an unreachable store: exit 1, one line naming it, the password masked, nothing else', async () => {
+    const down = new URL(url);
+    down.port = '1'; // nothing listens there
+    const r = await runCli(['claim', 'infra:x'], { env: env({ CLAIMBOARD_STORE: down.toString(), CLAIMBOARD_SESSION: 'alpha' }) });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /^claimboard: cannot reach the shared store postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/\w+ \(board default\): /);
+    assert.ok(!r.stderr.includes(password));
+  });
+
+  it('a bad store setting is bad input (exit 2); a password in a config file others can read is refused', async () => {
+    const bad = await runCli(['status'], { env: env({ CLAIMBOARD_STORE: 'mysql://x@y/z' }) });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /is not postgres:\/\//);
+    const cfg = path.join(home, 'config.json');
+    fs.writeFileSync(cfg, JSON.stringify({ store: { url } }), { mode: 0o644 });
+    fs.chmodSync(cfg, 0o644);
+    const open = await runCli(['status'], { env: env({ CLAIMBOARD_STORE: '', CLAIMBOARD_CONFIG: cfg }) });
+    assert.equal(open.code, 2);
+    assert.match(open.stderr, /holds the store's password but other users can read it \(mode 644\): run `chmod 600 /);
+    assert.ok(!open.stderr.includes(password));
+    fs.chmodSync(cfg, 0o600);
+    const ok = await runCli(['store', 'status'], { env: env({ CLAIMBOARD_STORE: '', CLAIMBOARD_CONFIG: cfg }) });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, new RegExp(`from ${cfg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  });
+
+  it('store import copies a board file\'s claims, releases and notes, and reports a conflicting claim by its line', async () => {
+    const other = await (await testPostgres()).database();
+    const e = env({ CLAIMBOARD_STORE: other });
+    await runCli(['store', 'init'], { env: e });
+    const fileEnv = cleanEnv({ HOME: home, CLAIMBOARD_BOARD: path.join(home, 'local.md') });
+    await runCli(['claim', 'repo/a', 'repo/b'], { env: { ...fileEnv, CLAIMBOARD_SESSION: 'alpha' } });
+    await runCli(['release', 'repo/b'], { env: { ...fileEnv, CLAIMBOARD_SESSION: 'alpha' } });
+    await runCli(['note', 'add', 'deploy freeze'], { env: fileEnv });
+    await runCli(['claim', 'repo/**'], { env: { ...e, CLAIMBOARD_SESSION: 'gamma' } });
+    const r = await runCli(['store', 'import', path.join(home, 'local.md')], { env: e });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stdout, /0 claims, 1 releases, 1 pinned notes/);
+    assert.match(r.stderr, /local\.md:\d+: not imported: repo\/a \(alpha\) conflicts with repo\/\*\* held by gamma/);
+    await runCli(['release', 'repo/**'], { env: { ...e, CLAIMBOARD_SESSION: 'gamma' } });
+    const again = await runCli(['store', 'import', path.join(home, 'local.md')], { env: e });
+    assert.equal(again.code, 0, again.stderr);
+    const st = JSON.parse((await runCli(['status', '--json'], { env: e })).stdout) as { claims: { session: string; path: string }[]; notes: unknown[] };
+    assert.deepEqual(st.claims.map((c) => `${c.session} ${c.path}`), ['alpha repo/a']);
+    assert.equal(st.notes.length, 1, 'a note imported twice is kept once');
+  });
+});
