@@ -137,29 +137,35 @@ export class PgClaimStore implements ClaimStore {
    */
   private async tx<T>(fn: (t: Tx, now: Date) => Promise<T>, opts: { write: boolean }): Promise<T> {
     const c = await this.connect();
+    let now: Date;
     try {
       if (!this.schemaChecked) {
         await this.schemaCheck(c);
         this.schemaChecked = true;
       }
-      await c.query('begin');
+      // One round trip: the transaction, its lock wait limit, the board's lock (writes) and the
+      // database's clock, read after the lock (now() would be the transaction's start, before the wait).
+      const results = await c.query(
+        `begin; select set_config('lock_timeout', '${Math.max(1, Math.round(this.lockWaitMs))}', true)${opts.write ? `, pg_advisory_xact_lock(hashtext('claimboard'), hashtext('${this.board}'))` : ''}, clock_timestamp() as now`,
+      ) as unknown as pg.QueryResult<{ now: Date }>[];
+      now = results[1]!.rows[0]!.now;
     } catch (e) {
       if (e instanceof StoreUnavailableError) throw e;
+      if ((e as { code?: string }).code === '55P03') {
+        await c.query('rollback').catch(() => this.dropClient(c));
+        throw this.unavailable(new Error(`the board is busy (lock wait over ${Math.round(this.lockWaitMs / 1000)} s)`), 'write to');
+      }
       this.dropClient(c);
       throw this.unavailable(e);
     }
     const t: Tx = { q: async (text, values) => (await c.query(text, values)).rows };
     try {
-      await c.query(`set local lock_timeout = ${Math.max(1, Math.round(this.lockWaitMs))}`);
-      if (opts.write) await c.query('select pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['claimboard', this.board]);
-      const now = (await c.query<{ now: Date }>('select now() as now')).rows[0]!.now;
       const out = await fn(t, now);
       await c.query('commit');
       return out;
     } catch (e) {
       await c.query('rollback').catch(() => this.dropClient(c));
       if (e instanceof InputError || e instanceof StoreUnavailableError) throw e;
-      if ((e as { code?: string }).code === '55P03') throw this.unavailable(new Error(`the board is busy (lock wait over ${Math.round(this.lockWaitMs / 1000)} s)`), 'write to');
       if (e instanceof Error && !('code' in e) && !/connect|terminat|ECONN|socket|closed/i.test(e.message)) throw e;
       this.dropClient(c);
       throw this.unavailable(e, opts.write ? 'write to' : 'read');
@@ -171,12 +177,12 @@ export class PgClaimStore implements ClaimStore {
     void c.end().catch(() => undefined);
   }
 
-  private async write<T>(op: (t: Tx, now: Date, events: BoardEvent[]) => Promise<T>): Promise<T> {
+  private async write<T>(op: (t: Tx, now: Date, events: BoardEvent[], live: SharedClaim[]) => Promise<T>): Promise<T> {
     let events: BoardEvent[] = [];
     const out = await this.tx(async (t, now) => {
       events = [];
-      await this.settle(t, now, events);
-      const r = await op(t, now, events);
+      const live = await this.settle(t, now, events);
+      const r = await op(t, now, events, live);
       if (events.length > 0) await t.q('select pg_notify($1, $2)', [NOTIFY_CHANNEL, this.board]);
       return r;
     }, { write: true });
@@ -244,14 +250,16 @@ export class PgClaimStore implements ClaimStore {
   // ------------------------------------------------------------ writes
 
   /** Ended leases become history rows; ended sessions kept a day, then dropped (as the file board does). */
-  private async settle(t: Tx, now: Date, events: BoardEvent[]): Promise<void> {
-    const ended = (await this.claims(t)).filter((c) => !this.rules.isLive(c, now));
+  private async settle(t: Tx, now: Date, events: BoardEvent[]): Promise<SharedClaim[]> {
+    const all = await this.claims(t);
+    const ended = all.filter((c) => !this.rules.isLive(c, now));
     for (const c of ended) {
       const { release, event } = endedClaim(c, now);
       await this.toHistory(t, c, release.at, release.outcome ?? 'expired', 'expire');
       events.push(event);
     }
     await t.q('delete from claimboard_sessions where board = $1 and ended is not null and ended < $2', [this.board, new Date(now.getTime() - ENDED_SESSION_KEPT_MS)]);
+    return all.filter((c) => !ended.includes(c));
   }
 
   private async toHistory(t: Tx, c: SharedClaim, at: Date, outcome: string, kind: 'release' | 'expire' | 'takeover'): Promise<void> {
@@ -270,10 +278,9 @@ export class PgClaimStore implements ClaimStore {
 
   async claim(session: string, req: ClaimRequest): Promise<ClaimResult> {
     const { paths, mode, ttl } = checkClaimRequest(session, req, this.ttlMs);
-    return this.write(async (t, now, events) => {
+    return this.write(async (t, now, events, live) => {
       if (req.eta) checkEta(req.eta, now);
       const result: ClaimResult = { granted: [], renewed: [], conflicts: [], takenOver: [] };
-      const live = await this.claims(t);
       result.conflicts = this.rules.conflictsIn(live, session, paths, mode, req.files);
       if (result.conflicts.length > 0 && !req.force) {
         events.length = 0;
@@ -311,8 +318,8 @@ export class PgClaimStore implements ClaimStore {
   async release(session: string, paths: string[] | 'all', outcome = 'done'): Promise<{ released: Claim[]; notHeld: string[] }> {
     validateSession(session);
     const wanted = paths === 'all' ? 'all' : paths.map((p) => { validatePathArgument(p); return normalizeKey(p); });
-    return this.write(async (t, now, events) => {
-      const mine = await this.claims(t, 'and session = $2', [session]);
+    return this.write(async (t, now, events, live) => {
+      const mine = live.filter((c) => c.session === session);
       const released: SharedClaim[] = [];
       const notHeld: string[] = [];
       if (wanted === 'all') {
@@ -335,9 +342,9 @@ export class PgClaimStore implements ClaimStore {
   async renew(session: string, ttlMs?: number): Promise<RenewResult> {
     validateSession(session);
     if (ttlMs !== undefined) checkLeaseLength(ttlMs);
-    return this.write(async (t, now) => {
+    return this.write(async (t, now, _events, live) => {
       const result: RenewResult = { renewed: [], unchanged: [] };
-      for (const c of await this.claims(t, 'and session = $2', [session])) {
+      for (const c of live.filter((x) => x.session === session)) {
         const ttl = ttlMs ?? c.ttlMs ?? DEFAULT_TTL_MS;
         const until = now.getTime() + ttl;
         if (until <= c.expires.getTime()) {
@@ -379,10 +386,10 @@ export class PgClaimStore implements ClaimStore {
 
   async endSession(name: string, externalId?: string): Promise<Claim[]> {
     validateSession(name);
-    return this.write(async (t, now, events) => {
+    return this.write(async (t, now, events, live) => {
       await t.q(`update claimboard_sessions set ended = $3 where board = $1 and name = $2 and ended is null
                  and ($4::text is null or external_id is null or external_id = $4)`, [this.board, name, now, externalId ?? null]);
-      const mine = await this.claims(t, 'and session = $2', [name]);
+      const mine = live.filter((c) => c.session === name);
       for (const c of mine) await this.toHistory(t, c, now, 'done', 'release');
       events.push({ kind: 'end', session: name, paths: mine.map((c) => c.path) });
       return mine;
@@ -395,8 +402,7 @@ export class PgClaimStore implements ClaimStore {
   }
 
   async registerSessionChosen<T extends Omit<SessionRecord, 'line'>>(choose: (view: { sessions: SessionRecord[]; claims: Claim[] }, now: Date) => T): Promise<T> {
-    return this.write(async (t, now, events) => {
-      const live = (await this.claims(t)).filter((c) => this.rules.isLive(c, now));
+    return this.write(async (t, now, events, live) => {
       const rec = choose({ sessions: await this.sessions(t), claims: live }, now);
       checkSessionRecord(rec);
       await t.q(`insert into claimboard_sessions (board, name, external_id, started, pid, host, repo, task, ended) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -493,9 +499,8 @@ export class PgClaimStore implements ClaimStore {
    * reported with its line number. Claims keep their ids and leases.
    */
   async importBoard(view: BoardView): Promise<{ claims: number; releases: number; notes: number; sessions: number; skipped: { line: number; why: string }[] }> {
-    return this.write(async (t, _now, events) => {
+    return this.write(async (t, _now, events, live) => {
       const out = { claims: 0, releases: 0, notes: 0, sessions: 0, skipped: [] as { line: number; why: string }[] };
-      const live = await this.claims(t);
       const ids = new Set(live.map((c) => c.id));
       for (const c of view.claims) {
         const conflicts = this.rules.conflictsIn(live, c.session, [c.path], c.mode);
