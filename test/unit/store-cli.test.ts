@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cleanEnv, runCli } from '../support/cli';
+import { spawnSync } from 'node:child_process';
+import { CLI, cleanEnv, runCli } from '../support/cli';
 import { testPostgres } from '../support/postgres';
 
 describe('the shared store through the CLI process', function () {
@@ -79,6 +80,26 @@ describe('the shared store through the CLI process', function () {
     const ok = await runCli(['store', 'status'], { env: env({ CLAIMBOARD_STORE: '', CLAIMBOARD_CONFIG: cfg }) });
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, new RegExp(`from ${cfg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  });
+
+  it('leases end by the database clock, whatever a machine\'s own clock says', async () => {
+    await runCli(['store', 'init'], { env: env() });
+    // A machine whose clock is wrong: the CLI process runs two hours ahead, or behind.
+    const skewed = (hours: number, args: string[]) => new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
+      const r = spawnSync(process.execPath, ['--require', path.join(__dirname, '..', 'support', 'shifted-clock.cjs'), CLI, ...args], {
+        cwd: home, encoding: 'utf8', env: env({ CLAIMBOARD_TEST_NOW: new Date(Date.now() + hours * 3_600_000).toISOString() }),
+      });
+      resolve({ code: r.status, stderr: r.stderr, stdout: r.stdout });
+    });
+    const a = await runCli(['claim', 'infra:skew', '--ttl', '4s'], { env: env({ CLAIMBOARD_SESSION: 'alpha' }) });
+    assert.equal(a.code, 0, a.stderr);
+    const ahead = await skewed(2, ['--session', 'beta', 'check', 'infra:skew']);
+    assert.equal(ahead.code, 3, `two hours ahead, the lease is still live by the database's clock: ${ahead.stdout}${ahead.stderr}`);
+    const aheadClaim = await skewed(2, ['--session', 'beta', 'claim', 'infra:skew']);
+    assert.equal(aheadClaim.code, 3, aheadClaim.stderr);
+    await new Promise((r) => setTimeout(r, 4_500));
+    const behind = await skewed(-2, ['--session', 'gamma', 'claim', 'infra:skew']);
+    assert.equal(behind.code, 0, `two hours behind, the lease has still ended by the database's clock: ${behind.stderr}`);
   });
 
   it('store import copies a board file\'s claims, releases and notes, and reports a conflicting claim by its line', async () => {
