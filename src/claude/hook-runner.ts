@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { SyncHookJSONOutput } from '@anthropic-ai/claude-agent-sdk' with { 'resolution-mode': 'import' };
 import type { BoardEvent, Claim, SessionRecord } from '../core/model';
 import { InputError, leaseLength, validateSession, type BoardView, type ServiceOptions } from '../core/claim-service';
-import { FileClaimStore, type ClaimStore } from '../core/claim-store';
+import { FileClaimStore, readLastSharedView, STORE_OFFLINE_ENV, StoreUnavailableError, type ClaimStore } from '../core/claim-store';
 import { findRepo } from '../core/path-key';
 import { livenessHost } from '../core/liveness';
 import { claimCovers } from '../core/overlap';
@@ -300,7 +300,13 @@ class HookRunner {
     const targets = await writeTargets(input.tool_name, input.tool_input, input.cwd, this.options.env);
     if (targets.length === 0) return exitZero();
     // Only the claims that could touch the targets are read in full: this runs on every edit.
-    const nearTargets = await this.service.near(targets.map((t) => t.key)); // throws when the board cannot be read: runHook denies
+    let nearTargets: Awaited<ReturnType<ClaimStore['near']>>;
+    try {
+      nearTargets = await this.service.near(targets.map((t) => t.key)); // throws when the board cannot be read: runHook denies
+    } catch (e) {
+      if (e instanceof StoreUnavailableError) return this.offline(targets.map((t) => t.key), input.session_id, e.message);
+      throw e;
+    }
     let session = this.knownName(nearTargets, input.session_id);
     const view = { claims: nearTargets.claims };
     const hits = conflictsFor(targets, view.claims, session);
@@ -327,6 +333,28 @@ class HookRunner {
     } catch (e) {
       return { ...exitZero('', `claimboard hook pre-tool-use: could not record the claim (${(e as Error).message.split('\n')[0]}); the edit goes on unclaimed\n`), abandoned: true };
     }
+  }
+
+  /**
+   * The shared store cannot be reached: an edit goes on only to paths this session held in the
+   * last known view (and whose lease had not run out by then), or when the person said so with
+   * CLAIMBOARD_STORE_OFFLINE=allow; anything else is denied with what to do.
+   */
+  private offline(keys: string[], sessionId: string, why: string): HookOutcome {
+    if (/^allow$/i.test(this.options.env[STORE_OFFLINE_ENV] ?? '')) {
+      return exitZero('', `claimboard: ${why}; ${STORE_OFFLINE_ENV}=allow: edit allowed unchecked\n`);
+    }
+    const last = readLastSharedView(this.options.boardPath);
+    const now = this.now();
+    const session = last ? this.knownName(last, sessionId) : this.sessionOverride();
+    const held = (last?.claims ?? []).filter((c) => c.session === session && c.expires.getTime() > now.getTime());
+    if (session && keys.every((k) => held.some((c) => claimCovers(c.path, k)))) {
+      return exitZero('', `claimboard: ${why}; allowed: ${session} held ${keys.join(', ')} when the store was last seen (${formatWhen(last!.at, now)})\n`);
+    }
+    return this.deny(
+      `claimboard: ${why}. While the shared store is unreachable, only paths this session held when it was last seen may be edited. ` +
+      `Check it with \`claimboard store status\` and retry when it answers; to edit anyway, the person can set ${STORE_OFFLINE_ENV}=allow for this session.`,
+    );
   }
 
   // ------------------------------------------------------------------ heartbeats

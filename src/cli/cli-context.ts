@@ -43,6 +43,8 @@ export interface CliContext {
   service(opts?: Partial<ServiceOptions>): ClaimStore;
   /** Where claims live: the board file, or the shared store named by CLAIMBOARD_STORE / store.url. */
   storeChoice(): StoreChoice;
+  /** A store with exactly these options (the hooks', the MCP server's), closed with the command. */
+  openStore(opts: ServiceOptions): ClaimStore;
   /** The session name or a usage error saying how to give one. */
   requireSession(): Promise<string>;
   /** Lets go of every store this command opened (a database connection keeps the process alive). */
@@ -80,6 +82,7 @@ export function createContext(opts: {
     },
     boardPath, boardGiven, json: opts.json, cwd: opts.cwd, env: opts.env, out: opts.out, err: opts.err,
     storeChoice,
+    openStore: open,
     service(extra) {
       // Every write's events go to the announcements outbox (a no-op without Mattermost settings).
       // Loaded on the first write that has something to say: read-only commands never pay for it.

@@ -5,11 +5,13 @@
  * store tests (test/unit/claim-store-suite.ts) run against both.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Claim, ClaimMode, PinnedNote, SessionRecord, BoardEvent } from './model';
 import { ClaimService, type BoardView, type ClaimRequest, type ClaimResult, type Conflict, type RenewResult, type ServiceOptions } from './claim-service';
 import { defaultConfigPath } from './config-path';
 import { InputError } from './errors';
 import { waitForBoardChange } from './board-watch';
+import { writeFileAtomic } from './atomic-file';
 
 export type ExpireEvent = Extract<BoardEvent, { kind: 'expire' }>;
 
@@ -82,7 +84,7 @@ export class StoreUnavailableError extends Error {
   }
 
   /** Thrown by the shared store's own bundle (dist/store-pg.js): known by its mark, as InputError is. */
-  static [Symbol.hasInstance](x: unknown): boolean {
+  static [Symbol.hasInstance](x: unknown): x is StoreUnavailableError {
     return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[STORE_UNAVAILABLE] === true;
   }
 }
@@ -91,6 +93,8 @@ export class StoreUnavailableError extends Error {
 
 export const STORE_ENV = 'CLAIMBOARD_STORE';
 export const STORE_BOARD_ENV = 'CLAIMBOARD_STORE_BOARD';
+/** The person's override while the shared store is unreachable: `allow` lets every edit through unchecked. */
+export const STORE_OFFLINE_ENV = 'CLAIMBOARD_STORE_OFFLINE';
 export const DEFAULT_SHARED_BOARD = 'default';
 
 export type StoreChoice =
@@ -240,4 +244,48 @@ export function lazyStore(boardPath: string, where: string, load: () => Promise<
 /** What `where` says for a choice: the one wording every message uses (password masked). */
 export function describeStore(choice: StoreChoice, boardPath: string): string {
   return choice.kind === 'file' ? `the board file ${boardPath}` : `the shared store ${choice.shown} (board ${choice.board})`;
+}
+
+// ---------------------------------------------------------------- the last known view
+
+/**
+ * What a machine last saw of the shared store, kept beside its board
+ * (`coordination.shared-view.json`): what `status` shows, marked stale, and what the edit guard
+ * decides by, while the database cannot be reached.
+ */
+export interface LastSharedView {
+  /** When it was read (this machine's clock). */
+  at: Date;
+  where: string;
+  claims: Claim[];
+  notes: PinnedNote[];
+  sessions: SessionRecord[];
+}
+
+export function lastSharedViewPath(boardPath: string): string {
+  const ext = path.extname(boardPath);
+  return path.join(path.dirname(boardPath), `${path.basename(boardPath, ext)}.shared-view.json`);
+}
+
+/** Best effort: a view that cannot be saved only makes the next outage less informed. */
+export function saveLastSharedView(boardPath: string, view: Omit<LastSharedView, 'at'>, at = new Date()): void {
+  try {
+    fs.mkdirSync(path.dirname(boardPath), { recursive: true });
+    writeFileAtomic(lastSharedViewPath(boardPath), JSON.stringify({ ...view, at }), 'the last known view of the shared store');
+  } catch { /* see above */ }
+}
+
+export function readLastSharedView(boardPath: string): LastSharedView | undefined {
+  let raw: { at: string; where: string; claims: (Claim & Record<string, unknown>)[]; notes: PinnedNote[]; sessions: (SessionRecord & Record<string, unknown>)[] };
+  try {
+    raw = JSON.parse(fs.readFileSync(lastSharedViewPath(boardPath), 'utf8')) as typeof raw;
+  } catch {
+    return undefined;
+  }
+  const date = (v: unknown): Date | undefined => (typeof v === 'string' ? new Date(v) : undefined);
+  return {
+    at: new Date(raw.at), where: raw.where, notes: raw.notes,
+    claims: raw.claims.map((c) => ({ ...c, started: date(c.started)!, eta: date(c.eta), expires: date(c.expires)! })),
+    sessions: raw.sessions.map((s) => ({ ...s, started: date(s.started)!, ended: date(s.ended) })),
+  };
 }

@@ -15,7 +15,7 @@ export class InputError extends Error {
    * The shared store is a bundle of its own (dist/store-pg.js) with its own copy of this class:
    * an InputError is known by its mark, whichever copy made it.
    */
-  static [Symbol.hasInstance](x: unknown): boolean {
+  static [Symbol.hasInstance](x: unknown): x is InputError {
     return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[INPUT_ERROR] === true;
   }
 }

@@ -14,7 +14,7 @@ import {
   validatePathArgument, validateSession,
   type BoardView, type ClaimRequest, type ClaimResult, type Conflict, type RenewResult, type ServiceOptions,
 } from '../core/claim-service';
-import { describeStore, maskStoreText, StoreUnavailableError, type ClaimStore, type ExpireEvent, type StoreChoice } from '../core/claim-store';
+import { describeStore, maskStoreText, saveLastSharedView, StoreUnavailableError, type ClaimStore, type ExpireEvent, type LastSharedView, type StoreChoice } from '../core/claim-store';
 import { InputError } from '../core/errors';
 import { DEFAULT_TTL_MS, checkEta, checkLeaseLength } from '../core/duration';
 import { claimCovers, normalizeKey, sameKey } from '../core/overlap';
@@ -179,15 +179,28 @@ export class PgClaimStore implements ClaimStore {
 
   private async write<T>(op: (t: Tx, now: Date, events: BoardEvent[], live: SharedClaim[]) => Promise<T>): Promise<T> {
     let events: BoardEvent[] = [];
+    let seen: Omit<LastSharedView, 'at'> | undefined;
     const out = await this.tx(async (t, now) => {
       events = [];
       const live = await this.settle(t, now, events);
       const r = await op(t, now, events, live);
       if (events.length > 0) await t.q('select pg_notify($1, $2)', [NOTIFY_CHANNEL, this.board]);
+      seen = await this.snapshot(t, now);
       return r;
     }, { write: true });
+    this.saveView(seen);
     if (events.length > 0 && this.onEvents) await this.onEvents(events);
     return out;
+  }
+
+  /** The board as this write left it, for the last known view (read in the same transaction). */
+  private async snapshot(t: Tx, now: Date): Promise<Omit<LastSharedView, 'at'>> {
+    const claims = (await this.claims(t)).filter((c) => this.rules.isLive(c, now));
+    return { where: this.where, claims, notes: (await this.notes(t)).map(({ text, line }) => ({ text, line })), sessions: await this.sessions(t) };
+  }
+
+  private saveView(view: Omit<LastSharedView, 'at'> | undefined): void {
+    if (view) saveLastSharedView(this.boardPath, view);
   }
 
   // ------------------------------------------------------------ reads
@@ -221,10 +234,12 @@ export class PgClaimStore implements ClaimStore {
         'select at, session, path, outcome from claimboard_history where board = $1 order by seq desc limit 200', [this.board]))
         .reverse().map((r): Release => ({ at: r.at, session: r.session, path: r.path, outcome: r.outcome, line: 0 }));
       const last = (await t.q<{ at: Date | null }>('select max(at) as at from claimboard_history where board = $1', [this.board]))[0]?.at ?? undefined;
-      return {
+      const view: BoardView = {
         boardPath: this.boardPath, exists: true, lastUpdated: last ?? undefined,
         claims, expired, releases, notes: (await this.notes(t)).map(({ text, line }) => ({ text, line })), sessions: await this.sessions(t), problems: [],
       };
+      this.saveView({ where: this.where, claims, notes: view.notes, sessions: view.sessions });
+      return view;
     }, { write: false });
   }
 

@@ -65,6 +65,47 @@ describe('the shared store through the CLI process', function () {
     assert.ok(!r.stderr.includes(password));
   });
 
+  it('the database unreachable: the edit guard allows what the session held, denies the rest with what to do; status shows the last view, stale; all resumes after', async () => {
+    await runCli(['store', 'init'], { env: env() });
+    const proj = fs.mkdtempSync(path.join(home, 'proj-'));
+    for (const f of ['held.txt', 'other.txt']) fs.writeFileSync(path.join(proj, f), 'x\n');
+    const held = await runCli(['claim', 'held.txt'], { cwd: proj, env: env({ CLAIMBOARD_SESSION: 'alpha' }) });
+    assert.equal(held.code, 0, held.stderr);
+    const down = new URL(url);
+    down.port = '1';
+    const offline = env({ CLAIMBOARD_STORE: down.toString(), CLAIMBOARD_SESSION: 'alpha' });
+    const edit = (file: string, e: NodeJS.ProcessEnv) => runCli(['hook', 'pre-tool-use'], {
+      cwd: proj, env: e,
+      input: JSON.stringify({ hook_event_name: 'PreToolUse', session_id: 'uuid-a', transcript_path: '/dev/null', cwd: proj, tool_name: 'Edit', tool_input: { file_path: path.join(proj, file), old_string: 'x', new_string: 'y' } }),
+    });
+    const allowed = await edit('held.txt', offline);
+    assert.equal(allowed.code, 0);
+    assert.equal(allowed.stdout, '', 'no deny');
+    assert.match(allowed.stderr, /cannot reach the shared store .*; allowed: alpha held .*held\.txt when the store was last seen/);
+    const denied = await edit('other.txt', offline);
+    const reason = (JSON.parse(denied.stdout) as { hookSpecificOutput: { permissionDecision: string; permissionDecisionReason: string } }).hookSpecificOutput;
+    assert.equal(reason.permissionDecision, 'deny');
+    assert.match(reason.permissionDecisionReason, /only paths this session held when it was last seen may be edited\. Check it with `claimboard store status` and retry when it answers; to edit anyway, the person can set CLAIMBOARD_STORE_OFFLINE=allow/);
+    assert.ok(!reason.permissionDecisionReason.includes(password));
+    // The command the reason gives, run as printed: it names the store and says it does not answer.
+    const shown = await runCli(['store', 'status'], { cwd: proj, env: offline });
+    assert.equal(shown.code, 1);
+    assert.match(shown.stderr, /^claimboard: cannot reach the shared store postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\//);
+    const overridden = await edit('other.txt', { ...offline, CLAIMBOARD_STORE_OFFLINE: 'allow' });
+    assert.equal(overridden.stdout, '');
+    assert.match(overridden.stderr, /CLAIMBOARD_STORE_OFFLINE=allow: edit allowed unchecked/);
+    const st = await runCli(['status'], { cwd: proj, env: offline });
+    assert.equal(st.code, 0, st.stderr);
+    assert.match(st.stderr, /cannot reach the shared store .*; showing the last known view, from .* \(stale\)/);
+    assert.match(st.stdout, /STALE: unreachable, last known view from /);
+    assert.match(st.stdout, /held\.txt/);
+    // Back: everything goes on, nothing to repair.
+    const back = await runCli(['claim', 'other.txt'], { cwd: proj, env: env({ CLAIMBOARD_SESSION: 'alpha' }) });
+    assert.equal(back.code, 0, back.stderr);
+    const after = await edit('other.txt', env({ CLAIMBOARD_SESSION: 'alpha' }));
+    assert.equal(after.stdout, '');
+  });
+
   it('a bad store setting is bad input (exit 2); a password in a config file others can read is refused', async () => {
     const bad = await runCli(['status'], { env: env({ CLAIMBOARD_STORE: 'mysql://x@y/z' }) });
     assert.equal(bad.code, 2);

@@ -5,7 +5,6 @@ import { writeFd } from '../write-fd';
 import { runHook, type HookAnnouncer } from '../../claude/hook-runner';
 import { ttlFromEnv } from '../../core/duration';
 import { InputError } from '../../core/errors';
-import { openStore } from '../store';
 import { isHookEventArg, readHookStdin } from '../../claude/hook-input';
 import { doubleHooksMessage, settingsFiles, settingsWithHook } from '../../claude/plugin-presence';
 
@@ -62,7 +61,7 @@ export const hook: Command = {
         if (!runningAsCli()) return undefined;
         return startDetachedCli(['hook', 'notification', '--spell', spellId, '--claude-session', sessionId, '--board', path.resolve(ctx.boardPath)], ctx.env);
       },
-      openStore: (o) => openStore(ctx.storeChoice(), o),
+      openStore: (o) => ctx.openStore(o),
     });
     if (outcome.stdout) writeFd(1, outcome.stdout);
     if (outcome.stderr) writeFd(2, outcome.stderr);

@@ -1,7 +1,6 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { InputError } from '../../core/errors';
-import { openStore } from '../store';
 
 export const mcp: Command = {
   name: 'mcp',
@@ -12,8 +11,7 @@ export const mcp: Command = {
     // Its own bundle (dist/mcp.js): the SDK stays out of the CLI file every hook call loads.
     const { serveStdio } = await import('../../mcp/server');
     const env = { ...ctx.env, CLAIMBOARD_SESSION: ctx.session };
-    const choice = ctx.storeChoice();
-    await serveStdio({ boardPath: ctx.boardPath, env, cwd: ctx.env.CLAUDE_PROJECT_DIR || ctx.cwd, openStore: (o) => openStore(choice, o) });
+    await serveStdio({ boardPath: ctx.boardPath, env, cwd: ctx.env.CLAUDE_PROJECT_DIR || ctx.cwd, openStore: (o) => ctx.openStore(o) });
     return EXIT.ok;
   },
 };
