@@ -15,6 +15,14 @@ import { writeFileAtomic } from './atomic-file';
 
 export type ExpireEvent = Extract<BoardEvent, { kind: 'expire' }>;
 
+export interface LapsedClaim {
+  key: string;
+  /** The claim that covered it, as written, its end and its fencing number. */
+  path: string;
+  at: Date;
+  fence: number;
+}
+
 export interface ClaimStore {
   /** The markdown board: the store itself (file) or every machine's view of it (shared). */
   readonly boardPath: string;
@@ -34,6 +42,12 @@ export interface ClaimStore {
   endSession(name: string, externalId?: string): Promise<Claim[]>;
   registerSession(rec: Omit<SessionRecord, 'line'>): Promise<void>;
   registerSessionChosen<T extends Omit<SessionRecord, 'line'>>(choose: (view: { sessions: SessionRecord[]; claims: Claim[] }, now: Date) => T): Promise<T>;
+  /**
+   * The fencing check (git guard): the keys the session holds no live claim on, whose last claim
+   * covering them ended by its lease running out (not by a release). The board file keeps no
+   * fencing numbers and answers none.
+   */
+  lapsed(session: string, keys: string[]): Promise<LapsedClaim[]>;
   /** Lets go of connections; the file board holds none. */
   close(): Promise<void>;
   /**
@@ -67,6 +81,7 @@ export class FileClaimStore implements ClaimStore {
   registerSessionChosen<T extends Omit<SessionRecord, 'line'>>(choose: (view: { sessions: SessionRecord[]; claims: Claim[] }, now: Date) => T): Promise<T> {
     return this.service.registerSessionChosen(choose);
   }
+  async lapsed(): Promise<LapsedClaim[]> { return []; }
   async close(): Promise<void> { /* nothing held open */ }
 }
 
@@ -233,6 +248,7 @@ export function lazyStore(boardPath: string, where: string, load: () => Promise<
     endSession: async (name, externalId) => (await get()).endSession(name, externalId),
     registerSession: async (rec) => (await get()).registerSession(rec),
     registerSessionChosen: async (choose) => (await get()).registerSessionChosen(choose),
+    lapsed: async (session, keys) => (await get()).lapsed(session, keys),
     close: async () => { if (loaded) await (await loaded).close(); },
     changed: async (timeoutMs) => {
       const s = await get();

@@ -14,7 +14,7 @@ import {
   validatePathArgument, validateSession,
   type BoardView, type ClaimRequest, type ClaimResult, type Conflict, type RenewResult, type ServiceOptions,
 } from '../core/claim-service';
-import { describeStore, maskStoreText, saveLastSharedView, StoreUnavailableError, type ClaimStore, type ExpireEvent, type LastSharedView, type StoreChoice } from '../core/claim-store';
+import { describeStore, maskStoreText, saveLastSharedView, StoreUnavailableError, type ClaimStore, type ExpireEvent, type LapsedClaim, type LastSharedView, type StoreChoice } from '../core/claim-store';
 import { InputError } from '../core/errors';
 import { DEFAULT_TTL_MS, checkEta, checkLeaseLength } from '../core/duration';
 import { claimCovers, normalizeKey, sameKey } from '../core/overlap';
@@ -260,6 +260,23 @@ export class PgClaimStore implements ClaimStore {
   /** The fencing number of each live claim of the session (the git guard's check). */
   async held(session: string): Promise<SharedClaim[]> {
     return this.tx(async (t, now) => (await this.claims(t, 'and session = $2', [session])).filter((c) => this.rules.isLive(c, now)), { write: false });
+  }
+
+  /** A write (it records what has ended first), so a lease that ran out a moment ago counts. */
+  async lapsed(session: string, keys: string[]): Promise<LapsedClaim[]> {
+    validateSession(session);
+    return this.write(async (t, _now, _events, live) => {
+      const mine = live.filter((c) => c.session === session);
+      const history = await t.q<{ at: Date; path: string; kind: string; fence: string | null }>(
+        'select at, path, kind, fence from claimboard_history where board = $1 and session = $2 order by seq desc limit 1000', [this.board, session]);
+      const out: LapsedClaim[] = [];
+      for (const key of keys) {
+        if (mine.some((c) => claimCovers(c.path, key))) continue;
+        const last = history.find((h) => claimCovers(h.path, key));
+        if (last?.kind === 'expire') out.push({ key, path: last.path, at: last.at, fence: Number(last.fence) });
+      }
+      return out;
+    });
   }
 
   // ------------------------------------------------------------ writes

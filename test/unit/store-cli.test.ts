@@ -106,6 +106,41 @@ describe('the shared store through the CLI process', function () {
     assert.equal(after.stdout, '');
   });
 
+  it('the git guard and the edit guard on machine B see machine A\'s claim; the fencing check refuses a commit after the committer\'s lease lapsed', async () => {
+    await runCli(['store', 'init'], { env: env() });
+    const repo = path.join(fs.mkdtempSync(path.join(home, 'git-')), 'shop');
+    fs.mkdirSync(path.join(repo, 'src'), { recursive: true });
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
+    git('init', '-q');
+    fs.writeFileSync(path.join(repo, 'src', 'x.ts'), 'export {};\n');
+    git('add', '-A');
+    const machine = (name: string, session: string) => env({ HOME: path.join(home, name), CLAIMBOARD_BOARD: path.join(home, name, 'coordination.md'), CLAIMBOARD_SESSION: session });
+    const a = machine('a', 'alpha');
+    const b = machine('b', 'beta');
+    assert.equal((await runCli(['claim', 'src/x.ts'], { cwd: repo, env: a })).code, 0);
+    const guardB = await runCli(['guard'], { cwd: repo, env: b });
+    assert.equal(guardB.code, 3);
+    assert.match(guardB.stderr, /shop\/src\/x\.ts is held by alpha/);
+    const hookB = await runCli(['hook', 'pre-tool-use'], {
+      cwd: repo, env: b,
+      input: JSON.stringify({ hook_event_name: 'PreToolUse', session_id: 'uuid-b', transcript_path: '/dev/null', cwd: repo, tool_name: 'Write', tool_input: { file_path: path.join(repo, 'src', 'x.ts'), content: 'y' } }),
+    });
+    assert.match(hookB.stdout, /"permissionDecision":"deny"/);
+    assert.match(hookB.stdout, /is claimed by alpha \(claim: shop\/src\/x\.ts/);
+    // Alpha's own lease runs out: nobody took the file, and still its commit is refused.
+    assert.equal((await runCli(['claim', 'src/x.ts', '--ttl', '2s'], { cwd: repo, env: a })).code, 0);
+    assert.equal((await runCli(['guard'], { cwd: repo, env: a })).code, 0);
+    await new Promise((r) => setTimeout(r, 2_500));
+    const lapsed = await runCli(['guard'], { cwd: repo, env: a });
+    assert.equal(lapsed.code, 3, lapsed.stderr);
+    assert.match(lapsed.stderr, /commit refused: your claim on a staged path has lapsed/);
+    assert.match(lapsed.stderr, /shop\/src\/x\.ts: alpha's claim shop\/src\/x\.ts \(fence \d+\) ended .*, its lease not renewed/);
+    // The command it gives, run as printed, and the commit goes through.
+    const given = /\(claimboard (claim [^)]+)\)/.exec(lapsed.stderr)![1]!.split(' ');
+    assert.equal((await runCli(given, { cwd: repo, env: a })).code, 0);
+    assert.equal((await runCli(['guard'], { cwd: repo, env: a })).code, 0);
+  });
+
   it('a bad store setting is bad input (exit 2); a password in a config file others can read is refused', async () => {
     const bad = await runCli(['status'], { env: env({ CLAIMBOARD_STORE: 'mysql://x@y/z' }) });
     assert.equal(bad.code, 2);
