@@ -103,7 +103,8 @@ export function createContext(opts: {
       const claudeId = opts.env.CLAUDE_CODE_SESSION_ID;
       if (claudeId) {
         const found = (await this.service().near([])).sessions.filter((s) => s.externalId === claudeId && !s.ended);
-        if (found.length > 0) return found[found.length - 1].name;
+        const newest = found[found.length - 1];
+        if (newest) return newest.name;
       }
       throw new InputError('no session name: pass --session NAME or set CLAIMBOARD_SESSION');
     },
