@@ -5,7 +5,7 @@ import { describeConflict } from '../format';
 import { InputError } from '../../core/errors';
 import { stagedKeys } from '../../git/pre-commit';
 import { formatWhen } from '../../core/duration';
-import { shellWord } from '../../core/held-reason';
+import { shellWord } from '../../core/shell-word';
 
 export const guard: Command = {
   name: 'guard',
