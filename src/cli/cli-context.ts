@@ -56,8 +56,15 @@ export function createContext(opts: {
   out: (t: string) => void; err: (t: string) => void;
   serviceOptions?: Partial<ServiceOptions>;
 }): CliContext {
-  // How repositories are named in keys: one choice per process, before any key is made.
-  useRepoNaming(parseRepoNaming(opts.env.CLAIMBOARD_REPO_NAMES));
+  let choice: StoreChoice | undefined;
+  const storeChoice = (): StoreChoice => (choice ??= chooseStore(opts.env));
+  // How repositories are named in keys: one choice per process, before any key is made. Over a
+  // shared store the same repository has one name on every machine (its origin remote's), unless
+  // CLAIMBOARD_REPO_NAMES says otherwise; a bad store setting is reported where the store is used.
+  const shared = (): boolean => {
+    try { return storeChoice().kind !== 'file'; } catch { return false; }
+  };
+  useRepoNaming(opts.env.CLAIMBOARD_REPO_NAMES?.trim() ? parseRepoNaming(opts.env.CLAIMBOARD_REPO_NAMES) : shared() ? 'remote' : 'folder');
   const boardPath = opts.board !== undefined ? path.resolve(opts.cwd, opts.board) : defaultBoardPath(opts.env);
   const boardGiven = opts.board !== undefined || Boolean(opts.env.CLAIMBOARD_BOARD);
   const given = opts.session ?? (opts.env.CLAIMBOARD_SESSION || undefined);
@@ -68,14 +75,12 @@ export function createContext(opts: {
     return given;
   };
   let service: ClaimStore | undefined;
-  let choice: StoreChoice | undefined;
   const opened: ClaimStore[] = [];
   const open = (o: ServiceOptions): ClaimStore => {
     const s = openStore(storeChoice(), o);
     opened.push(s);
     return s;
   };
-  const storeChoice = (): StoreChoice => (choice ??= chooseStore(opts.env));
   return {
     get session() {
       return named();

@@ -114,8 +114,17 @@ export function testPostgres(): Promise<TestPostgres> {
   return (started ??= boot());
 }
 
-// Root-level: runs once, after every test file of the run.
-after(async function () {
-  this.timeout(30_000);
+/** Stops the run's server and removes its data (the benchmarks call it; tests leave it to the hook below). */
+export async function stopTestPostgres(): Promise<void> {
   if (stop) await stop();
-});
+  stop = undefined;
+  started = undefined;
+}
+
+// Root-level under mocha: runs once, after every test file of the run.
+if (typeof after === 'function') {
+  after(async function () {
+    this.timeout(30_000);
+    await stopTestPostgres();
+  });
+}

@@ -141,6 +141,27 @@ describe('the shared store through the CLI process', function () {
     assert.equal((await runCli(['guard'], { cwd: repo, env: a })).code, 0);
   });
 
+  it('one repository checked out under two folder names on two machines gives the same keys over the shared store', async () => {
+    await runCli(['store', 'init'], { env: env() });
+    const base = fs.mkdtempSync(path.join(home, 'checkouts-'));
+    const checkout = (folder: string) => {
+      const dir = path.join(base, folder);
+      fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
+      spawnSync('git', ['init', '-q'], { cwd: dir });
+      spawnSync('git', ['remote', 'add', 'origin', 'git@example.com:me/shop.git'], { cwd: dir });
+      fs.writeFileSync(path.join(dir, 'src', 'y.ts'), 'export {};\n');
+      return dir;
+    };
+    const a = checkout('shop-laptop');
+    const b = checkout('work-shop');
+    const claimed = await runCli(['claim', 'src/y.ts'], { cwd: a, env: env({ HOME: path.join(home, 'ma'), CLAIMBOARD_SESSION: 'alpha' }) });
+    assert.equal(claimed.code, 0, claimed.stderr);
+    assert.match(claimed.stdout, /claimed alpha\s+shop\/src\/y\.ts/);
+    const seen = await runCli(['check', 'src/y.ts'], { cwd: b, env: env({ HOME: path.join(home, 'mb'), CLAIMBOARD_SESSION: 'beta' }) });
+    assert.equal(seen.code, 3, seen.stdout + seen.stderr);
+    assert.match(seen.stdout + seen.stderr, /shop\/src\/y\.ts is held by alpha/);
+  });
+
   it('a bad store setting is bad input (exit 2); a password in a config file others can read is refused', async () => {
     const bad = await runCli(['status'], { env: env({ CLAIMBOARD_STORE: 'mysql://x@y/z' }) });
     assert.equal(bad.code, 2);
