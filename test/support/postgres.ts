@@ -65,7 +65,8 @@ async function boot(): Promise<TestPostgres> {
   try {
     await server.initialise();
   } finally {
-    process.env.TMPDIR = tmp;
+    if (tmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = tmp;
   }
   await server.start();
   let pid = server.process?.pid;
