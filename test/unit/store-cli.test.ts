@@ -128,9 +128,10 @@ describe('the shared store through the CLI process', function () {
     assert.match(hookB.stdout, /"permissionDecision":"deny"/);
     assert.match(hookB.stdout, /is claimed by alpha \(claim: shop\/src\/x\.ts/);
     // Alpha's own lease runs out: nobody took the file, and still its commit is refused.
-    assert.equal((await runCli(['claim', 'src/x.ts', '--ttl', '2s'], { cwd: repo, env: a })).code, 0);
+    assert.equal((await runCli(['claim', 'src/x.ts', '--ttl', '10s'], { cwd: repo, env: a })).code, 0);
+    const claimedBy = Date.now();
     assert.equal((await runCli(['guard'], { cwd: repo, env: a })).code, 0);
-    await new Promise((r) => setTimeout(r, 2_500));
+    await new Promise((r) => setTimeout(r, Math.max(0, claimedBy + 10_500 - Date.now())));
     const lapsed = await runCli(['guard'], { cwd: repo, env: a });
     assert.equal(lapsed.code, 3, lapsed.stderr);
     assert.match(lapsed.stderr, /commit refused: your claim on a staged path has lapsed/);
@@ -188,13 +189,15 @@ describe('the shared store through the CLI process', function () {
       });
       resolve({ code: r.status, stderr: r.stderr, stdout: r.stdout });
     });
-    const a = await runCli(['claim', 'infra:skew', '--ttl', '4s'], { env: env({ CLAIMBOARD_SESSION: 'alpha' }) });
+    // Leases long enough for a loaded machine to run the checks inside them.
+    const a = await runCli(['claim', 'infra:skew', '--ttl', '15s'], { env: env({ CLAIMBOARD_SESSION: 'alpha' }) });
+    const claimedBy = Date.now();
     assert.equal(a.code, 0, a.stderr);
     const ahead = await skewed(2, ['--session', 'beta', 'check', 'infra:skew']);
     assert.equal(ahead.code, 3, `two hours ahead, the lease is still live by the database's clock: ${ahead.stdout}${ahead.stderr}`);
     const aheadClaim = await skewed(2, ['--session', 'beta', 'claim', 'infra:skew']);
     assert.equal(aheadClaim.code, 3, aheadClaim.stderr);
-    await new Promise((r) => setTimeout(r, 4_500));
+    await new Promise((r) => setTimeout(r, Math.max(0, claimedBy + 15_500 - Date.now())));
     const behind = await skewed(-2, ['--session', 'gamma', 'claim', 'infra:skew']);
     assert.equal(behind.code, 0, `two hours behind, the lease has still ended by the database's clock: ${behind.stderr}`);
   });
