@@ -10,6 +10,8 @@ const INTEGRATION = [
   'announce-cli', 'board-store', 'claude-e2e', 'cli-launcher', 'cli', 'git-guard', 'hooks-cli',
   'hooks-scenario', 'leases', 'match-cli', 'mcp', 'plugin-e2e', 'plugin-hooks-once',
   'readme-commands', 'store-attacks', 'suggested-commands',
+  // A real PostgreSQL (test/support/postgres.ts) and the CLI over it.
+  'claim-store', 'store-cli', 'store-storm',
 ].map((name) => `test/unit/${name}.test.ts`);
 
 module.exports = { base, INTEGRATION };
