@@ -95,13 +95,48 @@ const mcpApart = {
   },
 };
 
+/**
+ * The same for the shared store: `import('../store-pg')` becomes a `require` of dist/store-pg.js,
+ * which holds the PostgreSQL client (pg); a CLI on the board file never parses it.
+ * @type {import('esbuild').Plugin}
+ */
+const storePgApart = {
+  name: 'store-pg-apart',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]store-pg$/ }, (a) => (a.importer.includes(`${path.sep}src${path.sep}`) ? { path: 'store-pg', namespace: 'store-pg-apart' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'store-pg-apart' }, () => ({ contents: 'module.exports = require(require("node:path").join(__dirname, "store-pg.js"));', loader: 'js' }));
+  },
+};
+
+/**
+ * pg's optional native binding and its Cloudflare socket are never used here: each becomes a
+ * module that throws if required, so the bundle needs neither package.
+ * @type {import('esbuild').Plugin}
+ */
+const pgOptionalsAbsent = {
+  name: 'pg-optionals-absent',
+  setup(b) {
+    b.onResolve({ filter: /^(pg-native|pg-cloudflare)$/ }, (a) => ({ path: a.path, namespace: 'pg-absent' }));
+    b.onLoad({ filter: /.*/, namespace: 'pg-absent' }, () => ({ contents: 'throw new Error("not bundled")', loader: 'js' }));
+  },
+};
+
+/** @type {import('esbuild').BuildOptions} */
+const storePgBundle = {
+  ...common,
+  entryPoints: { 'store-pg': 'src/store-pg/index.ts' },
+  outdir: 'dist',
+  minify: true,
+  plugins: [pgOptionalsAbsent],
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const mcpBundle = {
   ...common,
   entryPoints: { mcp: 'src/mcp/server.ts' },
   outdir: 'dist',
   minify: true,
-  plugins: [slimUndici('external')],
+  plugins: [slimUndici('external'), storePgApart],
 };
 
 /** @type {import('esbuild').BuildOptions} */
@@ -112,7 +147,7 @@ const cliBundle = {
   minify: true,
   banner: { js: BUNDLE_HEAD(ID_PLACEHOLDER) },
   footer: { js: '})' },
-  plugins: [builtinImportAsRequire, slimUndici('external'), mcpApart],
+  plugins: [builtinImportAsRequire, slimUndici('external'), mcpApart, storePgApart],
 };
 
 /** @param {string} id @returns {import('esbuild').BuildOptions} */
@@ -168,7 +203,7 @@ async function writeCli(result) {
 const onEnd = (write) => ({ name: 'write', setup: (b) => b.onEnd(async (r) => { if (r.errors.length === 0) await write(r); }) });
 
 if (watch) {
-  for (const [options, write] of [[cliBundle, writeCli], [extension, (r) => writeOutputs(r.outputFiles)], [undiciForCli, (r) => writeOutputs(r.outputFiles)], [mcpBundle, (r) => writeOutputs(r.outputFiles)]]) {
+  for (const [options, write] of [[cliBundle, writeCli], [extension, (r) => writeOutputs(r.outputFiles)], [undiciForCli, (r) => writeOutputs(r.outputFiles)], [mcpBundle, (r) => writeOutputs(r.outputFiles)], [storePgBundle, (r) => writeOutputs(r.outputFiles)]]) {
     const ctx = await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), onEnd(write)] });
     // The first build is written before "watching" is printed: the editor's launch waits for it.
     await ctx.rebuild();
@@ -176,9 +211,10 @@ if (watch) {
   }
   console.log('esbuild: watching src/ (Ctrl-C to stop)');
 } else {
-  const [cli, ext, undici, mcp] = await Promise.all([esbuild.build(cliBundle), esbuild.build(extension), esbuild.build(undiciForCli), esbuild.build(mcpBundle)]);
+  const [cli, ext, undici, mcp, storePg] = await Promise.all([esbuild.build(cliBundle), esbuild.build(extension), esbuild.build(undiciForCli), esbuild.build(mcpBundle), esbuild.build(storePgBundle)]);
   writeOutputs(undici.outputFiles);
   writeOutputs(mcp.outputFiles);
+  writeOutputs(storePg.outputFiles);
   await writeCli(cli);
   writeOutputs(ext.outputFiles);
 }

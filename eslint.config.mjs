@@ -37,7 +37,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [vscode],
-        patterns: forbid(['announce', 'claude', 'git', 'cli', 'extension', 'mcp'], 'src/core imports none of the adapters.'),
+        patterns: forbid(['announce', 'claude', 'git', 'cli', 'extension', 'mcp', 'store-pg'], 'src/core imports none of the adapters.'),
       }],
     },
   },
@@ -47,7 +47,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [vscode],
-        patterns: forbid(['announce', 'claude', 'git', 'cli', 'extension', 'mcp'], 'src/announce, src/claude and src/git import src/core only.'),
+        patterns: forbid(['announce', 'claude', 'git', 'cli', 'extension', 'mcp', 'store-pg'], 'src/announce, src/claude and src/git import src/core only.'),
+      }],
+    },
+  },
+  {
+    // The shared store is the core's rules over PostgreSQL: it imports the core and nothing else.
+    files: ['src/store-pg/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [vscode],
+        patterns: forbid(['announce', 'claude', 'git', 'cli', 'extension', 'mcp'], 'src/store-pg imports src/core only; adapters reach it through their store factory.'),
       }],
     },
   },
@@ -57,7 +67,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [vscode],
-        patterns: forbid(['claude', 'git', 'cli', 'extension'], 'src/mcp imports src/core and src/announce only; the CLI starts it, never the other way round.'),
+        patterns: forbid(['claude', 'git', 'cli', 'extension', 'store-pg'], 'src/mcp imports src/core and src/announce only; the CLI starts it (and gives it the store), never the other way round.'),
       }],
     },
   },

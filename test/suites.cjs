@@ -10,6 +10,9 @@ const INTEGRATION = [
   'announce-cli', 'board-store', 'claude-e2e', 'cli-launcher', 'cli', 'git-guard', 'hooks-cli',
   'hooks-scenario', 'leases', 'match-cli', 'mcp', 'plugin-e2e', 'plugin-hooks-once',
   'readme-commands', 'store-attacks', 'suggested-commands', 'voice-ask', 'voice-hooks', 'voice-claude-e2e',
+  'needs-you', 'recap-on-return', 'recap-on-return-claude', 'recap-window', 'webhook-only',
+  // A real PostgreSQL (test/support/postgres.ts) and the CLI over it.
+  'claim-store', 'store-cli', 'store-storm',
 ].map((name) => `test/unit/${name}.test.ts`);
 
 module.exports = { base, INTEGRATION };

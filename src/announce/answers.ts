@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { acquireLock } from '../core/file-lock';
 import { writeFileAtomic } from '../core/atomic-file';
 import { putInInbox, type InboxMessage } from '../core/inbox';
-import type { ClaimService } from '../core/claim-service';
+import type { ClaimStore } from '../core/claim-store';
 import type { JournalLine } from './outbox';
 import { parseAnnouncement } from './messages';
 import type { Answer, QuestionRef } from './channel-reader';
@@ -105,7 +105,7 @@ export interface Applied {
 
 /**
  * Records answers (each once, by its source) and applies the first yes or no to each question:
- * a yes to a question about a held path hands it over (`ClaimService.handOver`, which posts the
+ * a yes to a question about a held path hands it over (`ClaimStore.handOver`, which posts the
  * TAKEOVER in the question's thread through the service's announcements). The asker is told
  * through its inbox unless `printedFor` is that question (`ask --wait` prints it); the holder
  * of a path handed over is always told through its inbox.
@@ -113,7 +113,7 @@ export interface Applied {
 export async function recordAnswers(o: {
   boardPath: string;
   found: readonly { question: QuestionRef & { text?: string }; answer: Answer }[];
-  service: () => ClaimService;
+  service: () => ClaimStore;
   printedFor?: string;
 }): Promise<Applied[]> {
   if (o.found.length === 0) return [];

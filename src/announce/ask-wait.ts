@@ -3,7 +3,7 @@
  * the channel every few seconds until a person who decides answers, or the time is up. The
  * answer goes through the journal (`recordAnswers`), so a yes is applied once whoever sees it.
  */
-import type { ClaimService } from '../core/claim-service';
+import type { ClaimStore } from '../core/claim-store';
 import { dropFromInbox } from '../core/inbox';
 import type { Announcer } from './announcer';
 import { answersIn, pollUntil, type Answer, type QuestionRef } from './channel-reader';
@@ -24,7 +24,7 @@ export async function waitForAnswer(o: {
   outboxId: string;
   deadline: number;
   intervalMs: number;
-  service: () => ClaimService;
+  service: () => ClaimStore;
   onError?: (err: Error) => void;
 }): Promise<WaitResult> {
   const line = await posted(o);

@@ -4,10 +4,12 @@
  * into a fully defaulted `AnnounceConfig` so nothing downstream handles half-set settings.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { maskUrl } from './secrets';
 import { normalizeUsername } from './decision';
+import { defaultConfigPath } from '../core/config-path';
+
+/** Where the config file is: the core decides (the shared store's settings live in it too). */
+export { defaultConfigPath };
 
 export type AnnounceDestination =
   | { kind: 'webhook'; webhookUrl: string; /** Channel override sent with each post. */ channel?: string }
@@ -70,11 +72,6 @@ export const ENV = {
   mention: 'CLAIMBOARD_MENTION',
   humans: 'CLAIMBOARD_HUMANS',
 } as const;
-
-export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(env.HOME || os.homedir(), '.config');
-  return path.join(base, 'claimboard', 'config.json');
-}
 
 /** Never throws: a bad setting becomes `error`, and announcements are queued but not sent. */
 export function loadAnnounceConfig(options: LoadConfigOptions = {}): LoadedAnnounceConfig {

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { acquireLock, LockBusyError } from '../core/file-lock';
 import { sameLivenessHost, livenessHost } from '../core/liveness';
-import type { ClaimService } from '../core/claim-service';
+import type { ClaimStore } from '../core/claim-store';
 import type { SessionRecord, Claim } from '../core/model';
 import type { Announcer } from './announcer';
 import { answersIn, pollUntil, type ReadResult } from './channel-reader';
@@ -68,7 +68,7 @@ export function anySessionLive(view: { sessions: SessionRecord[]; claims: Claim[
 export interface ListenOptions {
   boardPath: string;
   announcer: Announcer;
-  service: () => ClaimService;
+  service: () => ClaimStore;
   intervalMs: number;
   /** One read, then return (several may run at once: the journal's lock keeps decisions once). */
   once?: boolean;
@@ -88,7 +88,7 @@ export async function listenOnce(o: Pick<ListenOptions, 'boardPath' | 'announcer
   const read = await r.read(cursor, new Set(questions.keys()), AbortSignal.timeout(15_000));
   const found = answersIn(read, questions, o.announcer.deciders());
   await recordAnswers({ boardPath: o.boardPath, found, service: o.service });
-  const addressed = addressedMessages(read, journal, o.announcer.deciders(), new Set(questions.keys()), o.service().status().sessions.filter((s) => !s.ended).map((s) => s.name));
+  const addressed = addressedMessages(read, journal, o.announcer.deciders(), new Set(questions.keys()), (await o.service().status()).sessions.filter((s) => !s.ended).map((s) => s.name));
   // Nothing new (the usual poll): the journal is not rewritten every few seconds.
   if (addressed.length === 0 && read.cursor <= (state.cursor ?? 0)) return read;
   await updateAnswers(o.boardPath, async (s) => {
@@ -136,7 +136,7 @@ export async function listen(o: ListenOptions): Promise<'once' | 'busy' | 'no-se
     if (!reader) return 'webhook';
     const end = await pollUntil(
       async () => {
-        const view = o.service().status();
+        const view = await o.service().status();
         if (!anySessionLive(view, new Date())) return 'no-session' as const;
         await listenOnce(o, reader);
         return undefined;

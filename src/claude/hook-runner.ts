@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SyncHookJSONOutput } from '@anthropic-ai/claude-agent-sdk' with { 'resolution-mode': 'import' };
 import type { BoardEvent, Claim, SessionRecord } from '../core/model';
-import { ClaimService, InputError, leaseLength, validateSession, type BoardView } from '../core/claim-service';
+import { InputError, leaseLength, validateSession, type BoardView, type ServiceOptions } from '../core/claim-service';
+import { FileClaimStore, readLastSharedView, STORE_OFFLINE_ENV, StoreUnavailableError, type ClaimStore } from '../core/claim-store';
 import { findRepo } from '../core/path-key';
 import { livenessHost } from '../core/liveness';
 import { claimCovers } from '../core/overlap';
@@ -82,6 +83,8 @@ export interface HookRunOptions {
    * (runSpellTimer); returns its pid. Without it, notifications open no spell.
    */
   startNeedsYouTimer?: (sessionId: string, spellId: string) => number | undefined | Promise<number | undefined>;
+  /** Where claims live (the CLI's factory: the board file or the shared store); default the board file. */
+  openStore?: (opts: ServiceOptions) => ClaimStore;
 }
 
 /** Exit 0: Claude Code goes on with the session or the tool call, and reads `stdout` as the hook's JSON. */
@@ -110,7 +113,7 @@ export async function runHook(event: string, stdin: string, opts: HookRunOptions
 }
 
 class HookRunner {
-  private readonly service: ClaimService;
+  private readonly service: ClaimStore;
   private readonly now: () => Date;
   private readonly host: string;
   private readonly pid: number | undefined;
@@ -121,7 +124,7 @@ class HookRunner {
     this.host = options.host ?? livenessHost();
     const pid = Number(options.env.CLAUDE_PID);
     this.pid = Number.isInteger(pid) && pid > 0 ? pid : undefined;
-    this.service = new ClaimService({
+    this.service = (options.openStore ?? ((x: ServiceOptions) => new FileClaimStore(x)))({
       boardPath: options.boardPath,
       ttlMs: options.ttlMs,
       now: options.now,
@@ -250,7 +253,7 @@ class HookRunner {
         stderr = `claimboard hook session-start: could not write ${envFile}: ${(e as Error).message}\n`;
       }
     }
-    const after = this.service.status();
+    const after = await this.service.status();
     const context = await this.sessionContext(name, after);
     const out: SyncHookJSONOutput = { hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: context } };
     return exitZero(JSON.stringify(out) + '\n', stderr);
@@ -300,7 +303,13 @@ class HookRunner {
     const targets = await writeTargets(input.tool_name, input.tool_input, input.cwd, this.options.env);
     if (targets.length === 0) return exitZero();
     // Only the claims that could touch the targets are read in full: this runs on every edit.
-    const nearTargets = this.service.near(targets.map((t) => t.key)); // throws when the board cannot be read: runHook denies
+    let nearTargets: Awaited<ReturnType<ClaimStore['near']>>;
+    try {
+      nearTargets = await this.service.near(targets.map((t) => t.key)); // throws when the board cannot be read: runHook denies
+    } catch (e) {
+      if (e instanceof StoreUnavailableError) return this.offline(targets.map((t) => t.key), input.session_id, e.message);
+      throw e;
+    }
     let session = this.knownName(nearTargets, input.session_id);
     const view = { claims: nearTargets.claims };
     const hits = conflictsFor(targets, view.claims, session);
@@ -329,10 +338,32 @@ class HookRunner {
     }
   }
 
+  /**
+   * The shared store cannot be reached: an edit goes on only to paths this session held in the
+   * last known view (and whose lease had not run out by then), or when the person said so with
+   * CLAIMBOARD_STORE_OFFLINE=allow; anything else is denied with what to do.
+   */
+  private offline(keys: string[], sessionId: string, why: string): HookOutcome {
+    if (/^allow$/i.test(this.options.env[STORE_OFFLINE_ENV] ?? '')) {
+      return exitZero('', `claimboard: ${why}; ${STORE_OFFLINE_ENV}=allow: edit allowed unchecked\n`);
+    }
+    const last = readLastSharedView(this.options.boardPath);
+    const now = this.now();
+    const session = last ? this.knownName(last, sessionId) : this.sessionOverride();
+    const held = (last?.claims ?? []).filter((c) => c.session === session && c.expires.getTime() > now.getTime());
+    if (session && keys.every((k) => held.some((c) => claimCovers(c.path, k)))) {
+      return exitZero('', `claimboard: ${why}; allowed: ${session} held ${keys.join(', ')} when the store was last seen (${formatWhen(last!.at, now)})\n`);
+    }
+    return this.deny(
+      `claimboard: ${why}. While the shared store is unreachable, only paths this session held when it was last seen may be edited. ` +
+      `Check it with \`claimboard store status\` and retry when it answers; to edit anyway, the person can set ${STORE_OFFLINE_ENV}=allow for this session.`,
+    );
+  }
+
   // ------------------------------------------------------------------ heartbeats
 
   private async heartbeat(input: ClaimboardHookInput): Promise<HookOutcome> {
-    const view = this.service.status();
+    const view = await this.service.status();
     const session = this.knownName(view, input.session_id);
     if (!session) return exitZero();
     const mine = view.claims.filter((c) => c.session === session);
@@ -385,7 +416,7 @@ class HookRunner {
     }
     const start = this.options.startNeedsYouTimer;
     if (afterMs === undefined || !start) return exitZero('', stderr);
-    const session = this.knownName(this.service.near([]), input.session_id);
+    const session = this.knownName(await this.service.near([]), input.session_id);
     if (!session) return exitZero('', stderr);
     if (!(await this.options.announcer?.())?.needsYou) return exitZero('', stderr);
     await openSpell(this.options.boardPath, input.session_id, {
@@ -401,7 +432,7 @@ class HookRunner {
   // ------------------------------------------------------------------ SessionEnd
 
   private async sessionEnd(input: Extract<ClaimboardHookInput, { hook_event_name: 'SessionEnd' }>): Promise<HookOutcome> {
-    const session = this.knownName(this.service.near([]), input.session_id);
+    const session = this.knownName(await this.service.near([]), input.session_id);
     if (!session) return exitZero();
     // One write (the hook has about 1.5 s) and one announcement for the whole session.
     await this.service.endSession(session, input.session_id);

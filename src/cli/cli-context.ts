@@ -3,7 +3,9 @@
  * board. Settings are resolved here once; commands never look at the environment themselves.
  */
 import * as path from 'node:path';
-import { ClaimService, validateSession, type ServiceOptions } from '../core/claim-service';
+import { validateSession, type ServiceOptions } from '../core/claim-service';
+import { chooseStore, type ClaimStore, type StoreChoice } from '../core/claim-store';
+import { openStore } from './store';
 import { defaultBoardPath } from '../core/board-store';
 import { ttlFromEnv } from '../core/duration';
 import { parseRepoNaming, useRepoNaming } from '../core/path-key';
@@ -35,12 +37,18 @@ export interface CliContext {
   out: (text: string) => void;
   err: (text: string) => void;
   /**
-   * The service, created on first use so commands that never touch the board stay cheap; with
-   * options, a new service that has them.
+   * The store, created on first use so commands that never touch the board stay cheap; with
+   * options, a new store that has them.
    */
-  service(opts?: Partial<ServiceOptions>): ClaimService;
+  service(opts?: Partial<ServiceOptions>): ClaimStore;
+  /** Where claims live: the board file, or the shared store named by CLAIMBOARD_STORE / store.url. */
+  storeChoice(): StoreChoice;
+  /** A store with exactly these options (the hooks', the MCP server's), closed with the command. */
+  openStore(opts: ServiceOptions): ClaimStore;
   /** The session name or a usage error saying how to give one. */
-  requireSession(): string;
+  requireSession(): Promise<string>;
+  /** Lets go of every store this command opened (a database connection keeps the process alive). */
+  close(): Promise<void>;
 }
 
 export function createContext(opts: {
@@ -48,8 +56,15 @@ export function createContext(opts: {
   out: (t: string) => void; err: (t: string) => void;
   serviceOptions?: Partial<ServiceOptions>;
 }): CliContext {
-  // How repositories are named in keys: one choice per process, before any key is made.
-  useRepoNaming(parseRepoNaming(opts.env.CLAIMBOARD_REPO_NAMES));
+  let choice: StoreChoice | undefined;
+  const storeChoice = (): StoreChoice => (choice ??= chooseStore(opts.env));
+  // How repositories are named in keys: one choice per process, before any key is made. Over a
+  // shared store the same repository has one name on every machine (its origin remote's), unless
+  // CLAIMBOARD_REPO_NAMES says otherwise; a bad store setting is reported where the store is used.
+  const shared = (): boolean => {
+    try { return storeChoice().kind !== 'file'; } catch { return false; }
+  };
+  useRepoNaming(opts.env.CLAIMBOARD_REPO_NAMES?.trim() ? parseRepoNaming(opts.env.CLAIMBOARD_REPO_NAMES) : shared() ? 'remote' : 'folder');
   const boardPath = opts.board !== undefined ? path.resolve(opts.cwd, opts.board) : defaultBoardPath(opts.env);
   const boardGiven = opts.board !== undefined || Boolean(opts.env.CLAIMBOARD_BOARD);
   const given = opts.session ?? (opts.env.CLAIMBOARD_SESSION || undefined);
@@ -59,12 +74,20 @@ export function createContext(opts: {
     if (given !== undefined) validateSession(given);
     return given;
   };
-  let service: ClaimService | undefined;
+  let service: ClaimStore | undefined;
+  const opened: ClaimStore[] = [];
+  const open = (o: ServiceOptions): ClaimStore => {
+    const s = openStore(storeChoice(), o);
+    opened.push(s);
+    return s;
+  };
   return {
     get session() {
       return named();
     },
     boardPath, boardGiven, json: opts.json, cwd: opts.cwd, env: opts.env, out: opts.out, err: opts.err,
+    storeChoice,
+    openStore: open,
     service(extra) {
       // Every write's events go to the announcements outbox (a no-op without Mattermost settings).
       // Loaded on the first write that has something to say: read-only commands never pay for it.
@@ -74,20 +97,24 @@ export function createContext(opts: {
         (await import('./announcements')).cliAnnouncer({ boardPath, env: opts.env, err: opts.err, ttlMs }).announcer.announce(events).then(() => undefined);
       // A command's own options (its event handler) get a service of their own: the shared one
       // may already exist (requireSession reads the board), and must not swallow them.
-      if (extra) return new ClaimService({ boardPath, onEvents, ...opts.serviceOptions, ttlMs, ...extra });
-      service ??= new ClaimService({ boardPath, onEvents, ...opts.serviceOptions, ttlMs });
+      if (extra) return open({ boardPath, onEvents, ...opts.serviceOptions, ttlMs, ...extra });
+      service ??= open({ boardPath, onEvents, ...opts.serviceOptions, ttlMs });
       return service;
     },
-    requireSession() {
+    async requireSession() {
       const session = named();
       if (session) return session;
       // Inside a Claude Code session (its Bash tool or a hook) the board knows the session's name.
       const claudeId = opts.env.CLAUDE_CODE_SESSION_ID;
       if (claudeId) {
-        const found = this.service().near([]).sessions.filter((s) => s.externalId === claudeId && !s.ended);
-        if (found.length > 0) return found[found.length - 1].name;
+        const found = (await this.service().near([])).sessions.filter((s) => s.externalId === claudeId && !s.ended);
+        const newest = found[found.length - 1];
+        if (newest) return newest.name;
       }
       throw new InputError('no session name: pass --session NAME or set CLAIMBOARD_SESSION');
+    },
+    async close() {
+      await Promise.allSettled(opened.splice(0).map((s) => s.close()));
     },
   };
 }

@@ -11,6 +11,7 @@ import { InputError } from '../core/errors';
 import { FileAccessError } from '../core/atomic-file';
 import { BoardEncodingError } from '../core/board-bytes';
 import { BoardDamagedError, BoardLockedError } from '../core/board-store';
+import { StoreUnavailableError } from '../core/claim-store';
 /**
  * The command table: one file per command under ./commands, each loaded only when it runs.
  * Hooks call the CLI on every tool call, so a `check` must not pay for Mattermost or git code.
@@ -36,6 +37,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   'install-git-hook': async () => (await import('./commands/install-git-hook')).installGitHook,
   guard: async () => (await import('./commands/guard')).guard,
   mcp: async () => (await import('./commands/mcp')).mcp,
+  store: async () => (await import('./commands/store')).store,
 };
 
 const GLOBAL_OPTIONS: OptionSpec = {
@@ -108,12 +110,16 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
       cwd: io.cwd ?? process.cwd(),
       out, err,
     });
-    return await command.run(ctx, { positionals: parsed.positionals, values: parsed.values });
+    try {
+      return await command.run(ctx, { positionals: parsed.positionals, values: parsed.values });
+    } finally {
+      await ctx.close();
+    }
   } catch (e) {
     if (e instanceof ExitError) { err(`claimboard: ${e.message}`); return e.code; }
     if (e instanceof InputError) { err(`claimboard: ${e.message}`); return EXIT.usage; }
     // Known conditions of the board's file and folder: their message names the board and the fix.
-    if (e instanceof FileAccessError || e instanceof BoardEncodingError || e instanceof BoardDamagedError || e instanceof BoardLockedError) {
+    if (e instanceof FileAccessError || e instanceof BoardEncodingError || e instanceof BoardDamagedError || e instanceof BoardLockedError || e instanceof StoreUnavailableError) {
       err(`claimboard: ${e.message}`);
       return EXIT.unexpected;
     }

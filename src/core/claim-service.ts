@@ -128,6 +128,54 @@ export function validateSession(name: string): void {
   if (err) throw new InputError(err);
 }
 
+/** A claim request checked (exit 2 on bad input, before anything is read or written): its keys, mode and lease length. */
+export function checkClaimRequest(session: string, req: ClaimRequest, defaultTtlMs: number): { paths: string[]; mode: ClaimMode; ttl: number } {
+  validateSession(session);
+  if (req.paths.length === 0) throw new InputError('claim needs at least one path');
+  const paths: string[] = [];
+  for (const p of req.paths) {
+    validatePathArgument(p);
+    const k = normalizeKey(p);
+    if (!paths.some((q) => sameKey(q, k))) paths.push(k);
+  }
+  if (req.reason !== undefined) {
+    const err = validateField('reason', req.reason);
+    if (err) throw new InputError(err);
+  }
+  const ttl = req.ttlMs ?? defaultTtlMs;
+  checkLeaseLength(ttl);
+  return { paths, mode: req.mode ?? 'exclusive', ttl };
+}
+
+/** A claim found ended at `now` (its lease ran out, or its holder process is gone): its release and its event. */
+export function endedClaim(c: Claim, now: Date): { release: Omit<Release, 'line'>; event: Extract<BoardEvent, { kind: 'expire' }> } {
+  const gone = c.expires.getTime() > now.getTime();
+  const at = gone ? now : c.expires;
+  return {
+    event: { kind: 'expire', session: c.session, path: c.path, claimId: c.id, expiredAt: at, why: gone ? 'holder-gone' : 'lease', leaseMs: leaseLength(c) },
+    release: { at, session: c.session, path: c.path, outcome: gone ? 'expired — holder process gone' : `expired — no heartbeat for ${formatDuration(leaseLength(c))}` },
+  };
+}
+
+/** A pinned note as it will be kept: one trimmed, non-empty line within the limits. */
+export function checkNoteText(text: string): string {
+  const t = text.trim();
+  if (t === '' || /[\r\n]/.test(t)) throw new InputError('a pinned note is one non-empty line');
+  const err = validateLength('pinned note', t);
+  if (err) throw new InputError(err);
+  return t;
+}
+
+export function checkSessionRecord(rec: Omit<SessionRecord, 'line'>): void {
+  validateSession(rec.name);
+  for (const [what, v] of [['repo', rec.repo], ['task', rec.task]] as const) {
+    if (v !== undefined) {
+      const err = validateField(what, v);
+      if (err) throw new InputError(err);
+    }
+  }
+}
+
 export class ClaimService {
   readonly store: BoardStore;
   private readonly ttlMs: number;
@@ -230,13 +278,9 @@ export class ClaimService {
     if (ended.length > 0) {
       doc.removeLines(ended.map((c) => c.line));
       doc.addReleases(ended.map((c) => {
-        const gone = c.expires.getTime() > now.getTime();
-        const at = gone ? now : c.expires;
-        events.push({ kind: 'expire', session: c.session, path: c.path, claimId: c.id, expiredAt: at, why: gone ? 'holder-gone' : 'lease', leaseMs: leaseLength(c) });
-        return {
-          at, session: c.session, path: c.path,
-          outcome: gone ? 'expired — holder process gone' : `expired — no heartbeat for ${formatDuration(leaseLength(c))}`,
-        };
+        const { event, release } = endedClaim(c, now);
+        events.push(event);
+        return release;
       }));
     }
     // Ended sessions are kept a day so a resumed session gets its name back, then dropped so
@@ -256,21 +300,7 @@ export class ClaimService {
   }
 
   async claim(session: string, req: ClaimRequest): Promise<ClaimResult> {
-    validateSession(session);
-    if (req.paths.length === 0) throw new InputError('claim needs at least one path');
-    const paths: string[] = [];
-    for (const p of req.paths) {
-      validatePathArgument(p);
-      const k = normalizeKey(p);
-      if (!paths.some((q) => sameKey(q, k))) paths.push(k);
-    }
-    if (req.reason !== undefined) {
-      const err = validateField('reason', req.reason);
-      if (err) throw new InputError(err);
-    }
-    const mode = req.mode ?? 'exclusive';
-    const ttl = req.ttlMs ?? this.ttlMs;
-    checkLeaseLength(ttl);
+    const { paths, mode, ttl } = checkClaimRequest(session, req, this.ttlMs);
     return this.write((doc, now, events) => {
       if (req.eta) checkEta(req.eta, now);
       const result: ClaimResult = { granted: [], renewed: [], conflicts: [], takenOver: [] };
@@ -408,10 +438,7 @@ export class ClaimService {
   }
 
   async addNote(text: string): Promise<void> {
-    const t = text.trim();
-    if (t === '' || /[\r\n]/.test(t)) throw new InputError('a pinned note is one non-empty line');
-    const err = validateLength('pinned note', t);
-    if (err) throw new InputError(err);
+    const t = checkNoteText(text);
     await this.write((doc) => doc.addNote(t));
   }
 
@@ -467,13 +494,7 @@ export class ClaimService {
   async registerSessionChosen<T extends Omit<SessionRecord, 'line'>>(choose: (view: { sessions: SessionRecord[]; claims: Claim[] }, now: Date) => T): Promise<T> {
     return this.write((doc, now, events) => {
       const rec = choose({ sessions: [...doc.sessions], claims: doc.claims.filter((c) => this.isLive(c, now)) }, now);
-      validateSession(rec.name);
-      for (const [what, v] of [['repo', rec.repo], ['task', rec.task]] as const) {
-        if (v !== undefined) {
-          const err = validateField(what, v);
-          if (err) throw new InputError(err);
-        }
-      }
+      checkSessionRecord(rec);
       const old = doc.sessions.find((s) => s.name === rec.name);
       if (old) doc.removeLines([old.line]);
       doc.addSession(rec);

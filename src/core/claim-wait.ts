@@ -3,11 +3,12 @@
  * sleep until the board next changes or the first blocking lease ends, then try again. The
  * CLI's `--wait` and the MCP `claim` tool's `wait` are this one loop.
  */
-import type { ClaimRequest, ClaimResult, ClaimService } from './claim-service';
+import type { ClaimRequest, ClaimResult } from './claim-service';
+import type { ClaimStore } from './claim-store';
 import { waitForBoardChange } from './board-watch';
 
 export async function claimWaiting(
-  service: ClaimService,
+  service: Pick<ClaimStore, 'claim' | 'boardPath' | 'changed'>,
   session: string,
   req: ClaimRequest,
   waitMs: number,
@@ -27,6 +28,7 @@ export async function claimWaiting(
     }
     // Wake on the next board write, or when the earliest blocking lease ends.
     const soonest = Math.min(...result.conflicts.map((c) => c.holder.expires.getTime() - Date.now() + 50));
-    await waitForBoardChange(service.boardPath, Math.max(20, Math.min(left, soonest)));
+    const waitMs = Math.max(20, Math.min(left, soonest));
+    await (service.changed ? service.changed(waitMs) : waitForBoardChange(service.boardPath, waitMs));
   }
 }

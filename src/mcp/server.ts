@@ -15,7 +15,8 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import * as fs from 'node:fs';
-import { ClaimService } from '../core/claim-service';
+import type { ServiceOptions } from '../core/claim-service';
+import { FileClaimStore, type ClaimStore } from '../core/claim-store';
 import { InputError } from '../core/errors';
 import type { BoardEvent } from '../core/model';
 import { createAnnouncer, loadAnnounceConfig, type Announcer, type LoadedAnnounceConfig } from '../announce';
@@ -37,6 +38,8 @@ export interface McpServerOptions {
   sessionWaitMs?: number;
   ppid?: number;
   host?: string;
+  /** Where claims live (the CLI's factory: the board file or the shared store); default the board file. */
+  openStore?: (opts: ServiceOptions) => ClaimStore;
 }
 
 const INSTRUCTIONS =
@@ -68,7 +71,7 @@ export function createMcpServer(o: McpServerOptions): Server {
     }
     return loaded;
   };
-  const service = new ClaimService({
+  const service = (o.openStore ?? ((x: ServiceOptions) => new FileClaimStore(x)))({
     boardPath: o.boardPath,
     ttlMs: o.ttlMs,
     onEvents: async (events: BoardEvent[]) => {

@@ -10,7 +10,7 @@
  */
 import { validateSessionName } from '../core/fields';
 import { waitForBoardChange } from '../core/board-watch';
-import type { ClaimService } from '../core/claim-service';
+import type { ClaimStore } from '../core/claim-store';
 import type { SessionRecord } from '../core/model';
 
 export interface SessionIdentity {
@@ -33,13 +33,13 @@ function newest(records: SessionRecord[]): SessionRecord | undefined {
 }
 
 /** The session as the board knows it now, or undefined. */
-export function findSession(service: ClaimService, o: SessionLookup): SessionIdentity | undefined {
+export async function findSession(service: ClaimStore, o: SessionLookup): Promise<SessionIdentity | undefined> {
   const override = o.env.CLAIMBOARD_SESSION;
   if (override && !validateSessionName(override)) {
     const pid = Number(o.env.CLAIMBOARD_PID || o.env.CLAUDE_PID);
     return { name: override, via: 'CLAIMBOARD_SESSION', pid: Number.isInteger(pid) && pid > 0 ? pid : undefined };
   }
-  const sessions = service.near([]).sessions.filter((s) => !s.ended);
+  const sessions = (await service.near([])).sessions.filter((s) => !s.ended);
   const id = o.env.CLAUDE_CODE_SESSION_ID;
   const byId = id ? newest(sessions.filter((s) => s.externalId === id)) : undefined;
   if (byId) return { name: byId.name, via: 'CLAUDE_CODE_SESSION_ID', pid: byId.host === o.host ? byId.pid : undefined };
@@ -52,10 +52,10 @@ export function findSession(service: ClaimService, o: SessionLookup): SessionIde
  * As `findSession`, waiting up to `waitMs` for the record: Claude Code starts the server and
  * runs the SessionStart hook at the same time, so the first tool call can come before the name.
  */
-export async function resolveSession(service: ClaimService, o: SessionLookup, waitMs: number): Promise<SessionIdentity | undefined> {
+export async function resolveSession(service: ClaimStore, o: SessionLookup, waitMs: number): Promise<SessionIdentity | undefined> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const found = findSession(service, o);
+    const found = await findSession(service, o);
     if (found) return found;
     const left = deadline - Date.now();
     // Only inside Claude Code is a SessionStart hook about to name the session.

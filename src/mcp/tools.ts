@@ -5,7 +5,8 @@
  * core's: a conflict is `ClaimService`'s, its words are `heldReason`'s, the same the hooks use.
  */
 import * as z from 'zod';
-import type { ClaimService, Conflict } from '../core/claim-service';
+import type { Conflict } from '../core/claim-service';
+import type { ClaimStore } from '../core/claim-store';
 import type { Claim } from '../core/model';
 import { formatClock, formatIsoLocal, parseDuration, parseEta } from '../core/duration';
 import { InputError } from '../core/errors';
@@ -26,7 +27,7 @@ export class ToolFailure extends Error {
 }
 
 export interface ToolContext {
-  service: ClaimService;
+  service: ClaimStore;
   /** Relative paths in arguments are resolved from here (the Claude Code project). */
   cwd: string;
   now(): Date;
@@ -202,7 +203,7 @@ const check: ToolDef<typeof checkInput> = {
   async run(a, ctx) {
     const wanted = keysOf(a.paths, ctx.cwd);
     const me = await ctx.session();
-    const conflicts = ctx.service.check(me?.name, wanted.map((w) => w.key), a.shared ? 'shared' : 'exclusive');
+    const conflicts = await ctx.service.check(me?.name, wanted.map((w) => w.key), a.shared ? 'shared' : 'exclusive');
     const warnings = warningsOf(wanted);
     const text = conflicts.length === 0 ? `free: ${wanted.map((w) => w.key).join(', ')}` : heldText(conflicts, wanted, me?.name, ctx.now());
     return { structured: { session: me?.name ?? null, free: conflicts.length === 0, conflicts: conflicts.map(conflictJson), warnings }, text: withWarnings(text, warnings) };
@@ -225,7 +226,7 @@ const status: ToolDef = {
   }),
   readOnly: true,
   async run(_a, ctx) {
-    const v = ctx.service.status();
+    const v = await ctx.service.status();
     const me = await ctx.session();
     const lines = [`Board: ${v.boardPath}${me ? ` (you are ${me.name})` : ''}`, `Active claims (${v.claims.length})`];
     for (const c of v.claims) lines.push(`- ${c.session}: ${short(c)}${c.reason ? ` — ${c.reason}` : ''}`);
@@ -263,7 +264,7 @@ const ask: ToolDef<typeof askInput> = {
     const { announcer, loaded } = ctx.announcer();
     if (!loaded.configured) throw new ToolFailure('Mattermost is not configured, so there is nobody to ask (see README, "Mattermost")');
     // As `claimboard ask --about`: a question about a path names its holder; a free path needs no asking.
-    const conflict = key ? ctx.service.check(me.name, [key])[0] : undefined;
+    const conflict = key ? (await ctx.service.check(me.name, [key]))[0] : undefined;
     if (key && !conflict) throw new InputError(`nobody else holds ${key}: it is free to claim`);
     const holder = conflict?.holder.session;
     const path = conflict?.holder.path;
@@ -319,7 +320,7 @@ const noteAdd: ToolDef<typeof noteInput> = {
   readOnly: false,
   async run(a, ctx) {
     await ctx.service.addNote(a.text);
-    const notes = ctx.service.status().notes.map((n, i) => ({ n: i + 1, text: n.text }));
+    const notes = (await ctx.service.status()).notes.map((n, i) => ({ n: i + 1, text: n.text }));
     return { structured: { added: a.text.trim(), notes }, text: `pinned: ${a.text.trim()}` };
   },
 };

@@ -23,7 +23,7 @@ export function ensureBuilt(): void {
 
 /** A built file missing, or any input of the build (sources, build script, manifest) newer. */
 function stale(): boolean {
-  const outputs = ['cli.js', 'cli-bundle.js', 'undici.js', 'extension.js', 'mcp.js'].map((f) => path.join(ROOT, 'dist', f));
+  const outputs = ['cli.js', 'cli-bundle.js', 'undici.js', 'extension.js', 'mcp.js', 'store-pg.js'].map((f) => path.join(ROOT, 'dist', f));
   if (!outputs.every((f) => fs.existsSync(f))) return true;
   const built = Math.min(...outputs.map((f) => fs.statSync(f).mtimeMs));
   const newer = (p: string): boolean => {

@@ -15,7 +15,7 @@ describe('CLI context', () => {
 
     // Claude's Bash: no CLAIMBOARD_SESSION, the session is found by its Claude Code id.
     const ctx = createContext({ board, json: false, env: { CLAUDE_CODE_SESSION_ID: 'uuid-a' }, cwd: dir, out: () => undefined, err: () => undefined, serviceOptions: { onEvents: () => undefined } });
-    assert.equal(ctx.requireSession(), 'session-a');
+    assert.equal(await ctx.requireSession(), 'session-a');
     const seen: BoardEvent[] = [];
     await ctx.service({ onEvents: (e) => void seen.push(...e) }).claim('session-a', { paths: ['repo/x'] });
     assert.deepEqual(seen.map((e) => e.kind), ['claim']);

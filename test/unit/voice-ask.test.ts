@@ -14,6 +14,7 @@ import { outboxPaths } from '../../src/announce';
 import { flusherPidFile } from '../../src/cli/announcements';
 import { questionsToWatch, recordAnswers, readAnswers } from '../../src/announce/answers';
 import { ClaimService } from '../../src/core/claim-service';
+import { FileClaimStore } from '../../src/core/claim-store';
 import { inboxFile, takeInbox } from '../../src/core/inbox';
 import { listenerPidFile } from '../../src/announce/listener';
 import type { BoardEvent } from '../../src/core/model';
@@ -189,7 +190,7 @@ describe('a decision is applied once, whoever sees it', () => {
     const question = { postId: 'q'.repeat(26), session: 'session-b', holder: 'session-a', path: 'repo/x/**', text: 'q' };
     const answer = { by: 'alice', text: 'yes', decision: 'yes' as const, at: new Date().toISOString(), source: 'post:abc' };
     const events: BoardEvent[] = [];
-    const readers = [0, 1, 2].map(() => recordAnswers({ boardPath: board, found: [{ question, answer }], service: () => new ClaimService({ boardPath: board, onEvents: (e) => void events.push(...e) }) }));
+    const readers = [0, 1, 2].map(() => recordAnswers({ boardPath: board, found: [{ question, answer }], service: () => new FileClaimStore({ boardPath: board, onEvents: (e) => void events.push(...e) }) }));
     const results = await Promise.all(readers);
     assert.equal(results.flat().filter((a) => a.decided).length, 1);
     assert.deepEqual(events.map((e) => e.kind), ['takeover']);
@@ -203,7 +204,7 @@ describe('a decision is applied once, whoever sees it', () => {
     // Later words in the thread are passed on as they are; the decision stands, and the decided
     // question stays watched, so they are answers, not messages addressed to the asker.
     const later = { ...answer, text: 'thanks, and hurry', decision: 'other' as const, source: 'post:def' };
-    const [again] = await recordAnswers({ boardPath: board, found: [{ question, answer: later }], service: () => new ClaimService({ boardPath: board }) });
+    const [again] = await recordAnswers({ boardPath: board, found: [{ question, answer: later }], service: () => new FileClaimStore({ boardPath: board }) });
     assert.equal(again?.decided, false);
     assert.deepEqual((await takeInbox(board, 'session-b')).map((m) => m.text), ['@alice answered your question about `repo/x/**` in Mattermost: "thanks, and hurry".']);
     const journal = [{ at: new Date().toISOString(), kind: 'ask' as const, session: 'session-b', path: 'repo/x/**', text: '[session-b] @alice session-a is holding `repo/x/**` — OK to interrupt?', postId: question.postId }];

@@ -23,7 +23,7 @@ export const ask: Command = {
   options: { message: { type: 'string', short: 'm' }, about: { type: 'string' }, wait: { type: 'string' } },
   async run(ctx, { positionals, values }) {
     const waitMs = values.wait !== undefined ? parseDuration(String(values.wait), '--wait') : undefined;
-    const session = ctx.requireSession();
+    const session = await ctx.requireSession();
     if (positionals.length !== 1) throw new InputError('ask needs exactly one question in quotes (or one path with --message)');
     const text = positionals[0] ?? '';
     if (text.trim() === '') throw new InputError('the question is empty');
@@ -45,7 +45,7 @@ export const ask: Command = {
     if (pathArg !== undefined) {
       if (pathArg.trim() === '') throw new InputError('--about needs a path');
       const key = resolvePathKey(pathArg, ctx.cwd);
-      const conflict = ctx.service().check(session, [key])[0];
+      const conflict = (await ctx.service().check(session, [key]))[0];
       if (!conflict) throw new InputError(`nobody else holds ${key}: it is free to claim`);
       holder = { session: conflict.holder.session, path: conflict.holder.path };
     }
@@ -87,7 +87,7 @@ async function waitAndPrint(ctx: CliContext, o: { announcer: Announcer; session:
     service: () => ctx.service(),
   });
   // The board is the truth: a yes seen first by another process handed the path over there.
-  const holds = o.about !== undefined ? ctx.service().status().claims.some((c) => c.session === o.session && claimCovers(c.path, o.about!)) : false;
+  const holds = o.about !== undefined ? (await ctx.service().status()).claims.some((c) => c.session === o.session && claimCovers(c.path, o.about!)) : false;
   const a = r.answer;
   const ok = a !== undefined && a.decision !== 'no' && (o.about === undefined || holds);
   if (ctx.json) {

@@ -9,12 +9,12 @@ export const check: Command = {
   usage: 'check <path>... [--shared]',
   summary: 'is it free for me? (exit 3 when someone else holds it)',
   options: { shared: { type: 'boolean' } },
-  run(ctx, { positionals, values }) {
+  async run(ctx, { positionals, values }) {
     if (positionals.length === 0) throw new InputError('check needs at least one path');
     const resolved = positionals.map((p) => resolvePathKeyWithWarning(p, ctx.cwd));
     const paths = resolved.map((r) => r.key);
     const files = resolved.filter((r) => r.file).map((r) => r.key);
-    const conflicts = ctx.service().check(ctx.session, paths, values.shared ? 'shared' : 'exclusive', { files });
+    const conflicts = await ctx.service().check(ctx.session, paths, values.shared ? 'shared' : 'exclusive', { files });
     const now = new Date();
     if (ctx.json) {
       ctx.out(JSON.stringify({ free: conflicts.length === 0, paths, conflicts: conflicts.map(conflictJson) }, null, 2));

@@ -16,7 +16,7 @@ export const claim: Command = {
     wait: { type: 'string' }, force: { type: 'boolean' }, pid: { type: 'string' },
   },
   async run(ctx, { positionals, values }) {
-    const session = ctx.requireSession();
+    const session = await ctx.requireSession();
     if (positionals.length === 0) throw new InputError('claim needs at least one path');
     const now = new Date();
     const eta = values.eta !== undefined ? parseEta(String(values.eta), now) : undefined;

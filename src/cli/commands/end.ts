@@ -8,7 +8,7 @@ export const end: Command = {
   usage: 'end',
   summary: 'release everything this session holds and announce the end in one post',
   async run(ctx) {
-    const session = ctx.requireSession();
+    const session = await ctx.requireSession();
     // The releases are announced as one "ending" post, not one post per path.
     const events: BoardEvent[] = [];
     const service = ctx.service({ onEvents: (e) => void events.push(...e) });

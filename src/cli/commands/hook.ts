@@ -61,6 +61,7 @@ export const hook: Command = {
         if (!runningAsCli()) return undefined;
         return startDetachedCli(['hook', 'notification', '--spell', spellId, '--claude-session', sessionId, '--board', path.resolve(ctx.boardPath)], ctx.env);
       },
+      openStore: (o) => ctx.openStore(o),
     });
     // The person's answers reach this session's inbox through the board's one listener.
     if (event === 'session-start' || event === 'post-tool-use' || event === 'user-prompt-submit') await (await import('../announcements')).ensureListener(ctx.boardPath, ctx.env).catch(() => undefined);

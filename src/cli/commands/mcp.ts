@@ -11,7 +11,7 @@ export const mcp: Command = {
     // Its own bundle (dist/mcp.js): the SDK stays out of the CLI file every hook call loads.
     const { serveStdio } = await import('../../mcp/server');
     const env = { ...ctx.env, CLAIMBOARD_SESSION: ctx.session };
-    await serveStdio({ boardPath: ctx.boardPath, env, cwd: ctx.env.CLAUDE_PROJECT_DIR || ctx.cwd });
+    await serveStdio({ boardPath: ctx.boardPath, env, cwd: ctx.env.CLAUDE_PROJECT_DIR || ctx.cwd, openStore: (o) => ctx.openStore(o) });
     return EXIT.ok;
   },
 };

@@ -10,7 +10,7 @@ export const release: Command = {
   summary: "release this session's claims on paths, or all of them",
   options: { all: { type: 'boolean' } },
   async run(ctx, { positionals, values }) {
-    const session = ctx.requireSession();
+    const session = await ctx.requireSession();
     if (values.all && positionals.length > 0) throw new InputError('give paths or --all, not both');
     if (!values.all && positionals.length === 0) throw new InputError('release needs paths, or --all');
     const paths = values.all ? 'all' : positionals.map((p) => resolvePathKey(p, ctx.cwd));

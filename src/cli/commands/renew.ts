@@ -9,7 +9,7 @@ export const renew: Command = {
   summary: "heartbeat: extend this session's leases (each by its own length, or by --ttl)",
   options: { ttl: { type: 'string' } },
   async run(ctx, { values }) {
-    const session = ctx.requireSession();
+    const session = await ctx.requireSession();
     const ttlMs = values.ttl !== undefined ? parseLeaseDuration(String(values.ttl), 'lease length') : undefined;
     const { renewed, unchanged } = await ctx.service().renew(session, ttlMs);
     const now = new Date();

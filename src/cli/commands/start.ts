@@ -9,7 +9,7 @@ export const start: Command = {
   summary: 'register this session on the board and announce it ("starting — repo: R — task: T")',
   options: { repo: { type: 'string' }, task: { type: 'string' }, pid: { type: 'string' } },
   async run(ctx, { positionals, values }) {
-    const session = ctx.requireSession();
+    const session = await ctx.requireSession();
     if (positionals.length > 0) throw new InputError(`start takes no paths (got ${positionals[0]}): use --repo and --task`);
     const pid = values.pid !== undefined ? Number(values.pid) : undefined;
     if (pid !== undefined && !(Number.isInteger(pid) && pid > 0)) throw new InputError(`bad --pid ${values.pid}`);

@@ -3,6 +3,8 @@ import { claimJson, describeClaim, describeRelease, releaseJson } from '../forma
 import { formatIsoLocal } from '../../core/duration';
 import type { SessionRecord } from '../../core/model';
 import { announcementStatus } from '../announcements';
+import { readLastSharedView, StoreUnavailableError } from '../../core/claim-store';
+import type { BoardView } from '../../core/claim-service';
 
 function sessionJson(s: SessionRecord) {
   return {
@@ -15,11 +17,25 @@ export const status: Command = {
   name: 'status',
   usage: 'status',
   summary: 'the board: live claims, expired claims, releases, pinned notes, problems',
-  run(ctx) {
-    const v = ctx.service().status();
+  async run(ctx) {
+    const store = ctx.service();
+    let v: BoardView;
+    let stale: { at: Date; why: string } | undefined;
+    try {
+      v = await store.status();
+    } catch (e) {
+      // The shared store is down: the last view this machine saw, clearly marked as such.
+      if (!(e instanceof StoreUnavailableError)) throw e;
+      const last = readLastSharedView(ctx.boardPath);
+      if (!last) throw e;
+      stale = { at: last.at, why: e.message };
+      v = { boardPath: ctx.boardPath, exists: true, claims: last.claims, expired: [], releases: [], notes: last.notes, sessions: last.sessions, problems: [] };
+      ctx.err(`claimboard: ${e.message}; showing the last known view, from ${formatIsoLocal(last.at)} (stale)`);
+    }
     const now = new Date();
     if (ctx.json) {
       ctx.out(JSON.stringify({
+        ...(ctx.storeChoice().kind === 'file' ? {} : { store: store.where, stale: stale ? formatIsoLocal(stale.at) : null }),
         board: v.boardPath, exists: v.exists, lastUpdated: v.exists && v.lastUpdated ? formatIsoLocal(v.lastUpdated) : null,
         claims: v.claims.map(claimJson), expired: v.expired.map(claimJson), releases: v.releases.map(releaseJson),
         notes: v.notes.map((n, i) => ({ n: i + 1, text: n.text, line: n.line })),
@@ -30,7 +46,8 @@ export const status: Command = {
       return 0;
     }
     const lines: string[] = [];
-    lines.push(`Board: ${v.boardPath}${v.exists ? '' : ' (does not exist yet: the first claim creates it)'}`);
+    if (ctx.storeChoice().kind !== 'file') lines.push(`Store: ${store.where}${stale ? ` — STALE: unreachable, last known view from ${formatIsoLocal(stale.at)}` : ''}`);
+    else lines.push(`Board: ${v.boardPath}${v.exists ? '' : ' (does not exist yet: the first claim creates it)'}`);
     // A missing board has no time of its own: the seed's stamp would be an invented "now".
     if (v.exists && v.lastUpdated) lines.push(`Last updated: ${formatIsoLocal(v.lastUpdated)}`);
     lines.push('', `Active claims (${v.claims.length})`);

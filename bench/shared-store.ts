@@ -1,0 +1,116 @@
+/**
+ * The shared store (PostgreSQL, a local embedded server) against the board file: `check` and
+ * `hook pre-tool-use` as whole processes, each a ratio to `node -e 0` measured in the same loop
+ * (target: at most 2x); then claims per second with 16 writers on two simulated machines, and
+ * lost updates (must be 0).
+ *
+ *   npm run build && node --import tsx bench/shared-store.ts
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import pg from 'pg';
+import { FileClaimStore, type ClaimStore } from '../src/core/claim-store';
+import { openPgStore } from '../src/store-pg';
+import { testPostgres, stopTestPostgres } from '../test/support/postgres';
+import { median } from './report';
+
+const ROOT = path.resolve(__dirname, '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const RUNS = 15;
+
+function time(args: string[], input: string, env: NodeJS.ProcessEnv, expect?: RegExp): number {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { env, input, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (expect && !expect.test(r.stdout + r.stderr)) throw new Error(`${args.join(' ')}: unexpected ${r.status} ${r.stdout}${r.stderr}`);
+  return ms;
+}
+
+async function seed(store: ClaimStore): Promise<void> {
+  for (let s = 0; s < 4; s++) {
+    const paths = Array.from({ length: 50 }, (_, i) => `repo8/src/mod${s}/f${i}.ts`);
+    await store.claim(`session-${s}`, { paths });
+  }
+  await store.claim('session-d', { paths: ['repo8/src/mod8/x.ts'] });
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(CLI)) throw new Error('run `npm run build` first');
+  const server = await testPostgres();
+  try {
+    const url = await server.database();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claimboard-bench-shared-'));
+    const repo = path.join(dir, 'repo8');
+    fs.mkdirSync(path.join(repo, '.git'), { recursive: true });
+    fs.mkdirSync(path.join(repo, 'src/mod8'), { recursive: true });
+    const fileBoard = path.join(dir, 'board.md');
+    const viewBoard = path.join(dir, 'view.md');
+    const shared = openPgStore({ kind: 'postgres', url, shown: url, board: 'default', source: 'bench' }, { boardPath: viewBoard });
+    await shared.init();
+    await seed(shared);
+    await shared.close();
+    await seed(new FileClaimStore({ boardPath: fileBoard }));
+    const fileEnv = { PATH: process.env.PATH, HOME: dir, CLAIMBOARD_BOARD: fileBoard, CLAIMBOARD_SESSION: 'bench' };
+    const sharedEnv = { ...fileEnv, CLAIMBOARD_BOARD: viewBoard, CLAIMBOARD_STORE: url };
+    const hookInput = JSON.stringify({
+      session_id: 'uuid-bench', transcript_path: '', cwd: repo, hook_event_name: 'PreToolUse', tool_use_id: 'toolu_b',
+      tool_name: 'Edit', tool_input: { file_path: path.join(repo, 'src/mod8/x.ts'), old_string: 'a', new_string: 'b' },
+    });
+    const lanes: { name: string; args: string[]; input: string; env: NodeJS.ProcessEnv; expect?: RegExp; ms: number[] }[] = [
+      { name: '`node -e 0`', args: ['-e', '0'], input: '', env: fileEnv, ms: [] },
+      { name: '`check` (held), board file', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: fileEnv, expect: /held by session-d/, ms: [] },
+      { name: '`check` (held), shared store', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: sharedEnv, expect: /held by session-d/, ms: [] },
+      { name: '`hook pre-tool-use` (deny), board file', args: [CLI, 'hook', 'pre-tool-use'], input: hookInput, env: fileEnv, expect: /"deny"/, ms: [] },
+      { name: '`hook pre-tool-use` (deny), shared store', args: [CLI, 'hook', 'pre-tool-use'], input: hookInput, env: sharedEnv, expect: /"deny"/, ms: [] },
+    ];
+    for (const l of lanes) for (let i = 0; i < 2; i++) time(l.args, l.input, l.env, l.expect);
+    for (let i = 0; i < RUNS; i++) for (const l of lanes) l.ms.push(time(l.args, l.input, l.env, l.expect));
+    const node = median(lanes[0]!.ms);
+    const out = ['| call | median | ratio to `node -e 0` |', '|---|---|---|'];
+    for (const l of lanes) out.push(`| ${l.name} | ${median(l.ms).toFixed(1)} ms | ${(median(l.ms) / node).toFixed(2)}x |`);
+    console.log(out.join('\n'));
+
+    // Claims per second: 16 writers (8 per machine), 25 claims each over overlapping keys.
+    const stormUrl = await server.database();
+    const init = openPgStore({ kind: 'postgres', url: stormUrl, shown: stormUrl, board: 'storm', source: 'bench' }, { boardPath: viewBoard });
+    await init.init();
+    await init.close();
+    const go = path.join(dir, 'go');
+    const writers: Promise<string>[] = [];
+    for (let w = 0; w < 16; w++) {
+      const keys = Array.from({ length: 25 }, (_, i) => `repo/d${(i * 7 + w * 13) % 60 % 6}/f${(i * 7 + w * 13) % 60}.ts`);
+      const home = fs.mkdtempSync(path.join(dir, w < 8 ? 'machine-a-' : 'machine-b-'));
+      writers.push(new Promise((resolve, reject) => {
+        const p = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/pg-claim-worker.ts'), stormUrl, `w${w}`, w < 8 ? 'machine-a' : 'machine-b', keys.join(',')], {
+          cwd: ROOT, env: { ...process.env, HOME: home, CLAIMBOARD_TEST_GO: go }, stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let text = '';
+        p.stdout.on('data', (d: Buffer) => { text += d.toString(); });
+        p.on('error', reject);
+        p.on('close', () => resolve(text));
+      }));
+    }
+    await new Promise((r) => setTimeout(r, 8_000));
+    const t0 = Date.now();
+    fs.writeFileSync(go, '');
+    const texts = await Promise.all(writers);
+    const seconds = (Date.now() - t0) / 1000;
+    const lines = texts.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { granted?: unknown[]; refused?: unknown[] });
+    const granted = lines.filter((l) => l.granted).length;
+    const c = new pg.Client({ connectionString: stormUrl });
+    await c.connect();
+    const onStore = Number((await c.query<{ n: string }>("select count(*) as n from claimboard_claims where board = 'storm'")).rows[0]!.n);
+    await c.end();
+    console.log(`\n16 writers × 25 claims (2 machines): ${lines.length} answered in ${seconds.toFixed(1)} s = ${(lines.length / seconds).toFixed(0)} claims/s; ${granted} granted, ${lines.length - granted} refused; on the store: ${onStore}; lost updates: ${granted - onStore}`);
+    console.log(`load average: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  } finally {
+    await stopTestPostgres();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+import type { Command } from '../command';
+import { EXIT, ExitError } from '../cli-context';
+import { InputError } from '../../core/errors';
+import { ClaimService } from '../../core/claim-service';
+import { describeStore, STORE_ENV } from '../../core/claim-store';
+
+const USAGE = 'store init | store status | store import [BOARD_FILE]';
+
+/** Where claims live; the shared store's schema (init) and a file board's copy into it (import). */
+export const store: Command = {
+  name: 'store',
+  usage: USAGE,
+  summary: 'the shared store (PostgreSQL, CLAIMBOARD_STORE): create or migrate its schema, say where claims live, import a board file',
+  async run(ctx, { positionals }) {
+    const [sub, ...rest] = positionals;
+    if (sub !== 'init' && sub !== 'status' && sub !== 'import') throw new InputError(`usage: claimboard ${USAGE}`);
+    if (sub !== 'import' && rest.length > 0) throw new InputError(`store ${sub} takes no arguments (got ${rest[0]})`);
+    if (rest.length > 1) throw new InputError(`store import takes one board file (got ${rest.length})`);
+    const choice = ctx.storeChoice();
+    if (choice.kind === 'file') {
+      if (sub === 'status') {
+        if (ctx.json) ctx.out(JSON.stringify({ store: 'file', board: ctx.boardPath }));
+        else ctx.out(`claims live in ${describeStore(choice, ctx.boardPath)} (set ${STORE_ENV}=postgres://… to share them across machines)`);
+        return EXIT.ok;
+      }
+      throw new InputError(`store ${sub} needs a shared store: set ${STORE_ENV}=postgres://user@host:5432/db (or store.url in the config file)`);
+    }
+    const { openPgStore } = await import('../../store-pg');
+    const pg = openPgStore(choice, { boardPath: ctx.boardPath });
+    try {
+      if (sub === 'init') {
+        const r = await pg.init();
+        if (ctx.json) ctx.out(JSON.stringify({ store: choice.shown, from: r.from, to: r.to }));
+        else ctx.out(r.from === r.to ? `${pg.where}: schema is current (version ${r.to})` : `${pg.where}: schema ${r.from === 0 ? 'created' : `migrated from version ${r.from}`} (version ${r.to})`);
+        return EXIT.ok;
+      }
+      if (sub === 'status') {
+        const d = await pg.describe();
+        if (ctx.json) {
+          ctx.out(JSON.stringify({ store: choice.shown, board: choice.board, source: choice.source, schema: d.version ?? null, claims: d.claims, sessions: d.sessions, history: d.history, view: ctx.boardPath }));
+        } else {
+          ctx.out(`claims live in ${pg.where} (from ${choice.source}); the database answers (its clock: ${d.serverTime.toISOString()})`);
+          ctx.out(d.version === undefined ? 'no claimboard schema yet: run `claimboard store init`' : `schema version ${d.version}; ${d.claims} claims, ${d.sessions} sessions, ${d.history} history rows on board ${choice.board}`);
+          ctx.out(`this machine's view: ${ctx.boardPath}`);
+        }
+        return EXIT.ok;
+      }
+      const from = rest[0] ?? ctx.boardPath;
+      const file = new ClaimService({ boardPath: from });
+      const view = file.status();
+      if (!view.exists) throw new ExitError(EXIT.usage, `no board file at ${from}`);
+      const r = await pg.importBoard(view);
+      if (ctx.json) ctx.out(JSON.stringify(r));
+      else {
+        ctx.out(`imported from ${from} into ${pg.where}: ${r.claims} claims, ${r.releases} releases, ${r.notes} pinned notes, ${r.sessions} sessions`);
+        for (const s of r.skipped) ctx.err(`claimboard: ${from}:${s.line}: not imported: ${s.why}`);
+      }
+      return r.skipped.length > 0 ? EXIT.conflict : EXIT.ok;
+    } finally {
+      await pg.close();
+    }
+  },
+};

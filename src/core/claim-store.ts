@@ -1,0 +1,317 @@
+/**
+ * The seam every adapter (CLI, hooks, git guard, MCP, VS Code) talks to: where claims live is
+ * the store's business, what a conflict is and when a lease ends stays the core's. The file
+ * board (the default) and the PostgreSQL store (src/store-pg) both implement it; the shared
+ * store tests (test/unit/claim-store-suite.ts) run against both.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Claim, ClaimMode, PinnedNote, SessionRecord, BoardEvent } from './model';
+import { ClaimService, type BoardView, type ClaimRequest, type ClaimResult, type Conflict, type RenewResult, type ServiceOptions } from './claim-service';
+import { defaultConfigPath } from './config-path';
+import { InputError } from './errors';
+import { waitForBoardChange } from './board-watch';
+import { writeFileAtomic } from './atomic-file';
+
+export type ExpireEvent = Extract<BoardEvent, { kind: 'expire' }>;
+
+export interface LapsedClaim {
+  key: string;
+  /** The claim that covered it, as written, its end and its fencing number. */
+  path: string;
+  at: Date;
+  fence: number;
+}
+
+export interface HandOverRequest { from: string; to: string; path: string; approvedBy: string; questionId?: string }
+export interface HandOverResult { holds: boolean; takenOver: Claim[]; granted?: Claim }
+
+export interface ClaimStore {
+  /** The markdown board: the store itself (file) or every machine's view of it (shared). */
+  readonly boardPath: string;
+  /** Where claims live, safe to print (a password masked). */
+  readonly where: string;
+  status(): Promise<BoardView>;
+  /** Read-only: is each path free for this session (or for anyone, without a session)? */
+  check(session: string | undefined, paths: string[], mode?: ClaimMode, opts?: { files?: readonly string[] }): Promise<Conflict[]>;
+  /** The live claims that could touch these paths and the session's own, and the sessions. */
+  near(paths: string[], session?: string): Promise<{ claims: Claim[]; sessions: SessionRecord[]; exists: boolean }>;
+  claim(session: string, req: ClaimRequest): Promise<ClaimResult>;
+  release(session: string, paths: string[] | 'all', outcome?: string): Promise<{ released: Claim[]; notHeld: string[] }>;
+  /**
+   * The person said yes to `to`'s question about `path`: `from`'s claims on it end as `taken over
+   * by <to> (approved by @<person>)` and `to` holds it, in one write; safe to repeat.
+   */
+  handOver(req: HandOverRequest): Promise<HandOverResult>;
+  renew(session: string, ttlMs?: number): Promise<RenewResult>;
+  addNote(text: string): Promise<void>;
+  removeNote(n: number): Promise<PinnedNote>;
+  prune(): Promise<ExpireEvent[]>;
+  endSession(name: string, externalId?: string): Promise<Claim[]>;
+  registerSession(rec: Omit<SessionRecord, 'line'>): Promise<void>;
+  registerSessionChosen<T extends Omit<SessionRecord, 'line'>>(choose: (view: { sessions: SessionRecord[]; claims: Claim[] }, now: Date) => T): Promise<T>;
+  /**
+   * The fencing check (git guard): the keys the session holds no live claim on, whose last claim
+   * covering them ended by its lease running out (not by a release). The board file keeps no
+   * fencing numbers and answers none.
+   */
+  lapsed(session: string, keys: string[]): Promise<LapsedClaim[]>;
+  /** Lets go of connections; the file board holds none. */
+  close(): Promise<void>;
+  /**
+   * Resolves on the store's next change or after `timeoutMs` (a shared store hears other
+   * machines' writes); without it, waiters watch the board file.
+   */
+  changed?(timeoutMs: number): Promise<void>;
+}
+
+/** The file board as a ClaimStore: today's ClaimService, unchanged. */
+export class FileClaimStore implements ClaimStore {
+  readonly service: ClaimService;
+  constructor(opts: ServiceOptions | ClaimService) {
+    this.service = opts instanceof ClaimService ? opts : new ClaimService(opts);
+  }
+  get boardPath(): string { return this.service.boardPath; }
+  get where(): string { return describeStore({ kind: 'file' }, this.service.boardPath); }
+  async status(): Promise<BoardView> { return this.service.status(); }
+  async check(session: string | undefined, paths: string[], mode?: ClaimMode, opts?: { files?: readonly string[] }): Promise<Conflict[]> {
+    return this.service.check(session, paths, mode, opts);
+  }
+  async near(paths: string[], session?: string) { return this.service.near(paths, session); }
+  async handOver(req: HandOverRequest): Promise<HandOverResult> { return this.service.handOver(req); }
+  claim(session: string, req: ClaimRequest): Promise<ClaimResult> { return this.service.claim(session, req); }
+  release(session: string, paths: string[] | 'all', outcome?: string) { return this.service.release(session, paths, outcome); }
+  renew(session: string, ttlMs?: number): Promise<RenewResult> { return this.service.renew(session, ttlMs); }
+  addNote(text: string): Promise<void> { return this.service.addNote(text); }
+  removeNote(n: number): Promise<PinnedNote> { return this.service.removeNote(n); }
+  prune(): Promise<ExpireEvent[]> { return this.service.prune(); }
+  endSession(name: string, externalId?: string): Promise<Claim[]> { return this.service.endSession(name, externalId); }
+  registerSession(rec: Omit<SessionRecord, 'line'>): Promise<void> { return this.service.registerSession(rec); }
+  registerSessionChosen<T extends Omit<SessionRecord, 'line'>>(choose: (view: { sessions: SessionRecord[]; claims: Claim[] }, now: Date) => T): Promise<T> {
+    return this.service.registerSessionChosen(choose);
+  }
+  async lapsed(): Promise<LapsedClaim[]> { return []; }
+  async close(): Promise<void> { /* nothing held open */ }
+}
+
+/**
+ * The shared store cannot be reached (or failed mid-transaction, which then rolled back):
+ * nothing was written. The message names the store, its password masked.
+ */
+const STORE_UNAVAILABLE = Symbol.for('claimboard.StoreUnavailableError');
+
+export class StoreUnavailableError extends Error {
+  readonly [STORE_UNAVAILABLE] = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+
+  /** Thrown by the shared store's own bundle (dist/store-pg.js): known by its mark, as InputError is. */
+  static [Symbol.hasInstance](x: unknown): x is StoreUnavailableError {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[STORE_UNAVAILABLE] === true;
+  }
+}
+
+// ---------------------------------------------------------------- choosing the store
+
+export const STORE_ENV = 'CLAIMBOARD_STORE';
+export const STORE_BOARD_ENV = 'CLAIMBOARD_STORE_BOARD';
+/** The person's override while the shared store is unreachable: `allow` lets every edit through unchecked. */
+export const STORE_OFFLINE_ENV = 'CLAIMBOARD_STORE_OFFLINE';
+export const DEFAULT_SHARED_BOARD = 'default';
+
+export type StoreChoice =
+  | { kind: 'file' }
+  | {
+    kind: 'postgres';
+    /** The connection URL as given: never printed, `shown` is. */
+    url: string;
+    /** The URL with its password masked. */
+    shown: string;
+    /** Which board of the database (several share one). */
+    board: string;
+    /** Where the setting came from, for `store status`. */
+    source: string;
+  };
+
+/** `postgres://user:secret@host/db` → `postgres://user:***@host/db`: what every message shows. */
+export function maskStoreUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    for (const k of ['password', 'sslpassword']) if (u.searchParams.has(k)) u.searchParams.set(k, '***');
+    return u.toString();
+  } catch {
+    // Not a URL: mask anything between `:` and `@` after the scheme.
+    return url.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+  }
+}
+
+/** Replaces the URL's password wherever it appears in a message (a driver may quote it). */
+export function maskStoreText(text: string, url: string): string {
+  let out = text.split(url).join(maskStoreUrl(url));
+  try {
+    const pw = decodeURIComponent(new URL(url).password);
+    if (pw.length >= 3) out = out.split(pw).join('***');
+  } catch { /* not a URL: nothing more to mask */ }
+  return out;
+}
+
+const BOARD_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/i;
+
+/**
+ * Which store this process uses: `CLAIMBOARD_STORE` (and `CLAIMBOARD_STORE_BOARD`), else
+ * `store.url` (and `store.board`) in the config file, else the file board. A config file that
+ * holds a password must be private (the Mattermost token's rule). Bad settings: InputError.
+ */
+export function chooseStore(env: NodeJS.ProcessEnv = process.env, configPath: string = env.CLAIMBOARD_CONFIG ?? defaultConfigPath(env)): StoreChoice {
+  let url = env[STORE_ENV]?.trim() || undefined;
+  let board = env[STORE_BOARD_ENV]?.trim() || undefined;
+  let source = `$${STORE_ENV}`;
+  if (!url) {
+    const file = readStoreSection(configPath);
+    url = file.url;
+    board ??= file.board;
+    source = configPath;
+  } else if (!board) {
+    board = readStoreSection(configPath, true).board;
+  }
+  if (!url || url === 'file') return { kind: 'file' };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InputError(`${source}: store URL ${maskStoreUrl(url)} is not a URL (postgres://user@host:5432/db)`);
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new InputError(`${source}: store URL ${maskStoreUrl(url)} is not postgres://… (unset ${STORE_ENV} for the board file)`);
+  }
+  board ??= DEFAULT_SHARED_BOARD;
+  if (!BOARD_NAME.test(board)) throw new InputError(`store board name "${board.slice(0, 80)}" must be letters, digits, . _ - (at most 63)`);
+  return { kind: 'postgres', url, shown: maskStoreUrl(url), board, source };
+}
+
+function readStoreSection(configPath: string, boardOnly = false): { url?: string; board?: string } {
+  let text: string;
+  try {
+    text = fs.readFileSync(configPath, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new InputError(`cannot read ${configPath}: ${(e as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // The parser's message can quote the file's text, which may hold the password.
+    throw new InputError(`${configPath} is not valid JSON`);
+  }
+  const section = (parsed as { store?: unknown } | null)?.store;
+  if (section === undefined) return {};
+  if (typeof section !== 'object' || section === null || Array.isArray(section)) throw new InputError(`${configPath}: "store" must be an object`);
+  const out: { url?: string; board?: string } = {};
+  for (const key of ['url', 'board'] as const) {
+    const v = (section as Record<string, unknown>)[key];
+    if (v === undefined || v === null || v === '') continue;
+    if (typeof v !== 'string') throw new InputError(`${configPath}: store.${key} must be a string`);
+    out[key] = v.trim();
+  }
+  if (boardOnly) return { board: out.board };
+  if (out.url && hasPassword(out.url) && process.platform !== 'win32') {
+    const mode = fs.statSync(configPath).mode & 0o777;
+    if (mode & 0o077) {
+      throw new InputError(`${configPath} holds the store's password but other users can read it (mode ${mode.toString(8)}): run \`chmod 600 ${configPath}\``);
+    }
+  }
+  return out;
+}
+
+function hasPassword(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.password !== '' || u.searchParams.has('password');
+  } catch {
+    return /\/\/[^:/@]*:[^@]+@/.test(url);
+  }
+}
+
+/**
+ * A store whose implementation is loaded on first use: a command that never touches the board
+ * never loads the database client, and the adapters keep a synchronous factory.
+ */
+export function lazyStore(boardPath: string, where: string, load: () => Promise<ClaimStore>): ClaimStore {
+  let loaded: Promise<ClaimStore> | undefined;
+  const get = (): Promise<ClaimStore> => (loaded ??= load());
+  return {
+    boardPath, where,
+    status: async () => (await get()).status(),
+    check: async (session, paths, mode, opts) => (await get()).check(session, paths, mode, opts),
+    near: async (paths, session) => (await get()).near(paths, session),
+    claim: async (session, req) => (await get()).claim(session, req),
+    release: async (session, paths, outcome) => (await get()).release(session, paths, outcome),
+    handOver: async (req) => (await get()).handOver(req),
+    renew: async (session, ttlMs) => (await get()).renew(session, ttlMs),
+    addNote: async (text) => (await get()).addNote(text),
+    removeNote: async (n) => (await get()).removeNote(n),
+    prune: async () => (await get()).prune(),
+    endSession: async (name, externalId) => (await get()).endSession(name, externalId),
+    registerSession: async (rec) => (await get()).registerSession(rec),
+    registerSessionChosen: async (choose) => (await get()).registerSessionChosen(choose),
+    lapsed: async (session, keys) => (await get()).lapsed(session, keys),
+    close: async () => { if (loaded) await (await loaded).close(); },
+    changed: async (timeoutMs) => {
+      const s = await get();
+      await (s.changed ? s.changed(timeoutMs) : waitForBoardChange(boardPath, timeoutMs));
+    },
+  };
+}
+
+/** What `where` says for a choice: the one wording every message uses (password masked). */
+export function describeStore(choice: StoreChoice, boardPath: string): string {
+  return choice.kind === 'file' ? `the board file ${boardPath}` : `the shared store ${choice.shown} (board ${choice.board})`;
+}
+
+// ---------------------------------------------------------------- the last known view
+
+/**
+ * What a machine last saw of the shared store, kept beside its board
+ * (`coordination.shared-view.json`): what `status` shows, marked stale, and what the edit guard
+ * decides by, while the database cannot be reached.
+ */
+export interface LastSharedView {
+  /** When it was read (this machine's clock). */
+  at: Date;
+  where: string;
+  claims: Claim[];
+  notes: PinnedNote[];
+  sessions: SessionRecord[];
+}
+
+export function lastSharedViewPath(boardPath: string): string {
+  const ext = path.extname(boardPath);
+  return path.join(path.dirname(boardPath), `${path.basename(boardPath, ext)}.shared-view.json`);
+}
+
+/** Best effort: a view that cannot be saved only makes the next outage less informed. */
+export function saveLastSharedView(boardPath: string, view: Omit<LastSharedView, 'at'>, at = new Date()): void {
+  try {
+    fs.mkdirSync(path.dirname(boardPath), { recursive: true });
+    writeFileAtomic(lastSharedViewPath(boardPath), JSON.stringify({ ...view, at }), 'the last known view of the shared store');
+  } catch { /* see above */ }
+}
+
+export function readLastSharedView(boardPath: string): LastSharedView | undefined {
+  let raw: { at: string; where: string; claims: (Claim & Record<string, unknown>)[]; notes: PinnedNote[]; sessions: (SessionRecord & Record<string, unknown>)[] };
+  try {
+    raw = JSON.parse(fs.readFileSync(lastSharedViewPath(boardPath), 'utf8')) as typeof raw;
+  } catch {
+    return undefined;
+  }
+  const date = (v: unknown): Date | undefined => (typeof v === 'string' ? new Date(v) : undefined);
+  return {
+    at: new Date(raw.at), where: raw.where, notes: raw.notes,
+    claims: raw.claims.map((c) => ({ ...c, started: date(c.started)!, eta: date(c.eta), expires: date(c.expires)! })),
+    sessions: raw.sessions.map((s) => ({ ...s, started: date(s.started)!, ended: date(s.ended) })),
+  };
+}

@@ -1,0 +1,599 @@
+/**
+ * Claims shared through PostgreSQL: the same ClaimStore as the board file, with the same rules
+ * (the core's functions decide conflicts, leases and expiries), decided inside one transaction
+ * per operation, serialized per board by an advisory transaction lock, on the database's clock.
+ * Every grant takes a number from one sequence (a fencing number that only grows); releases,
+ * expiries and takeovers are history rows. The events of a write go to `onEvents` once, after
+ * its commit, from the process that made it: an expiry is recorded (and so announced) once, by
+ * whichever machine's write found it first.
+ */
+import pg from 'pg';
+import type { Claim, ClaimMode, PinnedNote, SessionRecord, BoardEvent, Release } from '../core/model';
+import {
+  ClaimService, DEFAULT_ETA_MS, ENDED_SESSION_KEPT_MS, checkClaimRequest, checkNoteText, checkSessionRecord, endedClaim, newClaimId,
+  validatePathArgument, validateSession,
+  type BoardView, type ClaimRequest, type ClaimResult, type Conflict, type RenewResult, type ServiceOptions,
+} from '../core/claim-service';
+import { describeStore, maskStoreText, saveLastSharedView, StoreUnavailableError, type ClaimStore, type HandOverRequest, type HandOverResult, type ExpireEvent, type LapsedClaim, type LastSharedView, type StoreChoice } from '../core/claim-store';
+import { InputError } from '../core/errors';
+import { DEFAULT_TTL_MS, checkEta, checkLeaseLength } from '../core/duration';
+import { claimCovers, normalizeKey, sameKey } from '../core/overlap';
+import { livenessHost } from '../core/liveness';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema';
+
+export { SCHEMA_VERSION } from './schema';
+
+type PgChoice = Extract<StoreChoice, { kind: 'postgres' }>;
+
+/** How long connecting may take before the store is reported unreachable. */
+const CONNECT_TIMEOUT_MS = 5_000;
+/** Advisory locks are held for one short transaction: a longer wait is a stuck peer. */
+const DEFAULT_LOCK_WAIT_MS = 30_000;
+
+export function openPgStore(choice: PgChoice, opts: ServiceOptions): PgClaimStore {
+  return new PgClaimStore(choice, opts);
+}
+
+interface Tx {
+  q<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]>;
+}
+
+interface ClaimRow {
+  id: string; session: string; path: string; started: Date; eta: Date | null; expires: Date; ttl_ms: string | null; mode: string;
+  reason: string | null; pid: number | null; host: string | null; forced_from: string | null; extras: string[] | null; fence: string;
+}
+
+/** A claim as the core knows it, with the fencing number its grant took. */
+export type SharedClaim = Claim & { fence: number };
+
+function toClaim(r: ClaimRow): SharedClaim {
+  return {
+    id: r.id, session: r.session, path: r.path, started: r.started, eta: r.eta ?? undefined, expires: r.expires, leaseDerived: false,
+    ttlMs: r.ttl_ms === null ? undefined : Number(r.ttl_ms), mode: r.mode === 'shared' ? 'shared' : 'exclusive', reason: r.reason ?? undefined,
+    pid: r.pid ?? undefined, host: r.host ?? undefined, forcedFrom: r.forced_from ?? undefined, extras: r.extras ?? undefined, line: 0, fence: Number(r.fence),
+  };
+}
+
+const CLAIM_COLUMNS = 'id, session, path, started, eta, expires, ttl_ms, mode, reason, pid, host, forced_from, extras, fence';
+
+export class PgClaimStore implements ClaimStore {
+  readonly boardPath: string;
+  readonly where: string;
+  readonly board: string;
+  /** The core's rules (liveness, conflicts) with this machine's host and process checks. */
+  private readonly rules: ClaimService;
+  private readonly ttlMs: number;
+  private readonly onEvents?: ServiceOptions['onEvents'];
+  private readonly lockWaitMs: number;
+  private readonly host: string;
+  private client: Promise<pg.Client> | undefined;
+  private listener: pg.Client | undefined;
+
+  constructor(private readonly choice: PgChoice, opts: ServiceOptions) {
+    if (opts.ttlMs !== undefined) checkLeaseLength(opts.ttlMs);
+    this.boardPath = opts.boardPath;
+    this.board = choice.board;
+    this.where = describeStore(choice, opts.boardPath);
+    this.rules = new ClaimService(opts);
+    this.ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
+    this.onEvents = opts.onEvents;
+    this.lockWaitMs = opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+    this.host = opts.host ?? livenessHost();
+  }
+
+  // ------------------------------------------------------------ connection
+
+  /** Every message that leaves the store names it and never shows its password. */
+  unavailable(e: unknown, doing = 'reach'): StoreUnavailableError {
+    if (e instanceof StoreUnavailableError) return e;
+    const msg = e instanceof Error ? (e.message || (e as NodeJS.ErrnoException).code || e.name) : String(e);
+    return new StoreUnavailableError(maskStoreText(`cannot ${doing} ${this.where}: ${msg.split('\n')[0]}`, this.choice.url));
+  }
+
+  private connect(): Promise<pg.Client> {
+    this.client ??= (async () => {
+      const c = new pg.Client({ connectionString: this.choice.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'claimboard' });
+      // A connection the server dropped (restart, kill) is reported by the next query; this keeps
+      // the process from dying of an unhandled 'error' event meanwhile.
+      c.on('error', () => { this.client = undefined; });
+      try {
+        await c.connect();
+      } catch (e) {
+        this.client = undefined;
+        await c.end().catch(() => undefined);
+        throw this.unavailable(e);
+      }
+      return c;
+    })();
+    return this.client;
+  }
+
+  async close(): Promise<void> {
+    const c = this.client;
+    this.client = undefined;
+    const l = this.listener;
+    this.listener = undefined;
+    await Promise.allSettled([c?.then((x) => x.end()), l?.end()]);
+  }
+
+  private async schemaCheck(c: pg.Client): Promise<void> {
+    let version: number | undefined;
+    try {
+      const r = await c.query<{ version: number }>('select version from claimboard_schema');
+      version = r.rows[0]?.version;
+    } catch (e) {
+      if ((e as { code?: string }).code !== '42P01') throw e; // undefined_table
+    }
+    if (version === undefined) throw new StoreUnavailableError(maskStoreText(`${this.where} has no claimboard tables: run \`claimboard store init\``, this.choice.url));
+    if (version > SCHEMA_VERSION) throw new StoreUnavailableError(maskStoreText(`${this.where} has schema version ${version}, newer than this claimboard knows (${SCHEMA_VERSION}): upgrade claimboard`, this.choice.url));
+    if (version < SCHEMA_VERSION) throw new StoreUnavailableError(maskStoreText(`${this.where} has schema version ${version}: run \`claimboard store init\` to migrate it to ${SCHEMA_VERSION}`, this.choice.url));
+  }
+
+  private schemaChecked = false;
+
+  /**
+   * One transaction: serialized with every other write to this board (advisory lock), `now` is
+   * the database's clock. A failure anywhere rolls it back whole: nothing half-written.
+   */
+  private async tx<T>(fn: (t: Tx, now: Date) => Promise<T>, opts: { write: boolean }): Promise<T> {
+    const c = await this.connect();
+    let now: Date;
+    try {
+      if (!this.schemaChecked) {
+        await this.schemaCheck(c);
+        this.schemaChecked = true;
+      }
+      // One round trip: the transaction, its lock wait limit, the board's lock (writes) and the
+      // database's clock, read after the lock (now() would be the transaction's start, before the wait).
+      const results = await c.query(
+        `begin; select set_config('lock_timeout', '${Math.max(1, Math.round(this.lockWaitMs))}', true)${opts.write ? `, pg_advisory_xact_lock(hashtext('claimboard'), hashtext('${this.board}'))` : ''}, clock_timestamp() as now`,
+      ) as unknown as pg.QueryResult<{ now: Date }>[];
+      now = results[1]!.rows[0]!.now;
+    } catch (e) {
+      if (e instanceof StoreUnavailableError) throw e;
+      if ((e as { code?: string }).code === '55P03') {
+        await c.query('rollback').catch(() => this.dropClient(c));
+        throw this.unavailable(new Error(`the board is busy (lock wait over ${Math.round(this.lockWaitMs / 1000)} s)`), 'write to');
+      }
+      this.dropClient(c);
+      throw this.unavailable(e);
+    }
+    const t: Tx = { q: async (text, values) => (await c.query(text, values)).rows };
+    try {
+      const out = await fn(t, now);
+      await c.query('commit');
+      return out;
+    } catch (e) {
+      await c.query('rollback').catch(() => this.dropClient(c));
+      if (e instanceof InputError || e instanceof StoreUnavailableError) throw e;
+      if (e instanceof Error && !('code' in e) && !/connect|terminat|ECONN|socket|closed/i.test(e.message)) throw e;
+      this.dropClient(c);
+      throw this.unavailable(e, opts.write ? 'write to' : 'read');
+    }
+  }
+
+  private dropClient(c: pg.Client): void {
+    if (this.client) this.client = undefined;
+    void c.end().catch(() => undefined);
+  }
+
+  private async write<T>(op: (t: Tx, now: Date, events: BoardEvent[], live: SharedClaim[]) => Promise<T>): Promise<T> {
+    let events: BoardEvent[] = [];
+    let seen: Omit<LastSharedView, 'at'> | undefined;
+    const out = await this.tx(async (t, now) => {
+      events = [];
+      const live = await this.settle(t, now, events);
+      const r = await op(t, now, events, live);
+      if (events.length > 0) await t.q('select pg_notify($1, $2)', [NOTIFY_CHANNEL, this.board]);
+      seen = await this.snapshot(t, now);
+      return r;
+    }, { write: true });
+    this.saveView(seen);
+    if (events.length > 0 && this.onEvents) await this.onEvents(events);
+    return out;
+  }
+
+  /** The board as this write left it, for the last known view (read in the same transaction). */
+  private async snapshot(t: Tx, now: Date): Promise<Omit<LastSharedView, 'at'>> {
+    const claims = (await this.claims(t)).filter((c) => this.rules.isLive(c, now));
+    return { where: this.where, claims, notes: (await this.notes(t)).map(({ text, line }) => ({ text, line })), sessions: await this.sessions(t) };
+  }
+
+  private saveView(view: Omit<LastSharedView, 'at'> | undefined): void {
+    if (view) saveLastSharedView(this.boardPath, view);
+  }
+
+  // ------------------------------------------------------------ reads
+
+  private async claims(t: Tx, where = '', values: unknown[] = []): Promise<SharedClaim[]> {
+    const rows = await t.q<ClaimRow>(`select ${CLAIM_COLUMNS} from claimboard_claims where board = $1 ${where} order by fence`, [this.board, ...values]);
+    return rows.map(toClaim);
+  }
+
+  private async sessions(t: Tx): Promise<SessionRecord[]> {
+    const rows = await t.q<{ name: string; external_id: string | null; started: Date; pid: number | null; host: string | null; repo: string | null; task: string | null; ended: Date | null }>(
+      'select name, external_id, started, pid, host, repo, task, ended from claimboard_sessions where board = $1 order by started, name', [this.board]);
+    return rows.map((r) => ({
+      name: r.name, externalId: r.external_id ?? undefined, started: r.started, pid: r.pid ?? undefined, host: r.host ?? undefined,
+      repo: r.repo ?? undefined, task: r.task ?? undefined, ended: r.ended ?? undefined, line: 0,
+    }));
+  }
+
+  private async notes(t: Tx): Promise<(PinnedNote & { seq: number })[]> {
+    const rows = await t.q<{ seq: string; text: string }>('select seq, text from claimboard_notes where board = $1 order by seq', [this.board]);
+    return rows.map((r) => ({ text: r.text, line: 0, seq: Number(r.seq) }));
+  }
+
+  async status(): Promise<BoardView> {
+    return this.tx(async (t, now) => {
+      const all = await this.claims(t);
+      const claims: Claim[] = [];
+      const expired: Claim[] = [];
+      for (const c of all) (this.rules.isLive(c, now) ? claims : expired).push(c);
+      const releases = (await t.q<{ at: Date; session: string; path: string; outcome: string }>(
+        'select at, session, path, outcome from claimboard_history where board = $1 order by seq desc limit 200', [this.board]))
+        .reverse().map((r): Release => ({ at: r.at, session: r.session, path: r.path, outcome: r.outcome, line: 0 }));
+      const last = (await t.q<{ at: Date | null }>('select max(at) as at from claimboard_history where board = $1', [this.board]))[0]?.at ?? undefined;
+      const view: BoardView = {
+        boardPath: this.boardPath, exists: true, lastUpdated: last ?? undefined,
+        claims, expired, releases, notes: (await this.notes(t)).map(({ text, line }) => ({ text, line })), sessions: await this.sessions(t), problems: [],
+      };
+      this.saveView({ where: this.where, claims, notes: view.notes, sessions: view.sessions });
+      return view;
+    }, { write: false });
+  }
+
+  async near(paths: string[], session?: string): Promise<{ claims: Claim[]; sessions: SessionRecord[]; exists: boolean }> {
+    return this.tx(async (t, now) => {
+      const claims = (await this.claims(t, 'and expires > $2', [now])).filter((c) => this.rules.isLive(c, now));
+      void paths; void session;
+      return { claims, sessions: await this.sessions(t), exists: true };
+    }, { write: false });
+  }
+
+  async check(session: string | undefined, paths: string[], mode: ClaimMode = 'exclusive', opts: { files?: readonly string[] } = {}): Promise<Conflict[]> {
+    const keys = paths.map((p) => { validatePathArgument(p); return normalizeKey(p); });
+    const near = await this.near(keys, session);
+    return this.rules.conflictsIn(near.claims, session, keys, mode, opts.files);
+  }
+
+  /** The fencing number of each live claim of the session (the git guard's check). */
+  async held(session: string): Promise<SharedClaim[]> {
+    return this.tx(async (t, now) => (await this.claims(t, 'and session = $2', [session])).filter((c) => this.rules.isLive(c, now)), { write: false });
+  }
+
+  /** A write (it records what has ended first), so a lease that ran out a moment ago counts. */
+  async lapsed(session: string, keys: string[]): Promise<LapsedClaim[]> {
+    validateSession(session);
+    return this.write(async (t, _now, _events, live) => {
+      const mine = live.filter((c) => c.session === session);
+      const history = await t.q<{ at: Date; path: string; kind: string; fence: string | null }>(
+        'select at, path, kind, fence from claimboard_history where board = $1 and session = $2 order by seq desc limit 1000', [this.board, session]);
+      const out: LapsedClaim[] = [];
+      for (const key of keys) {
+        if (mine.some((c) => claimCovers(c.path, key))) continue;
+        const last = history.find((h) => claimCovers(h.path, key));
+        if (last?.kind === 'expire') out.push({ key, path: last.path, at: last.at, fence: Number(last.fence) });
+      }
+      return out;
+    });
+  }
+
+  // ------------------------------------------------------------ writes
+
+  /** Ended leases become history rows; ended sessions kept a day, then dropped (as the file board does). */
+  private async settle(t: Tx, now: Date, events: BoardEvent[]): Promise<SharedClaim[]> {
+    const all = await this.claims(t);
+    const ended = all.filter((c) => !this.rules.isLive(c, now));
+    for (const c of ended) {
+      const { release, event } = endedClaim(c, now);
+      await this.toHistory(t, c, release.at, release.outcome ?? 'expired', 'expire');
+      events.push(event);
+    }
+    await t.q('delete from claimboard_sessions where board = $1 and ended is not null and ended < $2', [this.board, new Date(now.getTime() - ENDED_SESSION_KEPT_MS)]);
+    return all.filter((c) => !ended.includes(c));
+  }
+
+  private async toHistory(t: Tx, c: SharedClaim, at: Date, outcome: string, kind: 'release' | 'expire' | 'takeover'): Promise<void> {
+    await t.q('delete from claimboard_claims where board = $1 and id = $2', [this.board, c.id]);
+    await t.q('insert into claimboard_history (board, at, session, path, claim_id, fence, kind, outcome) values ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [this.board, at, c.session, c.path, c.id, c.fence, kind, outcome]);
+  }
+
+  private async insertClaim(t: Tx, c: Omit<SharedClaim, 'fence' | 'line' | 'leaseDerived'> & { id: string }): Promise<SharedClaim> {
+    const rows = await t.q<ClaimRow>(
+      `insert into claimboard_claims (board, id, session, path, started, eta, expires, ttl_ms, mode, reason, pid, host, forced_from, extras, fence)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, nextval('claimboard_fence')) returning ${CLAIM_COLUMNS}`,
+      [this.board, c.id, c.session, c.path, c.started, c.eta ?? null, c.expires, c.ttlMs ?? null, c.mode, c.reason ?? null, c.pid ?? null, c.host ?? null, c.forcedFrom ?? null, c.extras ?? null]);
+    return toClaim(rows[0]!);
+  }
+
+  async claim(session: string, req: ClaimRequest): Promise<ClaimResult> {
+    const { paths, mode, ttl } = checkClaimRequest(session, req, this.ttlMs);
+    return this.write(async (t, now, events, live) => {
+      if (req.eta) checkEta(req.eta, now);
+      const result: ClaimResult = { granted: [], renewed: [], conflicts: [], takenOver: [] };
+      result.conflicts = this.rules.conflictsIn(live, session, paths, mode, req.files);
+      if (result.conflicts.length > 0 && !req.force) {
+        events.length = 0;
+        return result;
+      }
+      const eta = req.eta ?? new Date(now.getTime() + DEFAULT_ETA_MS);
+      const expires = new Date(Math.max(now.getTime() + ttl, req.eta?.getTime() ?? 0));
+      const holders = [...new Map(result.conflicts.map((c) => [c.holder.id, c.holder as SharedClaim])).values()];
+      for (const h of holders) await this.toHistory(t, h, now, `taken over by ${session}`, 'takeover');
+      result.takenOver = holders;
+      const ids = new Set(live.map((c) => c.id));
+      for (const p of paths) {
+        const own = live.find((c) => c.session === session && sameKey(c.path, p) && !holders.includes(c));
+        const forcedFrom = result.conflicts.find((c) => c.path === p)?.holder.session;
+        const host = req.pid !== undefined ? (req.host ?? this.host) : own?.host;
+        if (own) {
+          // The session's own claim: lease and ETA refreshed, the same grant (and fencing number).
+          await t.q('update claimboard_claims set eta = $3, expires = $4, ttl_ms = $5, mode = $6, reason = $7, pid = $8, host = $9 where board = $1 and id = $2',
+            [this.board, own.id, eta, expires, ttl, mode, req.reason ?? own.reason ?? null, req.pid ?? own.pid ?? null, host ?? null]);
+          result.renewed.push({ ...own, eta, expires, ttlMs: ttl, mode, reason: req.reason ?? own.reason, pid: req.pid ?? own.pid, host });
+        } else {
+          let id = newClaimId();
+          while (ids.has(id)) id = newClaimId();
+          ids.add(id);
+          const granted = await this.insertClaim(t, { id, session, path: p, started: now, eta, expires, ttlMs: ttl, mode, reason: req.reason, pid: req.pid, host, forcedFrom });
+          result.granted.push(granted);
+          if (!forcedFrom) events.push({ kind: 'claim', session, path: p, eta, expires, mode, reason: req.reason, claimId: id, ttlMs: ttl });
+        }
+        if (forcedFrom) events.push({ kind: 'takeover', session, path: p, from: forcedFrom, claimId: own?.id ?? result.granted[result.granted.length - 1]?.id });
+      }
+      return result;
+    });
+  }
+
+  /** As the board file's `ClaimService.handOver`: one transaction, safe to repeat. */
+  async handOver(req: HandOverRequest): Promise<HandOverResult> {
+    validateSession(req.from);
+    validateSession(req.to);
+    validatePathArgument(req.path);
+    const by = req.approvedBy.replace(/^@/, '');
+    if (by === '' || /[\r\n]/.test(by)) throw new InputError('approved by: a username is needed');
+    const key = normalizeKey(req.path);
+    return this.write(async (t, now, events, live) => {
+      const hits = this.rules.conflictsIn(live.filter((c) => c.session === req.from), req.to, [key]);
+      const taken = [...new Map(hits.map((c) => [c.holder.id, c.holder as SharedClaim])).values()];
+      for (const h of taken) await this.toHistory(t, h, now, `taken over by ${req.to} (approved by @${by})`, 'takeover');
+      const rest = live.filter((c) => !taken.includes(c));
+      if (this.rules.conflictsIn(rest.filter((c) => c.session !== req.from), req.to, [key]).length > 0) return { holds: false, takenOver: taken };
+      const own = rest.find((c) => c.session === req.to && sameKey(c.path, key));
+      if (own) return { holds: true, takenOver: taken, granted: own };
+      const eta = new Date(now.getTime() + DEFAULT_ETA_MS);
+      const expires = new Date(now.getTime() + this.ttlMs);
+      const reason = `approved by @${by}`;
+      const granted = await this.insertClaim(t, { id: newClaimId(), session: req.to, path: key, started: now, eta, expires, ttlMs: this.ttlMs, mode: 'exclusive', reason, forcedFrom: taken[0]?.session });
+      if (taken.length > 0) events.push({ kind: 'takeover', session: req.to, path: key, from: req.from, claimId: granted.id, approvedBy: by, questionId: req.questionId });
+      else events.push({ kind: 'claim', session: req.to, path: key, eta, expires, mode: 'exclusive', reason, claimId: granted.id, ttlMs: this.ttlMs });
+      return { holds: true, takenOver: taken, granted };
+    });
+  }
+
+  async release(session: string, paths: string[] | 'all', outcome = 'done'): Promise<{ released: Claim[]; notHeld: string[] }> {
+    validateSession(session);
+    const wanted = paths === 'all' ? 'all' : paths.map((p) => { validatePathArgument(p); return normalizeKey(p); });
+    return this.write(async (t, now, events, live) => {
+      const mine = live.filter((c) => c.session === session);
+      const released: SharedClaim[] = [];
+      const notHeld: string[] = [];
+      if (wanted === 'all') {
+        released.push(...mine);
+      } else {
+        for (const p of wanted) {
+          const hit = mine.filter((c) => sameKey(c.path, p) || claimCovers(p, c.path));
+          if (hit.length === 0) notHeld.push(p);
+          for (const h of hit) if (!released.includes(h)) released.push(h);
+        }
+      }
+      for (const c of released) {
+        await this.toHistory(t, c, now, outcome, 'release');
+        events.push({ kind: 'release', session, path: c.path, claimId: c.id });
+      }
+      return { released, notHeld };
+    });
+  }
+
+  async renew(session: string, ttlMs?: number): Promise<RenewResult> {
+    validateSession(session);
+    if (ttlMs !== undefined) checkLeaseLength(ttlMs);
+    return this.write(async (t, now, _events, live) => {
+      const result: RenewResult = { renewed: [], unchanged: [] };
+      for (const c of live.filter((x) => x.session === session)) {
+        const ttl = ttlMs ?? c.ttlMs ?? DEFAULT_TTL_MS;
+        const until = now.getTime() + ttl;
+        if (until <= c.expires.getTime()) {
+          result.unchanged.push(c);
+          continue;
+        }
+        const expires = new Date(until);
+        await t.q('update claimboard_claims set expires = $3, ttl_ms = $4 where board = $1 and id = $2', [this.board, c.id, expires, ttl]);
+        result.renewed.push({ ...c, expires, ttlMs: ttl });
+      }
+      return result;
+    });
+  }
+
+  async addNote(text: string): Promise<void> {
+    const t0 = checkNoteText(text);
+    await this.write(async (t, now, events) => {
+      await t.q('insert into claimboard_notes (board, text, created) values ($1, $2, $3)', [this.board, t0, now]);
+      // Not announced (as on the file board), but other machines' views must hear of it.
+      void events;
+      await t.q('select pg_notify($1, $2)', [NOTIFY_CHANNEL, this.board]);
+    });
+  }
+
+  async removeNote(n: number): Promise<PinnedNote> {
+    return this.write(async (t) => {
+      const notes = await this.notes(t);
+      const note = Number.isInteger(n) && n >= 1 ? notes[n - 1] : undefined;
+      if (!note) throw new InputError(`no pinned note ${n}: the board has ${notes.length}`);
+      await t.q('delete from claimboard_notes where board = $1 and seq = $2', [this.board, note.seq]);
+      await t.q('select pg_notify($1, $2)', [NOTIFY_CHANNEL, this.board]);
+      return { text: note.text, line: 0 };
+    });
+  }
+
+  async prune(): Promise<ExpireEvent[]> {
+    return this.write(async (_t, _now, events) => events.filter((e): e is ExpireEvent => e.kind === 'expire'));
+  }
+
+  async endSession(name: string, externalId?: string): Promise<Claim[]> {
+    validateSession(name);
+    return this.write(async (t, now, events, live) => {
+      await t.q(`update claimboard_sessions set ended = $3 where board = $1 and name = $2 and ended is null
+                 and ($4::text is null or external_id is null or external_id = $4)`, [this.board, name, now, externalId ?? null]);
+      const mine = live.filter((c) => c.session === name);
+      for (const c of mine) await this.toHistory(t, c, now, 'done', 'release');
+      events.push({ kind: 'end', session: name, paths: mine.map((c) => c.path) });
+      return mine;
+    });
+  }
+
+  async registerSession(rec: Omit<SessionRecord, 'line'>): Promise<void> {
+    validateSession(rec.name);
+    await this.registerSessionChosen(() => rec);
+  }
+
+  async registerSessionChosen<T extends Omit<SessionRecord, 'line'>>(choose: (view: { sessions: SessionRecord[]; claims: Claim[] }, now: Date) => T): Promise<T> {
+    return this.write(async (t, now, events, live) => {
+      const rec = choose({ sessions: await this.sessions(t), claims: live }, now);
+      checkSessionRecord(rec);
+      await t.q(`insert into claimboard_sessions (board, name, external_id, started, pid, host, repo, task, ended) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 on conflict (board, name) do update set external_id = excluded.external_id, started = excluded.started, pid = excluded.pid,
+                 host = excluded.host, repo = excluded.repo, task = excluded.task, ended = excluded.ended`,
+      [this.board, rec.name, rec.externalId ?? null, rec.started, rec.pid ?? null, rec.host ?? null, rec.repo ?? null, rec.task ?? null, rec.ended ?? null]);
+      events.push({ kind: 'start', session: rec.name, repo: rec.repo, task: rec.task });
+      return rec;
+    });
+  }
+
+  // ------------------------------------------------------------ live changes
+
+  /** Resolves on the next change to this board another process commits (LISTEN/NOTIFY), or after `timeoutMs`. */
+  async changed(timeoutMs: number): Promise<void> {
+    const l = await this.listen();
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        l.off('notification', onNote);
+        resolve();
+      };
+      const onNote = (m: pg.Notification): void => { if (m.payload === this.board) done(); };
+      const timer = setTimeout(done, timeoutMs);
+      l.on('notification', onNote);
+    });
+  }
+
+  /** One long-lived connection that hears every commit to the database's boards. */
+  async listen(): Promise<pg.Client> {
+    if (this.listener) return this.listener;
+    const l = new pg.Client({ connectionString: this.choice.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'claimboard-listen' });
+    l.on('error', () => { if (this.listener === l) this.listener = undefined; });
+    try {
+      await l.connect();
+      await l.query(`listen ${NOTIFY_CHANNEL}`);
+    } catch (e) {
+      await l.end().catch(() => undefined);
+      throw this.unavailable(e);
+    }
+    this.listener = l;
+    return l;
+  }
+
+  // ------------------------------------------------------------ administration
+
+  /** Creates or migrates the schema, one version at a time, each in its own transaction. Idempotent. */
+  async init(): Promise<{ from: number; to: number }> {
+    const c = await this.connect();
+    try {
+      await c.query('begin');
+      // One migrator at a time, whichever machine runs init.
+      await c.query('select pg_advisory_xact_lock(hashtext($1))', ['claimboard-schema']);
+      await c.query('create table if not exists claimboard_schema (version integer not null)');
+      const r = await c.query<{ version: number }>('select version from claimboard_schema');
+      const from = r.rows[0]?.version ?? 0;
+      if (r.rows.length === 0) await c.query('insert into claimboard_schema (version) values (0)');
+      if (from > SCHEMA_VERSION) throw new StoreUnavailableError(`${this.where} has schema version ${from}, newer than this claimboard knows (${SCHEMA_VERSION}): upgrade claimboard`);
+      for (let v = from + 1; v <= SCHEMA_VERSION; v++) {
+        for (const stmt of MIGRATIONS[v - 1]!) await c.query(stmt);
+      }
+      await c.query('update claimboard_schema set version = $1', [Math.max(from, SCHEMA_VERSION)]);
+      await c.query('commit');
+      this.schemaChecked = true;
+      return { from, to: Math.max(from, SCHEMA_VERSION) };
+    } catch (e) {
+      await c.query('rollback').catch(() => undefined);
+      throw this.unavailable(e, 'initialise');
+    }
+  }
+
+  /** What `store status` says: does the database answer, its schema, this board's counts. */
+  async describe(): Promise<{ version: number | undefined; claims: number; sessions: number; history: number; serverTime: Date }> {
+    const c = await this.connect();
+    try {
+      const now = (await c.query<{ now: Date }>('select now() as now')).rows[0]!.now;
+      let version: number | undefined;
+      try {
+        version = (await c.query<{ version: number }>('select version from claimboard_schema')).rows[0]?.version;
+      } catch (e) {
+        if ((e as { code?: string }).code !== '42P01') throw e;
+        return { version: undefined, claims: 0, sessions: 0, history: 0, serverTime: now };
+      }
+      const count = async (table: string): Promise<number> => Number((await c.query<{ n: string }>(`select count(*) as n from ${table} where board = $1`, [this.board])).rows[0]!.n);
+      return { version, claims: await count('claimboard_claims'), sessions: await count('claimboard_sessions'), history: await count('claimboard_history'), serverTime: now };
+    } catch (e) {
+      throw this.unavailable(e);
+    }
+  }
+
+  /**
+   * Copies a file board's live claims, releases, pinned notes and sessions into this board, in
+   * one transaction. A claim that conflicts with one already shared is not copied: it is
+   * reported with its line number. Claims keep their ids and leases.
+   */
+  async importBoard(view: BoardView): Promise<{ claims: number; releases: number; notes: number; sessions: number; skipped: { line: number; why: string }[] }> {
+    return this.write(async (t, _now, events, live) => {
+      const out = { claims: 0, releases: 0, notes: 0, sessions: 0, skipped: [] as { line: number; why: string }[] };
+      const ids = new Set(live.map((c) => c.id));
+      for (const c of view.claims) {
+        const conflicts = this.rules.conflictsIn(live, c.session, [c.path], c.mode);
+        if (conflicts.length > 0) {
+          out.skipped.push({ line: c.line, why: `${c.path} (${c.session}) conflicts with ${conflicts[0]!.holder.path} held by ${conflicts[0]!.holder.session}` });
+          continue;
+        }
+        if (live.some((x) => x.session === c.session && sameKey(x.path, c.path))) continue; // already imported
+        let id = c.id && !ids.has(c.id) ? c.id : newClaimId();
+        while (ids.has(id)) id = newClaimId();
+        ids.add(id);
+        live.push(await this.insertClaim(t, { ...c, id }));
+        out.claims++;
+      }
+      for (const r of view.releases) {
+        await t.q('insert into claimboard_history (board, at, session, path, kind, outcome) values ($1, $2, $3, $4, $5, $6)', [this.board, r.at, r.session, r.path, 'release', r.outcome ?? 'done']);
+        out.releases++;
+      }
+      const notes = new Set((await this.notes(t)).map((n) => n.text));
+      for (const n of view.notes) {
+        if (notes.has(n.text)) continue;
+        await t.q('insert into claimboard_notes (board, text, created) values ($1, $2, now())', [this.board, n.text]);
+        out.notes++;
+      }
+      for (const s of view.sessions) {
+        await t.q(`insert into claimboard_sessions (board, name, external_id, started, pid, host, repo, task, ended) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                   on conflict (board, name) do nothing`, [this.board, s.name, s.externalId ?? null, s.started, s.pid ?? null, s.host ?? null, s.repo ?? null, s.task ?? null, s.ended ?? null]);
+        out.sessions++;
+      }
+      events.length = 0;
+      await t.q('select pg_notify($1, $2)', [NOTIFY_CHANNEL, this.board]);
+      return out;
+    });
+  }
+}
+
+/** The one NOTIFY channel: its payload is the board name. */
+export const NOTIFY_CHANNEL = 'claimboard_changed';
