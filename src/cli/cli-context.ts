@@ -34,6 +34,8 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** A command's `--json` result: every command prints it the same way, two-space indented. */
+  outJson(value: unknown): void;
   /**
    * The service, created on first use so commands that never touch the board stay cheap; with
    * options, a new service that has them.
@@ -65,6 +67,7 @@ export function createContext(opts: {
       return named();
     },
     boardPath, boardGiven, json: opts.json, cwd: opts.cwd, env: opts.env, out: opts.out, err: opts.err,
+    outJson: (value) => opts.out(JSON.stringify(value, null, 2)),
     service(extra) {
       // Every write's events go to the announcements outbox (a no-op without Mattermost settings).
       // Loaded on the first write that has something to say: read-only commands never pay for it.

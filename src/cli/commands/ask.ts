@@ -16,7 +16,11 @@ export const ask: Command = {
   name: 'ask',
   usage: 'ask "<question>" [--about PATH] | ask PATH [--message TEXT]',
   summary: 'ask the human in the channel a question, or whether to interrupt whoever holds a path',
-  options: { message: { type: 'string', short: 'm' }, about: { type: 'string' } },
+  options: {
+    about: { type: 'string', arg: 'PATH', help: 'ask whether to interrupt whoever holds PATH (their name goes into the question)' },
+    message: { type: 'string', short: 'm', arg: 'TEXT', help: 'with a PATH as the argument: the question about it', default: 'OK to interrupt?' },
+  },
+  examples: ['ask "Which branch should the parser fix go to?"', 'ask "I need the schema for the migration" --about repo/db/schema.sql'],
   async run(ctx, { positionals, values }) {
     const session = ctx.requireSession();
     if (positionals.length !== 1) throw new InputError('ask needs exactly one question in quotes (or one path with --message)');
@@ -50,7 +54,7 @@ export const ask: Command = {
     const r = await announcer.ask({ session, holder: holder?.session, path: holder?.path, message: question });
     if (r.error) ctx.err(`claimboard: mattermost: ${r.error}`);
     const delivered = r.delivered > 0;
-    if (ctx.json) ctx.out(JSON.stringify({ asked: true, question: question ?? null, holder: holder?.session ?? null, path: holder?.path ?? null, delivered }, null, 2));
+    if (ctx.json) ctx.outJson({ asked: true, question: question ?? null, holder: holder?.session ?? null, path: holder?.path ?? null, delivered });
     else if (holder) ctx.out(`asked about ${holder.path} (held by ${holder.session})${delivered ? '' : '; queued for delivery'}`);
     else ctx.out(`asked${delivered ? '' : '; queued for delivery'}`);
     return EXIT.ok;

@@ -1,7 +1,7 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
 import { claimJson, conflictJson, describeClaim, describeConflict } from '../format';
-import { formatDurationExact, parseDuration, parseEta, parseLeaseDuration } from '../../core/duration';
+import { ETA_FORMS, formatDurationExact, parseDuration, parseEta, parseLeaseDuration } from '../../core/duration';
 import { InputError } from '../../core/errors';
 import { resolvePathKeyWithWarning } from '../../core/path-key';
 import { claimWaiting } from '../../core/claim-wait';
@@ -12,9 +12,15 @@ export const claim: Command = {
   usage: 'claim <path>... [--eta 30m|19:45] [--ttl 60m] [--shared] [--reason TEXT] [--wait DURATION] [--force]',
   summary: 'claim paths for this session (exit 3 when someone else holds them)',
   options: {
-    eta: { type: 'string' }, ttl: { type: 'string' }, shared: { type: 'boolean' }, reason: { type: 'string' },
-    wait: { type: 'string' }, force: { type: 'boolean' }, pid: { type: 'string' },
+    eta: { type: 'string', arg: 'WHEN', help: `when you expect to be done: ${ETA_FORMS}`, default: 'none, shown as eta ?' },
+    ttl: { type: 'string', arg: 'DURATION', help: 'the lease: the claim expires unless renewed within this time (1s to 7d)', default: '$CLAIMBOARD_TTL, else 60m' },
+    shared: { type: 'boolean', help: 'a shared claim: other shared claims on the path are allowed, exclusive ones are not', default: 'exclusive' },
+    reason: { type: 'string', arg: 'TEXT', help: 'what you are doing, shown to whoever the claim stops' },
+    wait: { type: 'string', arg: 'DURATION', help: 'when someone else holds a path, wait up to this long for the release instead of failing', default: 'no wait: exit 3 at once' },
+    force: { type: 'boolean', help: "take the paths over from their holders (announced); for a person's decision, not a session's" },
+    pid: { type: 'string', arg: 'N', help: 'the process the claim belongs to: when it dies, the claim ends', default: "$CLAUDE_PID, else none" },
   },
+  examples: ['claim repo/src/parser.ts --eta 30m', 'claim "repo/docs/**" --eta 19:45 --reason "release notes"', 'claim repo/src/parser.ts --wait 10m', 'claim infra:homelab-prod --shared --ttl 2h'],
   async run(ctx, { positionals, values }) {
     const session = ctx.requireSession();
     if (positionals.length === 0) throw new InputError('claim needs at least one path');
@@ -42,10 +48,10 @@ export const claim: Command = {
     });
     const shown = new Date();
     if (ctx.json) {
-      ctx.out(JSON.stringify({
+      ctx.outJson({
         granted: result.granted.map(claimJson), renewed: result.renewed.map(claimJson),
         conflicts: values.force ? [] : result.conflicts.map(conflictJson), takenOver: result.takenOver.map(claimJson),
-      }, null, 2));
+      });
     }
     if (result.conflicts.length > 0 && !values.force) {
       for (const k of result.conflicts) ctx.err(`claimboard: ${describeConflict(k, shown)}`);

@@ -9,6 +9,7 @@ export const guard: Command = {
   name: 'guard',
   usage: 'guard',
   summary: 'pre-commit check: refuse when a staged path is held by another session (exit 3)',
+  examples: ['guard'],
   run(ctx, { positionals }) {
     if (positionals.length) throw new InputError(`guard takes no arguments (got ${positionals[0]})`);
     const top = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: ctx.cwd, encoding: 'utf8' });

@@ -11,6 +11,7 @@ export const hook: Command = {
   name: 'hook',
   usage: 'hook <session-start|pre-tool-use|post-tool-use|user-prompt-submit|session-end>',
   summary: 'Claude Code hook handler: reads the hook JSON on stdin (installed by install-hooks)',
+  examples: [],
   async run(ctx, { positionals }) {
     const event = positionals[0] ?? '';
     // The plugin's copy steps aside when settings.json runs the same hook: never twice per event.

@@ -15,18 +15,19 @@ export const status: Command = {
   name: 'status',
   usage: 'status',
   summary: 'the board: live claims, expired claims, releases, pinned notes, problems',
+  examples: ['status', 'status --json'],
   run(ctx) {
     const v = ctx.service().status();
     const now = new Date();
     if (ctx.json) {
-      ctx.out(JSON.stringify({
+      ctx.outJson({
         board: v.boardPath, exists: v.exists, lastUpdated: v.exists && v.lastUpdated ? formatIsoLocal(v.lastUpdated) : null,
         claims: v.claims.map(claimJson), expired: v.expired.map(claimJson), releases: v.releases.map(releaseJson),
         notes: v.notes.map((n, i) => ({ n: i + 1, text: n.text, line: n.line })),
         sessions: v.sessions.map(sessionJson),
         problems: v.problems.map((p) => ({ line: p.line, message: p.message })),
         announcements: announcementStatus(ctx).json,
-      }, null, 2));
+      });
       return 0;
     }
     const lines: string[] = [];
