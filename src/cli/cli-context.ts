@@ -30,6 +30,8 @@ export interface CliContext {
   /** From --session or CLAIMBOARD_SESSION. */
   session?: string;
   json: boolean;
+  /** Colour for a person at a terminal (never with NO_COLOR or when piped). */
+  color: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
   out: (text: string) => void;
@@ -46,7 +48,7 @@ export interface CliContext {
 }
 
 export function createContext(opts: {
-  board?: string; session?: string; json: boolean; env: NodeJS.ProcessEnv; cwd: string;
+  board?: string; session?: string; json: boolean; color?: boolean; env: NodeJS.ProcessEnv; cwd: string;
   out: (t: string) => void; err: (t: string) => void;
   serviceOptions?: Partial<ServiceOptions>;
 }): CliContext {
@@ -66,7 +68,7 @@ export function createContext(opts: {
     get session() {
       return named();
     },
-    boardPath, boardGiven, json: opts.json, cwd: opts.cwd, env: opts.env, out: opts.out, err: opts.err,
+    boardPath, boardGiven, json: opts.json, color: opts.color ?? false, cwd: opts.cwd, env: opts.env, out: opts.out, err: opts.err,
     outJson: (value) => opts.out(JSON.stringify(value, null, 2)),
     service(extra) {
       // Every write's events go to the announcements outbox (a no-op without Mattermost settings).

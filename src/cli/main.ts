@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { writeFd } from './write-fd';
 import { parserOptions, type Command } from './command';
+import { useColor } from './format';
 import { GLOBAL_OPTIONS, commandHelp, suggestOption, terminalWidth, wrap } from './help';
 import { EXIT, ExitError, createContext } from './cli-context';
 import { InputError } from '../core/errors';
@@ -97,6 +98,8 @@ export interface RunIO {
   err?: (t: string) => void;
   /** The terminal's width for help text (else $COLUMNS, the terminal's, or 80). */
   columns?: number;
+  /** Whether `out` is a terminal (colour); by default, whether standard output is. */
+  isTTY?: boolean;
 }
 
 export async function run(argv: string[], io: RunIO = {}): Promise<number> {
@@ -139,6 +142,7 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
       board: parsed.values.board as string | undefined,
       session: parsed.values.session as string | undefined,
       json: Boolean(parsed.values.json),
+      color: useColor(env, io.isTTY ?? (io.out ? false : process.stdout.isTTY)),
       env,
       cwd: io.cwd ?? process.cwd(),
       out, err,
