@@ -4,10 +4,12 @@
  */
 import * as path from 'node:path';
 import { ClaimService, validateSession, type ServiceOptions } from '../core/claim-service';
+import { validateSessionName } from '../core/board-format';
 import { defaultBoardPath } from '../core/board-store';
 import { ttlFromEnv } from '../core/duration';
 import { parseRepoNaming, useRepoNaming } from '../core/path-key';
 import { InputError } from '../core/errors';
+import { insideClaudeCode, personName } from '../core/identity';
 import type { BoardEvent } from '../core/model';
 
 export const EXIT = { ok: 0, unexpected: 1, usage: 2, conflict: 3 } as const;
@@ -43,7 +45,13 @@ export interface CliContext {
    * options, a new service that has them.
    */
   service(opts?: Partial<ServiceOptions>): ClaimService;
-  /** The session name or a usage error saying how to give one. */
+  /**
+   * Who acts when a command needs a name: `--session`/CLAIMBOARD_SESSION, else inside Claude Code
+   * the session its hooks registered, else (a person's terminal) the OS user name, as in VS Code.
+   * Undefined only inside Claude Code when the board has no session for it.
+   */
+  identity(): string | undefined;
+  /** The identity, or a usage error saying how to give one. */
   requireSession(): string;
 }
 
@@ -83,16 +91,28 @@ export function createContext(opts: {
       service ??= new ClaimService({ boardPath, onEvents, ...opts.serviceOptions, ttlMs });
       return service;
     },
-    requireSession() {
+    identity() {
       const session = named();
       if (session) return session;
-      // Inside a Claude Code session (its Bash tool or a hook) the board knows the session's name.
-      const claudeId = opts.env.CLAUDE_CODE_SESSION_ID;
-      if (claudeId) {
-        const found = this.service().near([]).sessions.filter((s) => s.externalId === claudeId && !s.ended);
-        if (found.length > 0) return found[found.length - 1].name;
+      if (!insideClaudeCode(opts.env)) {
+        const person = personName(opts.env);
+        if (validateSessionName(person)) throw new InputError(`your user name "${person}" cannot name a session on the board: pass --session NAME or set CLAIMBOARD_SESSION`);
+        return person;
       }
-      throw new InputError('no session name: pass --session NAME or set CLAIMBOARD_SESSION');
+      // Inside a Claude Code session (its Bash tool, a hook, git run by it) the board knows the
+      // session's name; a command Claude runs never borrows the person's.
+      const claudeId = opts.env.CLAUDE_CODE_SESSION_ID;
+      if (!claudeId) return undefined;
+      const found = this.service().near([]).sessions.filter((s) => s.externalId === claudeId && !s.ended);
+      return found[found.length - 1]?.name;
+    },
+    requireSession() {
+      const session = this.identity();
+      if (session) return session;
+      throw new InputError(
+        'no session name: this runs inside Claude Code, and the board has no session for it (the claimboard hooks register one at ' +
+          'session start: claimboard install-hooks); pass --session NAME or set CLAIMBOARD_SESSION',
+      );
     },
   };
 }

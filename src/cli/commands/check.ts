@@ -15,7 +15,7 @@ export const check: Command = {
     const resolved = positionals.map((p) => resolvePathKeyWithWarning(p, ctx.cwd));
     const paths = resolved.map((r) => r.key);
     const files = resolved.filter((r) => r.file).map((r) => r.key);
-    const conflicts = ctx.service().check(ctx.session, paths, values.shared ? 'shared' : 'exclusive', { files });
+    const conflicts = ctx.service().check(ctx.identity(), paths, values.shared ? 'shared' : 'exclusive', { files });
     const now = new Date();
     if (ctx.json) {
       ctx.outJson({ free: conflicts.length === 0, paths, conflicts: conflicts.map(conflictJson) });

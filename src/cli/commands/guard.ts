@@ -22,15 +22,16 @@ export const guard: Command = {
     if (files.length === 0) return EXIT.ok;
     const keys = stagedKeys(root, files);
     // Staged paths are files (deleted ones too): only claims covering them stand in the way.
-    const conflicts = ctx.service().check(ctx.session, keys, 'exclusive', { files: keys });
+    const me = ctx.identity();
+    const conflicts = ctx.service().check(me, keys, 'exclusive', { files: keys });
     if (conflicts.length === 0) return EXIT.ok;
     const now = new Date();
     ctx.err(`claimboard: commit refused: ${conflicts.length === 1 ? 'a staged path is' : 'staged paths are'} held by another session`);
     for (const k of conflicts) ctx.err(`  ${describeConflict(k, now)}`);
     ctx.err(
-      ctx.session
-        ? `You are ${ctx.session}. Wait for the release, unstage those paths (git restore --staged <path>), or ask the holder.`
-        : 'No session is set (CLAIMBOARD_SESSION): if you hold these claims, commit with CLAIMBOARD_SESSION=<your name>.',
+      me
+        ? `You are ${me}. Wait for the release, unstage those paths (git restore --staged <path>), or ask the holder.`
+        : 'This commit runs inside Claude Code and the board has no session for it: if this session holds these claims, commit with CLAIMBOARD_SESSION=<its name>.',
     );
     return EXIT.conflict;
   },
