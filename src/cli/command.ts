@@ -30,6 +30,8 @@ export interface Command {
   usage: string;
   summary: string;
   options?: OptionDocs;
+  /** The words its first argument may be (`note add|remove`), for shell completion. */
+  words?: string[];
   /** Command lines shown under "Examples" in `claimboard <name> --help`, without `claimboard `. */
   examples: string[];
   run(ctx: CliContext, args: ParsedArgs): Promise<number> | number;

@@ -37,6 +37,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   'install-git-hook': async () => (await import('./commands/install-git-hook')).installGitHook,
   guard: async () => (await import('./commands/guard')).guard,
   mcp: async () => (await import('./commands/mcp')).mcp,
+  completion: async () => (await import('./commands/completion')).completion,
 };
 
 async function usage(width: number): Promise<string> {

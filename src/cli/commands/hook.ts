@@ -5,12 +5,14 @@ import { runHook, type HookAnnouncer } from '../../claude/hook-runner';
 import { ttlFromEnv } from '../../core/duration';
 import { InputError } from '../../core/errors';
 import { isHookEventArg, readHookStdin } from '../../claude/hook-input';
+import { HOOK_EVENTS } from '../../claude/hook-settings';
 import { doubleHooksMessage, settingsFiles, settingsWithHook } from '../../claude/plugin-presence';
 
 export const hook: Command = {
   name: 'hook',
   usage: 'hook <session-start|pre-tool-use|post-tool-use|user-prompt-submit|session-end>',
   summary: 'Claude Code hook handler: reads the hook JSON on stdin (installed by install-hooks)',
+  words: [...HOOK_EVENTS],
   examples: [],
   async run(ctx, { positionals }) {
     const event = positionals[0] ?? '';

@@ -8,6 +8,7 @@ export const mattermost: Command = {
   name: 'mattermost',
   usage: 'mattermost test',
   summary: 'check the Mattermost settings against the server: who am I, can I post to the channel',
+  words: ['test'],
   examples: ['mattermost test'],
   async run(ctx, { positionals }) {
     if (positionals[0] !== 'test' || positionals.length !== 1) throw new InputError('usage: claimboard mattermost test');

@@ -5,6 +5,7 @@ export const note: Command = {
   name: 'note',
   usage: 'note add <text> | note remove <n>',
   summary: 'add or remove a pinned note',
+  words: ['add', 'remove'],
   examples: ['note add "Do not deploy before Monday: pending review"', 'note remove 1'],
   async run(ctx, { positionals }) {
     const [sub, ...rest] = positionals;
