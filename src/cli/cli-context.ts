@@ -38,6 +38,10 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Standard error is a terminal: a line may be redrawn in place (`claim --wait`). */
+  stderrIsTTY: boolean;
+  /** Text to standard error as it is, without a newline (a line redrawn in place). */
+  errRaw(text: string): void;
   /** A command's `--json` result: every command prints it the same way, two-space indented. */
   outJson(value: unknown): void;
   /**
@@ -56,7 +60,7 @@ export interface CliContext {
 }
 
 export function createContext(opts: {
-  board?: string; session?: string; json: boolean; color?: boolean; env: NodeJS.ProcessEnv; cwd: string;
+  board?: string; session?: string; json: boolean; color?: boolean; stderrIsTTY?: boolean; errRaw?: (t: string) => void; env: NodeJS.ProcessEnv; cwd: string;
   out: (t: string) => void; err: (t: string) => void;
   serviceOptions?: Partial<ServiceOptions>;
 }): CliContext {
@@ -77,6 +81,8 @@ export function createContext(opts: {
       return named();
     },
     boardPath, boardGiven, json: opts.json, color: opts.color ?? false, cwd: opts.cwd, env: opts.env, out: opts.out, err: opts.err,
+    stderrIsTTY: opts.stderrIsTTY ?? false,
+    errRaw: opts.errRaw ?? (() => undefined),
     outJson: (value) => opts.out(JSON.stringify(value, null, 2)),
     service(extra) {
       // Every write's events go to the announcements outbox (a no-op without Mattermost settings).

@@ -72,6 +72,19 @@ export function formatRelative(d: Date, now: Date): string {
   return ms > 0 ? `in ${text}` : `${text} ago`;
 }
 
+/** Time left, to the second while it is short: `45 s`, `4 min 05 s`, `1 h 20 min`. */
+export function formatCountdown(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** `19:45:30`: a clock time to the second. */
+export function clockSeconds(d: Date): string {
+  return d.toTimeString().slice(0, 8);
+}
+
 /** A clock time with how far it is: `19:45, in 25 min`. */
 export function whenRelative(d: Date, now: Date): string {
   return `${when(d, now)}, ${formatRelative(d, now)}`;

@@ -144,6 +144,8 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
       session: parsed.values.session as string | undefined,
       json: Boolean(parsed.values.json),
       color: useColor(env, io.isTTY ?? (io.out ? false : process.stdout.isTTY)),
+      stderrIsTTY: io.err ? false : Boolean(process.stderr.isTTY),
+      errRaw: (t) => writeFd(2, t),
       env,
       cwd: io.cwd ?? process.cwd(),
       out, err,

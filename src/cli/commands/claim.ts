@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
-import { claimJson, conflictJson, describeClaim, describeConflict } from '../format';
+import { claimJson, clockSeconds, conflictJson, describeClaim, describeConflict, formatCountdown } from '../format';
+import type { CliContext } from '../cli-context';
 import { ETA_FORMS, formatDurationExact, parseDuration, parseEta, parseLeaseDuration } from '../../core/duration';
 import { InputError } from '../../core/errors';
 import { resolvePathKeyWithWarning } from '../../core/path-key';
@@ -42,10 +43,21 @@ export const claim: Command = {
       paths, eta, ttlMs, mode: values.shared ? ('shared' as const) : ('exclusive' as const), reason: values.reason as string | undefined,
       force: Boolean(values.force), pid, files,
     };
-    // Said once, before the first wait: a person (or a test) sees why the command has not returned.
-    const result = await claimWaiting(service, session, request, waitMs, (refused) => {
-      for (const k of refused.conflicts) ctx.err(`claimboard: ${describeConflict(k, new Date())}; waiting up to ${values.wait}`);
-    });
+    // Said before the first wait (and when whom it waits for changes): a person, a test or Claude
+    // sees why the command has not returned, whom it waits for and until when.
+    const until = new Date(Date.now() + waitMs);
+    const progress = waitProgress(ctx, until);
+    let result;
+    try {
+      result = await claimWaiting(service, session, request, waitMs, (refused) => {
+        progress.clear();
+        const now = new Date();
+        for (const k of refused.conflicts) ctx.err(`claimboard: ${describeConflict(k, now)}; waiting up to ${values.wait}, until ${clockSeconds(until)} (${formatCountdown(until.getTime() - now.getTime())} from now)`);
+        progress.start(refused.conflicts.map((k) => k.holder.session));
+      });
+    } finally {
+      progress.clear();
+    }
     const shown = new Date();
     if (ctx.json) {
       ctx.outJson({
@@ -70,3 +82,34 @@ export const claim: Command = {
     return EXIT.ok;
   },
 };
+
+/**
+ * On a terminal, one line under the messages counts down while the claim waits, rewritten in
+ * place every second and erased when the wait ends; piped, nothing (the messages say it all).
+ */
+function waitProgress(ctx: CliContext, until: Date): { start(holders: string[]): void; clear(): void } {
+  const tty = ctx.stderrIsTTY;
+  let timer: NodeJS.Timeout | undefined;
+  let shown = false;
+  const clear = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    if (shown) ctx.errRaw('\r\x1b[K');
+    shown = false;
+  };
+  return {
+    start(holders) {
+      if (!tty) return;
+      const names = [...new Set(holders)].join(', ');
+      const draw = () => {
+        const left = formatCountdown(until.getTime() - Date.now());
+        ctx.errRaw(`\r\x1b[K  waiting for ${names} to release: ${left} left (until ${clockSeconds(until)}); Ctrl-C to stop`);
+        shown = true;
+      };
+      draw();
+      timer = setInterval(draw, 1000);
+      timer.unref();
+    },
+    clear,
+  };
+}
