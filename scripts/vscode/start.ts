@@ -103,14 +103,17 @@ async function main(): Promise<void> {
     say(`workspace: ${demo.repo}`);
     if (chat) say(`Mattermost (test server): ${chat.url}, channel "claims"`);
     say('');
-    say(`open VS Code:         ${demo.url}`);
+    // The workbench opens on a file another session holds: the warning, the badge and the gutter
+    // mark are the first thing a newcomer sees.
+    const held = path.join(demo.repo, 'src', 'db', 'schema.sql');
+    say(`open VS Code:         ${demo.server.workbenchUrl(demo.repo, [['openFile', demo.server.remoteUri(held)]])}`);
     if (chat?.page) say(`the channel, live:    ${chat.page}`);
     say('(everything listens on 127.0.0.1 only)');
     say('');
     say(`you are "${demoPerson}"; session-a, session-b and session-c claim and release every ${opts.interval} s. Ctrl-C stops.`);
     say('things to try:');
-    say('  - open src/db/schema.sql: session-b holds it, and VS Code warns you (badge B in the Explorer)');
-    say('  - the Claims view (Explorer, at the bottom): who holds what; right-click a claim of yours to release it');
+    say('  - src/db/schema.sql opens first: session-b holds it, so VS Code warns you (badge B in the Explorer, a lock in the gutter)');
+    say('  - expand CLAIMS at the bottom of the Explorer: who holds what; right-click a claim of yours to release it');
     say('  - right-click src/server.ts > Claim Path: if a session holds it, Wait for It tells you when it is free');
     sessions = startScriptedSessions(demo.ctx, Number(opts.interval) * 1000, (line) => say(line));
     if (chat) {
