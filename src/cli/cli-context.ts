@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { ClaimService, validateSession, type ServiceOptions } from '../core/claim-service';
-import { validateSessionName } from '../core/board-format';
+import { validateSessionName } from '../core/fields';
 import { defaultBoardPath } from '../core/board-store';
 import { ttlFromEnv } from '../core/duration';
 import { parseRepoNaming, useRepoNaming } from '../core/path-key';

@@ -29,6 +29,7 @@ describe('claim --wait progress (CLI)', function () {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     const until = Date.now() + 30_000;
     // Released once the waiting line was redrawn at least once (a second after it was first drawn).
+    // eslint-disable-next-line no-control-regex
     const ready = inTerminal ? /waiting for session-a to release[^\r]*\r\x1b\[K {2}waiting for session-a/ : /waiting up to 30s/;
     while (!ready.test(out) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     assert.match(out, ready);
@@ -47,6 +48,7 @@ describe('claim --wait progress (CLI)', function () {
   it('on a terminal counts down in place and erases the line when the claim is granted', async () => {
     const out = await waitingClaim(true);
     assert.match(out, / {2}waiting for session-a to release: \d+ s left \(until \d\d:\d\d:\d\d\); Ctrl-C to stop/);
+    // eslint-disable-next-line no-control-regex
     assert.match(out, /\r\x1b\[Kclaimed session-b/s);
   });
 });

@@ -1,8 +1,7 @@
 import type { Command } from '../command';
 import type { CliContext } from '../cli-context';
 import { claimJson, paint, releaseJson, table, whenRelative, type Paint } from '../format';
-import { DEFAULT_TTL_MS } from '../../core/board-format';
-import { formatDurationExact, formatIsoLocal } from '../../core/duration';
+import { DEFAULT_TTL_MS, formatDurationExact, formatIsoLocal } from '../../core/duration';
 import { waitForBoardChange } from '../../core/board-watch';
 import type { Claim, SessionRecord } from '../../core/model';
 import { announcementStatus } from '../announcements';
