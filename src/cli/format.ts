@@ -87,7 +87,7 @@ export function clockSeconds(d: Date): string {
 
 /** A clock time with how far it is: `19:45, in 25 min`. */
 export function whenRelative(d: Date, now: Date): string {
-  return `${when(d, now)}, ${formatRelative(d, now)}`;
+  return `${formatWhen(d, now)}, ${formatRelative(d, now)}`;
 }
 
 // eslint-disable-next-line no-control-regex
