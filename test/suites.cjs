@@ -10,6 +10,7 @@ const INTEGRATION = [
   'announce-cli', 'board-store', 'claude-e2e', 'cli-launcher', 'cli', 'git-guard', 'hooks-cli',
   'hooks-scenario', 'leases', 'match-cli', 'mcp', 'plugin-e2e', 'plugin-hooks-once',
   'readme-commands', 'store-attacks', 'suggested-commands',
+  'cli-help', 'cli-status', 'claim-wait-progress', 'completion', 'identity', 'packaging', 'vscode-run-env',
 ].map((name) => `test/unit/${name}.test.ts`);
 
 module.exports = { base, INTEGRATION };
