@@ -13,6 +13,7 @@ const INTEGRATION = [
   'needs-you', 'recap-on-return', 'recap-on-return-claude', 'recap-window', 'webhook-only',
   // A real PostgreSQL (test/support/postgres.ts) and the CLI over it.
   'claim-store', 'store-cli', 'store-storm',
+  'cli-help', 'cli-status', 'claim-wait-progress', 'completion', 'identity', 'packaging', 'vscode-run-env',
 ].map((name) => `test/unit/${name}.test.ts`);
 
 module.exports = { base, INTEGRATION };

@@ -68,13 +68,18 @@ export async function freePort(): Promise<number> {
 export function runEnv(runDir: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const home = path.join(runDir, 'home');
   const xdg = path.join(runDir, 'xdg');
+  // VS Code puts its IPC sockets (vscode-ipc-*.sock) in XDG_RUNTIME_DIR, else in the system temp
+  // folder, where nothing removes them: here they go with the run folder.
+  const runtime = path.join(runDir, 'run');
   for (const dir of [home, xdg]) fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(runtime, { recursive: true, mode: 0o700 });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOME: home,
     XDG_CONFIG_HOME: xdg,
     XDG_DATA_HOME: xdg,
     XDG_CACHE_HOME: xdg,
+    XDG_RUNTIME_DIR: runtime,
     // No gallery look-ups: there is no marketplace to reach.
     EXTENSIONS_GALLERY: '{}',
   };

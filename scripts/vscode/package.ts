@@ -26,6 +26,9 @@ export function packageVsix(): string {
   fs.mkdirSync(stage, { recursive: true });
   const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
   delete manifest.files;
+  // The CLI is the npm package's; the extension neither runs it nor needs its dependencies.
+  delete manifest.bin;
+  delete manifest.dependencies;
   // Scripts and dev tooling mean nothing inside the .vsix (and vsce would run a vscode:prepublish).
   delete manifest.scripts;
   delete manifest.devDependencies;
@@ -35,10 +38,13 @@ export function packageVsix(): string {
   fs.symlinkSync(path.join(repoRoot, 'src'), path.join(stage, 'src'));
   run(process.execPath, [path.join(repoRoot, 'esbuild.mjs'), '--production'], stage);
   fs.rmSync(path.join(stage, 'src'));
-  for (const entry of ['.vscodeignore', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+  for (const entry of ['.vscodeignore', 'media', 'CHANGELOG.md', 'LICENSE', 'docs/images']) {
     const from = path.join(repoRoot, entry);
     if (fs.existsSync(from)) fs.cpSync(from, path.join(stage, entry), { recursive: true });
   }
+  // The Extensions view shows the extension's own README (what it shows, its settings, that the
+  // CLI is installed separately), not the repository's; its images are packed beside it.
+  fs.cpSync(path.join(repoRoot, 'docs', 'extension', 'README.md'), path.join(stage, 'README.md'));
   fs.mkdirSync(path.dirname(vsixPath), { recursive: true });
   const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   const args = [vsce, 'package', '--no-dependencies', '--out', vsixPath];

@@ -132,14 +132,24 @@ async function main(): Promise<number> {
 
   const resultFile = path.join(runDir, 'result.json');
   // Settled by codeAutomationExit, by the extension host dying first, by a timeout or a crash.
-  let settle: (code: number) => void = () => {};
-  const result = new Promise<number>((resolve) => (settle = resolve));
+  let resolveResult: (code: number) => void = () => {};
+  const result = new Promise<number>((resolve) => (resolveResult = resolve));
+  // The first word decides; later ones (the host's exit logged after the result, on a slow
+  // machine) are not news, and printing them read as a failure of a run that passed.
+  let settled = false;
+  const settle = (code: number): void => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(hostExitTimer);
+    resolveResult(code);
+  };
   const watchServerLog = (line: string): void => {
     if (verbose) process.stdout.write(`[code-server] ${line}\n`);
     const exit = /Extension Host Process exited with code: (\S+), signal: (\S+)\./.exec(line);
     // After a normal end the exit code arrives first; give it a moment in case the order differs.
-    if (exit && !hostExitTimer) {
+    if (exit && !hostExitTimer && !settled) {
       hostExitTimer = setTimeout(() => {
+        if (settled) return;
         process.stderr.write(`test:vscode: the extension host exited (code ${exit[1]}, signal ${exit[2]}) before the tests reported a result\n`);
         settle(1);
       }, 3000);

@@ -101,6 +101,7 @@ function installCodeServer(): void {
     // Kept beside the install (the shared ~/.npm/_logs rotates quickly on a busy machine).
     npm_config_logs_dir: path.join(codeServerCache, 'npm-logs'),
   };
+  log('step 1 of 2: downloading code-server and its modules (npm install, about 1 minute)');
   run('npm', ['install', '--no-package-lock', '--loglevel=error'], { cwd: codeServerCache, env });
   // code-server's postinstall runs `npm install` in lib/vscode and lib/vscode/extensions, which
   // have no allowScripts of their own (npm 11 would skip their native builds, and refuses
@@ -113,6 +114,7 @@ function installCodeServer(): void {
     fs.writeFileSync(file, JSON.stringify(nested, null, 2) + '\n');
   }
   const npmVersion = spawnSync('npm', ['--version'], { encoding: 'utf8' }).stdout.trim();
+  log('step 2 of 2: installing VS Code inside code-server and building its native modules (about 1 minute)');
   run('sh', ['./postinstall.sh'], {
     cwd: codeServerDir,
     env: { ...env, npm_config_user_agent: `npm/${npmVersion} node/${process.version} ${process.platform} ${process.arch}` },
@@ -210,7 +212,7 @@ export function ensureRealVSCode(): { codeServerEntry: string; chromiumPath: str
     withInstallLock(() => {
       if (codeServerInstalled()) return; // another run installed it while this one waited
       const started = Date.now();
-      log(`installing code-server ${codeServerVersion} into ${codeServerCache} (once; about 2 minutes)`);
+      log(`first run: installing code-server ${codeServerVersion} (a real VS Code for the demo and the tests) into ${codeServerCache}; once, about 2 minutes and 1 GB`);
       seedRipgrepCache();
       installCodeServer();
       log(`code-server installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);

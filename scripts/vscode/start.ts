@@ -29,6 +29,8 @@ function say(line: string): void {
 
 interface ChatServer {
   url: string;
+  /** The read-only page of the channel (test/support/channel-page.ts). */
+  page?: string;
   stop(): Promise<void>;
   env: Record<string, string>;
   messages(): string[];
@@ -39,9 +41,16 @@ async function startChat(): Promise<ChatServer | undefined> {
   const file = path.join(repoRoot, 'test', 'support', 'mattermost-server.ts');
   if (!fs.existsSync(file)) return undefined;
   const mod = (await import(file)) as typeof import('../../test/support/mattermost-server');
+  const pageMod = (await import(path.join(repoRoot, 'test', 'support', 'channel-page.ts'))) as typeof import('../../test/support/channel-page');
   const server = await mod.startMattermostServer();
+  const names = new Map([server.bot, server.outsider].map((u) => [u.id, u.username]));
+  const page = await pageMod.startChannelPage(`~${server.channel.display_name}`, () =>
+    server.posts.filter((p) => p.channel_id === server.channel.id && !p.delete_at).map((p) => ({
+      id: p.id, rootId: p.root_id ?? '', author: names.get(p.user_id) ?? p.user_id, at: p.create_at, message: p.message,
+    })));
   return {
     url: server.url,
+    page: page.url,
     env: {
       CLAIMBOARD_MATTERMOST_URL: server.url,
       CLAIMBOARD_MATTERMOST_TOKEN: server.bot.token,
@@ -49,7 +58,7 @@ async function startChat(): Promise<ChatServer | undefined> {
       CLAIMBOARD_MENTION: demoPerson,
     },
     messages: () => server.messages(),
-    stop: () => server.down(),
+    stop: async () => { await page.close(); await server.down(); },
   };
 }
 
@@ -94,9 +103,18 @@ async function main(): Promise<void> {
     say(`workspace: ${demo.repo}`);
     if (chat) say(`Mattermost (test server): ${chat.url}, channel "claims"`);
     say('');
-    say(`open VS Code: ${demo.url}`);
+    // The workbench opens on a file another session holds: the warning, the badge and the gutter
+    // mark are the first thing a newcomer sees.
+    const held = path.join(demo.repo, 'src', 'db', 'schema.sql');
+    say(`open VS Code:         ${demo.server.workbenchUrl(demo.repo, [['openFile', demo.server.remoteUri(held)]])}`);
+    if (chat?.page) say(`the channel, live:    ${chat.page}`);
+    say('(everything listens on 127.0.0.1 only)');
     say('');
     say(`you are "${demoPerson}"; session-a, session-b and session-c claim and release every ${opts.interval} s. Ctrl-C stops.`);
+    say('things to try:');
+    say('  - src/db/schema.sql opens first: session-b holds it, so VS Code warns you (badge B in the Explorer, a lock in the gutter)');
+    say('  - expand CLAIMS at the bottom of the Explorer: who holds what; right-click a claim of yours to release it');
+    say('  - right-click src/server.ts > Claim Path: if a session holds it, Wait for It tells you when it is free');
     sessions = startScriptedSessions(demo.ctx, Number(opts.interval) * 1000, (line) => say(line));
     if (chat) {
       let seen = 0;

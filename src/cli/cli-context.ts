@@ -6,10 +6,12 @@ import * as path from 'node:path';
 import { validateSession, type ServiceOptions } from '../core/claim-service';
 import { chooseStore, type ClaimStore, type StoreChoice } from '../core/claim-store';
 import { openStore } from './store';
+import { validateSessionName } from '../core/fields';
 import { defaultBoardPath } from '../core/board-store';
 import { ttlFromEnv } from '../core/duration';
 import { parseRepoNaming, useRepoNaming } from '../core/path-key';
 import { InputError } from '../core/errors';
+import { insideClaudeCode, personName } from '../core/identity';
 import type { BoardEvent } from '../core/model';
 
 export const EXIT = { ok: 0, unexpected: 1, usage: 2, conflict: 3 } as const;
@@ -32,10 +34,18 @@ export interface CliContext {
   /** From --session or CLAIMBOARD_SESSION. */
   session?: string;
   json: boolean;
+  /** Colour for a person at a terminal (never with NO_COLOR or when piped). */
+  color: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Standard error is a terminal: a line may be redrawn in place (`claim --wait`). */
+  stderrIsTTY: boolean;
+  /** Text to standard error as it is, without a newline (a line redrawn in place). */
+  errRaw(text: string): void;
+  /** A command's `--json` result: every command prints it the same way, two-space indented. */
+  outJson(value: unknown): void;
   /**
    * The store, created on first use so commands that never touch the board stay cheap; with
    * options, a new store that has them.
@@ -45,14 +55,20 @@ export interface CliContext {
   storeChoice(): StoreChoice;
   /** A store with exactly these options (the hooks', the MCP server's), closed with the command. */
   openStore(opts: ServiceOptions): ClaimStore;
-  /** The session name or a usage error saying how to give one. */
+  /**
+   * Who acts when a command needs a name: `--session`/CLAIMBOARD_SESSION, else inside Claude Code
+   * the session its hooks registered, else (a person's terminal) the OS user name, as in VS Code.
+   * Undefined only inside Claude Code when the board has no session for it.
+   */
+  identity(): Promise<string | undefined>;
+  /** The identity, or a usage error saying how to give one. */
   requireSession(): Promise<string>;
   /** Lets go of every store this command opened (a database connection keeps the process alive). */
   close(): Promise<void>;
 }
 
 export function createContext(opts: {
-  board?: string; session?: string; json: boolean; env: NodeJS.ProcessEnv; cwd: string;
+  board?: string; session?: string; json: boolean; color?: boolean; stderrIsTTY?: boolean; errRaw?: (t: string) => void; env: NodeJS.ProcessEnv; cwd: string;
   out: (t: string) => void; err: (t: string) => void;
   serviceOptions?: Partial<ServiceOptions>;
 }): CliContext {
@@ -85,7 +101,10 @@ export function createContext(opts: {
     get session() {
       return named();
     },
-    boardPath, boardGiven, json: opts.json, cwd: opts.cwd, env: opts.env, out: opts.out, err: opts.err,
+    boardPath, boardGiven, json: opts.json, color: opts.color ?? false, cwd: opts.cwd, env: opts.env, out: opts.out, err: opts.err,
+    stderrIsTTY: opts.stderrIsTTY ?? false,
+    errRaw: opts.errRaw ?? (() => undefined),
+    outJson: (value) => opts.out(JSON.stringify(value, null, 2)),
     storeChoice,
     openStore: open,
     service(extra) {
@@ -101,17 +120,28 @@ export function createContext(opts: {
       service ??= open({ boardPath, onEvents, ...opts.serviceOptions, ttlMs });
       return service;
     },
-    async requireSession() {
+    async identity() {
       const session = named();
       if (session) return session;
-      // Inside a Claude Code session (its Bash tool or a hook) the board knows the session's name.
-      const claudeId = opts.env.CLAUDE_CODE_SESSION_ID;
-      if (claudeId) {
-        const found = (await this.service().near([])).sessions.filter((s) => s.externalId === claudeId && !s.ended);
-        const newest = found[found.length - 1];
-        if (newest) return newest.name;
+      if (!insideClaudeCode(opts.env)) {
+        const person = personName(opts.env);
+        if (validateSessionName(person)) throw new InputError(`your user name "${person}" cannot name a session on the board: pass --session NAME or set CLAIMBOARD_SESSION`);
+        return person;
       }
-      throw new InputError('no session name: pass --session NAME or set CLAIMBOARD_SESSION');
+      // Inside a Claude Code session (its Bash tool, a hook, git run by it) the board knows the
+      // session's name; a command Claude runs never borrows the person's.
+      const claudeId = opts.env.CLAUDE_CODE_SESSION_ID;
+      if (!claudeId) return undefined;
+      const found = (await this.service().near([])).sessions.filter((s) => s.externalId === claudeId && !s.ended);
+      return found[found.length - 1]?.name;
+    },
+    async requireSession() {
+      const session = await this.identity();
+      if (session) return session;
+      throw new InputError(
+        'no session name: this runs inside Claude Code, and the board has no session for it (the claimboard hooks register one at ' +
+          'session start: claimboard install-hooks); pass --session NAME or set CLAIMBOARD_SESSION',
+      );
     },
     async close() {
       await Promise.allSettled(opened.splice(0).map((s) => s.close()));

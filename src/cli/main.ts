@@ -5,7 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { writeFd } from './write-fd';
-import type { Command, OptionSpec } from './command';
+import { parserOptions, type Command } from './command';
+import { useColor } from './format';
+import { GLOBAL_OPTIONS, commandHelp, suggestOption, terminalWidth, wrap } from './help';
 import { EXIT, ExitError, createContext } from './cli-context';
 import { InputError } from '../core/errors';
 import { FileAccessError } from '../core/atomic-file';
@@ -38,27 +40,47 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   guard: async () => (await import('./commands/guard')).guard,
   mcp: async () => (await import('./commands/mcp')).mcp,
   store: async () => (await import('./commands/store')).store,
+  completion: async () => (await import('./commands/completion')).completion,
 };
 
-const GLOBAL_OPTIONS: OptionSpec = {
-  board: { type: 'string' },
-  session: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' },
-};
-
-async function usage(): Promise<string> {
+async function usage(width: number): Promise<string> {
   const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
-  const width = Math.min(44, Math.max(...commands.map((c) => c.usage.length)));
+  const col = Math.min(18, Math.max(...commands.map((c) => c.name.length)) + 4);
   return [
-    'usage: claimboard [--board PATH] [--session NAME] [--json] <command>',
+    ...wrap('usage: claimboard [--board PATH] [--session NAME] [--json] <command> [options]', width, 6, 0),
     '',
-    ...commands.map((c) => (c.usage.length > width ? `  ${c.usage}\n  ${''.padEnd(width)}  ${c.summary}` : `  ${c.usage.padEnd(width)}  ${c.summary}`)),
+    'Commands:',
+    ...commands.flatMap((c) => {
+      const body = wrap(c.summary, width, col);
+      return [`  ${c.name}`.padEnd(col) + (body[0] ?? '').slice(col), ...body.slice(1)];
+    }),
     '',
-    'The board defaults to ~/.claude/hooks/state/coordination.md (or $CLAIMBOARD_BOARD);',
-    'the session to $CLAIMBOARD_SESSION. Exit codes: 0 ok, 1 error, 2 bad input, 3 held by someone else.',
+    ...wrap('Run `claimboard <command> --help` (or `claimboard help <command>`) for its options, defaults and examples. ' +
+      'The board defaults to ~/.claude/hooks/state/coordination.md (or $CLAIMBOARD_BOARD). ' +
+      'Exit codes: 0 ok, 1 error, 2 bad input, 3 held by someone else.', width, 0),
   ].join('\n');
+}
+
+/** A command by its name, or undefined. */
+async function loadCommand(name: string | undefined): Promise<Command | undefined> {
+  const load = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  return load ? await load() : undefined;
+}
+
+/** parseArgs' errors, said in one line with what to do next. */
+function optionError(e: unknown, c?: Command): InputError {
+  const error = e as Error & { code?: string };
+  const help = `run claimboard ${c ? `${c.name} ` : ''}--help`;
+  const unknown = /^Unknown option '([^']+)'/.exec(error.message);
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
+    const hint = suggestOption(unknown[1] ?? '', { ...GLOBAL_OPTIONS, ...c?.options });
+    return new InputError(`unknown option ${unknown[1]}${c ? ` for ${c.name}` : ''}${hint ? ` (did you mean ${hint}?)` : ''}: ${help}`);
+  }
+  const missing = /^Option '(-\w, )?(--[\w-]+) <value>' argument missing/.exec(error.message);
+  if (missing) return new InputError(`option ${missing[2]} needs a value: ${help}`);
+  const given = /^Option '(-\w, )?(--[\w-]+)' does not take an argument/.exec(error.message);
+  if (given) return new InputError(`option ${given[2]} takes no value: ${help}`);
+  return new InputError(`${(error.message.split('\n')[0] ?? '').replace(/\.$/, '')}: ${help}`);
 }
 
 /** The command word: the first argument that is not a global option or its value. */
@@ -78,35 +100,56 @@ export interface RunIO {
   cwd?: string;
   out?: (t: string) => void;
   err?: (t: string) => void;
+  /** The terminal's width for help text (else $COLUMNS, the terminal's, or 80). */
+  columns?: number;
+  /** Whether `out` is a terminal (colour); by default, whether standard output is. */
+  isTTY?: boolean;
 }
 
 export async function run(argv: string[], io: RunIO = {}): Promise<number> {
   const out = io.out ?? ((t: string) => writeFd(1, `${t}\n`));
   const err = io.err ?? ((t: string) => writeFd(2, `${t}\n`));
   try {
+    const env = io.env ?? process.env;
+    const width = terminalWidth(env, io.columns ?? (process.stdout.isTTY ? process.stdout.columns : undefined));
     const { name, rest } = findCommand(argv);
-    const load = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-    const command = load ? await load() : undefined;
+    const command = await loadCommand(name);
     if (!command) {
-      if (argv.includes('--version')) { out(typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : 'dev'); return EXIT.ok; }
-      if (name === undefined || name === 'help' || argv.includes('--help') || argv.includes('-h')) {
-        out(await usage());
-        return name === undefined && !argv.includes('--help') && !argv.includes('-h') && name !== 'help' ? EXIT.usage : EXIT.ok;
+      if (name === 'help') {
+        const about = findCommand(rest).name;
+        if (about === undefined) { out(await usage(width)); return EXIT.ok; }
+        const c = await loadCommand(about);
+        if (!c) throw new InputError(`unknown command "${about}" (run claimboard --help)`);
+        out(commandHelp(c, width));
+        return EXIT.ok;
       }
-      throw new InputError(`unknown command "${name}" (run claimboard --help)`);
+      if (name !== undefined) throw new InputError(`unknown command "${name}" (run claimboard --help)`);
+      let parsed;
+      try {
+        parsed = parseArgs({ args: argv, options: parserOptions(GLOBAL_OPTIONS), allowPositionals: true, strict: true });
+      } catch (e) {
+        throw optionError(e);
+      }
+      if (parsed.values.version) { out(VERSION); return EXIT.ok; }
+      out(await usage(width));
+      return parsed.values.help ? EXIT.ok : EXIT.usage;
     }
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: rest, options: parserOptions({ ...GLOBAL_OPTIONS, ...command.options }), allowPositionals: true, strict: true });
     } catch (e) {
-      throw new InputError(`${(e as Error).message.split('\n')[0]} (usage: claimboard ${command.usage})`);
+      throw optionError(e, command);
     }
-    if (parsed.values.help) { out(`usage: claimboard ${command.usage}\n  ${command.summary}`); return EXIT.ok; }
+    if (parsed.values.help) { out(commandHelp(command, width)); return EXIT.ok; }
+    if (parsed.values.version) { out(VERSION); return EXIT.ok; }
     const ctx = createContext({
       board: parsed.values.board as string | undefined,
       session: parsed.values.session as string | undefined,
       json: Boolean(parsed.values.json),
-      env: io.env ?? process.env,
+      color: useColor(env, io.isTTY ?? (io.out ? false : process.stdout.isTTY)),
+      stderrIsTTY: io.err ? false : Boolean(process.stderr.isTTY),
+      errRaw: (t) => writeFd(2, t),
+      env,
       cwd: io.cwd ?? process.cwd(),
       out, err,
     });
@@ -131,6 +174,8 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
 }
 
 declare const PACKAGE_VERSION: string;
+/** Written once: the launcher's tests find the version exactly once in the bundle. */
+const VERSION = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : 'dev';
 
 if (require.main === module) {
   run(process.argv.slice(2)).then(

@@ -12,18 +12,22 @@ export async function claimWaiting(
   session: string,
   req: ClaimRequest,
   waitMs: number,
-  /** Called once, before the first wait, with the conflicts waited on (the CLI says whom it waits for). */
+  /**
+   * Called before the first wait, and again whenever whom it waits for changes (a holder hands
+   * over, another claim gets in first), with the conflicts waited on: the CLI says whom it waits for.
+   */
   onWait?: (refused: ClaimResult) => void,
 ): Promise<ClaimResult> {
   const deadline = Date.now() + waitMs;
-  let waited = false;
+  let waitingFor: string | undefined;
   for (;;) {
     const result = await service.claim(session, req);
     if (result.conflicts.length === 0 || req.force) return result;
     const left = deadline - Date.now();
     if (left <= 0) return result;
-    if (!waited) {
-      waited = true;
+    const holders = result.conflicts.map((c) => `${c.holder.session}\0${c.holder.path}`).sort().join('\n');
+    if (holders !== waitingFor) {
+      waitingFor = holders;
       onWait?.(result);
     }
     // Wake on the next board write, or when the earliest blocking lease ends.

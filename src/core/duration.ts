@@ -15,6 +15,9 @@ const UNIT_MS: Record<string, number> = {
 /** The forms a duration may take, named in every message that refuses one. */
 export const DURATION_FORMS = '90s, 30m, 30min, 1h30m, 2h, 1d';
 
+/** The forms an ETA may take, named in every message that refuses one. */
+export const ETA_FORMS = `a duration from now (${DURATION_FORMS}), HH:MM (24h) or an ISO 8601 time (2026-04-27T19:45)`;
+
 const DAY_MS = 86_400_000;
 
 /**
@@ -153,10 +156,11 @@ export function parseTime(text: string, now: Date): Date {
 export function parseEta(text: string, now: Date): Date {
   const s = text.trim();
   let eta: Date;
-  if (/^\d+(?:\.\d+)?\s*[a-z]/i.test(s) && !/^\d{4}-/.test(s)) {
-    eta = new Date(now.getTime() + parseDuration(s, 'eta'));
-  } else {
-    eta = parseTime(s, now);
+  try {
+    eta = /^\d+(?:\.\d+)?\s*[a-z]/i.test(s) && !/^\d{4}-/.test(s) ? new Date(now.getTime() + parseDuration(s, 'eta')) : parseTime(s, now);
+  } catch {
+    // Whichever form it was taken for, the person is told all of them.
+    throw new InputError(`bad eta "${text}": use ${ETA_FORMS}`);
   }
   checkEta(eta, now, text);
   return eta;
@@ -167,7 +171,7 @@ export function checkEta(eta: Date, now: Date, text = formatIsoLocal(eta)): void
   const ahead = eta.getTime() - now.getTime();
   if (!(ahead > 0)) throw new InputError(`eta ${text} is in the past`);
   if (ahead > LEASE_MAX_MS) {
-    throw new InputError(`bad eta "${text}": at most ${formatDurationExact(LEASE_MAX_MS)} ahead, as a duration (${DURATION_FORMS}), HH:MM or an ISO 8601 time`);
+    throw new InputError(`bad eta "${text}": at most ${formatDurationExact(LEASE_MAX_MS)} ahead, as ${ETA_FORMS}`);
   }
 }
 

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { validateSessionName } from '../core/fields';
 import { defaultBoardPath } from '../core/board-store';
+import { personName } from '../core/identity';
 
 /** Settings prefix: controllers react only to changes under it. */
 export const SECTION = 'claimboard';
@@ -11,12 +12,9 @@ function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
 }
 
+/** The same default as the CLI in a person's terminal: the core's rule. */
 function defaultSessionName(): string {
-  try {
-    return os.userInfo().username || 'me';
-  } catch {
-    return process.env.USER || process.env.USERNAME || 'me';
-  }
+  return personName(process.env);
 }
 
 /** Every setting, fully defaulted: the rest of the extension never sees `undefined`. */

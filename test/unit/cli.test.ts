@@ -73,7 +73,6 @@ describe('claimboard CLI (real processes)', function () {
       ['--session', 'session b', 'claim', 'repo/b'],
       ['--session', 'session-b', 'claim', 'repo/b', '--bogus'],
       ['--session', 'session-b', 'claim', 'repo/b', '--reason', 'two\nlines'],
-      ['claim', 'repo/b'],
       ['--session', 'session-b', 'release'],
       ['note', 'remove', '7'],
       ['frobnicate'],

@@ -20,7 +20,12 @@ export const ask: Command = {
   name: 'ask',
   usage: 'ask "<question>" [--about PATH] [--wait DURATION] | ask PATH [--message TEXT]',
   summary: 'ask the human in the channel a question, or whether to interrupt whoever holds a path; --wait for the answer',
-  options: { message: { type: 'string', short: 'm' }, about: { type: 'string' }, wait: { type: 'string' } },
+  options: {
+    about: { type: 'string', arg: 'PATH', help: 'ask whether to interrupt whoever holds PATH (their name goes into the question)' },
+    message: { type: 'string', short: 'm', arg: 'TEXT', help: 'with a PATH as the argument: the question about it', default: 'OK to interrupt?' },
+    wait: { type: 'string', arg: 'DURATION', help: "wait up to DURATION for the person's answer and print it (exit 0 answered, 3 no or no answer; needs a token)" },
+  },
+  examples: ['ask "Which branch should the parser fix go to?"', 'ask "I need the schema for the migration" --about repo/db/schema.sql --wait 10m'],
   async run(ctx, { positionals, values }) {
     const waitMs = values.wait !== undefined ? parseDuration(String(values.wait), '--wait') : undefined;
     const session = await ctx.requireSession();
@@ -60,7 +65,7 @@ export const ask: Command = {
     if (waitMs !== undefined && r.id) return waitAndPrint(ctx, { announcer, session, outboxId: r.id, deadline: started + waitMs, about: holder?.path, waitMs });
     if (r.error) ctx.err(`claimboard: mattermost: ${r.error}`);
     const delivered = r.delivered > 0;
-    if (ctx.json) ctx.out(JSON.stringify({ asked: true, question: question ?? null, holder: holder?.session ?? null, path: holder?.path ?? null, delivered }, null, 2));
+    if (ctx.json) ctx.outJson({ asked: true, question: question ?? null, holder: holder?.session ?? null, path: holder?.path ?? null, delivered });
     else if (holder) ctx.out(`asked about ${holder.path} (held by ${holder.session})${delivered ? '' : '; queued for delivery'}`);
     else ctx.out(`asked${delivered ? '' : '; queued for delivery'}`);
     return EXIT.ok;

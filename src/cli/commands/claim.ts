@@ -1,7 +1,8 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
-import { claimJson, conflictJson, describeClaim, describeConflict } from '../format';
-import { formatDurationExact, parseDuration, parseEta, parseLeaseDuration } from '../../core/duration';
+import { claimJson, clockSeconds, conflictJson, describeClaim, describeConflict, formatCountdown } from '../format';
+import type { CliContext } from '../cli-context';
+import { ETA_FORMS, formatDurationExact, parseDuration, parseEta, parseLeaseDuration } from '../../core/duration';
 import { InputError } from '../../core/errors';
 import { resolvePathKeyWithWarning } from '../../core/path-key';
 import { claimWaiting } from '../../core/claim-wait';
@@ -12,9 +13,15 @@ export const claim: Command = {
   usage: 'claim <path>... [--eta 30m|19:45] [--ttl 60m] [--shared] [--reason TEXT] [--wait DURATION] [--force]',
   summary: 'claim paths for this session (exit 3 when someone else holds them)',
   options: {
-    eta: { type: 'string' }, ttl: { type: 'string' }, shared: { type: 'boolean' }, reason: { type: 'string' },
-    wait: { type: 'string' }, force: { type: 'boolean' }, pid: { type: 'string' },
+    eta: { type: 'string', arg: 'WHEN', help: `when you expect to be done: ${ETA_FORMS}`, default: 'none, shown as eta ?' },
+    ttl: { type: 'string', arg: 'DURATION', help: 'the lease: the claim expires unless renewed within this time (1s to 7d)', default: '$CLAIMBOARD_TTL, else 60m' },
+    shared: { type: 'boolean', help: 'a shared claim: other shared claims on the path are allowed, exclusive ones are not', default: 'exclusive' },
+    reason: { type: 'string', arg: 'TEXT', help: 'what you are doing, shown to whoever the claim stops' },
+    wait: { type: 'string', arg: 'DURATION', help: 'when someone else holds a path, wait up to this long for the release instead of failing', default: 'no wait: exit 3 at once' },
+    force: { type: 'boolean', help: "take the paths over from their holders (announced); for a person's decision, not a session's" },
+    pid: { type: 'string', arg: 'N', help: 'the process the claim belongs to: when it dies, the claim ends', default: "$CLAUDE_PID, else none" },
   },
+  examples: ['claim repo/src/parser.ts --eta 30m', 'claim "repo/docs/**" --eta 19:45 --reason "release notes"', 'claim repo/src/parser.ts --wait 10m', 'claim infra:homelab-prod --shared --ttl 2h'],
   async run(ctx, { positionals, values }) {
     const session = await ctx.requireSession();
     if (positionals.length === 0) throw new InputError('claim needs at least one path');
@@ -36,16 +43,27 @@ export const claim: Command = {
       paths, eta, ttlMs, mode: values.shared ? ('shared' as const) : ('exclusive' as const), reason: values.reason as string | undefined,
       force: Boolean(values.force), pid, files,
     };
-    // Said once, before the first wait: a person (or a test) sees why the command has not returned.
-    const result = await claimWaiting(service, session, request, waitMs, (refused) => {
-      for (const k of refused.conflicts) ctx.err(`claimboard: ${describeConflict(k, new Date())}; waiting up to ${values.wait}`);
-    });
+    // Said before the first wait (and when whom it waits for changes): a person, a test or Claude
+    // sees why the command has not returned, whom it waits for and until when.
+    const until = new Date(Date.now() + waitMs);
+    const progress = waitProgress(ctx, until);
+    let result;
+    try {
+      result = await claimWaiting(service, session, request, waitMs, (refused) => {
+        progress.clear();
+        const now = new Date();
+        for (const k of refused.conflicts) ctx.err(`claimboard: ${describeConflict(k, now)}; waiting up to ${values.wait}, until ${clockSeconds(until)} (${formatCountdown(until.getTime() - now.getTime())} from now)`);
+        progress.start(refused.conflicts.map((k) => k.holder.session));
+      });
+    } finally {
+      progress.clear();
+    }
     const shown = new Date();
     if (ctx.json) {
-      ctx.out(JSON.stringify({
+      ctx.outJson({
         granted: result.granted.map(claimJson), renewed: result.renewed.map(claimJson),
         conflicts: values.force ? [] : result.conflicts.map(conflictJson), takenOver: result.takenOver.map(claimJson),
-      }, null, 2));
+      });
     }
     if (result.conflicts.length > 0 && !values.force) {
       for (const k of result.conflicts) ctx.err(`claimboard: ${describeConflict(k, shown)}`);
@@ -64,3 +82,34 @@ export const claim: Command = {
     return EXIT.ok;
   },
 };
+
+/**
+ * On a terminal, one line under the messages counts down while the claim waits, rewritten in
+ * place every second and erased when the wait ends; piped, nothing (the messages say it all).
+ */
+function waitProgress(ctx: CliContext, until: Date): { start(holders: string[]): void; clear(): void } {
+  const tty = ctx.stderrIsTTY;
+  let timer: NodeJS.Timeout | undefined;
+  let shown = false;
+  const clear = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    if (shown) ctx.errRaw('\r\x1b[K');
+    shown = false;
+  };
+  return {
+    start(holders) {
+      if (!tty) return;
+      const names = [...new Set(holders)].join(', ');
+      const draw = () => {
+        const left = formatCountdown(until.getTime() - Date.now());
+        ctx.errRaw(`\r\x1b[K  waiting for ${names} to release: ${left} left (until ${clockSeconds(until)}); Ctrl-C to stop`);
+        shown = true;
+      };
+      draw();
+      timer = setInterval(draw, 1000);
+      timer.unref();
+    },
+    clear,
+  };
+}

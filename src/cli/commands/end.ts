@@ -7,6 +7,7 @@ export const end: Command = {
   name: 'end',
   usage: 'end',
   summary: 'release everything this session holds and announce the end in one post',
+  examples: ['end'],
   async run(ctx) {
     const session = await ctx.requireSession();
     // The releases are announced as one "ending" post, not one post per path.
@@ -17,7 +18,7 @@ export const end: Command = {
     const { announcer } = cliAnnouncer({ boardPath: ctx.boardPath, env: ctx.env, err: ctx.err });
     const r = await announcer.announce(events);
     if (r.error) ctx.err(`claimboard: mattermost: ${r.error}`);
-    if (ctx.json) ctx.out(JSON.stringify({ session, released: paths }, null, 2));
+    if (ctx.json) ctx.outJson({ session, released: paths });
     else ctx.out(paths.length ? `${session} ended; released ${paths.join(', ')}` : `${session} ended; it held nothing`);
     return EXIT.ok;
   },

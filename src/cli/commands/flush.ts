@@ -11,7 +11,12 @@ export const flush: Command = {
   name: 'flush',
   usage: 'flush [--budget 60s] [--retry-failed]',
   summary: 'deliver the announcements waiting in the outbox, in order',
-  options: { budget: { type: 'string' }, 'retry-failed': { type: 'boolean' }, background: { type: 'boolean' } },
+  options: {
+    budget: { type: 'string', arg: 'DURATION', help: 'give up delivering after this long (what is left stays in the outbox)', default: '60s' },
+    'retry-failed': { type: 'boolean', help: 'send again the announcements the server refused (after fixing the settings)' },
+    background: { type: 'boolean', help: 'deliver silently, as the claimboard processes do after a write', default: 'budget $CLAIMBOARD_FLUSH_BUDGET, else 2m' },
+  },
+  examples: ['flush', 'flush --budget 5m --retry-failed'],
   async run(ctx, { values }) {
     const { announcer, loaded } = cliAnnouncer({ boardPath: ctx.boardPath, env: ctx.env, err: values.background ? () => undefined : ctx.err });
     try {
@@ -26,13 +31,14 @@ export const flush: Command = {
         }
         return EXIT.ok;
       }
-      const budgetMs = values.budget !== undefined ? parseDuration(String(values.budget)) : 60_000;
+      const budgetMs = values.budget !== undefined ? parseDuration(String(values.budget), 'budget') : 60_000;
       if (!loaded.config && !loaded.error) {
-        ctx.out('Mattermost is not configured: nothing to deliver');
+        if (ctx.json) ctx.outJson({ configured: false, delivered: 0, pending: 0, failed: 0 });
+        else ctx.out('Mattermost is not configured: nothing to deliver');
         return EXIT.ok;
       }
       const r = await announcer.flush({ budgetMs, waitForLockMs: budgetMs, retryFailed: Boolean(values['retry-failed']) });
-      if (ctx.json) ctx.out(JSON.stringify({ ...r, error: loaded.error ?? null }, null, 2));
+      if (ctx.json) ctx.outJson({ ...r, error: loaded.error ?? null });
       else {
         ctx.out(`delivered ${r.delivered}; ${r.pending} pending, ${r.failed} failed`);
         if (r.busy) ctx.out('another claimboard process is delivering the rest, in order');

@@ -6,14 +6,20 @@ import { runHook, type HookAnnouncer } from '../../claude/hook-runner';
 import { ttlFromEnv } from '../../core/duration';
 import { InputError } from '../../core/errors';
 import { isHookEventArg, readHookStdin } from '../../claude/hook-input';
+import { HOOK_EVENTS } from '../../claude/hook-settings';
 import { doubleHooksMessage, settingsFiles, settingsWithHook } from '../../claude/plugin-presence';
 
 export const hook: Command = {
   name: 'hook',
   usage: 'hook <session-start|pre-tool-use|post-tool-use|user-prompt-submit|notification|session-end>',
   summary: 'Claude Code hook handler: reads the hook JSON on stdin (installed by install-hooks)',
+  words: [...HOOK_EVENTS],
+  examples: [],
   // Internal: the detached "needs you" timer a notification starts (`hook notification --spell ID --claude-session ID`).
-  options: { spell: { type: 'string' }, 'claude-session': { type: 'string' } },
+  options: {
+    spell: { type: 'string', arg: 'ID', help: 'internal: the waiting spell a detached "needs you" timer watches' },
+    'claude-session': { type: 'string', arg: 'ID', help: "internal: the Claude Code session id of that spell" },
+  },
   async run(ctx, { positionals, values }) {
     const event = positionals[0] ?? '';
     if (event === 'notification' && typeof values.spell === 'string' && typeof values['claude-session'] === 'string') {

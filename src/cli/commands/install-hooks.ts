@@ -13,7 +13,13 @@ export const installHooksCommand: Command = {
   name: 'install-hooks',
   usage: 'install-hooks [--user | --project] [--dry-run] [--command CMD]',
   summary: "add claimboard's Claude Code hooks to ~/.claude/settings.json (or the project's .claude/settings.json)",
-  options: { user: { type: 'boolean' }, project: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, command: { type: 'string' } },
+  options: {
+    user: { type: 'boolean', help: 'write ~/.claude/settings.json: every project on this machine', default: 'user' },
+    project: { type: 'boolean', help: "write this repository's .claude/settings.json instead" },
+    'dry-run': { type: 'boolean', help: 'print the settings it would write and change nothing' },
+    command: { type: 'string', arg: 'CMD', help: 'how the hooks start claimboard', default: 'claimboard when on PATH, else this node and this checkout' },
+  },
+  examples: ['install-hooks --dry-run', 'install-hooks', 'install-hooks --project --command claimboard'],
   run(ctx, { positionals, values }) {
     if (positionals.length) throw new InputError(`install-hooks takes no arguments (got ${positionals[0]})`);
     const command = typeof values.command === 'string' ? values.command.trim() : cliCommand(ctx.env);
@@ -116,26 +122,34 @@ export function applyToSettings(ctx: CliContext, file: string, dryRun: boolean, 
   } catch (e) {
     throw new InputError(`${file}: ${(e as Error).message}; nothing changed`);
   }
+  const json = (backup: string | null) => ctx.outJson({ file, changed: result.changes.length > 0 && !dryRun, dryRun, changes: result.changes, backup });
   if (result.changes.length === 0) {
-    ctx.out(`${file}: nothing to change`);
+    if (ctx.json) json(null);
+    else ctx.out(`${file}: nothing to change`);
     return EXIT.ok;
   }
-  ctx.out(`${dryRun ? 'would change' : verb === 'installed' ? 'changed' : 'removed from'} ${file}:`);
-  for (const c of result.changes) ctx.out(`  ${c}`);
-  if (dryRun) return EXIT.ok;
+  if (!ctx.json) {
+    ctx.out(`${dryRun ? 'would change' : verb === 'installed' ? 'changed' : 'removed from'} ${file}:`);
+    for (const c of result.changes) ctx.out(`  ${c}`);
+  }
+  if (dryRun) {
+    if (ctx.json) json(null);
+    return EXIT.ok;
+  }
   // Write through a symlinked settings file (dotfiles) and keep its mode: settings often hold
   // API keys, so a 0600 file stays 0600, and so does its backup.
   const target = realTarget(file);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const mode = text !== undefined ? fs.statSync(target).mode & 0o7777 : 0o644;
-  if (text !== undefined) {
-    const backup = `${file}.claimboard-backup`;
+  const backup = text !== undefined ? `${file}.claimboard-backup` : null;
+  if (backup !== null && text !== undefined) {
     writeWithMode(backup, text, mode);
-    ctx.out(`backup of the previous file: ${backup}`);
+    if (!ctx.json) ctx.out(`backup of the previous file: ${backup}`);
   }
   const tmp = `${target}.claimboard-tmp`;
   writeWithMode(tmp, formatSettings(result.settings), mode);
   fs.renameSync(tmp, target);
+  if (ctx.json) json(backup);
   return EXIT.ok;
 }
 

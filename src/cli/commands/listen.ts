@@ -13,7 +13,11 @@ export const listen: Command = {
   name: 'listen',
   usage: 'listen [--once]',
   summary: 'read the channel for answers and messages to sessions (the hooks start it in the background)',
-  options: { once: { type: 'boolean' }, background: { type: 'boolean' } },
+  options: {
+    once: { type: 'boolean', help: 'read the channel once and return (tests, cron)' },
+    background: { type: 'boolean', help: 'internal: started detached by the hooks; quiet' },
+  },
+  examples: ['listen --once'],
   async run(ctx, { values }) {
     const [{ listen: listenLoop }, { pollIntervalFromEnv }] = await Promise.all([import('../../announce/listener'), import('../../announce/channel-reader')]);
     const quiet = Boolean(values.background);

@@ -8,6 +8,8 @@ export const mattermost: Command = {
   name: 'mattermost',
   usage: 'mattermost test',
   summary: 'check the Mattermost settings against the server: who am I, can I post to the channel',
+  words: ['test'],
+  examples: ['mattermost test'],
   async run(ctx, { positionals }) {
     if (positionals[0] !== 'test' || positionals.length !== 1) throw new InputError('usage: claimboard mattermost test');
     const { announcer, loaded } = cliAnnouncer({ boardPath: ctx.boardPath, env: ctx.env, err: () => undefined });
@@ -15,7 +17,7 @@ export const mattermost: Command = {
     if (!loaded.configured) throw new InputError(NOT_CONFIGURED);
     try {
       const lines = await announcer.check();
-      if (ctx.json) ctx.out(JSON.stringify({ ok: lines.every((l) => l.ok), checks: lines }, null, 2));
+      if (ctx.json) ctx.outJson({ ok: lines.every((l) => l.ok), checks: lines });
       else for (const l of lines) ctx.out(`${!l.ok ? 'FAIL' : l.warning ? 'warn' : 'ok  '} ${l.text}`);
       return lines.every((l) => l.ok) ? EXIT.ok : EXIT.unexpected;
     } finally {

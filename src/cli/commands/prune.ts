@@ -5,10 +5,11 @@ export const prune: Command = {
   name: 'prune',
   usage: 'prune',
   summary: 'move expired claims to releases now',
+  examples: ['prune'],
   async run(ctx) {
     const expired = await ctx.service().prune();
     if (ctx.json) {
-      ctx.out(JSON.stringify({ expired: expired.map((e) => ({ session: e.session, path: e.path, at: formatIsoLocal(e.expiredAt), why: e.why })) }, null, 2));
+      ctx.outJson({ expired: expired.map((e) => ({ session: e.session, path: e.path, at: formatIsoLocal(e.expiredAt), why: e.why })) });
     } else if (expired.length === 0) {
       ctx.out('no expired claims');
     } else {

@@ -17,9 +17,10 @@ export const recap: Command = {
   name: 'recap',
   usage: `recap [--since ${RECAP_WINDOW}]`,
   summary: "what each session started, claimed, released, asked, and what expired: from the board's own history and the channel",
-  options: { since: { type: 'string' } },
+  options: { since: { type: 'string', arg: 'DURATION', help: 'how far back to look', default: RECAP_WINDOW } },
+  examples: ['recap', 'recap --since 8h'],
   async run(ctx, { values }) {
-    const sinceMs = parseDuration(values.since !== undefined ? String(values.since) : RECAP_WINDOW);
+    const sinceMs = parseDuration(values.since !== undefined ? String(values.since) : RECAP_WINDOW, 'since');
     const since = new Date(Date.now() - sinceMs);
     // The board is the source of truth and needs no settings: its history always comes first.
     const board = boardHistory((await ctx.service().status()), since);
@@ -37,7 +38,7 @@ export const recap: Command = {
       if (ctx.json) {
         const empty = { sessions: [], openQuestions: [], otherPosts: 0 };
         const mattermost = loaded.configured ? (channel ? channel.source : 'unreadable') : 'not configured';
-        ctx.out(JSON.stringify({ ...(channel ?? empty), since: formatIsoLocal(since), mattermost, board }, null, 2));
+        ctx.outJson({ ...(channel ?? empty), since: formatIsoLocal(since), mattermost, board });
       } else {
         const lines = [`Board since ${formatDayAndClock(since)}:`];
         if (board.length === 0) lines.push('  nothing happened on the board');

@@ -11,6 +11,8 @@ export const store: Command = {
   name: 'store',
   usage: USAGE,
   summary: 'the shared store (PostgreSQL, CLAIMBOARD_STORE): create or migrate its schema, say where claims live, import a board file',
+  words: ['init', 'status', 'import'],
+  examples: ['store status'],
   async run(ctx, { positionals }) {
     const [sub, ...rest] = positionals;
     if (sub !== 'init' && sub !== 'status' && sub !== 'import') throw new InputError(`usage: claimboard ${USAGE}`);
