@@ -253,7 +253,7 @@ const ask: ToolDef<typeof askInput> = {
   name: 'ask',
   title: 'Ask the human',
   description:
-    'Post a question to the team channel, mentioning the person. It does not wait for the answer (reading answers back is not built yet): ' +
+    'Post a question to the team channel, mentioning the person. It does not wait for the answer: the person\'s reply reaches you in your hooks\' context once it comes (a yes to an `about` question hands you the path); ' +
     'carry on with other work meanwhile. A tool error when Mattermost is not configured.',
   input: askInput,
   output: z.object({ session: z.string(), holder: z.string().nullable(), path: z.string().nullable(), queued: z.boolean(), delivered: z.boolean() }),
