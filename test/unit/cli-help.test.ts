@@ -87,7 +87,7 @@ describe('CLI help and messages (CLI)', function () {
         if (command.name === 'mcp' || example.includes('--watch')) continue;
         const r = await cli(argv, env, dir);
         assert.doesNotMatch(r.err, /unknown option|needs a value|takes no value|^claimboard: bad |usage:/m, example);
-        if (!['ask', 'mattermost'].includes(command.name)) assert.equal(r.code, 0, `${example}: ${r.err}`);
+        if (!['ask', 'mattermost', 'listen'].includes(command.name)) assert.equal(r.code, 0, `${example}: ${r.err}`);
       }
     }
   });
@@ -126,13 +126,13 @@ describe('CLI help and messages (CLI)', function () {
     const runs = [
       ['start', '--repo', 'r'], ['claim', 'repo/a'], ['check', 'repo/b'], ['renew'], ['note', 'add', 'hello'], ['status'],
       ['note', 'remove', '1'], ['release', 'repo/a'], ['prune'], ['recap'], ['flush'], ['end'],
-      ['install-hooks', '--dry-run', '--command', 'claimboard'], ['install-git-hook'], ['install-git-hook', '--uninstall'],
+      ['install-hooks', '--dry-run', '--command', 'claimboard'], ['install-git-hook'], ['install-git-hook', '--uninstall'], ['store', 'status'],
     ];
     const covered = new Set(runs.map((a) => a[0]));
     for (const name of Object.keys(COMMANDS)) {
       // hook and mcp answer Claude Code in its own protocol, completion prints a shell script; ask and
-      // mattermost need a server (their --json goes through the same outJson); guard only refuses, on stderr.
-      if (!['hook', 'mcp', 'completion', 'guard', 'ask', 'mattermost', 'uninstall-hooks'].includes(name)) assert.ok(covered.has(name), `${name} is checked`);
+      // mattermost and listen need a server (their --json goes through the same outJson); guard only refuses, on stderr.
+      if (!['hook', 'mcp', 'completion', 'guard', 'ask', 'mattermost', 'listen', 'uninstall-hooks'].includes(name)) assert.ok(covered.has(name), `${name} is checked`);
     }
     for (const argv of runs) {
       const r = await cli(['--json', ...argv], env, dir);

@@ -14,7 +14,8 @@ export const hook: Command = {
   usage: 'hook <session-start|pre-tool-use|post-tool-use|user-prompt-submit|notification|session-end>',
   summary: 'Claude Code hook handler: reads the hook JSON on stdin (installed by install-hooks)',
   words: [...HOOK_EVENTS],
-  examples: [],
+  // Claude Code runs these with the hook's JSON on stdin; without it a hook allows and says why.
+  examples: ['hook pre-tool-use'],
   // Internal: the detached "needs you" timer a notification starts (`hook notification --spell ID --claude-session ID`).
   options: {
     spell: { type: 'string', arg: 'ID', help: 'internal: the waiting spell a detached "needs you" timer watches' },

@@ -21,7 +21,7 @@ export const store: Command = {
     const choice = ctx.storeChoice();
     if (choice.kind === 'file') {
       if (sub === 'status') {
-        if (ctx.json) ctx.out(JSON.stringify({ store: 'file', board: ctx.boardPath }));
+        if (ctx.json) ctx.outJson({ store: 'file', board: ctx.boardPath });
         else ctx.out(`claims live in ${describeStore(choice, ctx.boardPath)} (set ${STORE_ENV}=postgres://… to share them across machines)`);
         return EXIT.ok;
       }
@@ -32,14 +32,14 @@ export const store: Command = {
     try {
       if (sub === 'init') {
         const r = await pg.init();
-        if (ctx.json) ctx.out(JSON.stringify({ store: choice.shown, from: r.from, to: r.to }));
+        if (ctx.json) ctx.outJson({ store: choice.shown, from: r.from, to: r.to });
         else ctx.out(r.from === r.to ? `${pg.where}: schema is current (version ${r.to})` : `${pg.where}: schema ${r.from === 0 ? 'created' : `migrated from version ${r.from}`} (version ${r.to})`);
         return EXIT.ok;
       }
       if (sub === 'status') {
         const d = await pg.describe();
         if (ctx.json) {
-          ctx.out(JSON.stringify({ store: choice.shown, board: choice.board, source: choice.source, schema: d.version ?? null, claims: d.claims, sessions: d.sessions, history: d.history, view: ctx.boardPath }));
+          ctx.outJson({ store: choice.shown, board: choice.board, source: choice.source, schema: d.version ?? null, claims: d.claims, sessions: d.sessions, history: d.history, view: ctx.boardPath });
         } else {
           ctx.out(`claims live in ${pg.where} (from ${choice.source}); the database answers (its clock: ${d.serverTime.toISOString()})`);
           ctx.out(d.version === undefined ? 'no claimboard schema yet: run `claimboard store init`' : `schema version ${d.version}; ${d.claims} claims, ${d.sessions} sessions, ${d.history} history rows on board ${choice.board}`);
@@ -52,7 +52,7 @@ export const store: Command = {
       const view = file.status();
       if (!view.exists) throw new ExitError(EXIT.usage, `no board file at ${from}`);
       const r = await pg.importBoard(view);
-      if (ctx.json) ctx.out(JSON.stringify(r));
+      if (ctx.json) ctx.outJson(r);
       else {
         ctx.out(`imported from ${from} into ${pg.where}: ${r.claims} claims, ${r.releases} releases, ${r.notes} pinned notes, ${r.sessions} sessions`);
         for (const s of r.skipped) ctx.err(`claimboard: ${from}:${s.line}: not imported: ${s.why}`);
