@@ -8,6 +8,7 @@
 import type { Post } from '@mattermost/types/posts';
 import type { Reaction } from '@mattermost/types/reactions';
 import type { MattermostClient } from './mattermost-client';
+import { sleep as outboxSleep } from './outbox';
 import { normalizeUsername, parseDecision, reactionDecision, type Decision } from './decision';
 
 export interface HeardPost {
@@ -162,7 +163,7 @@ export interface PollOptions {
  * is tried again next round; a refusal (401, 403, 404) ends the polling with that error.
  */
 export async function pollUntil<T>(step: () => Promise<T | undefined>, o: PollOptions): Promise<T | undefined> {
-  const sleep = o.sleep ?? defaultSleep;
+  const sleep = o.sleep ?? outboxSleep;
   for (;;) {
     if (o.signal?.aborted) return undefined;
     let waitMs = o.intervalMs;
@@ -179,19 +180,6 @@ export async function pollUntil<T>(step: () => Promise<T | undefined>, o: PollOp
     if (left <= 0) return undefined;
     await sleep(Math.min(waitMs, left), o.signal);
   }
-}
-
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** `CLAIMBOARD_POLL_INTERVAL` (`5s`, `30s`): how often the channel is read; never under the floor. */

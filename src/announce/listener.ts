@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { acquireLock, LockBusyError } from '../core/file-lock';
-import { sameLivenessHost, livenessHost } from '../core/liveness';
+import { sameLivenessHost, livenessHost, processAlive } from '../core/liveness';
 import type { ClaimStore } from '../core/claim-store';
 import type { SessionRecord, Claim } from '../core/model';
 import type { Announcer } from './announcer';
@@ -41,15 +41,6 @@ export function listenerRunning(boardPath: string, now = Date.now()): boolean {
 
 export function listenerPidFile(boardPath: string): string {
   return `${listenerLockTarget(boardPath)}.pid`;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

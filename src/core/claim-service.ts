@@ -13,7 +13,7 @@ import { DEFAULT_TTL_MS, checkEta, checkLeaseLength, formatDuration, formatDurat
 import { InputError } from './errors';
 import { claimCovers, claimMeets, headsMayOverlap, isGlob, matchHead, normalizeKey, sameKey } from './overlap';
 import { patternProblem } from './glob';
-import { livenessHost, sameLivenessHost } from './liveness';
+import { livenessHost, processAlive, sameLivenessHost } from './liveness';
 
 export const DEFAULT_ETA_MS = 30 * 60_000;
 /** How long an ended session's line stays on the board. */
@@ -101,16 +101,6 @@ export interface BoardView {
   notes: PinnedNote[];
   sessions: SessionRecord[];
   problems: Problem[];
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function newClaimId(): string {

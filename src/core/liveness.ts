@@ -38,3 +38,13 @@ export function sameLivenessHost(recorded: string | undefined, mine: string): bo
   // An older line: only the host name was written.
   return !recorded.includes(':') && recorded === mine.split(':')[0];
 }
+
+/** Is this process on this host alive? (EPERM: it exists but belongs to someone else.) */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
