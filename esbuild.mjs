@@ -64,9 +64,7 @@ const UNDICI_ENTRY = fileURLToPath(new URL('./scripts/build/undici.cjs', import.
 const slimUndici = (how) => ({
   name: 'slim-undici',
   setup(b) {
-    b.onResolve({ filter: /^undici$/ }, (a) => (how === 'external' && a.importer.includes(`${path.sep}src${path.sep}`)
-      ? { path: './undici.js', external: true }
-      : { path: UNDICI_ENTRY }));
+    b.onResolve({ filter: /^undici$/ }, (a) => (how === 'external' && a.importer.includes(`${path.sep}src${path.sep}`) ? { path: './undici.js', external: true } : { path: UNDICI_ENTRY }));
     b.onResolve({ filter: /llhttp_simd-wasm\.js$/ }, () => ({ path: 'llhttp-simd', namespace: 'absent' }));
     b.onLoad({ filter: /.*/, namespace: 'absent' }, () => ({ contents: 'throw new Error("not bundled")', loader: 'js' }));
   },
@@ -200,10 +198,22 @@ async function writeCli(result) {
 }
 
 /** esbuild's watch mode with `write: false`: every rebuild goes through the same writers. */
-const onEnd = (write) => ({ name: 'write', setup: (b) => b.onEnd(async (r) => { if (r.errors.length === 0) await write(r); }) });
+const onEnd = (write) => ({
+  name: 'write',
+  setup: (b) =>
+    b.onEnd(async (r) => {
+      if (r.errors.length === 0) await write(r);
+    }),
+});
 
 if (watch) {
-  for (const [options, write] of [[cliBundle, writeCli], [extension, (r) => writeOutputs(r.outputFiles)], [undiciForCli, (r) => writeOutputs(r.outputFiles)], [mcpBundle, (r) => writeOutputs(r.outputFiles)], [storePgBundle, (r) => writeOutputs(r.outputFiles)]]) {
+  for (const [options, write] of [
+    [cliBundle, writeCli],
+    [extension, (r) => writeOutputs(r.outputFiles)],
+    [undiciForCli, (r) => writeOutputs(r.outputFiles)],
+    [mcpBundle, (r) => writeOutputs(r.outputFiles)],
+    [storePgBundle, (r) => writeOutputs(r.outputFiles)],
+  ]) {
     const ctx = await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), onEnd(write)] });
     // The first build is written before "watching" is printed: the editor's launch waits for it.
     await ctx.rebuild();

@@ -35,40 +35,52 @@ export default tseslint.config(
     // The board decides every rule once; adapters ask it, never the other way round.
     files: ['src/core/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [vscode],
-        patterns: forbid(['announce', 'claude', 'git', 'cli', 'extension', 'mcp', 'store-pg'], 'src/core imports none of the adapters.'),
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [vscode],
+          patterns: forbid(['announce', 'claude', 'git', 'cli', 'extension', 'mcp', 'store-pg'], 'src/core imports none of the adapters.'),
+        },
+      ],
     },
   },
   {
     // Mattermost, Claude Code and git each adapt the core, and nothing but the core.
     files: ['src/announce/**', 'src/claude/**', 'src/git/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [vscode],
-        patterns: forbid(['announce', 'claude', 'git', 'cli', 'extension', 'mcp', 'store-pg'], 'src/announce, src/claude and src/git import src/core only.'),
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [vscode],
+          patterns: forbid(['announce', 'claude', 'git', 'cli', 'extension', 'mcp', 'store-pg'], 'src/announce, src/claude and src/git import src/core only.'),
+        },
+      ],
     },
   },
   {
     // The shared store is the core's rules over PostgreSQL: it imports the core and nothing else.
     files: ['src/store-pg/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [vscode],
-        patterns: forbid(['announce', 'claude', 'git', 'cli', 'extension', 'mcp'], 'src/store-pg imports src/core only; adapters reach it through their store factory.'),
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [vscode],
+          patterns: forbid(['announce', 'claude', 'git', 'cli', 'extension', 'mcp'], 'src/store-pg imports src/core only; adapters reach it through their store factory.'),
+        },
+      ],
     },
   },
   {
     // The MCP server asks the core and posts questions through the announcements: nothing else.
     files: ['src/mcp/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [vscode],
-        patterns: forbid(['claude', 'git', 'cli', 'extension', 'store-pg'], 'src/mcp imports src/core and src/announce only; the CLI starts it (and gives it the store), never the other way round.'),
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [vscode],
+          patterns: forbid(['claude', 'git', 'cli', 'extension', 'store-pg'], 'src/mcp imports src/core and src/announce only; the CLI starts it (and gives it the store), never the other way round.'),
+        },
+      ],
     },
   },
   {

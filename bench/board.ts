@@ -75,7 +75,17 @@ function benchMatch(): { indexPerPathUs: number; naivePerPathUs: number; compile
   for (let i = 0; i < 100_000; i++) {
     const repo = `repo${i % 20}`;
     const k = i % 5;
-    paths.push(k === 0 ? `${repo}/src/mod${i % 1000}/f${i}.ts` : k === 1 ? `${repo}/lib/file${i % 1000}.ts` : k === 2 ? `${repo}/docs/sec${i % 1000}/p.md` : k === 3 ? `${repo}/pkg${i % 1000}/a/b.js` : `${repo}/other/x${i}.txt`);
+    paths.push(
+      k === 0
+        ? `${repo}/src/mod${i % 1000}/f${i}.ts`
+        : k === 1
+          ? `${repo}/lib/file${i % 1000}.ts`
+          : k === 2
+            ? `${repo}/docs/sec${i % 1000}/p.md`
+            : k === 3
+              ? `${repo}/pkg${i % 1000}/a/b.js`
+              : `${repo}/other/x${i}.txt`,
+    );
   }
   let t = process.hrtime.bigint();
   const index = new ClaimIndex(claims);
@@ -108,10 +118,14 @@ function benchMatch(): { indexPerPathUs: number; naivePerPathUs: number; compile
 async function runWriters(dir: string, mode: 'locked' | 'naive'): Promise<{ claims: number; seconds: number; lost: number }> {
   const board = path.join(dir, `${mode}-board.md`);
   const go = path.join(dir, `${mode}-go`);
-  const kids = Array.from({ length: 8 }, (_, i) => new Promise<number | null>((resolve) => {
-    const c = spawn(process.execPath, ['--import', 'tsx', WORKER, board, `w${i}`, '50', mode], { cwd: ROOT, env: { ...process.env, CLAIMBOARD_TEST_GO: go }, stdio: 'ignore' });
-    c.on('close', resolve);
-  }));
+  const kids = Array.from(
+    { length: 8 },
+    (_, i) =>
+      new Promise<number | null>((resolve) => {
+        const c = spawn(process.execPath, ['--import', 'tsx', WORKER, board, `w${i}`, '50', mode], { cwd: ROOT, env: { ...process.env, CLAIMBOARD_TEST_GO: go }, stdio: 'ignore' });
+        c.on('close', resolve);
+      }),
+  );
   await new Promise((r) => setTimeout(r, 2000));
   const t = Date.now();
   fs.writeFileSync(go, '');
@@ -145,7 +159,9 @@ async function main(): Promise<void> {
     const check = benchCheck(dir);
     console.log(`check: cli ${check.cliMs.toFixed(1)} ms, node -e 0 ${check.nodeMs.toFixed(1)} ms, ratio ${check.ratio.toFixed(2)}x`);
     const match = benchMatch();
-    console.log(`match: index ${match.indexPerPathUs.toFixed(2)} us/path, naive ${match.naivePerPathUs.toFixed(1)} us/path (${match.ratio.toFixed(0)}x), compiled loop ${match.compiledPerPathUs.toFixed(1)} us/path (${(match.compiledPerPathUs / match.indexPerPathUs).toFixed(0)}x)`);
+    console.log(
+      `match: index ${match.indexPerPathUs.toFixed(2)} us/path, naive ${match.naivePerPathUs.toFixed(1)} us/path (${match.ratio.toFixed(0)}x), compiled loop ${match.compiledPerPathUs.toFixed(1)} us/path (${(match.compiledPerPathUs / match.indexPerPathUs).toFixed(0)}x)`,
+    );
     const locked = await runWriters(dir, 'locked');
     const naive = await runWriters(dir, 'naive');
     const small = await firstWrite(dir, 2000);
@@ -153,7 +169,9 @@ async function main(): Promise<void> {
     console.log(`first write: 2,000 hand-written claims ${small.toFixed(0)} ms, 16,000 ${large.toFixed(0)} ms (${(large / small).toFixed(1)}x for 8x the lines)`);
     console.log(`writers: locked ${locked.claims}/400 in ${locked.seconds.toFixed(2)} s (${(locked.claims / locked.seconds).toFixed(0)} claims/s), naive ${naive.claims}/400 (${naive.lost} lost)`);
     if (process.argv.includes('--write')) {
-      writeSection('Board core', `
+      writeSection(
+        'Board core',
+        `
 | what | figure | baseline (same run) | ratio | target |
 |---|---|---|---|---|
 | \`claimboard check <file>\`, board of 1,000 live claims, whole process (median of 25) | ${check.cliMs.toFixed(1)} ms | \`node -e 0\`: ${check.nodeMs.toFixed(1)} ms | **${check.ratio.toFixed(2)}x** | ≤ 1.25x |
@@ -171,11 +189,15 @@ and the board read, which parses only the claims whose literal head could meet t
 All matchers agree on every path (the bench checks it). The writers are real
 processes started together; the naive writers use the same parser and serializer without
 the lock or the re-read before rename.
-`);
+`,
+      );
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -17,7 +17,6 @@ const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const RUNS = 25;
 
-
 function time(args: string[], input: string, env: NodeJS.ProcessEnv): { ms: number; stdout: string } {
   const t = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, { env, input, encoding: 'utf8' });
@@ -45,8 +44,16 @@ function main(): void {
   const env = { PATH: process.env.PATH, HOME: dir, CLAIMBOARD_BOARD: board };
   const base = { session_id: 'uuid-bench', transcript_path: '', cwd: repo, hook_event_name: 'PreToolUse', tool_use_id: 'toolu_b' };
   const cases: Case[] = [
-    { name: 'Edit of a file another session holds → deny', payload: { ...base, tool_name: 'Edit', tool_input: { file_path: path.join(repo, 'src/mod8/x.ts'), old_string: 'a', new_string: 'b' } }, expect: /"deny".*claimed by session-d/ },
-    { name: 'Edit of a file the session already holds → allow', payload: { ...base, tool_name: 'Edit', tool_input: { file_path: path.join(repo, 'app/own.ts'), old_string: 'a', new_string: 'b' } }, expect: /^$/ },
+    {
+      name: 'Edit of a file another session holds → deny',
+      payload: { ...base, tool_name: 'Edit', tool_input: { file_path: path.join(repo, 'src/mod8/x.ts'), old_string: 'a', new_string: 'b' } },
+      expect: /"deny".*claimed by session-d/,
+    },
+    {
+      name: 'Edit of a file the session already holds → allow',
+      payload: { ...base, tool_name: 'Edit', tool_input: { file_path: path.join(repo, 'app/own.ts'), old_string: 'a', new_string: 'b' } },
+      expect: /^$/,
+    },
     { name: 'Bash `sed -i` on a held file → deny', payload: { ...base, tool_name: 'Bash', tool_input: { command: "sed -i 's/a/b/' src/mod8/x.ts" } }, expect: /"deny"/ },
     { name: 'Bash `npm test` (writes nothing) → allow', payload: { ...base, tool_name: 'Bash', tool_input: { command: 'npm test' } }, expect: /^$/ },
   ];
@@ -85,7 +92,9 @@ function main(): void {
   }
   if (fs.readFileSync(board, 'utf8') !== before) throw new Error('the measured calls must not write the board');
   if (process.argv.includes('--write')) {
-    writeSection('Claude Code hooks', `
+    writeSection(
+      'Claude Code hooks',
+      `
 \`claimboard hook pre-tool-use\`, whole process (stdin JSON in, decision out), board of 1,000 live
 claims, median of ${RUNS} runs, against \`node -e 0\` spawned the same way with the same stdin.
 Load average during the run: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (other suites share the machine).
@@ -101,7 +110,8 @@ initialised when used, undici is a separate file loaded only to post; claim line
 in full when their literal head could meet the target, so a check on 1,000 claims parses a
 handful of them. Stdin and stdout go straight to the descriptors; the lock library, picomatch
 and brace expansion load only when a write or a glob needs them.
-`);
+`,
+    );
   }
   fs.rmSync(dir, { recursive: true, force: true });
 }

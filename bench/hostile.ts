@@ -80,8 +80,13 @@ function main(): void {
   const board = path.join(dir, 'board.md');
   const env = { PATH: process.env.PATH, HOME: dir, CLAIMBOARD_BOARD: board, CLAIMBOARD_SESSION: 'session-z' };
   const payload = JSON.stringify({
-    session_id: 'uuid-bench', transcript_path: '', cwd: repo, hook_event_name: 'PreToolUse', tool_use_id: 'toolu_b',
-    tool_name: 'Edit', tool_input: { file_path: path.join(repo, 'src', 'x.ts'), old_string: 'a', new_string: 'b' },
+    session_id: 'uuid-bench',
+    transcript_path: '',
+    cwd: repo,
+    hook_event_name: 'PreToolUse',
+    tool_use_id: 'toolu_b',
+    tool_name: 'Edit',
+    tool_input: { file_path: path.join(repo, 'src', 'x.ts'), old_string: 'a', new_string: 'b' },
   });
   const calls = (): { hook: { ms: number; rssMb: number }; check: { ms: number; rssMb: number } } => ({
     hook: measure(['hook', 'pre-tool-use'], payload, { ...env, CLAIMBOARD_AUTO_CLAIM: '0' }, repo, 0),
@@ -97,12 +102,16 @@ function main(): void {
   for (const [name, pathFor] of Object.entries(candidates())) {
     writeBoard(board, pathFor);
     const hostile = calls();
-    console.log(`${name}: hook ${hostile.hook.ms.toFixed(0)} ms ${hostile.hook.rssMb.toFixed(0)} MB (plain ${plain.hook.ms.toFixed(0)} ms ${plain.hook.rssMb.toFixed(0)} MB); check ${hostile.check.ms.toFixed(0)} ms ${hostile.check.rssMb.toFixed(0)} MB (plain ${plain.check.ms.toFixed(0)} ms ${plain.check.rssMb.toFixed(0)} MB)`);
+    console.log(
+      `${name}: hook ${hostile.hook.ms.toFixed(0)} ms ${hostile.hook.rssMb.toFixed(0)} MB (plain ${plain.hook.ms.toFixed(0)} ms ${plain.hook.rssMb.toFixed(0)} MB); check ${hostile.check.ms.toFixed(0)} ms ${hostile.check.rssMb.toFixed(0)} MB (plain ${plain.check.ms.toFixed(0)} ms ${plain.check.rssMb.toFixed(0)} MB)`,
+    );
     rows.push(`| ${name} (\`${pathFor(0)}\`) | ${fmt(hostile.hook, plain.hook)} | ${fmt(hostile.check, plain.check)} |`);
   }
   void plainText;
   if (process.argv.includes('--write')) {
-    writeSection('Hostile board', `
+    writeSection(
+      'Hostile board',
+      `
 A board of 1,000 claims, each the costliest pattern the limits allow (${PATTERN_LIMITS.braceGroups} brace groups, ranges of
 ${PATTERN_LIMITS.rangeValues} values together, stepped ranges of ${PATTERN_LIMITS.steppedValues}, ${PATTERN_LIMITS.starsPerSegment} \`*\` per folder), all in the folder of the file checked, so none is skipped by its
 literal head: every one is compiled and compared. Against a plain board of 1,000 file claims in
@@ -122,7 +131,8 @@ to compare claims; a pattern past the limits is refused (exit 2), and one writte
 read as everything under its literal folder. What remains is compiling 1,000 patterns in each
 process (2 to 3 ms each on this loaded machine): bounded by the limits, and paid only for claims
 whose literal head meets the path.
-`);
+`,
+    );
   }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.rmSync(PEAK, { force: true });

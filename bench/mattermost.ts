@@ -107,7 +107,10 @@ async function main(): Promise<void> {
     '',
     '| lane | median | p95 | max | ratio of medians to "up" | ratio of means to "up" |',
     '|---|---|---|---|---|---|',
-    ...lanes.map((l) => `| ${l.mode === 'none' ? 'no Mattermost (baseline)' : l.mode === 'up' ? 'server up' : 'server hung (accepts, never answers)'} | ${s[l.mode].median.toFixed(0)} ms | ${s[l.mode].p95.toFixed(0)} ms | ${s[l.mode].max.toFixed(0)} ms | ${r(s[l.mode].median, s.up.median)}x | ${r(s[l.mode].mean, s.up.mean)}x |`),
+    ...lanes.map(
+      (l) =>
+        `| ${l.mode === 'none' ? 'no Mattermost (baseline)' : l.mode === 'up' ? 'server up' : 'server hung (accepts, never answers)'} | ${s[l.mode].median.toFixed(0)} ms | ${s[l.mode].p95.toFixed(0)} ms | ${s[l.mode].max.toFixed(0)} ms | ${r(s[l.mode].median, s.up.median)}x | ${r(s[l.mode].mean, s.up.mean)}x |`,
+    ),
     '',
     `**Hung vs up: ${r(s.hung.median, s.up.median)}x (medians), ${r(s.hung.mean, s.up.mean)}x (means), ${paired.toFixed(2)}x (median of per-round ratios); target ≤ 1.2x.** Up vs no Mattermost: ${r(s.up.median, s.none.median)}x (median).`,
     `Server up: ${delivered} of ${rounds * 2 + 1} announcements delivered by the background flushers during the run. Server hung: ${hungRequests} request(s) received, ${hungAnswered} answered; every message stays in the outbox.`,

@@ -80,16 +80,25 @@ async function main(): Promise<void> {
   };
 
   const held = 'repo8/src/mod8/x.ts';
-  await compare('`check` of a held path (answer: held by session-d)', async () => {
-    const r = (await client.callTool({ name: 'check', arguments: { paths: [held] } })) as { structuredContent?: { free?: boolean } };
-    if (r.structuredContent?.free !== false) throw new Error('check should find the path held');
-  }, () => cli(['check', held], env, 3));
-  await compare('`claim` of a free path (then released, not timed)', async (i) => {
-    const r = (await client.callTool({ name: 'claim', arguments: { paths: [`infra:bench-${i}`] } })) as { isError?: boolean };
-    if (r.isError) throw new Error('claim should be granted');
-  }, (i) => cli(['claim', `infra:bench-${i + 1000}`], env, 0), async (i) => {
-    await client.callTool({ name: 'release', arguments: { paths: [`infra:bench-${i}`] } });
-  });
+  await compare(
+    '`check` of a held path (answer: held by session-d)',
+    async () => {
+      const r = (await client.callTool({ name: 'check', arguments: { paths: [held] } })) as { structuredContent?: { free?: boolean } };
+      if (r.structuredContent?.free !== false) throw new Error('check should find the path held');
+    },
+    () => cli(['check', held], env, 3),
+  );
+  await compare(
+    '`claim` of a free path (then released, not timed)',
+    async (i) => {
+      const r = (await client.callTool({ name: 'claim', arguments: { paths: [`infra:bench-${i}`] } })) as { isError?: boolean };
+      if (r.isError) throw new Error('claim should be granted');
+    },
+    (i) => cli(['claim', `infra:bench-${i + 1000}`], env, 0),
+    async (i) => {
+      await client.callTool({ name: 'release', arguments: { paths: [`infra:bench-${i}`] } });
+    },
+  );
   await client.close();
 
   const start: number[] = [];
@@ -110,7 +119,9 @@ async function main(): Promise<void> {
   console.log(`start-up (spawn to initialize answered): ${s.toFixed(1)} ms, node -e 0 ${n.toFixed(1)} ms, ratio ${(s / n).toFixed(2)}`);
 
   if (process.argv.includes('--write')) {
-    writeSection('MCP server', `
+    writeSection(
+      'MCP server',
+      `
 \`claimboard mcp\` through the MCP SDK's stdio client, board of 1,000 live claims, median of ${RUNS}
 calls, against the same command through the CLI (one process per call, as Claude's Bash runs
 it), alternated in one loop. Load average: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores.
@@ -124,7 +135,8 @@ Start-up, spawn to the \`initialize\` answer: **${s.toFixed(1)} ms against ${n.t
 The server is its own bundle (\`dist/mcp.js\`, the SDK and zod), loaded only by \`claimboard mcp\`:
 the CLI file every hook call loads does not grow. Claude Code starts the server once per session,
 so a tool call pays only the board read or write, not a Node start-up.
-`);
+`,
+    );
   }
   fs.rmSync(dir, { recursive: true, force: true });
 }

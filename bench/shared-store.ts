@@ -55,8 +55,13 @@ async function main(): Promise<void> {
     const fileEnv = { PATH: process.env.PATH, HOME: dir, CLAIMBOARD_BOARD: fileBoard, CLAIMBOARD_SESSION: 'bench' };
     const sharedEnv = { ...fileEnv, CLAIMBOARD_BOARD: viewBoard, CLAIMBOARD_STORE: url };
     const hookInput = JSON.stringify({
-      session_id: 'uuid-bench', transcript_path: '', cwd: repo, hook_event_name: 'PreToolUse', tool_use_id: 'toolu_b',
-      tool_name: 'Edit', tool_input: { file_path: path.join(repo, 'src/mod8/x.ts'), old_string: 'a', new_string: 'b' },
+      session_id: 'uuid-bench',
+      transcript_path: '',
+      cwd: repo,
+      hook_event_name: 'PreToolUse',
+      tool_use_id: 'toolu_b',
+      tool_name: 'Edit',
+      tool_input: { file_path: path.join(repo, 'src/mod8/x.ts'), old_string: 'a', new_string: 'b' },
     });
     const lanes: { name: string; args: string[]; input: string; env: NodeJS.ProcessEnv; expect?: RegExp; ms: number[] }[] = [
       { name: '`node -e 0`', args: ['-e', '0'], input: '', env: fileEnv, ms: [] },
@@ -80,31 +85,48 @@ async function main(): Promise<void> {
     const go = path.join(dir, 'go');
     const writers: Promise<string>[] = [];
     for (let w = 0; w < 16; w++) {
-      const keys = Array.from({ length: 25 }, (_, i) => `repo/d${(i * 7 + w * 13) % 60 % 6}/f${(i * 7 + w * 13) % 60}.ts`);
+      const keys = Array.from({ length: 25 }, (_, i) => `repo/d${((i * 7 + w * 13) % 60) % 6}/f${(i * 7 + w * 13) % 60}.ts`);
       const home = fs.mkdtempSync(path.join(dir, w < 8 ? 'machine-a-' : 'machine-b-'));
-      writers.push(new Promise((resolve, reject) => {
-        const p = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/pg-claim-worker.ts'), stormUrl, `w${w}`, w < 8 ? 'machine-a' : 'machine-b', keys.join(',')], {
-          cwd: ROOT, env: { ...process.env, HOME: home, CLAIMBOARD_TEST_GO: go }, stdio: ['ignore', 'pipe', 'inherit'],
-        });
-        let text = '';
-        p.stdout.on('data', (d: Buffer) => { text += d.toString(); });
-        p.on('error', reject);
-        p.on('close', () => resolve(text));
-      }));
+      writers.push(
+        new Promise((resolve, reject) => {
+          const p = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/pg-claim-worker.ts'), stormUrl, `w${w}`, w < 8 ? 'machine-a' : 'machine-b', keys.join(',')], {
+            cwd: ROOT,
+            env: { ...process.env, HOME: home, CLAIMBOARD_TEST_GO: go },
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          let text = '';
+          p.stdout.on('data', (d: Buffer) => {
+            text += d.toString();
+          });
+          p.on('error', reject);
+          p.on('close', () => resolve(text));
+        }),
+      );
     }
     await new Promise((r) => setTimeout(r, 8_000));
     const t0 = Date.now();
     fs.writeFileSync(go, '');
     const texts = await Promise.all(writers);
     const seconds = (Date.now() - t0) / 1000;
-    const lines = texts.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { granted?: unknown[]; refused?: unknown[] });
+    const lines = texts
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { granted?: unknown[]; refused?: unknown[] });
     const granted = lines.filter((l) => l.granted).length;
     const c = new pg.Client({ connectionString: stormUrl });
     await c.connect();
     const onStore = Number((await c.query<{ n: string }>("select count(*) as n from claimboard_claims where board = 'storm'")).rows[0]!.n);
     await c.end();
-    console.log(`\n16 writers × 25 claims (2 machines): ${lines.length} answered in ${seconds.toFixed(1)} s = ${(lines.length / seconds).toFixed(0)} claims/s; ${granted} granted, ${lines.length - granted} refused; on the store: ${onStore}; lost updates: ${granted - onStore}`);
-    console.log(`load average: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(
+      `\n16 writers × 25 claims (2 machines): ${lines.length} answered in ${seconds.toFixed(1)} s = ${(lines.length / seconds).toFixed(0)} claims/s; ${granted} granted, ${lines.length - granted} refused; on the store: ${onStore}; lost updates: ${granted - onStore}`,
+    );
+    console.log(
+      `load average: ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     await stopTestPostgres();
   }

@@ -25,7 +25,9 @@ const CLI = path.join(ROOT, 'dist', 'cli.js');
 
 function arg(name: string): string[] {
   const out: string[] = [];
-  process.argv.forEach((a, i) => { if (a === name && process.argv[i + 1]) out.push(process.argv[i + 1]); });
+  process.argv.forEach((a, i) => {
+    if (a === name && process.argv[i + 1]) out.push(process.argv[i + 1]);
+  });
   return out;
 }
 
@@ -34,7 +36,6 @@ const SIZES = (arg('--sizes')[0] ?? '1000,10000,50000').split(',').map(Number);
 const NODES = arg('--node').length > 0 ? arg('--node') : [process.execPath];
 const CLI_UNDER_TEST = arg('--cli')[0] ?? CLI;
 const BEFORE = arg('--before')[0];
-
 
 /**
  * Times whole processes from a tiny plain-Node driver run by the Node under test: spawning from
@@ -61,7 +62,14 @@ for (let i = 0; i < rounds; i++) lanes.forEach((l, j) => { const [w, c] = time(l
 process.stdout.write(JSON.stringify({ ms, ticks }));
 `;
 
-interface Lane { name: string; args: string[]; env: NodeJS.ProcessEnv; input: string; status: number; expect?: string }
+interface Lane {
+  name: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  input: string;
+  status: number;
+  expect?: string;
+}
 
 function runLanes(node: string, lanes: Lane[]): { ms: number[][]; ticks: number[] } {
   const r = spawnSync(node, ['-e', DRIVER, JSON.stringify([lanes, ROUNDS])], { env: { PATH: process.env.PATH }, encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -89,7 +97,15 @@ function main(): void {
         // NODE_EXTRA_CA_CERTS alone adds ~35 ms to every Node start and would flatter the ratio.
         const env = { PATH: process.env.PATH, HOME: dir, CLAIMBOARD_BOARD: board, CLAIMBOARD_SESSION: 'session-z' };
         const noCache = { ...env, CLAIMBOARD_COMPILE_CACHE: '0' };
-        const input = JSON.stringify({ session_id: 'uuid-bench', transcript_path: '', cwd: repo, hook_event_name: 'PreToolUse', tool_use_id: 'toolu_b', tool_name: 'Edit', tool_input: { file_path: path.join(repo, 'src/mod8/x.ts'), old_string: 'a', new_string: 'b' } });
+        const input = JSON.stringify({
+          session_id: 'uuid-bench',
+          transcript_path: '',
+          cwd: repo,
+          hook_event_name: 'PreToolUse',
+          tool_use_id: 'toolu_b',
+          tool_name: 'Edit',
+          tool_input: { file_path: path.join(repo, 'src/mod8/x.ts'), old_string: 'a', new_string: 'b' },
+        });
         const hook = [CLI_UNDER_TEST, 'hook', 'pre-tool-use'];
         const check = [CLI_UNDER_TEST, 'check', 'repo8/src/mod8/x.ts'];
         const lanes: Lane[] = [
@@ -107,8 +123,18 @@ function main(): void {
         const base = median(ms[0]);
         // Wall-time ratio of medians, then the ratio of CPU time summed over all rounds.
         const cell = (j: number) => `**${(median(ms[j]) / base).toFixed(2)}x** (cpu ${(ticks[j] / ticks[0]).toFixed(2)}x)`;
-        console.log(`${version} ${n} claims: node -e 0 ${base.toFixed(1)} ms; ${lanes.slice(1).map((l, i) => `${l.name} ${cell(i + 1).replace(/\*/g, '')}`).join('; ')}`);
-        rows.push(`| ${version} | ${n.toLocaleString('en')} | ${base.toFixed(1)} ms | ${lanes.slice(1).map((_, i) => cell(i + 1)).join(' | ')} |`);
+        console.log(
+          `${version} ${n} claims: node -e 0 ${base.toFixed(1)} ms; ${lanes
+            .slice(1)
+            .map((l, i) => `${l.name} ${cell(i + 1).replace(/\*/g, '')}`)
+            .join('; ')}`,
+        );
+        rows.push(
+          `| ${version} | ${n.toLocaleString('en')} | ${base.toFixed(1)} ms | ${lanes
+            .slice(1)
+            .map((_, i) => cell(i + 1))
+            .join(' | ')} |`,
+        );
         if (!header) header = lanes.slice(1).map((l) => l.name);
         if (fs.readFileSync(board, 'utf8') !== before) throw new Error('the measured calls must not write the board');
       }
@@ -117,7 +143,9 @@ function main(): void {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   if (process.argv.includes('--write')) {
-    writeSection('Hook path start-up', `
+    writeSection(
+      'Hook path start-up',
+      `
 Whole processes in a clean environment (PATH and HOME only, as Claude Code runs a hook), median
 of ${ROUNDS} rounds, every lane interleaved round by round with \`node -e 0\` from the same driver,
 so each ratio is against the Node start measured in the same minutes. Load average at the end of
@@ -134,7 +162,8 @@ CPU time (user + system) of all rounds, which the other work on the machine dist
 
 Targets: at most 1.25x for both commands at 1,000 claims; \`check\` at most 1.5x at 10,000.
 Nodes measured: ${versions.join(', ')}.
-`);
+`,
+    );
   }
 }
 

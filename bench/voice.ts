@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     const ratio = (xs: number[]) => `${(median(xs) / POLL_INTERVAL_MS).toFixed(2)}x / ${(Math.max(...xs) / POLL_INTERVAL_MS).toFixed(2)}x`;
     const load = os.loadavg()[0]!.toFixed(1);
     const table = [
-      '| from the person\'s reply to | median / max | as a fraction of the poll interval (5 s) |',
+      "| from the person's reply to | median / max | as a fraction of the poll interval (5 s) |",
       '|---|---|---|',
       `| \`ask --wait\` returns (exit 0, the asker holds the path) | ${fmt(askMs)} | ${ratio(askMs)} |`,
       `| the holder's next PostToolUse hook carries the handover | ${fmt(hookMs)} | ${ratio(hookMs)} |`,
@@ -160,7 +160,7 @@ Requests to the server with **5 idle sessions** (one listener for all of them), 
 **${perMinute.toFixed(1)} per minute** (${[...kinds].map(([k, n]) => `\`${k}\` ${n}`).join(', ')}).
 The bound is one read per poll interval, 12 per minute, whatever the number of sessions.`;
     console.log(body);
-    if (argv.includes('--write')) writeSection('The person\'s voice (answers from Mattermost)', body);
+    if (argv.includes('--write')) writeSection("The person's voice (answers from Mattermost)", body);
   } finally {
     for (const c of claudes) c.kill();
     try {

@@ -28,11 +28,27 @@ const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf
  * empty value falls back to the environment and the config file as before.
  */
 export const USER_CONFIG: Record<string, { env: string; type: 'string' | 'directory' | 'file'; title: string; description: string; sensitive?: boolean }> = {
-  board_path: { env: 'CLAIMBOARD_BOARD', type: 'string', title: 'Board file', description: 'The coordination board every session shares. Empty: $CLAIMBOARD_BOARD or ~/.claude/hooks/state/coordination.md.' },
-  mattermost_url: { env: 'CLAIMBOARD_MATTERMOST_URL', type: 'string', title: 'Mattermost server', description: 'https://chat.example.com. Empty: the claimboard config file or $CLAIMBOARD_MATTERMOST_URL.' },
+  board_path: {
+    env: 'CLAIMBOARD_BOARD',
+    type: 'string',
+    title: 'Board file',
+    description: 'The coordination board every session shares. Empty: $CLAIMBOARD_BOARD or ~/.claude/hooks/state/coordination.md.',
+  },
+  mattermost_url: {
+    env: 'CLAIMBOARD_MATTERMOST_URL',
+    type: 'string',
+    title: 'Mattermost server',
+    description: 'https://chat.example.com. Empty: the claimboard config file or $CLAIMBOARD_MATTERMOST_URL.',
+  },
   mattermost_channel: { env: 'CLAIMBOARD_MATTERMOST_CHANNEL', type: 'string', title: 'Mattermost channel', description: 'Channel id or team/channel-name where claims are announced.' },
   mattermost_mention: { env: 'CLAIMBOARD_MENTION', type: 'string', title: 'Your Mattermost username', description: 'Questions mention you: @me becomes @<this>.' },
-  mattermost_token: { env: 'CLAIMBOARD_MATTERMOST_TOKEN', type: 'string', title: 'Mattermost token', description: 'A personal access or bot token (kept in secure storage, never in settings).', sensitive: true },
+  mattermost_token: {
+    env: 'CLAIMBOARD_MATTERMOST_TOKEN',
+    type: 'string',
+    title: 'Mattermost token',
+    description: 'A personal access or bot token (kept in secure storage, never in settings).',
+    sensitive: true,
+  },
 };
 
 function write(file: string, text: string, mode?: number): void {
@@ -139,13 +155,19 @@ export function buildPlugin(dest: string = defaultPluginDir): string {
     userConfig: Object.fromEntries(Object.entries(USER_CONFIG).map(([k, o]) => [k, { type: o.type, title: o.title, description: o.description, ...(o.sensitive ? { sensitive: true } : {}) }])),
   };
   write(path.join(dest, '.claude-plugin', 'plugin.json'), json(manifest));
-  write(path.join(dest, '.claude-plugin', 'marketplace.json'), json({
-    name: MARKETPLACE,
-    owner: { name: 'claimboard' },
-    metadata: { description: 'claimboard for Claude Code' },
-    plugins: [{ name: 'claimboard', source: './', description: manifest.description, version: pkg.version }],
-  }));
-  write(path.join(dest, 'hooks', 'hooks.json'), json({ description: "claimboard's hooks: name the session, guard held files, renew leases, say when a session needs you, release at the end", hooks: pluginHooks() }));
+  write(
+    path.join(dest, '.claude-plugin', 'marketplace.json'),
+    json({
+      name: MARKETPLACE,
+      owner: { name: 'claimboard' },
+      metadata: { description: 'claimboard for Claude Code' },
+      plugins: [{ name: 'claimboard', source: './', description: manifest.description, version: pkg.version }],
+    }),
+  );
+  write(
+    path.join(dest, 'hooks', 'hooks.json'),
+    json({ description: "claimboard's hooks: name the session, guard held files, renew leases, say when a session needs you, release at the end", hooks: pluginHooks() }),
+  );
   // Hooks get the user configuration as CLAUDE_PLUGIN_OPTION_<KEY> from Claude Code; an MCP server only through ${user_config.KEY}.
   const optionEnv = Object.fromEntries(Object.keys(USER_CONFIG).map((k) => [`CLAUDE_PLUGIN_OPTION_${k.toUpperCase()}`, `\${user_config.${k}}`]));
   write(path.join(dest, '.mcp.json'), json({ mcpServers: { claimboard: { command: '${CLAUDE_PLUGIN_ROOT}/bin/claimboard', args: ['mcp'], env: optionEnv } } }));
@@ -165,7 +187,9 @@ export function buildPlugin(dest: string = defaultPluginDir): string {
 
 if (require.main === module) {
   const dest = buildPlugin(process.argv[2] ? path.resolve(process.argv[2]) : defaultPluginDir);
-  process.stdout.write(`plugin built: ${path.relative(process.cwd(), dest) || dest}\n` +
-    `  try it:   claude --plugin-dir ${dest}\n` +
-    `  install:  claude plugin marketplace add ${dest} && claude plugin install claimboard@${MARKETPLACE}\n`);
+  process.stdout.write(
+    `plugin built: ${path.relative(process.cwd(), dest) || dest}\n` +
+      `  try it:   claude --plugin-dir ${dest}\n` +
+      `  install:  claude plugin marketplace add ${dest} && claude plugin install claimboard@${MARKETPLACE}\n`,
+  );
 }

@@ -31,10 +31,7 @@ export async function openWorkbench(opts: WorkbenchOptions): Promise<Workbench> 
     executablePath: chromiumPath,
     headless: true,
     env: runEnv(opts.runDir) as Record<string, string>,
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   try {
     const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 900 } });

@@ -91,11 +91,7 @@ export function runEnv(runDir: string, extra: Record<string, string | undefined>
 }
 
 function baseArgs(runDir: string): string[] {
-  return [
-    '--config', path.join(runDir, 'config.yaml'),
-    '--user-data-dir', path.join(runDir, 'user-data'),
-    '--extensions-dir', path.join(runDir, 'extensions'),
-  ];
+  return ['--config', path.join(runDir, 'config.yaml'), '--user-data-dir', path.join(runDir, 'user-data'), '--extensions-dir', path.join(runDir, 'extensions')];
 }
 
 /** `code-server --install-extension <vsix>` into the run's extensions folder. */
@@ -129,10 +125,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const extensionsDir = path.join(runDir, 'extensions');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  fs.writeFileSync(
-    path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...quietSettings, ...opts.settings }, null, 2) + '\n',
-  );
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, ...opts.settings }, null, 2) + '\n');
   fs.writeFileSync(path.join(runDir, 'config.yaml'), 'auth: none\ncert: false\n');
   const port = opts.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
@@ -140,8 +133,10 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const args = [
     codeServerEntry,
     ...baseArgs(runDir),
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',

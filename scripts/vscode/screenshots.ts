@@ -94,20 +94,36 @@ async function main(): Promise<void> {
       const el = page.locator(`.part.editor ${target}`).first();
       if ((await el.count()) === 0) continue;
       await el.hover();
-      if (await hover.waitFor({ timeout: 2500 }).then(() => true, () => false)) break;
+      if (
+        await hover.waitFor({ timeout: 2500 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       await page.mouse.move(640, 600);
     }
     if (!(await hover.isVisible())) say('no hover naming the holder appeared');
     // Other hover providers (TypeScript) answer after ours: let "Loading..." settle.
-    await page.locator('.monaco-hover:visible', { hasText: 'Loading...' }).waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+    await page
+      .locator('.monaco-hover:visible', { hasText: 'Loading...' })
+      .waitFor({ state: 'hidden', timeout: 5000 })
+      .catch(() => {});
     await page.waitForTimeout(300);
     await shoot(page.locator('.part.editor').locator('..').locator('..'), path.join(out, 'held-file.png'));
 
     // Status bar tooltip, once the workbench has finished activating extensions.
     await page.mouse.move(0, 0);
-    await page.locator('.statusbar-item', { hasText: 'Activating Extensions' }).waitFor({ state: 'hidden', timeout: 30_000 }).catch(() => {});
+    await page
+      .locator('.statusbar-item', { hasText: 'Activating Extensions' })
+      .waitFor({ state: 'hidden', timeout: 30_000 })
+      .catch(() => {});
     await status.hover();
-    await page.locator('.monaco-hover:visible, .workbench-hover-container:visible').first().waitFor({ timeout: 5000 }).catch(() => say('no status bar tooltip appeared'));
+    await page
+      .locator('.monaco-hover:visible, .workbench-hover-container:visible')
+      .first()
+      .waitFor({ timeout: 5000 })
+      .catch(() => say('no status bar tooltip appeared'));
     await page.waitForTimeout(300);
     const bar = await page.locator('.part.statusbar').boundingBox();
     if (bar) {
@@ -139,7 +155,10 @@ async function main(): Promise<void> {
     await shoot(page.locator('.part.sidebar'), path.join(out, 'claims-view.png'));
   } catch (e) {
     const failure = path.join(demo?.runDir ?? out, '..', 'claimboard-screenshots-failure.png');
-    await workbench?.page.screenshot({ path: failure }).then(() => say(`what the page showed: ${failure}`), () => {});
+    await workbench?.page.screenshot({ path: failure }).then(
+      () => say(`what the page showed: ${failure}`),
+      () => {},
+    );
     throw e;
   } finally {
     await workbench?.close();

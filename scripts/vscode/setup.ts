@@ -13,9 +13,17 @@ const ripgrepCache = path.join(os.tmpdir(), 'vscode-ripgrep-cache-1.15.11');
 const ripgrepAsset = 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz';
 /** Packages in code-server's tree whose install scripts must run (native builds, its own postinstall). */
 const allowedScripts = [
-  'argon2', 'kerberos', 'node-pty', '@vscode/ripgrep', '@vscode/spdlog',
-  '@parcel/watcher', 'native-watchdog', '@vscode/deviceid', '@vscode/windows-process-tree',
-  '@vscode/windows-registry', 'esbuild',
+  'argon2',
+  'kerberos',
+  'node-pty',
+  '@vscode/ripgrep',
+  '@vscode/spdlog',
+  '@parcel/watcher',
+  'native-watchdog',
+  '@vscode/deviceid',
+  '@vscode/windows-process-tree',
+  '@vscode/windows-registry',
+  'esbuild',
 ];
 
 export class SetupError extends Error {}

@@ -45,9 +45,16 @@ async function startChat(): Promise<ChatServer | undefined> {
   const server = await mod.startMattermostServer();
   const names = new Map([server.bot, server.outsider].map((u) => [u.id, u.username]));
   const page = await pageMod.startChannelPage(`~${server.channel.display_name}`, () =>
-    server.posts.filter((p) => p.channel_id === server.channel.id && !p.delete_at).map((p) => ({
-      id: p.id, rootId: p.root_id ?? '', author: names.get(p.user_id) ?? p.user_id, at: p.create_at, message: p.message,
-    })));
+    server.posts
+      .filter((p) => p.channel_id === server.channel.id && !p.delete_at)
+      .map((p) => ({
+        id: p.id,
+        rootId: p.root_id ?? '',
+        author: names.get(p.user_id) ?? p.user_id,
+        at: p.create_at,
+        message: p.message,
+      })),
+  );
   return {
     url: server.url,
     page: page.url,
@@ -58,7 +65,10 @@ async function startChat(): Promise<ChatServer | undefined> {
       CLAIMBOARD_MENTION: demoPerson,
     },
     messages: () => server.messages(),
-    stop: async () => { await page.close(); await server.down(); },
+    stop: async () => {
+      await page.close();
+      await server.down();
+    },
   };
 }
 

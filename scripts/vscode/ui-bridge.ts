@@ -38,7 +38,10 @@ export async function startUiBridge(shotsDir: string): Promise<UiBridge> {
     switch (req.action) {
       case 'texts': {
         const all = page.locator(req.selector ?? 'body');
-        await all.first().waitFor({ state: 'attached', timeout: FIND_TIMEOUT_MS }).catch(() => {});
+        await all
+          .first()
+          .waitFor({ state: 'attached', timeout: FIND_TIMEOUT_MS })
+          .catch(() => {});
         return all.evaluateAll((els) => els.map((e) => (e as { innerText?: string }).innerText ?? e.textContent ?? ''));
       }
       case 'press':
@@ -48,13 +51,22 @@ export async function startUiBridge(shotsDir: string): Promise<UiBridge> {
         await page.keyboard.type(req.text ?? '');
         return true;
       case 'click':
-        await page.locator(req.selector ?? 'body').first().click({ timeout: FIND_TIMEOUT_MS });
+        await page
+          .locator(req.selector ?? 'body')
+          .first()
+          .click({ timeout: FIND_TIMEOUT_MS });
         return true;
       case 'rightClick':
-        await page.locator(req.selector ?? 'body').first().click({ button: 'right', timeout: FIND_TIMEOUT_MS });
+        await page
+          .locator(req.selector ?? 'body')
+          .first()
+          .click({ button: 'right', timeout: FIND_TIMEOUT_MS });
         return true;
       case 'hover':
-        await page.locator(req.selector ?? 'body').first().hover({ timeout: FIND_TIMEOUT_MS });
+        await page
+          .locator(req.selector ?? 'body')
+          .first()
+          .hover({ timeout: FIND_TIMEOUT_MS });
         return true;
       case 'shot': {
         const file = path.join(shotsDir, `${(req.name ?? 'shot').replace(/[^\w.-]+/g, '-')}.png`);

@@ -52,7 +52,7 @@ const files: Record<string, string> = {
     ');',
     '',
   ].join('\n'),
-  'src/db/migrate.ts': "export async function migrate() {\n  // applies src/db/schema.sql\n}\n",
+  'src/db/migrate.ts': 'export async function migrate() {\n  // applies src/db/schema.sql\n}\n',
   'docs/deploy.md': '# Deploy\n\n1. Build.\n2. Ship.\n',
   'infra/terraform/main.tf': 'terraform {\n  required_version = ">= 1.6"\n}\n',
 };

@@ -258,7 +258,17 @@ class OutboxAnnouncer implements Announcer {
           if (posted.channelId) s.channelIds[this.channelCacheKey()] = posted.channelId;
           s.lastDeliveredAt = at;
           s.lastError = undefined;
-          this.outbox.appendJournal({ at, kind: entry.kind, session: entry.session, path: entry.path, text: entry.text, postId: posted.postId, rootId: posted.rootId, id: entry.id, postAt: posted.postAt });
+          this.outbox.appendJournal({
+            at,
+            kind: entry.kind,
+            session: entry.session,
+            path: entry.path,
+            text: entry.text,
+            postId: posted.postId,
+            rootId: posted.rootId,
+            id: entry.id,
+            postAt: posted.postAt,
+          });
         });
         delivered++;
       } catch (err) {
@@ -316,9 +326,7 @@ class OutboxAnnouncer implements Announcer {
       return {};
     }
     const channelId = await this.resolveChannel(state, signal);
-    const previous = entry.takenFrom
-      ? Object.entries(state.roots).find(([, r]) => r.session === entry.takenFrom && r.path === entry.path)
-      : undefined;
+    const previous = entry.takenFrom ? Object.entries(state.roots).find(([, r]) => r.session === entry.takenFrom && r.path === entry.path) : undefined;
     const rootId = entry.rootPostId ?? (entry.replyTo ? state.roots[entry.replyTo]?.postId : previous?.[1].postId);
     const post = { channel_id: channelId, message: entry.text, pending_post_id: entry.id, props };
     try {

@@ -57,12 +57,17 @@ export async function checkDestination(input: CheckInput): Promise<CheckLine[]> 
   } catch (err) {
     const e = err as DeliveryError;
     const hint =
-      e.status === 401 ? ' — the token is wrong or expired'
-      : e.status === 403 ? ' — the token lacks permission for that channel'
-      : e.status === 404 ? ' — not found: check the channel (team/channel or id) and that the bot is in the team'
-      : e.status === 400 && d.kind === 'webhook' ? ' — the server does not know this webhook'
-      : e.kind === 'retry' ? ' — the server is unreachable or not answering'
-      : '';
+      e.status === 401
+        ? ' — the token is wrong or expired'
+        : e.status === 403
+          ? ' — the token lacks permission for that channel'
+          : e.status === 404
+            ? ' — not found: check the channel (team/channel or id) and that the bot is in the team'
+            : e.status === 400 && d.kind === 'webhook'
+              ? ' — the server does not know this webhook'
+              : e.kind === 'retry'
+                ? ' — the server is unreachable or not answering'
+                : '';
     lines.push({ ok: false, text: input.mask(`${e.message}${hint}`) });
   }
   return lines;

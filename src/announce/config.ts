@@ -111,9 +111,7 @@ export function loadAnnounceConfig(options: LoadConfigOptions = {}): LoadedAnnou
     if (fileHasSecret && options.checkPermissions !== false && process.platform !== 'win32') {
       const mode = fs.statSync(configPath).mode & 0o777;
       if (mode & 0o077) {
-        return fail(
-          `${configPath} holds a Mattermost secret but other users can read it (mode ${mode.toString(8)}): run \`chmod 600 ${configPath}\``,
-        );
+        return fail(`${configPath} holds a Mattermost secret but other users can read it (mode ${mode.toString(8)}): run \`chmod 600 ${configPath}\``);
       }
     }
   }
@@ -194,9 +192,7 @@ export function isChannelRef(channel: string): boolean {
 /** What a person may see about the destination: the secret parts masked. */
 export function describeDestination(config: AnnounceConfig): string {
   const d = config.destination;
-  return d.kind === 'webhook'
-    ? `incoming webhook ${maskUrl(d.webhookUrl)}${d.channel ? ` (channel ${d.channel})` : ''}`
-    : `${maskUrl(d.serverUrl)} channel ${d.channel} with a token`;
+  return d.kind === 'webhook' ? `incoming webhook ${maskUrl(d.webhookUrl)}${d.channel ? ` (channel ${d.channel})` : ''}` : `${maskUrl(d.serverUrl)} channel ${d.channel} with a token`;
 }
 
 export function secretsOf(config: AnnounceConfig | undefined): string[] {

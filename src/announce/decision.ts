@@ -26,7 +26,12 @@ function startsWithWord(text: string, word: string): boolean {
  * anything else → other. Leading mentions (`@session-b yes`) and spaces are skipped.
  */
 export function parseDecision(text: string): Decision {
-  const t = text.normalize('NFKC').trim().replace(/^(?:@[\w.-]+[\s,:]*)+/u, '').trim().toLowerCase();
+  const t = text
+    .normalize('NFKC')
+    .trim()
+    .replace(/^(?:@[\w.-]+[\s,:]*)+/u, '')
+    .trim()
+    .toLowerCase();
   // "not now" before "no": both start with "no", only the longer is a whole phrase.
   for (const w of [...NO].sort((a, b) => b.length - a.length)) if (startsWithWord(t, w)) return 'no';
   for (const w of [...YES].sort((a, b) => b.length - a.length)) if (startsWithWord(t, w)) return 'yes';

@@ -79,7 +79,13 @@ export async function listenOnce(o: Pick<ListenOptions, 'boardPath' | 'announcer
   const read = await r.read(cursor, new Set(questions.keys()), AbortSignal.timeout(15_000));
   const found = answersIn(read, questions, o.announcer.deciders());
   await recordAnswers({ boardPath: o.boardPath, found, service: o.service });
-  const addressed = addressedMessages(read, journal, o.announcer.deciders(), new Set(questions.keys()), (await o.service().status()).sessions.filter((s) => !s.ended).map((s) => s.name));
+  const addressed = addressedMessages(
+    read,
+    journal,
+    o.announcer.deciders(),
+    new Set(questions.keys()),
+    (await o.service().status()).sessions.filter((s) => !s.ended).map((s) => s.name),
+  );
   // Nothing new (the usual poll): the journal is not rewritten every few seconds.
   if (addressed.length === 0 && read.cursor <= (state.cursor ?? 0)) return read;
   await updateAnswers(o.boardPath, async (s) => {

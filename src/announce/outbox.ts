@@ -207,15 +207,30 @@ export class Outbox {
       // No spool: the usual case.
     }
     let names: string[];
-    try { names = fs.readdirSync(dir).filter((n) => n.startsWith(`${base}.`) && n.endsWith('.merging')).sort(); } catch { return { lines: [], files: [] }; }
+    try {
+      names = fs
+        .readdirSync(dir)
+        .filter((n) => n.startsWith(`${base}.`) && n.endsWith('.merging'))
+        .sort();
+    } catch {
+      return { lines: [], files: [] };
+    }
     const files = names.map((n) => path.join(dir, n));
     const lines: SpooledAnnouncement[] = [];
     for (const f of files) {
       let text = '';
-      try { text = fs.readFileSync(f, 'utf8'); } catch { continue; }
+      try {
+        text = fs.readFileSync(f, 'utf8');
+      } catch {
+        continue;
+      }
       for (const l of text.split('\n')) {
         if (!l.trim()) continue;
-        try { lines.push(JSON.parse(l) as SpooledAnnouncement); } catch { /* a line torn by a crash mid-append */ }
+        try {
+          lines.push(JSON.parse(l) as SpooledAnnouncement);
+        } catch {
+          /* a line torn by a crash mid-append */
+        }
       }
     }
     lines.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
@@ -225,7 +240,10 @@ export class Outbox {
   /** Announcements in the spool, not yet merged into the outbox. */
   spooledCount(): number {
     try {
-      return fs.readFileSync(this.paths.spool, 'utf8').split('\n').filter((l) => l.trim()).length;
+      return fs
+        .readFileSync(this.paths.spool, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim()).length;
     } catch {
       return 0;
     }

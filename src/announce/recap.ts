@@ -89,7 +89,11 @@ export async function readRecap(input: ReadFromChannel | ReadFromJournal): Promi
       if (posts.length < perPage || posts.some((p) => p.create_at < since)) break;
     }
   }
-  return buildRecap(said.filter((s) => s.at >= since).sort((a, b) => a.at - b.at), input.since, input.source);
+  return buildRecap(
+    said.filter((s) => s.at >= since).sort((a, b) => a.at - b.at),
+    input.since,
+    input.source,
+  );
 }
 
 function buildRecap(said: Said[], since: Date, source: Recap['source']): Recap {
@@ -114,11 +118,7 @@ function buildRecap(said: Said[], since: Date, source: Recap['source']): Recap {
     if (a.kind === 'end') freed.push({ path: '*', session: a.session, at: s.at });
   }
   // A question is settled by a reply in its thread, or by the holder letting go of the path.
-  const open = questions.filter(
-    (q) =>
-      !(q.id && repliedTo.has(q.id)) &&
-      !freed.some((f) => f.at >= q.atMs && (f.path === q.path || (f.path === '*' && f.session === q.holder))),
-  );
+  const open = questions.filter((q) => !(q.id && repliedTo.has(q.id)) && !freed.some((f) => f.at >= q.atMs && (f.path === q.path || (f.path === '*' && f.session === q.holder))));
   return {
     since: formatIsoLocal(since),
     source,

@@ -500,7 +500,26 @@ function analyzeTar(args: Word[], cwd: string, options: BashAnalysisOptions, out
   if (!extract) return;
   let dir = cwd;
   const members: Word[] = [];
-  const withArg = ['-f', '--file', '-C', '--directory', '-T', '--files-from', '-X', '--exclude-from', '-b', '--blocking-factor', '-H', '--format', '-I', '--use-compress-program', '-K', '-N', '-V', '--label'];
+  const withArg = [
+    '-f',
+    '--file',
+    '-C',
+    '--directory',
+    '-T',
+    '--files-from',
+    '-X',
+    '--exclude-from',
+    '-b',
+    '--blocking-factor',
+    '-H',
+    '--format',
+    '-I',
+    '--use-compress-program',
+    '-K',
+    '-N',
+    '-V',
+    '--label',
+  ];
   // Old style: the letters' arguments follow in order (`tar xfC a.tar dir`).
   let i = 0;
   if (oldStyle) {
@@ -520,10 +539,11 @@ function analyzeTar(args: Word[], cwd: string, options: BashAnalysisOptions, out
     else if (/^-[a-zA-Z]+$/.test(t)) {
       // `-xf a.tar`, `-xzf a.tar`, `-C dir` bundled: an argument letter takes the next word.
       const letters = t.slice(1);
-      for (const letter of letters) if ('fCTXbHIKNV'.includes(letter)) {
-        const v = args[++i];
-        if (letter === 'C' && v) dir = resolvePath(cwd, v.text, options);
-      }
+      for (const letter of letters)
+        if ('fCTXbHIKNV'.includes(letter)) {
+          const v = args[++i];
+          if (letter === 'C' && v) dir = resolvePath(cwd, v.text, options);
+        }
     } else if (!t.startsWith('-')) members.push(args[i]);
   }
   const how = 'tar -x';
@@ -579,8 +599,7 @@ function analyzeCopyLike(name: string, args: Word[], cwd: string, options: BashA
     return;
   }
   const destAbs = resolvePath(cwd, dest.text, options);
-  const intoDir =
-    targetDir !== undefined || sources.length > 1 || dest.text.endsWith('/') || (options.isDirectory?.(destAbs) ?? false);
+  const intoDir = targetDir !== undefined || sources.length > 1 || dest.text.endsWith('/') || (options.isDirectory?.(destAbs) ?? false);
   if (!intoDir) {
     out.files.push({ path: destAbs, recursive: recursive || name === 'mv', glob: dest.glob, how: name });
     return;

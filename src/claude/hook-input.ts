@@ -3,24 +3,13 @@
  * whatever arrives (a crash lets the edit through), so parsing never throws: it returns either
  * the input, typed with the official SDK shapes, or a one-line reason.
  */
-import type {
-  NotificationHookInput,
-  PostToolUseHookInput,
-  PreToolUseHookInput,
-  SessionEndHookInput,
-  SessionStartHookInput,
-  UserPromptSubmitHookInput,
-} from '@anthropic-ai/claude-agent-sdk' with { 'resolution-mode': 'import' };
+import type { NotificationHookInput, PostToolUseHookInput, PreToolUseHookInput, SessionEndHookInput, SessionStartHookInput, UserPromptSubmitHookInput } from '@anthropic-ai/claude-agent-sdk' with {
+  'resolution-mode': 'import',
+};
 import * as fs from 'node:fs';
 import { CLAUDE_EVENT_NAME, HOOK_EVENTS, type HookEventArg } from './hook-settings';
 
-export type ClaimboardHookInput =
-  | SessionStartHookInput
-  | PreToolUseHookInput
-  | PostToolUseHookInput
-  | UserPromptSubmitHookInput
-  | NotificationHookInput
-  | SessionEndHookInput;
+export type ClaimboardHookInput = SessionStartHookInput | PreToolUseHookInput | PostToolUseHookInput | UserPromptSubmitHookInput | NotificationHookInput | SessionEndHookInput;
 
 export type ParsedHookInput = { ok: true; input: ClaimboardHookInput } | { ok: false; error: string; deny?: boolean };
 
@@ -38,7 +27,11 @@ export function parseHookInput(text: string, event: HookEventArg, truncated = fa
     raw = salvageHookInput(text);
     const file = raw ? editedFile(String((raw as Record<string, unknown>).tool_name), (raw as Record<string, unknown>).tool_input) : undefined;
     if (event === 'pre-tool-use' && !file) {
-      return { ok: false, deny: true, error: `hook input is larger than ${MAX_HOOK_INPUT_BYTES / 1024 / 1024} MB and the file it edits is not at its start, so claimboard cannot check it; write it in smaller parts` };
+      return {
+        ok: false,
+        deny: true,
+        error: `hook input is larger than ${MAX_HOOK_INPUT_BYTES / 1024 / 1024} MB and the file it edits is not at its start, so claimboard cannot check it; write it in smaller parts`,
+      };
     }
     if (!raw) return { ok: false, error: `hook input is larger than ${MAX_HOOK_INPUT_BYTES / 1024 / 1024} MB and its first fields could not be read` };
   } else {
@@ -108,7 +101,10 @@ export function readHookStdin(fd: number, max = MAX_HOOK_INPUT_BYTES, readSync: 
       n = readSync(fd, buf, 0, buf.length, null);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); continue; }
+      if (code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
       if (code === 'EOF') break;
       throw e;
     }
@@ -129,7 +125,9 @@ function salvageHookInput(prefix: string): Record<string, unknown> | undefined {
   const top: Record<string, unknown> = {};
   const toolInput: Record<string, string> = {};
   let i = 0;
-  const ws = () => { while (i < prefix.length && /\s/.test(prefix[i])) i++; };
+  const ws = () => {
+    while (i < prefix.length && /\s/.test(prefix[i])) i++;
+  };
   const str = (): string | undefined => {
     if (prefix[i] !== '"') return undefined;
     let j = i + 1;
@@ -137,7 +135,11 @@ function salvageHookInput(prefix: string): Record<string, unknown> | undefined {
     if (j >= prefix.length) return undefined;
     const raw = prefix.slice(i, j + 1);
     i = j + 1;
-    try { return JSON.parse(raw) as string; } catch { return undefined; }
+    try {
+      return JSON.parse(raw) as string;
+    } catch {
+      return undefined;
+    }
   };
   /** Skips one value (object/array/literal), or returns false at the cut. */
   const skip = (): boolean => {
@@ -147,9 +149,18 @@ function salvageHookInput(prefix: string): Record<string, unknown> | undefined {
       let depth = 0;
       while (i < prefix.length) {
         const c = prefix[i];
-        if (c === '"') { if (str() === undefined) return false; continue; }
+        if (c === '"') {
+          if (str() === undefined) return false;
+          continue;
+        }
         if (c === '{' || c === '[') depth++;
-        if (c === '}' || c === ']') { depth--; if (depth === 0) { i++; return true; } }
+        if (c === '}' || c === ']') {
+          depth--;
+          if (depth === 0) {
+            i++;
+            return true;
+          }
+        }
         i++;
       }
       return false;
@@ -182,13 +193,20 @@ function salvageHookInput(prefix: string): Record<string, unknown> | undefined {
       i++;
     }
   };
-  object((k, v) => { top[k] = v; }, (k) => {
-    if (k !== 'tool_input') return false;
-    object((k2, v2) => { toolInput[k2] = v2; });
-    // The cut falls inside tool_input (that is where the bulk is): nothing after it is read.
-    i = prefix.length;
-    return true;
-  });
+  object(
+    (k, v) => {
+      top[k] = v;
+    },
+    (k) => {
+      if (k !== 'tool_input') return false;
+      object((k2, v2) => {
+        toolInput[k2] = v2;
+      });
+      // The cut falls inside tool_input (that is where the bulk is): nothing after it is read.
+      i = prefix.length;
+      return true;
+    },
+  );
   if (typeof top.session_id !== 'string' || typeof top.cwd !== 'string') return undefined;
   return { ...top, tool_input: toolInput };
 }

@@ -107,7 +107,10 @@ export async function runHook(event: string, stdin: string, opts: HookRunOptions
       const line = `claimboard: CLAIMBOARD_SESSION: ${msg}`;
       return event === 'pre-tool-use' ? runner.deny(`${line}. Set CLAIMBOARD_SESSION to a valid name or unset it.`) : { stdout: '', stderr: `${line}\n`, exitCode: 0 };
     }
-    if (event === 'pre-tool-use') return runner.deny(`claimboard could not check the board ${opts.boardPath}: ${msg}. Fix or move the board file (see \`claimboard status\`), or remove the hooks with \`claimboard uninstall-hooks\`.`);
+    if (event === 'pre-tool-use')
+      return runner.deny(
+        `claimboard could not check the board ${opts.boardPath}: ${msg}. Fix or move the board file (see \`claimboard status\`), or remove the hooks with \`claimboard uninstall-hooks\`.`,
+      );
     return exitZero('', `claimboard hook ${event}: ${msg}\n`);
   }
 }
@@ -232,7 +235,11 @@ class HookRunner {
       };
     });
     // A resumed or compacted session was already announced; only a new one says "starting".
-    if (choice.reused) this.pendingEvents.splice(before).filter((e) => e.kind !== 'start').forEach((e) => this.pendingEvents.push(e));
+    if (choice.reused)
+      this.pendingEvents
+        .splice(before)
+        .filter((e) => e.kind !== 'start')
+        .forEach((e) => this.pendingEvents.push(e));
     return choice;
   }
 
@@ -281,7 +288,9 @@ class HookRunner {
     lines.push(
       "Protocol: claim before touching a non-trivial resource, e.g. `claimboard claim 'docs/**' --eta 30m` (a path, a quoted glob or infra:NAME; files you edit are claimed for you); " +
         "release when done, e.g. `claimboard release 'docs/**'`. When something you need is held: pick other work, " +
-        (held ? `wait for it (\`claimboard claim ${shellWord(held)} --wait 20m\`), or ask the human (\`claimboard ask "I need it for my task" --about ${shellWord(held)}\`). ` : 'wait for it (the refusal says how), or ask the human. ') +
+        (held
+          ? `wait for it (\`claimboard claim ${shellWord(held)} --wait 20m\`), or ask the human (\`claimboard ask "I need it for my task" --about ${shellWord(held)}\`). `
+          : 'wait for it (the refusal says how), or ask the human. ') +
         'To ask the human anything: `claimboard ask "your question"`. Everything you hold is released when this session ends.',
     );
     return lines.join('\n');
@@ -307,7 +316,12 @@ class HookRunner {
     try {
       nearTargets = await this.service.near(targets.map((t) => t.key)); // throws when the board cannot be read: runHook denies
     } catch (e) {
-      if (e instanceof StoreUnavailableError) return this.offline(targets.map((t) => t.key), input.session_id, e.message);
+      if (e instanceof StoreUnavailableError)
+        return this.offline(
+          targets.map((t) => t.key),
+          input.session_id,
+          e.message,
+        );
       throw e;
     }
     let session = this.knownName(nearTargets, input.session_id);
@@ -330,7 +344,17 @@ class HookRunner {
       );
       if (result && result.conflicts.length > 0 && session) {
         // Someone claimed it between our read and our write.
-        return this.deny(denyReason(conflictsFor(targets, result.conflicts.map((c) => c.holder), session), session, now));
+        return this.deny(
+          denyReason(
+            conflictsFor(
+              targets,
+              result.conflicts.map((c) => c.holder),
+              session,
+            ),
+            session,
+            now,
+          ),
+        );
       }
       return exitZero();
     } catch (e) {
@@ -356,7 +380,7 @@ class HookRunner {
     }
     return this.deny(
       `claimboard: ${why}. While the shared store is unreachable, only paths this session held when it was last seen may be edited. ` +
-      `Check it with \`claimboard store status\` and retry when it answers; to edit anyway, the person can set ${STORE_OFFLINE_ENV}=allow for this session.`,
+        `Check it with \`claimboard store status\` and retry when it answers; to edit anyway, the person can set ${STORE_OFFLINE_ENV}=allow for this session.`,
     );
   }
 

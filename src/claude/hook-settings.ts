@@ -61,9 +61,7 @@ export interface SettingsChange {
   changes: string[];
 }
 
-const OWN_COMMAND = new RegExp(
-  `(?:^|[\\s/"'])(?:claimboard|cli\\.js)["']?\\s+hook\\s+(${HOOK_EVENTS.join('|')})(?:\\s+--board\\s+(?:'[^']*'(?:\\\\''[^']*')*|\\S+))?\\s*$`,
-);
+const OWN_COMMAND = new RegExp(`(?:^|[\\s/"'])(?:claimboard|cli\\.js)["']?\\s+hook\\s+(${HOOK_EVENTS.join('|')})(?:\\s+--board\\s+(?:'[^']*'(?:\\\\''[^']*')*|\\S+))?\\s*$`);
 
 /** The claimboard event a hook command runs, when the command is one of ours. */
 export function ownHookEvent(command: unknown): HookEventArg | undefined {

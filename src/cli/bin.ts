@@ -36,11 +36,11 @@ if (!process.sourceMapsEnabled) {
   const script = new vm.Script(source, { filename: bundleFile, cachedData: cached });
   if (cacheName && (cached === undefined || script.cachedDataRejected)) {
     // At exit the cache holds every function this command ran, not only the bundle's top level.
-    process.once('exit', (code) => { if (code === 0 || code === 3) writeCache(cacheDirs, cacheName, script); });
+    process.once('exit', (code) => {
+      if (code === 0 || code === 3) writeCache(cacheDirs, cacheName, script);
+    });
   }
-  (script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: NodeJS.Module, f: string, d: string) => void)(
-    module.exports, require, module, bundleFile, __dirname,
-  );
+  (script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: NodeJS.Module, f: string, d: string) => void)(module.exports, require, module, bundleFile, __dirname);
 }
 
 /**
@@ -49,9 +49,7 @@ if (!process.sourceMapsEnabled) {
  * appended after the source map comment: the positions the map describes stay as they are.
  */
 function runForDebugging(): void {
-  (module as unknown as { _compile(content: string, filename: string): void })._compile(
-    `${source}\n(exports, require, module, __filename, __dirname);`, bundleFile,
-  );
+  (module as unknown as { _compile(content: string, filename: string): void })._compile(`${source}\n(exports, require, module, __filename, __dirname);`, bundleFile);
 }
 
 /**
@@ -105,10 +103,18 @@ function writeCache(dirs: string[], name: string, compiled: vm.Script): void {
       fs.writeFileSync(tmp, data, { mode: 0o600 });
       fs.renameSync(tmp, file);
     } catch {
-      try { fs.rmSync(tmp, { force: true }); } catch { /* nothing more to do */ }
+      try {
+        fs.rmSync(tmp, { force: true });
+      } catch {
+        /* nothing more to do */
+      }
       continue;
     }
-    try { forgetOldBuilds(dir); } catch { /* a later write tries again */ }
+    try {
+      forgetOldBuilds(dir);
+    } catch {
+      /* a later write tries again */
+    }
     return;
   }
 }
@@ -122,6 +128,8 @@ function forgetOldBuilds(dir: string): void {
     const file = path.join(dir, name);
     try {
       if (fs.statSync(file).mtimeMs < now - (tmp ? 3_600_000 : 7 * 24 * 3_600_000)) fs.rmSync(file, { force: true });
-    } catch { /* another process removed it first */ }
+    } catch {
+      /* another process removed it first */
+    }
   }
 }

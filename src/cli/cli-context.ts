@@ -18,7 +18,10 @@ export const EXIT = { ok: 0, unexpected: 1, usage: 2, conflict: 3 } as const;
 
 /** An error that ends the command with this exit code and a one-line message. */
 export class ExitError extends Error {
-  constructor(readonly code: number, message: string) {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'ExitError';
   }
@@ -68,8 +71,16 @@ export interface CliContext {
 }
 
 export function createContext(opts: {
-  board?: string; session?: string; json: boolean; color?: boolean; stderrIsTTY?: boolean; errRaw?: (t: string) => void; env: NodeJS.ProcessEnv; cwd: string;
-  out: (t: string) => void; err: (t: string) => void;
+  board?: string;
+  session?: string;
+  json: boolean;
+  color?: boolean;
+  stderrIsTTY?: boolean;
+  errRaw?: (t: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  out: (t: string) => void;
+  err: (t: string) => void;
   serviceOptions?: Partial<ServiceOptions>;
 }): CliContext {
   let choice: StoreChoice | undefined;
@@ -78,7 +89,11 @@ export function createContext(opts: {
   // shared store the same repository has one name on every machine (its origin remote's), unless
   // CLAIMBOARD_REPO_NAMES says otherwise; a bad store setting is reported where the store is used.
   const shared = (): boolean => {
-    try { return storeChoice().kind !== 'file'; } catch { return false; }
+    try {
+      return storeChoice().kind !== 'file';
+    } catch {
+      return false;
+    }
   };
   useRepoNaming(opts.env.CLAIMBOARD_REPO_NAMES?.trim() ? parseRepoNaming(opts.env.CLAIMBOARD_REPO_NAMES) : shared() ? 'remote' : 'folder');
   const boardPath = opts.board !== undefined ? path.resolve(opts.cwd, opts.board) : defaultBoardPath(opts.env);
@@ -101,7 +116,14 @@ export function createContext(opts: {
     get session() {
       return named();
     },
-    boardPath, boardGiven, json: opts.json, color: opts.color ?? false, cwd: opts.cwd, env: opts.env, out: opts.out, err: opts.err,
+    boardPath,
+    boardGiven,
+    json: opts.json,
+    color: opts.color ?? false,
+    cwd: opts.cwd,
+    env: opts.env,
+    out: opts.out,
+    err: opts.err,
     stderrIsTTY: opts.stderrIsTTY ?? false,
     errRaw: opts.errRaw ?? (() => undefined),
     outJson: (value) => opts.out(JSON.stringify(value, null, 2)),
@@ -113,7 +135,10 @@ export function createContext(opts: {
       // CLAIMBOARD_TTL is the default lease length here as in the hooks and VS Code: one setting.
       const ttlMs = opts.serviceOptions?.ttlMs ?? ttlFromEnv(opts.env);
       const onEvents = async (events: BoardEvent[]) =>
-        (await import('./announcements')).cliAnnouncer({ boardPath, env: opts.env, err: opts.err, ttlMs }).announcer.announce(events).then(() => undefined);
+        (await import('./announcements'))
+          .cliAnnouncer({ boardPath, env: opts.env, err: opts.err, ttlMs })
+          .announcer.announce(events)
+          .then(() => undefined);
       // A command's own options (its event handler) get a service of their own: the shared one
       // may already exist (requireSession reads the board), and must not swallow them.
       if (extra) return open({ boardPath, onEvents, ...opts.serviceOptions, ttlMs, ...extra });

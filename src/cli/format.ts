@@ -22,9 +22,19 @@ export function describeRelease(r: Release, now: Date): string {
 
 export function claimJson(c: Claim) {
   return {
-    id: c.id ?? null, session: c.session, path: c.path, started: formatIsoLocal(c.started),
-    eta: c.eta ? formatIsoLocal(c.eta) : null, expires: formatIsoLocal(c.expires), ttl: formatDurationExact(c.ttlMs ?? DEFAULT_TTL_MS), mode: c.mode,
-    reason: c.reason ?? null, pid: c.pid ?? null, host: c.host ?? null, forcedFrom: c.forcedFrom ?? null, line: c.line,
+    id: c.id ?? null,
+    session: c.session,
+    path: c.path,
+    started: formatIsoLocal(c.started),
+    eta: c.eta ? formatIsoLocal(c.eta) : null,
+    expires: formatIsoLocal(c.expires),
+    ttl: formatDurationExact(c.ttlMs ?? DEFAULT_TTL_MS),
+    mode: c.mode,
+    reason: c.reason ?? null,
+    pid: c.pid ?? null,
+    host: c.host ?? null,
+    forcedFrom: c.forcedFrom ?? null,
+    line: c.line,
   };
 }
 

@@ -4,11 +4,14 @@ import type { Command, OptionDoc, OptionDocs } from './command';
 /** The options every command takes, before or after the command word. */
 export const GLOBAL_OPTIONS: OptionDocs = {
   board: {
-    type: 'string', arg: 'PATH', default: '$CLAIMBOARD_BOARD, else ~/.claude/hooks/state/coordination.md',
+    type: 'string',
+    arg: 'PATH',
+    default: '$CLAIMBOARD_BOARD, else ~/.claude/hooks/state/coordination.md',
     help: 'the coordination board to read and write',
   },
   session: {
-    type: 'string', arg: 'NAME',
+    type: 'string',
+    arg: 'NAME',
     default: '$CLAIMBOARD_SESSION; inside Claude Code the session the hooks registered; in your own terminal your OS user name',
     help: 'who you are on the board: claims are held by this name',
   },
@@ -23,7 +26,7 @@ export const GLOBAL_OPTIONS: OptionDocs = {
  */
 export function terminalWidth(env: NodeJS.ProcessEnv, stdoutColumns?: number): number {
   const fromEnv = Number(env.COLUMNS);
-  const w = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : stdoutColumns ?? 80;
+  const w = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : (stdoutColumns ?? 80);
   return Math.max(40, w);
 }
 
@@ -109,7 +112,10 @@ export function suggestOption(typed: string, docs: OptionDocs): string | undefin
   let bestDistance = Infinity;
   for (const n of names) {
     const d = editDistance(bare, n);
-    if (d < bestDistance) { best = n; bestDistance = d; }
+    if (d < bestDistance) {
+      best = n;
+      bestDistance = d;
+    }
   }
   return best !== undefined && bestDistance <= Math.max(1, Math.floor(bare.length / 3)) ? `--${best}` : undefined;
 }

@@ -55,9 +55,13 @@ async function usage(width: number): Promise<string> {
       return [`  ${c.name}`.padEnd(col) + (body[0] ?? '').slice(col), ...body.slice(1)];
     }),
     '',
-    ...wrap('Run `claimboard <command> --help` (or `claimboard help <command>`) for its options, defaults and examples. ' +
-      'The board defaults to ~/.claude/hooks/state/coordination.md (or $CLAIMBOARD_BOARD). ' +
-      'Exit codes: 0 ok, 1 error, 2 bad input, 3 held by someone else.', width, 0),
+    ...wrap(
+      'Run `claimboard <command> --help` (or `claimboard help <command>`) for its options, defaults and examples. ' +
+        'The board defaults to ~/.claude/hooks/state/coordination.md (or $CLAIMBOARD_BOARD). ' +
+        'Exit codes: 0 ok, 1 error, 2 bad input, 3 held by someone else.',
+      width,
+      0,
+    ),
   ].join('\n');
 }
 
@@ -88,7 +92,10 @@ function findCommand(argv: string[]): { name?: string; rest: string[] } {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') break;
-    if (a === '--board' || a === '--session') { i++; continue; }
+    if (a === '--board' || a === '--session') {
+      i++;
+      continue;
+    }
     if (a.startsWith('-')) continue;
     return { name: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
   }
@@ -117,7 +124,10 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
     if (!command) {
       if (name === 'help') {
         const about = findCommand(rest).name;
-        if (about === undefined) { out(await usage(width)); return EXIT.ok; }
+        if (about === undefined) {
+          out(await usage(width));
+          return EXIT.ok;
+        }
         const c = await loadCommand(about);
         if (!c) throw new InputError(`unknown command "${about}" (run claimboard --help)`);
         out(commandHelp(c, width));
@@ -130,7 +140,10 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
       } catch (e) {
         throw optionError(e);
       }
-      if (parsed.values.version) { out(VERSION); return EXIT.ok; }
+      if (parsed.values.version) {
+        out(VERSION);
+        return EXIT.ok;
+      }
       out(await usage(width));
       return parsed.values.help ? EXIT.ok : EXIT.usage;
     }
@@ -140,8 +153,14 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
     } catch (e) {
       throw optionError(e, command);
     }
-    if (parsed.values.help) { out(commandHelp(command, width)); return EXIT.ok; }
-    if (parsed.values.version) { out(VERSION); return EXIT.ok; }
+    if (parsed.values.help) {
+      out(commandHelp(command, width));
+      return EXIT.ok;
+    }
+    if (parsed.values.version) {
+      out(VERSION);
+      return EXIT.ok;
+    }
     const ctx = createContext({
       board: parsed.values.board as string | undefined,
       session: parsed.values.session as string | undefined,
@@ -151,7 +170,8 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
       errRaw: (t) => writeFd(2, t),
       env,
       cwd: io.cwd ?? process.cwd(),
-      out, err,
+      out,
+      err,
     });
     try {
       return await command.run(ctx, { positionals: parsed.positionals, values: parsed.values });
@@ -159,8 +179,14 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
       await ctx.close();
     }
   } catch (e) {
-    if (e instanceof ExitError) { err(`claimboard: ${e.message}`); return e.code; }
-    if (e instanceof InputError) { err(`claimboard: ${e.message}`); return EXIT.usage; }
+    if (e instanceof ExitError) {
+      err(`claimboard: ${e.message}`);
+      return e.code;
+    }
+    if (e instanceof InputError) {
+      err(`claimboard: ${e.message}`);
+      return EXIT.usage;
+    }
     // Known conditions of the board's file and folder: their message names the board and the fix.
     if (e instanceof FileAccessError || e instanceof BoardEncodingError || e instanceof BoardDamagedError || e instanceof BoardLockedError || e instanceof StoreUnavailableError) {
       err(`claimboard: ${e.message}`);

@@ -13,7 +13,11 @@ import * as crypto from 'node:crypto';
  * the file and says how to fix it. The CLI prints it as is (exit 1), never as "unexpected".
  */
 export class FileAccessError extends Error {
-  constructor(readonly file: string, readonly code: string | undefined, message: string) {
+  constructor(
+    readonly file: string,
+    readonly code: string | undefined,
+    message: string,
+  ) {
     super(message);
     this.name = 'FileAccessError';
   }
@@ -73,7 +77,11 @@ export function writeTemp(file: string, data: Uint8Array | string, what: string,
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   if (mode === undefined) {
     mode = 0o644;
-    try { mode = fs.statSync(file).mode & 0o777; } catch { /* a new file */ }
+    try {
+      mode = fs.statSync(file).mode & 0o777;
+    } catch {
+      /* a new file */
+    }
   }
   const tmp = tempPathFor(file);
   let fd: number | undefined;
@@ -85,7 +93,12 @@ export function writeTemp(file: string, data: Uint8Array | string, what: string,
     fd = undefined;
     return tmp;
   } catch (e) {
-    if (fd !== undefined) try { fs.closeSync(fd); } catch { /* already failing */ }
+    if (fd !== undefined)
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* already failing */
+      }
     fs.rmSync(tmp, { force: true });
     throw describeFileError(what, file, e);
   }
@@ -110,7 +123,11 @@ export function writeFileAtomic(file: string, data: Uint8Array | string, what: s
 function syncDir(dir: string): void {
   try {
     const fd = fs.openSync(dir, 'r');
-    try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {
     // Some file systems refuse to fsync a directory; the rename itself is still atomic.
   }
@@ -121,12 +138,18 @@ export function removeOrphanTemps(file: string): void {
   const prefix = `.${path.basename(file)}.`;
   const dir = path.dirname(file);
   let names: string[];
-  try { names = fs.readdirSync(dir); } catch { return; }
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const pid = Number(name.slice(prefix.length).split('.')[0]);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try { process.kill(pid, 0); } catch (e) {
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ESRCH') fs.rmSync(path.join(dir, name), { force: true });
     }
   }

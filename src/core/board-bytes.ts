@@ -9,7 +9,10 @@
 import { must } from './errors';
 
 export class BoardEncodingError extends Error {
-  constructor(readonly file: string, readonly why: string) {
+  constructor(
+    readonly file: string,
+    readonly why: string,
+  ) {
     super(`cannot read the board ${file}: ${why}`);
     this.name = 'BoardEncodingError';
   }
@@ -25,10 +28,16 @@ function seqLength(b: Uint8Array, i: number): number {
   if (c < 0x80) return 1;
   let n: number;
   let min: number;
-  if (c >= 0xc2 && c <= 0xdf) { n = 2; min = 0x80; }
-  else if (c >= 0xe0 && c <= 0xef) { n = 3; min = 0x800; }
-  else if (c >= 0xf0 && c <= 0xf4) { n = 4; min = 0x10000; }
-  else return 0;
+  if (c >= 0xc2 && c <= 0xdf) {
+    n = 2;
+    min = 0x80;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    n = 3;
+    min = 0x800;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    n = 4;
+    min = 0x10000;
+  } else return 0;
   if (i + n > b.length) return 0;
   let cp = c & (0xff >> (n + 1));
   for (let k = 1; k < n; k++) {
@@ -70,7 +79,10 @@ export function decodeBoard(buf: Uint8Array, file: string): DecodedBoard {
   let i = 0;
   while (i < body.length) {
     const n = seqLength(body, i);
-    if (n > 0) { i += n; continue; }
+    if (n > 0) {
+      i += n;
+      continue;
+    }
     if (i > runStart) parts.push(Buffer.from(body.buffer, body.byteOffset + runStart, i - runStart).toString('utf8'));
     parts.push(String.fromCharCode(0xdc00 + must(body[i], 'a byte inside the board')));
     escaped++;

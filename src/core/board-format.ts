@@ -175,18 +175,7 @@ export class BoardDocument {
 
   /** A new board with the seed's title and sections. */
   static create(now: Date, opts: ParseOptions = {}): BoardDocument {
-    const text = [
-      BOARD_TITLE,
-      '',
-      `Last updated: ${formatIsoLocal(now)}`,
-      '',
-      `## ${SECTION_TITLES.claims}`,
-      '',
-      `## ${SECTION_TITLES.releases}`,
-      '',
-      `## ${SECTION_TITLES.notes}`,
-      '',
-    ].join('\n');
+    const text = [BOARD_TITLE, '', `Last updated: ${formatIsoLocal(now)}`, '', `## ${SECTION_TITLES.claims}`, '', `## ${SECTION_TITLES.releases}`, '', `## ${SECTION_TITLES.notes}`, ''].join('\n');
     return new BoardDocument(text, { ...opts, now });
   }
 

@@ -8,8 +8,24 @@ import { readClaimPath } from './path-key';
 import { GLOB_CHARS } from './glob';
 import { must } from './errors';
 import { DASH, EM_DASH, EN_DASH, SEP, SEP_RE, SPACED_DASH_RE, TYPED_SEP_RE } from './separator';
-import { DEFAULT_TTL_MS, LEASE_MAX_MS, LEASE_MIN_MS, clockOnDay, formatDayAndClock, formatDurationExact, formatIsoLocal, localTimesOn, parseClock, parseDayAndClock, parseDuration, parseIso, readClockAtOrAfter, readClockAtOrBefore, shortestTime, timeAfterDuration } from './duration';
-
+import {
+  DEFAULT_TTL_MS,
+  LEASE_MAX_MS,
+  LEASE_MIN_MS,
+  clockOnDay,
+  formatDayAndClock,
+  formatDurationExact,
+  formatIsoLocal,
+  localTimesOn,
+  parseClock,
+  parseDayAndClock,
+  parseDuration,
+  parseIso,
+  readClockAtOrAfter,
+  readClockAtOrBefore,
+  shortestTime,
+  timeAfterDuration,
+} from './duration';
 
 /** A claim as the tool writes it: what the line holds, before it has a line number. */
 export type ClaimLine = Omit<Claim, 'line' | 'leaseDerived'>;
@@ -150,8 +166,10 @@ export function parseClaimBody(body: string, line: number, anchor: Date, now: Da
     else if (head.startsWith('id') && (x = /^id\s+(\S+)$/i.exec(f))) id = x[1];
     else if (head === 'shared' || head === 'exclusive') mode = head;
     else if (head.startsWith('reason:')) reason = f.slice(7).trim();
-    else if (head.startsWith('pid') && (x = /^pid\s+(\d+)(?:@(\S+))?$/i.exec(f))) { pid = Number(x[1]); host = x[2]; }
-    else if (head.startsWith('taken over from') && (x = /^taken over from\s+(\S+)$/i.exec(f))) forcedFrom = x[1];
+    else if (head.startsWith('pid') && (x = /^pid\s+(\d+)(?:@(\S+))?$/i.exec(f))) {
+      pid = Number(x[1]);
+      host = x[2];
+    } else if (head.startsWith('taken over from') && (x = /^taken over from\s+(\S+)$/i.exec(f))) forcedFrom = x[1];
     else extras.push(f);
   }
 
@@ -187,9 +205,21 @@ export function parseClaimBody(body: string, line: number, anchor: Date, now: Da
   expires ??= new Date((etaDate ?? started).getTime() + ttlMs);
 
   return {
-    id, session, path, started, eta: etaDate, expires, leaseDerived, ttlMs, mode,
+    id,
+    session,
+    path,
+    started,
+    eta: etaDate,
+    expires,
+    leaseDerived,
+    ttlMs,
+    mode,
     reason: reason ?? (extras.length > 0 ? extras.join(SEP) : undefined),
-    pid, host, forcedFrom, extras: extras.length > 0 ? extras : undefined, line,
+    pid,
+    host,
+    forcedFrom,
+    extras: extras.length > 0 ? extras : undefined,
+    line,
   };
 }
 
@@ -268,13 +298,18 @@ export function parseSessionBody(body: string, line: number): SessionRecord | un
   const started = parseIso(must(m.groups.started, 'the start of a session line').trim());
   if (!started) return undefined;
   const rec: SessionRecord = { name: must(m.groups.name, 'the name of a session line'), started, line };
-  for (const f of (m.groups.rest ?? '').split(SEP_RE).map((x) => x.trim()).filter(Boolean)) {
+  for (const f of (m.groups.rest ?? '')
+    .split(SEP_RE)
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     let x: RegExpExecArray | null;
     if ((x = /^repo:\s*(.*)$/i.exec(f))) rec.repo = x[1];
     else if ((x = /^task:\s*(.*)$/i.exec(f))) rec.task = x[1];
     else if ((x = /^claude\s+(\S+)$/i.exec(f))) rec.externalId = x[1];
-    else if ((x = /^pid\s+(\d+)(?:@(\S+))?$/i.exec(f))) { rec.pid = Number(x[1]); rec.host = x[2]; }
-    else if ((x = /^ended\s+(.+)$/i.exec(f))) rec.ended = parseIso(must(x[1], 'the end of a session'));
+    else if ((x = /^pid\s+(\d+)(?:@(\S+))?$/i.exec(f))) {
+      rec.pid = Number(x[1]);
+      rec.host = x[2];
+    } else if ((x = /^ended\s+(.+)$/i.exec(f))) rec.ended = parseIso(must(x[1], 'the end of a session'));
   }
   return rec;
 }

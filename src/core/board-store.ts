@@ -70,25 +70,41 @@ export function realBoardPath(boardPath: string): string {
   let p = boardPath;
   for (let hops = 0; hops < 40; hops++) {
     let target: string;
-    try { target = fs.readlinkSync(p); } catch { break; }
+    try {
+      target = fs.readlinkSync(p);
+    } catch {
+      break;
+    }
     p = path.resolve(path.dirname(p), target);
   }
-  try { return path.join(fs.realpathSync(path.dirname(p)), path.basename(p)); } catch { return p; }
+  try {
+    return path.join(fs.realpathSync(path.dirname(p)), path.basename(p));
+  } catch {
+    return p;
+  }
 }
 
 export class BoardLockedError extends Error {
   constructor(boardPath: string, lockTarget: string, waitedMs: number) {
-    super(`the board ${boardPath} is locked by another process (${lockTarget}.lock) and was not released within ${(waitedMs / 1000).toFixed(1).replace(/\.0$/, '')} s; ` +
-      'if no claimboard is running, remove that folder');
+    super(
+      `the board ${boardPath} is locked by another process (${lockTarget}.lock) and was not released within ${(waitedMs / 1000).toFixed(1).replace(/\.0$/, '')} s; ` +
+        'if no claimboard is running, remove that folder',
+    );
     this.name = 'BoardLockedError';
   }
 }
 
 /** The board lost its structure (emptied, title or a section gone) and did not come back: nothing was written. */
 export class BoardDamagedError extends Error {
-  constructor(readonly boardPath: string, why: string, readonly backupPath: string) {
-    super(`the board ${boardPath} ${why} and did not come back within ${DAMAGED_WAIT_MS / 1000} s (an editor's save cut short?); nothing was written. ` +
-      `The board as the last write left it is in ${backupPath}: restore it with \`cp ${shellWord(backupPath)} ${shellWord(boardPath)}\`, or if the change is on purpose, remove ${backupPath}`);
+  constructor(
+    readonly boardPath: string,
+    why: string,
+    readonly backupPath: string,
+  ) {
+    super(
+      `the board ${boardPath} ${why} and did not come back within ${DAMAGED_WAIT_MS / 1000} s (an editor's save cut short?); nothing was written. ` +
+        `The board as the last write left it is in ${backupPath}: restore it with \`cp ${shellWord(backupPath)} ${shellWord(boardPath)}\`, or if the change is on purpose, remove ${backupPath}`,
+    );
     this.name = 'BoardDamagedError';
   }
 }
@@ -202,7 +218,11 @@ export class BoardStore {
   }
 
   private readReference(real: string): string | undefined {
-    try { return readBoardFile(backupPathFor(real))?.text; } catch { return undefined; }
+    try {
+      return readBoardFile(backupPathFor(real))?.text;
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -244,7 +264,13 @@ export class BoardStore {
     let compromised: Error | undefined;
     let release: () => Promise<void>;
     try {
-      release = await acquireLock(real, { budgetMs: this.lockWaitMs, staleMs: LOCK_STALE_MS, onCompromised: (err) => { compromised = err; } });
+      release = await acquireLock(real, {
+        budgetMs: this.lockWaitMs,
+        staleMs: LOCK_STALE_MS,
+        onCompromised: (err) => {
+          compromised = err;
+        },
+      });
     } catch (e) {
       if (e instanceof LockBusyError) throw new BoardLockedError(this.boardPath, real, this.lockWaitMs);
       throw describeFileError('the board', real, e);
@@ -325,7 +351,11 @@ export class BoardStore {
     for (const delay of [0, VERIFY_DELAY_MS]) {
       if (delay) await sleep(delay);
       let now: string | undefined;
-      try { now = readBoardFile(real)?.text; } catch { return true; }
+      try {
+        now = readBoardFile(real)?.text;
+      } catch {
+        return true;
+      }
       if (now === undefined || now === written) continue;
       const lines = lineCounts(now);
       for (const [l, n] of added) if ((lines.get(l) ?? 0) < n) return false;
@@ -347,7 +377,11 @@ export class BoardStore {
   private keepAside(real: string): void {
     const from = backupPathFor(real);
     const stamp = this.now().toISOString().replace(/[:.]/g, '-');
-    try { fs.copyFileSync(from, besideBoard(real, `backup-${stamp}`), fs.constants.COPYFILE_EXCL); } catch { /* nothing to keep */ }
+    try {
+      fs.copyFileSync(from, besideBoard(real, `backup-${stamp}`), fs.constants.COPYFILE_EXCL);
+    } catch {
+      /* nothing to keep */
+    }
   }
 
   private appendArchive(real: string, lines: string[], now: Date): void {

@@ -57,10 +57,14 @@ export interface Conflict {
 export function describeHeld(k: Pick<Conflict, 'path' | 'holder' | 'relation'>): string {
   const h = k.holder;
   switch (k.relation) {
-    case 'same': return `${k.path} is held by ${h.session}`;
-    case 'covers': return `${k.path} is held by ${h.session} (claim: ${h.path})`;
-    case 'inside': return `${h.path}, inside ${k.path}, is held by ${h.session}`;
-    case 'overlaps': return `${k.path} overlaps ${h.path}, held by ${h.session}`;
+    case 'same':
+      return `${k.path} is held by ${h.session}`;
+    case 'covers':
+      return `${k.path} is held by ${h.session} (claim: ${h.path})`;
+    case 'inside':
+      return `${h.path}, inside ${k.path}, is held by ${h.session}`;
+    case 'overlaps':
+      return `${k.path} overlaps ${h.path}, held by ${h.session}`;
   }
 }
 
@@ -104,7 +108,9 @@ export interface BoardView {
 }
 
 export function newClaimId(): string {
-  return Math.floor(Math.random() * 0x1000000).toString(16).padStart(6, '0');
+  return Math.floor(Math.random() * 0x1000000)
+    .toString(16)
+    .padStart(6, '0');
 }
 
 /** A path or pattern a person or session gave: refused (exit 2) when blank, too long or past the pattern limits. */
@@ -158,7 +164,10 @@ export function checkNoteText(text: string): string {
 
 export function checkSessionRecord(rec: Omit<SessionRecord, 'line'>): void {
   validateSession(rec.name);
-  for (const [what, v] of [['repo', rec.repo], ['task', rec.task]] as const) {
+  for (const [what, v] of [
+    ['repo', rec.repo],
+    ['task', rec.task],
+  ] as const) {
     if (v !== undefined) {
       const err = validateField(what, v);
       if (err) throw new InputError(err);
@@ -203,8 +212,15 @@ export class ClaimService {
     const expired: Claim[] = [];
     for (const c of doc.claims) (this.isLive(c, now) ? claims : expired).push(c);
     return {
-      boardPath: this.boardPath, exists, lastUpdated: exists ? doc.lastUpdated : undefined,
-      claims, expired, releases: [...doc.releases], notes: [...doc.notes], sessions: [...doc.sessions], problems: doc.problems,
+      boardPath: this.boardPath,
+      exists,
+      lastUpdated: exists ? doc.lastUpdated : undefined,
+      claims,
+      expired,
+      releases: [...doc.releases],
+      notes: [...doc.notes],
+      sessions: [...doc.sessions],
+      problems: doc.problems,
     };
   }
 
@@ -229,7 +245,10 @@ export class ClaimService {
 
   /** Read-only: is each path free for this session (or for anyone, without a session)? */
   check(session: string | undefined, paths: string[], mode: ClaimMode = 'exclusive', opts: { files?: readonly string[] } = {}): Conflict[] {
-    const keys = paths.map((p) => { validatePathArgument(p); return normalizeKey(p); });
+    const keys = paths.map((p) => {
+      validatePathArgument(p);
+      return normalizeKey(p);
+    });
     return this.conflictsIn(this.near(keys, session).claims, session, keys, mode, opts.files);
   }
 
@@ -242,7 +261,10 @@ export class ClaimService {
     const now = this.now();
     const heads = paths.map(matchHead);
     const claims = snap.doc
-      .claimsWhere((s, p) => s === session || paths.some((k) => headsMayOverlap(k, p)), (body) => claimLineMayMeet(body, session, heads))
+      .claimsWhere(
+        (s, p) => s === session || paths.some((k) => headsMayOverlap(k, p)),
+        (body) => claimLineMayMeet(body, session, heads),
+      )
       .filter((c) => this.isLive(c, now));
     return { claims, sessions: [...snap.doc.sessions], exists: snap.exists };
   }
@@ -267,11 +289,13 @@ export class ClaimService {
     const ended = doc.claims.filter((c) => !this.isLive(c, now));
     if (ended.length > 0) {
       doc.removeLines(ended.map((c) => c.line));
-      doc.addReleases(ended.map((c) => {
-        const { event, release } = endedClaim(c, now);
-        events.push(event);
-        return release;
-      }));
+      doc.addReleases(
+        ended.map((c) => {
+          const { event, release } = endedClaim(c, now);
+          events.push(event);
+          return release;
+        }),
+      );
     }
     // Ended sessions are kept a day so a resumed session gets its name back, then dropped so
     // the Sessions section does not grow without end.
@@ -280,12 +304,14 @@ export class ClaimService {
     const derived = doc.claims.filter((x) => x.leaseDerived);
     // One re-parse for all of them: a board of thousands of hand-written claims stays linear.
     if (derived.length > 0) {
-      doc.replaceLines(derived.map((c) => {
-        // A hand-written claim keeps the lease length it was read with, wherever it is read next.
-        const raw = doc.rawLine(c.line);
-        const ttl = leaseLength(c) !== DEFAULT_TTL_MS && !lineHasTtl(raw) ? `${SEP}ttl ${formatDurationExact(leaseLength(c))}` : '';
-        return [c.line, `${raw}${SEP}lease until ${formatIsoLocal(c.expires)}${ttl}`] as const;
-      }));
+      doc.replaceLines(
+        derived.map((c) => {
+          // A hand-written claim keeps the lease length it was read with, wherever it is read next.
+          const raw = doc.rawLine(c.line);
+          const ttl = leaseLength(c) !== DEFAULT_TTL_MS && !lineHasTtl(raw) ? `${SEP}ttl ${formatDurationExact(leaseLength(c))}` : '';
+          return [c.line, `${raw}${SEP}lease until ${formatIsoLocal(c.expires)}${ttl}`] as const;
+        }),
+      );
     }
   }
 
@@ -317,9 +343,19 @@ export class ClaimService {
         const own = doc.claims.find((c) => c.session === session && sameKey(c.path, p));
         const forcedFrom = result.conflicts.find((c) => c.path === p)?.holder.session;
         const line: ClaimLine = {
-          id: own?.id ?? newClaimId(), session, path: p, started: own?.started ?? now, eta, expires, ttlMs: ttl, mode,
-          reason: req.reason ?? own?.reason, pid: req.pid ?? own?.pid, host: req.pid !== undefined ? (req.host ?? this.host) : own?.host,
-          forcedFrom, extras: own?.extras,
+          id: own?.id ?? newClaimId(),
+          session,
+          path: p,
+          started: own?.started ?? now,
+          eta,
+          expires,
+          ttlMs: ttl,
+          mode,
+          reason: req.reason ?? own?.reason,
+          pid: req.pid ?? own?.pid,
+          host: req.pid !== undefined ? (req.host ?? this.host) : own?.host,
+          forcedFrom,
+          extras: own?.extras,
         };
         if (own) {
           doc.replaceLine(own.line, formatClaimLine(line));
@@ -352,21 +388,39 @@ export class ClaimService {
     const key = normalizeKey(req.path);
     return this.write((doc, now, events) => {
       const live = doc.claims;
-      const fromClaims = this.conflictsIn(live.filter((c) => c.session === req.from), req.to, [key]).map((c) => c.holder);
+      const fromClaims = this.conflictsIn(
+        live.filter((c) => c.session === req.from),
+        req.to,
+        [key],
+      ).map((c) => c.holder);
       const taken = [...new Map(fromClaims.map((c) => [c.line, c])).values()];
       if (taken.length > 0) {
         doc.removeLines(taken.map((c) => c.line));
         doc.addReleases(taken.map((c) => ({ at: now, session: c.session, path: c.path, outcome: `taken over by ${req.to} (approved by @${by})` })));
       }
-      const others = this.conflictsIn(doc.claims.filter((c) => c.session !== req.from), req.to, [key]);
+      const others = this.conflictsIn(
+        doc.claims.filter((c) => c.session !== req.from),
+        req.to,
+        [key],
+      );
       const own = doc.claims.find((c) => c.session === req.to && sameKey(c.path, key));
       if (others.length > 0) return { holds: false, takenOver: taken };
       if (own && taken.length === 0) return { holds: true, takenOver: taken, granted: own };
       const ttl = this.ttlMs;
       const line: ClaimLine = {
-        id: own?.id ?? newClaimId(), session: req.to, path: key, started: own?.started ?? now, eta: new Date(now.getTime() + DEFAULT_ETA_MS),
-        expires: new Date(now.getTime() + Math.max(ttl, own ? own.expires.getTime() - now.getTime() : 0)), ttlMs: ttl, mode: 'exclusive',
-        reason: own?.reason ?? `approved by @${by}`, pid: own?.pid, host: own?.host, forcedFrom: taken[0]?.session, extras: own?.extras,
+        id: own?.id ?? newClaimId(),
+        session: req.to,
+        path: key,
+        started: own?.started ?? now,
+        eta: new Date(now.getTime() + DEFAULT_ETA_MS),
+        expires: new Date(now.getTime() + Math.max(ttl, own ? own.expires.getTime() - now.getTime() : 0)),
+        ttlMs: ttl,
+        mode: 'exclusive',
+        reason: own?.reason ?? `approved by @${by}`,
+        pid: own?.pid,
+        host: own?.host,
+        forcedFrom: taken[0]?.session,
+        extras: own?.extras,
       };
       if (own) doc.replaceLine(own.line, formatClaimLine(line));
       else doc.addClaims([line]);
@@ -380,7 +434,13 @@ export class ClaimService {
   /** Releases the session's claims on these paths (exact keys, or claims a pattern covers), or all of them. */
   async release(session: string, paths: string[] | 'all', outcome = 'done'): Promise<{ released: Claim[]; notHeld: string[] }> {
     validateSession(session);
-    const wanted = paths === 'all' ? 'all' : paths.map((p) => { validatePathArgument(p); return normalizeKey(p); });
+    const wanted =
+      paths === 'all'
+        ? 'all'
+        : paths.map((p) => {
+            validatePathArgument(p);
+            return normalizeKey(p);
+          });
     return this.write((doc, now, events) => {
       const mine = doc.claims.filter((c) => c.session === session);
       const released: Claim[] = [];

@@ -23,8 +23,18 @@ export interface LapsedClaim {
   fence: number;
 }
 
-export interface HandOverRequest { from: string; to: string; path: string; approvedBy: string; questionId?: string }
-export interface HandOverResult { holds: boolean; takenOver: Claim[]; granted?: Claim }
+export interface HandOverRequest {
+  from: string;
+  to: string;
+  path: string;
+  approvedBy: string;
+  questionId?: string;
+}
+export interface HandOverResult {
+  holds: boolean;
+  takenOver: Claim[];
+  granted?: Claim;
+}
 
 export interface ClaimStore {
   /** The markdown board: the store itself (file) or every machine's view of it (shared). */
@@ -71,27 +81,57 @@ export class FileClaimStore implements ClaimStore {
   constructor(opts: ServiceOptions | ClaimService) {
     this.service = opts instanceof ClaimService ? opts : new ClaimService(opts);
   }
-  get boardPath(): string { return this.service.boardPath; }
-  get where(): string { return describeStore({ kind: 'file' }, this.service.boardPath); }
-  async status(): Promise<BoardView> { return this.service.status(); }
+  get boardPath(): string {
+    return this.service.boardPath;
+  }
+  get where(): string {
+    return describeStore({ kind: 'file' }, this.service.boardPath);
+  }
+  async status(): Promise<BoardView> {
+    return this.service.status();
+  }
   async check(session: string | undefined, paths: string[], mode?: ClaimMode, opts?: { files?: readonly string[] }): Promise<Conflict[]> {
     return this.service.check(session, paths, mode, opts);
   }
-  async near(paths: string[], session?: string) { return this.service.near(paths, session); }
-  async handOver(req: HandOverRequest): Promise<HandOverResult> { return this.service.handOver(req); }
-  claim(session: string, req: ClaimRequest): Promise<ClaimResult> { return this.service.claim(session, req); }
-  release(session: string, paths: string[] | 'all', outcome?: string) { return this.service.release(session, paths, outcome); }
-  renew(session: string, ttlMs?: number): Promise<RenewResult> { return this.service.renew(session, ttlMs); }
-  addNote(text: string): Promise<void> { return this.service.addNote(text); }
-  removeNote(n: number): Promise<PinnedNote> { return this.service.removeNote(n); }
-  prune(): Promise<ExpireEvent[]> { return this.service.prune(); }
-  endSession(name: string, externalId?: string): Promise<Claim[]> { return this.service.endSession(name, externalId); }
-  registerSession(rec: Omit<SessionRecord, 'line'>): Promise<void> { return this.service.registerSession(rec); }
+  async near(paths: string[], session?: string) {
+    return this.service.near(paths, session);
+  }
+  async handOver(req: HandOverRequest): Promise<HandOverResult> {
+    return this.service.handOver(req);
+  }
+  claim(session: string, req: ClaimRequest): Promise<ClaimResult> {
+    return this.service.claim(session, req);
+  }
+  release(session: string, paths: string[] | 'all', outcome?: string) {
+    return this.service.release(session, paths, outcome);
+  }
+  renew(session: string, ttlMs?: number): Promise<RenewResult> {
+    return this.service.renew(session, ttlMs);
+  }
+  addNote(text: string): Promise<void> {
+    return this.service.addNote(text);
+  }
+  removeNote(n: number): Promise<PinnedNote> {
+    return this.service.removeNote(n);
+  }
+  prune(): Promise<ExpireEvent[]> {
+    return this.service.prune();
+  }
+  endSession(name: string, externalId?: string): Promise<Claim[]> {
+    return this.service.endSession(name, externalId);
+  }
+  registerSession(rec: Omit<SessionRecord, 'line'>): Promise<void> {
+    return this.service.registerSession(rec);
+  }
   registerSessionChosen<T extends Omit<SessionRecord, 'line'>>(choose: (view: { sessions: SessionRecord[]; claims: Claim[] }, now: Date) => T): Promise<T> {
     return this.service.registerSessionChosen(choose);
   }
-  async lapsed(): Promise<LapsedClaim[]> { return []; }
-  async close(): Promise<void> { /* nothing held open */ }
+  async lapsed(): Promise<LapsedClaim[]> {
+    return [];
+  }
+  async close(): Promise<void> {
+    /* nothing held open */
+  }
 }
 
 /**
@@ -124,16 +164,16 @@ export const DEFAULT_SHARED_BOARD = 'default';
 export type StoreChoice =
   | { kind: 'file' }
   | {
-    kind: 'postgres';
-    /** The connection URL as given: never printed, `shown` is. */
-    url: string;
-    /** The URL with its password masked. */
-    shown: string;
-    /** Which board of the database (several share one). */
-    board: string;
-    /** Where the setting came from, for `store status`. */
-    source: string;
-  };
+      kind: 'postgres';
+      /** The connection URL as given: never printed, `shown` is. */
+      url: string;
+      /** The URL with its password masked. */
+      shown: string;
+      /** Which board of the database (several share one). */
+      board: string;
+      /** Where the setting came from, for `store status`. */
+      source: string;
+    };
 
 /** `postgres://user:secret@host/db` → `postgres://user:***@host/db`: what every message shows. */
 export function maskStoreUrl(url: string): string {
@@ -154,7 +194,9 @@ export function maskStoreText(text: string, url: string): string {
   try {
     const pw = decodeURIComponent(new URL(url).password);
     if (pw.length >= 3) out = out.split(pw).join('***');
-  } catch { /* not a URL: nothing more to mask */ }
+  } catch {
+    /* not a URL: nothing more to mask */
+  }
   return out;
 }
 
@@ -244,7 +286,8 @@ export function lazyStore(boardPath: string, where: string, load: () => Promise<
   let loaded: Promise<ClaimStore> | undefined;
   const get = (): Promise<ClaimStore> => (loaded ??= load());
   return {
-    boardPath, where,
+    boardPath,
+    where,
     status: async () => (await get()).status(),
     check: async (session, paths, mode, opts) => (await get()).check(session, paths, mode, opts),
     near: async (paths, session) => (await get()).near(paths, session),
@@ -259,7 +302,9 @@ export function lazyStore(boardPath: string, where: string, load: () => Promise<
     registerSession: async (rec) => (await get()).registerSession(rec),
     registerSessionChosen: async (choose) => (await get()).registerSessionChosen(choose),
     lapsed: async (session, keys) => (await get()).lapsed(session, keys),
-    close: async () => { if (loaded) await (await loaded).close(); },
+    close: async () => {
+      if (loaded) await (await loaded).close();
+    },
     changed: async (timeoutMs) => {
       const s = await get();
       await (s.changed ? s.changed(timeoutMs) : waitForBoardChange(boardPath, timeoutMs));
@@ -298,7 +343,9 @@ export function saveLastSharedView(boardPath: string, view: Omit<LastSharedView,
   try {
     fs.mkdirSync(path.dirname(boardPath), { recursive: true });
     writeFileAtomic(lastSharedViewPath(boardPath), JSON.stringify({ ...view, at }), 'the last known view of the shared store');
-  } catch { /* see above */ }
+  } catch {
+    /* see above */
+  }
 }
 
 export function readLastSharedView(boardPath: string): LastSharedView | undefined {
@@ -310,7 +357,9 @@ export function readLastSharedView(boardPath: string): LastSharedView | undefine
   }
   const date = (v: unknown): Date | undefined => (typeof v === 'string' ? new Date(v) : undefined);
   return {
-    at: new Date(raw.at), where: raw.where, notes: raw.notes,
+    at: new Date(raw.at),
+    where: raw.where,
+    notes: raw.notes,
     claims: raw.claims.map((c) => ({ ...c, started: date(c.started)!, eta: date(c.eta), expires: date(c.expires)! })),
     sessions: raw.sessions.map((s) => ({ ...s, started: date(s.started)!, ended: date(s.ended) })),
   };

@@ -25,7 +25,10 @@ export async function claimWaiting(
     if (result.conflicts.length === 0 || req.force) return result;
     const left = deadline - Date.now();
     if (left <= 0) return result;
-    const holders = result.conflicts.map((c) => `${c.holder.session}\0${c.holder.path}`).sort().join('\n');
+    const holders = result.conflicts
+      .map((c) => `${c.holder.session}\0${c.holder.path}`)
+      .sort()
+      .join('\n');
     if (holders !== waitingFor) {
       waitingFor = holders;
       onWait?.(result);

@@ -14,9 +14,11 @@ import type * as ProperLockfile from 'proper-lockfile';
 
 export class LockBusyError extends Error {
   readonly code = 'ELOCKBUSY';
-  constructor(readonly lockPath: string, readonly waitedMs: number) {
-    super(`${lockPath} is held by another process and was not released within ${(waitedMs / 1000).toFixed(1).replace(/\.0$/, '')} s; ` +
-      'if no claimboard is running, remove that folder');
+  constructor(
+    readonly lockPath: string,
+    readonly waitedMs: number,
+  ) {
+    super(`${lockPath} is held by another process and was not released within ${(waitedMs / 1000).toFixed(1).replace(/\.0$/, '')} s; ` + 'if no claimboard is running, remove that folder');
     this.name = 'LockBusyError';
   }
 }
@@ -66,12 +68,20 @@ export async function acquireLock(target: string, opts: LockOptions): Promise<()
     }
     const now = Date.now();
     let st: fs.Stats | undefined;
-    try { st = fs.statSync(lockPath); } catch { /* released meanwhile */ }
+    try {
+      st = fs.statSync(lockPath);
+    } catch {
+      /* released meanwhile */
+    }
     if (st) {
       if (!seen || seen.mtimeMs !== st.mtimeMs || seen.ino !== st.ino) seen = { mtimeMs: st.mtimeMs, ino: st.ino, since: now };
       else if (now - seen.since >= opts.staleMs) {
         // Nobody refreshed it while we watched: its holder is gone. Only the folder we timed is removed.
-        try { if (fs.statSync(lockPath).mtimeMs === seen.mtimeMs) fs.rmdirSync(lockPath); } catch { /* someone else broke it */ }
+        try {
+          if (fs.statSync(lockPath).mtimeMs === seen.mtimeMs) fs.rmdirSync(lockPath);
+        } catch {
+          /* someone else broke it */
+        }
         seen = undefined;
         continue;
       }

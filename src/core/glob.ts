@@ -65,7 +65,10 @@ export function braceGroups(pattern: string): BraceGroup[] {
   const stack: { start: number; commas: number[] }[] = [];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
-    if (c === '\\') { i++; continue; }
+    if (c === '\\') {
+      i++;
+      continue;
+    }
     if (c === '{') stack.push({ start: i, commas: [] });
     else if (c === ',' && stack.length > 0) stack.at(-1)?.commas.push(i);
     else if (c === '}' && stack.length > 0) {
@@ -105,7 +108,7 @@ export function patternProblem(pattern: string): string | undefined {
   }
   const values = groups.reduce((n, g) => n + (g.rangeValues ?? 0), 0);
   if (values > PATTERN_LIMITS.rangeValues) return `ranges span ${values} values together (at most ${PATTERN_LIMITS.rangeValues})`;
-  const stepped = groups.reduce((n, g) => n + (g.stepped ? g.rangeValues ?? 0 : 0), 0);
+  const stepped = groups.reduce((n, g) => n + (g.stepped ? (g.rangeValues ?? 0) : 0), 0);
   if (stepped > PATTERN_LIMITS.steppedValues) {
     return `stepped ranges span ${stepped} values together (at most ${PATTERN_LIMITS.steppedValues}; ranges without a step may span ${PATTERN_LIMITS.rangeValues})`;
   }
@@ -125,7 +128,10 @@ export function splitOutsideGroups(pattern: string): string[] {
   let from = 0;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
-    if (c === '\\') { i++; continue; }
+    if (c === '\\') {
+      i++;
+      continue;
+    }
     if (c === '{' || c === '(' || c === '[') depth++;
     else if ((c === '}' || c === ')' || c === ']') && depth > 0) depth--;
     else if (c === '/' && depth === 0) {

@@ -74,7 +74,11 @@ export type BoardEvent =
   | { kind: 'release'; session: string; path: string; claimId?: string }
   | { kind: 'expire'; session: string; path: string; claimId?: string; expiredAt: Date; why: 'lease' | 'holder-gone'; /** The claim's own lease length. */ leaseMs?: number }
   | {
-      kind: 'takeover'; session: string; path: string; from: string; claimId?: string;
+      kind: 'takeover';
+      session: string;
+      path: string;
+      from: string;
+      claimId?: string;
       /** The person who said yes (a handover), absent for a forced claim. */
       approvedBy?: string;
       /** The post id of the question the person answered: the takeover is said in its thread. */

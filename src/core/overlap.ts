@@ -131,7 +131,10 @@ function literalEnds(seg: string): { prefix: string; suffix: string } {
   const first = seg.search(GLOB_CHARS);
   let last = -1;
   for (let i = seg.length - 1; i >= 0; i--) {
-    if (GLOB_CHARS.test(seg.charAt(i))) { last = i; break; }
+    if (GLOB_CHARS.test(seg.charAt(i))) {
+      last = i;
+      break;
+    }
   }
   return { prefix: seg.slice(0, first), suffix: seg.slice(last + 1) };
 }
@@ -145,7 +148,10 @@ function segmentsIntersect(a: string, b: string): boolean {
   if (!ga) return compiledMatcher(b)(a);
   if (!gb) return compiledMatcher(a)(b);
   // Both wildcards: a brace segment with few alternatives is compared one alternative at a time.
-  for (const [x, y] of [[a, b], [b, a]] as const) {
+  for (const [x, y] of [
+    [a, b],
+    [b, a],
+  ] as const) {
     if (/[{}]/.test(x) && braceGroups(x).length > 0 && expansionCount(x, SEGMENT_EXPANSION) <= SEGMENT_EXPANSION) {
       const alts = expandBraces(x);
       if (alts.length > 0 && alts.length <= SEGMENT_EXPANSION && !alts.includes(x)) return alts.some((alt) => segmentsIntersect(alt, y));

@@ -55,12 +55,22 @@ export function findRepo(dir: string): RepoRoot | undefined {
   let found: RepoRoot | null = null;
   for (;;) {
     const cached = repoCache.get(at);
-    if (cached !== undefined) { found = cached; break; }
+    if (cached !== undefined) {
+      found = cached;
+      break;
+    }
     seen.push(at);
     const dotGit = path.join(at, '.git');
     let st: fs.Stats | undefined;
-    try { st = fs.statSync(dotGit); } catch { st = undefined; }
-    if (st?.isDirectory()) { found = { worktree: at, name: repositoryName(dotGit, path.basename(at)) }; break; }
+    try {
+      st = fs.statSync(dotGit);
+    } catch {
+      st = undefined;
+    }
+    if (st?.isDirectory()) {
+      found = { worktree: at, name: repositoryName(dotGit, path.basename(at)) };
+      break;
+    }
     if (st?.isFile()) {
       const main = mainRepository(at, dotGit);
       found = { worktree: at, name: main.commonDir ? repositoryName(main.commonDir, main.name) : main.name };
@@ -86,7 +96,17 @@ function repositoryName(commonDir: string, folderName: string): string {
   if (set) return set;
   if (naming !== 'remote') return folderName;
   const url = gitConfigValue(config, 'remote', 'origin', 'url');
-  return usableName(url === undefined ? undefined : url.replace(/[/\\]+$/, '').split(/[/:\\]/).pop()?.replace(/\.git$/i, '')) ?? folderName;
+  return (
+    usableName(
+      url === undefined
+        ? undefined
+        : url
+            .replace(/[/\\]+$/, '')
+            .split(/[/:\\]/)
+            .pop()
+            ?.replace(/\.git$/i, ''),
+    ) ?? folderName
+  );
 }
 
 /** A name fit for a key's first segment; anything else falls back to the folder name. */
@@ -216,9 +236,7 @@ export function resolvePathKeyWithWarning(arg: string, cwd: string = process.cwd
     const repo = findRepo(realish(path.resolve(cwd)));
     const single = !key.includes('/');
     if (!repo) {
-      return single
-        ? { key, warning: `${key} is not a path here and has no repository prefix: claimed as the key "${key}" (give <repo>/<path>, or run from inside the repository)` }
-        : { key };
+      return single ? { key, warning: `${key} is not a path here and has no repository prefix: claimed as the key "${key}" (give <repo>/<path>, or run from inside the repository)` } : { key };
     }
     const named = first.toLowerCase() === repo.name.toLowerCase() || isSiblingRepository(repo, first);
     if (named) return { key };
@@ -230,7 +248,11 @@ export function resolvePathKeyWithWarning(arg: string, cwd: string = process.cwd
   if (!isGlob(text)) {
     const abs = path.resolve(cwd, text);
     let file = false;
-    try { file = fs.statSync(abs).isFile(); } catch { /* not created yet: may become a folder */ }
+    try {
+      file = fs.statSync(abs).isFile();
+    } catch {
+      /* not created yet: may become a folder */
+    }
     return { key: pathKeyForFile(abs), file };
   }
   const scan = picomatch().scan(text);

@@ -49,9 +49,7 @@ export class BoardModel implements vscode.Disposable {
     private readonly ttlMs: () => number,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.subscriptions.push(
-      settings.onDidChange((e) => this.onConfigurationChanged(e)),
-    );
+    this.subscriptions.push(settings.onDidChange((e) => this.onConfigurationChanged(e)));
     this.onConfigurationChanged();
   }
 
@@ -66,7 +64,11 @@ export class BoardModel implements vscode.Disposable {
     this.watcher?.dispose();
     const boardPath = this.settings.value.boardPath;
     this.service = this.createService(boardPath, this.ttlMs());
-    this.watcher = new BoardWatcher(boardPath, () => this.refresh(), (m) => this.log.debug(m));
+    this.watcher = new BoardWatcher(
+      boardPath,
+      () => this.refresh(),
+      (m) => this.log.debug(m),
+    );
     this.watcher.start();
     this.refresh();
   }

@@ -138,7 +138,10 @@ export class ChatController implements vscode.Disposable {
   /** Hands a write's events to the outbox; never throws and never holds up the write. */
   announce(events: BoardEvent[]): void {
     if (!this.announcer) return;
-    void this.announcer.announce(events).then((r) => this.after(r), (err) => this.log.warn(`announce: ${String(err)}`));
+    void this.announcer.announce(events).then(
+      (r) => this.after(r),
+      (err) => this.log.warn(`announce: ${String(err)}`),
+    );
   }
 
   private after(r: AnnounceResult): void {

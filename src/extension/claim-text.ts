@@ -12,7 +12,13 @@ export const CONTAINS_BADGE = '•';
  */
 export function holderBadge(session: string): string {
   const suffix = /^session[-_ .]?(.+)$/i.exec(session)?.[1];
-  if (suffix) return suffix.replace(/[^\p{L}\p{N}]/gu, '').slice(0, 2).toUpperCase() || 'S';
+  if (suffix)
+    return (
+      suffix
+        .replace(/[^\p{L}\p{N}]/gu, '')
+        .slice(0, 2)
+        .toUpperCase() || 'S'
+    );
   const words = session.split(/[-_ .]+/).filter((w) => w.length > 0);
   if (words.length >= 2) return (firstChar(words[0] ?? '') + firstChar(words[1] ?? '')).toUpperCase();
   return [...(words[0] ?? '?')].slice(0, 2).join('').toUpperCase();

@@ -82,8 +82,7 @@ export function readConfig(): ExtensionConfig {
     readOnlyOnOpen: c.get<boolean>('readOnlyOnOpen') ?? false,
     colorExplorer: c.get<boolean>('explorer.colors') ?? false,
     viewBadge: c.get<boolean>('claimsView.badge') ?? false,
-    heartbeatIntervalMs:
-      typeof heartbeatSeconds === 'number' && heartbeatSeconds > 0 ? Math.max(1, heartbeatSeconds) * 1000 : 5 * 60_000,
+    heartbeatIntervalMs: typeof heartbeatSeconds === 'number' && heartbeatSeconds > 0 ? Math.max(1, heartbeatSeconds) * 1000 : 5 * 60_000,
     mattermost: {
       serverUrl: str('mattermost.serverUrl', ''),
       channel: str('mattermost.channel', ''),

@@ -20,7 +20,6 @@ import { PathKeys } from './path-keys';
 import { StatusBarController } from './status-bar';
 import { WaitQueue } from './wait-queue';
 
-
 /**
  * Builds every service and controller once, in dependency order, and disposes them in reverse.
  * `activate()` only creates this; nothing else holds long-lived state.
@@ -49,15 +48,17 @@ export class Container implements vscode.Disposable {
 
     // The announcer lives in the chat controller, built after the model that feeds it events.
     const builtLater: { chat?: ChatController } = {};
-    const model = own(
-      new BoardModel(
+    const model = own(new BoardModel(settings, (boardPath, ttl) => new ClaimService({ boardPath, ttlMs: ttl, onEvents: (events) => builtLater.chat?.announce(events) }), ttlMs, log));
+    const chat = own(
+      new ChatController(
+        () => model.boardPath,
+        () => model.session,
         settings,
-        (boardPath, ttl) => new ClaimService({ boardPath, ttlMs: ttl, onEvents: (events) => builtLater.chat?.announce(events) }),
-        ttlMs,
+        context.secrets,
         log,
+        model.onDidChange,
       ),
     );
-    const chat = own(new ChatController(() => model.boardPath, () => model.session, settings, context.secrets, log, model.onDidChange));
     builtLater.chat = chat;
     // Repositories are named in keys as the CLI and the hooks name them (CLAIMBOARD_REPO_NAMES).
     try {

@@ -60,9 +60,7 @@ export class GutterController implements vscode.Disposable {
     for (const editor of editors) {
       const info = this.gutterFor(editor.document.uri);
       const first = editor.document.lineAt(0).range;
-      const marks: vscode.DecorationOptions[] = info
-        ? [{ range: first, hoverMessage: new vscode.MarkdownString().appendText(info.hover) }]
-        : [];
+      const marks: vscode.DecorationOptions[] = info ? [{ range: first, hoverMessage: new vscode.MarkdownString().appendText(info.hover) }] : [];
       editor.setDecorations(this.other, info?.kind === 'other' ? marks : []);
       editor.setDecorations(this.mine, info?.kind === 'mine' ? marks : []);
     }

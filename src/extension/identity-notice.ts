@@ -58,11 +58,7 @@ export class IdentityNoticeController implements vscode.Disposable {
     const key = sessionChanged ? 'sessionName' : 'boardPath';
     const from = now.sources[key];
     const lost = before.sources[key] !== '' && from === '';
-    const origin = from
-      ? `from ${from}`
-      : key === 'sessionName'
-        ? 'claimboard.sessionName is not set, so your OS user name'
-        : 'claimboard.boardPath is not set, so the default board';
+    const origin = from ? `from ${from}` : key === 'sessionName' ? 'claimboard.sessionName is not set, so your OS user name' : 'claimboard.boardPath is not set, so the default board';
     // A value that vanished is the surprising case: say where to put it so it sticks.
     const fix = lost ? ` If you set claimboard.${key}, set it again${vscode.env.remoteName ? ' in User or Remote settings' : ''}.` : '';
     return [`Claimboard: ${parts.join('; ')}: ${origin}.${fix}`, key, lost];

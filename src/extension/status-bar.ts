@@ -65,8 +65,7 @@ export class StatusBarController implements vscode.Disposable {
     const icon = trouble.length > 0 ? '$(warning)' : '$(lock)';
     const waiting = this.waits.keys;
     this.item.text =
-      `${icon} ${live} claim${live === 1 ? '' : 's'} · ${mine} mine` +
-      `${waiting.length > 0 ? ` · $(watch) ${waiting.length} waiting` : ''}${unsaved.length > 0 ? ' · editing a held file' : ''}`;
+      `${icon} ${live} claim${live === 1 ? '' : 's'} · ${mine} mine` + `${waiting.length > 0 ? ` · $(watch) ${waiting.length} waiting` : ''}${unsaved.length > 0 ? ' · editing a held file' : ''}`;
     this.item.backgroundColor = trouble.length > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
 
     const now = new Date();

@@ -23,7 +23,9 @@ function gitHooksDir(cwd: string): string {
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string; status?: number | null };
     if (err.code === 'ENOENT' && err.status == null) throw new Error('git is not installed (no `git` on PATH): install git first');
-    const said = String(err.stderr ?? '').trim().split('\n')[0];
+    const said = String(err.stderr ?? '')
+      .trim()
+      .split('\n')[0];
     if (/not a git repository/i.test(said)) throw new Error(`${cwd} is not inside a git repository`);
     throw new Error(`git rev-parse failed in ${cwd}: ${said || err.message.split('\n')[0]}`);
   }

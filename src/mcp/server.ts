@@ -9,10 +9,7 @@
 import * as os from 'node:os';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import {
-  CallToolRequestSchema, ErrorCode, ListResourcesRequestSchema, ListToolsRequestSchema, McpError, ReadResourceRequestSchema,
-  type CallToolResult,
-} from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ErrorCode, ListResourcesRequestSchema, ListToolsRequestSchema, McpError, ReadResourceRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import * as fs from 'node:fs';
 import type { ServiceOptions } from '../core/claim-service';
@@ -64,7 +61,11 @@ export function createMcpServer(o: McpServerOptions): Server {
       // still pending stays in the outbox for the next CLI call's flusher.
       // What the budget left pending is delivered by this process in the background, in order.
       const made: Announcer = createAnnouncer({
-        boardPath: o.boardPath, config: cfg.config, error: cfg.error, ttlMs: o.ttlMs, budgetMs: 1000,
+        boardPath: o.boardPath,
+        config: cfg.config,
+        error: cfg.error,
+        ttlMs: o.ttlMs,
+        budgetMs: 1000,
         startFlusher: () => void track(made.flush({ budgetMs: 60_000 }).catch(() => undefined)),
       });
       loaded = { announcer: made, loaded: cfg };

@@ -20,7 +20,10 @@ import type { SessionIdentity } from './session';
 
 /** A failure the model should read and act on (held path, no session, unreadable board): a tool error, not a protocol error. */
 export class ToolFailure extends Error {
-  constructor(message: string, readonly structured?: Record<string, unknown>) {
+  constructor(
+    message: string,
+    readonly structured?: Record<string, unknown>,
+  ) {
     super(message);
     this.name = 'ToolFailure';
   }
@@ -70,8 +73,14 @@ const conflictOut = z.object({ path: z.string(), holder: claimOut });
 
 function claimJson(c: Claim): z.infer<typeof claimOut> {
   return {
-    id: c.id ?? null, session: c.session, path: c.path, started: formatIsoLocal(c.started),
-    eta: c.eta ? formatIsoLocal(c.eta) : null, expires: formatIsoLocal(c.expires), mode: c.mode, reason: c.reason ?? null,
+    id: c.id ?? null,
+    session: c.session,
+    path: c.path,
+    started: formatIsoLocal(c.started),
+    eta: c.eta ? formatIsoLocal(c.eta) : null,
+    expires: formatIsoLocal(c.expires),
+    mode: c.mode,
+    reason: c.reason ?? null,
   };
 }
 
@@ -86,7 +95,12 @@ function short(c: Claim): string {
   return `${c.path} (eta ${c.eta ? formatClock(c.eta) : '?'}, lease until ${formatClock(c.expires)})`;
 }
 
-interface Wanted { key: string; shown: string; abs?: string; warning?: string }
+interface Wanted {
+  key: string;
+  shown: string;
+  abs?: string;
+  warning?: string;
+}
 
 function keysOf(args: readonly string[], cwd: string): Wanted[] {
   // A file argument keeps its absolute path: the suggested `claimboard claim` names it as the hook does.
@@ -107,10 +121,14 @@ function withWarnings(text: string, warnings: readonly string[]): string {
 
 /** The core's words for held paths; `shown` is the path as Claude wrote it. */
 function heldText(conflicts: Conflict[], wanted: readonly Wanted[], session: string | undefined, now: Date): string {
-  return heldReason(conflicts.map((c) => {
-    const w = wanted.find((x) => x.key === c.path);
-    return { key: c.path, abs: w?.abs, shown: w?.shown ?? c.path, holder: c.holder };
-  }), session, now);
+  return heldReason(
+    conflicts.map((c) => {
+      const w = wanted.find((x) => x.key === c.path);
+      return { key: c.path, abs: w?.abs, shown: w?.shown ?? c.path, holder: c.holder };
+    }),
+    session,
+    now,
+  );
 }
 
 async function requireSession(ctx: ToolContext): Promise<SessionIdentity> {
@@ -150,9 +168,19 @@ const claim: ToolDef<typeof claimInput> = {
     const waitMs = a.wait !== undefined ? parseDuration(a.wait) : 0;
     const wanted = keysOf(a.paths, ctx.cwd);
     const me = await requireSession(ctx);
-    const r = await claimWaiting(ctx.service, me.name, {
-      paths: wanted.map((w) => w.key), eta, ttlMs, reason: a.reason, mode: a.shared ? 'shared' : 'exclusive', pid: me.pid,
-    }, waitMs);
+    const r = await claimWaiting(
+      ctx.service,
+      me.name,
+      {
+        paths: wanted.map((w) => w.key),
+        eta,
+        ttlMs,
+        reason: a.reason,
+        mode: a.shared ? 'shared' : 'exclusive',
+        pid: me.pid,
+      },
+      waitMs,
+    );
     const warnings = warningsOf(wanted);
     const structured = { session: me.name, granted: r.granted.map(claimJson), renewed: r.renewed.map(claimJson), conflicts: r.conflicts.map(conflictJson), warnings };
     const shown = ctx.now();
@@ -203,7 +231,11 @@ const check: ToolDef<typeof checkInput> = {
   async run(a, ctx) {
     const wanted = keysOf(a.paths, ctx.cwd);
     const me = await ctx.session();
-    const conflicts = await ctx.service.check(me?.name, wanted.map((w) => w.key), a.shared ? 'shared' : 'exclusive');
+    const conflicts = await ctx.service.check(
+      me?.name,
+      wanted.map((w) => w.key),
+      a.shared ? 'shared' : 'exclusive',
+    );
     const warnings = warningsOf(wanted);
     const text = conflicts.length === 0 ? `free: ${wanted.map((w) => w.key).join(', ')}` : heldText(conflicts, wanted, me?.name, ctx.now());
     return { structured: { session: me?.name ?? null, free: conflicts.length === 0, conflicts: conflicts.map(conflictJson), warnings }, text: withWarnings(text, warnings) };
@@ -235,7 +267,10 @@ const status: ToolDef = {
     return {
       text: lines.join('\n'),
       structured: {
-        board: v.boardPath, exists: v.exists, you: me?.name ?? null, claims: v.claims.map(claimJson),
+        board: v.boardPath,
+        exists: v.exists,
+        you: me?.name ?? null,
+        claims: v.claims.map(claimJson),
         notes: v.notes.map((n, i) => ({ n: i + 1, text: n.text })),
         sessions: v.sessions.filter((s) => !s.ended).map((s) => ({ name: s.name, repo: s.repo ?? null, task: s.task ?? null, started: formatIsoLocal(s.started) })),
         problems: v.problems.map((p) => ({ line: p.line, message: p.message })),
@@ -253,7 +288,7 @@ const ask: ToolDef<typeof askInput> = {
   name: 'ask',
   title: 'Ask the human',
   description:
-    'Post a question to the team channel, mentioning the person. It does not wait for the answer: the person\'s reply reaches you in your hooks\' context once it comes (a yes to an `about` question hands you the path); ' +
+    "Post a question to the team channel, mentioning the person. It does not wait for the answer: the person's reply reaches you in your hooks' context once it comes (a yes to an `about` question hands you the path); " +
     'carry on with other work meanwhile. A tool error when Mattermost is not configured.',
   input: askInput,
   output: z.object({ session: z.string(), holder: z.string().nullable(), path: z.string().nullable(), queued: z.boolean(), delivered: z.boolean() }),

@@ -10,11 +10,36 @@
 import pg from 'pg';
 import type { Claim, ClaimMode, PinnedNote, SessionRecord, BoardEvent, Release } from '../core/model';
 import {
-  ClaimService, DEFAULT_ETA_MS, ENDED_SESSION_KEPT_MS, checkClaimRequest, checkNoteText, checkSessionRecord, endedClaim, newClaimId,
-  validatePathArgument, validateSession,
-  type BoardView, type ClaimRequest, type ClaimResult, type Conflict, type RenewResult, type ServiceOptions,
+  ClaimService,
+  DEFAULT_ETA_MS,
+  ENDED_SESSION_KEPT_MS,
+  checkClaimRequest,
+  checkNoteText,
+  checkSessionRecord,
+  endedClaim,
+  newClaimId,
+  validatePathArgument,
+  validateSession,
+  type BoardView,
+  type ClaimRequest,
+  type ClaimResult,
+  type Conflict,
+  type RenewResult,
+  type ServiceOptions,
 } from '../core/claim-service';
-import { describeStore, maskStoreText, saveLastSharedView, StoreUnavailableError, type ClaimStore, type HandOverRequest, type HandOverResult, type ExpireEvent, type LapsedClaim, type LastSharedView, type StoreChoice } from '../core/claim-store';
+import {
+  describeStore,
+  maskStoreText,
+  saveLastSharedView,
+  StoreUnavailableError,
+  type ClaimStore,
+  type HandOverRequest,
+  type HandOverResult,
+  type ExpireEvent,
+  type LapsedClaim,
+  type LastSharedView,
+  type StoreChoice,
+} from '../core/claim-store';
 import { InputError } from '../core/errors';
 import { DEFAULT_TTL_MS, checkEta, checkLeaseLength } from '../core/duration';
 import { claimCovers, normalizeKey, sameKey } from '../core/overlap';
@@ -39,8 +64,20 @@ interface Tx {
 }
 
 interface ClaimRow {
-  id: string; session: string; path: string; started: Date; eta: Date | null; expires: Date; ttl_ms: string | null; mode: string;
-  reason: string | null; pid: number | null; host: string | null; forced_from: string | null; extras: string[] | null; fence: string;
+  id: string;
+  session: string;
+  path: string;
+  started: Date;
+  eta: Date | null;
+  expires: Date;
+  ttl_ms: string | null;
+  mode: string;
+  reason: string | null;
+  pid: number | null;
+  host: string | null;
+  forced_from: string | null;
+  extras: string[] | null;
+  fence: string;
 }
 
 /** A claim as the core knows it, with the fencing number its grant took. */
@@ -48,9 +85,22 @@ export type SharedClaim = Claim & { fence: number };
 
 function toClaim(r: ClaimRow): SharedClaim {
   return {
-    id: r.id, session: r.session, path: r.path, started: r.started, eta: r.eta ?? undefined, expires: r.expires, leaseDerived: false,
-    ttlMs: r.ttl_ms === null ? undefined : Number(r.ttl_ms), mode: r.mode === 'shared' ? 'shared' : 'exclusive', reason: r.reason ?? undefined,
-    pid: r.pid ?? undefined, host: r.host ?? undefined, forcedFrom: r.forced_from ?? undefined, extras: r.extras ?? undefined, line: 0, fence: Number(r.fence),
+    id: r.id,
+    session: r.session,
+    path: r.path,
+    started: r.started,
+    eta: r.eta ?? undefined,
+    expires: r.expires,
+    leaseDerived: false,
+    ttlMs: r.ttl_ms === null ? undefined : Number(r.ttl_ms),
+    mode: r.mode === 'shared' ? 'shared' : 'exclusive',
+    reason: r.reason ?? undefined,
+    pid: r.pid ?? undefined,
+    host: r.host ?? undefined,
+    forcedFrom: r.forced_from ?? undefined,
+    extras: r.extras ?? undefined,
+    line: 0,
+    fence: Number(r.fence),
   };
 }
 
@@ -69,7 +119,10 @@ export class PgClaimStore implements ClaimStore {
   private client: Promise<pg.Client> | undefined;
   private listener: pg.Client | undefined;
 
-  constructor(private readonly choice: PgChoice, opts: ServiceOptions) {
+  constructor(
+    private readonly choice: PgChoice,
+    opts: ServiceOptions,
+  ) {
     if (opts.ttlMs !== undefined) checkLeaseLength(opts.ttlMs);
     this.boardPath = opts.boardPath;
     this.board = choice.board;
@@ -86,7 +139,7 @@ export class PgClaimStore implements ClaimStore {
   /** Every message that leaves the store names it and never shows its password. */
   unavailable(e: unknown, doing = 'reach'): StoreUnavailableError {
     if (e instanceof StoreUnavailableError) return e;
-    const msg = e instanceof Error ? (e.message || (e as NodeJS.ErrnoException).code || e.name) : String(e);
+    const msg = e instanceof Error ? e.message || (e as NodeJS.ErrnoException).code || e.name : String(e);
     return new StoreUnavailableError(maskStoreText(`cannot ${doing} ${this.where}: ${msg.split('\n')[0]}`, this.choice.url));
   }
 
@@ -95,7 +148,9 @@ export class PgClaimStore implements ClaimStore {
       const c = new pg.Client({ connectionString: this.choice.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'claimboard' });
       // A connection the server dropped (restart, kill) is reported by the next query; this keeps
       // the process from dying of an unhandled 'error' event meanwhile.
-      c.on('error', () => { this.client = undefined; });
+      c.on('error', () => {
+        this.client = undefined;
+      });
       try {
         await c.connect();
       } catch (e) {
@@ -125,8 +180,10 @@ export class PgClaimStore implements ClaimStore {
       if ((e as { code?: string }).code !== '42P01') throw e; // undefined_table
     }
     if (version === undefined) throw new StoreUnavailableError(maskStoreText(`${this.where} has no claimboard tables: run \`claimboard store init\``, this.choice.url));
-    if (version > SCHEMA_VERSION) throw new StoreUnavailableError(maskStoreText(`${this.where} has schema version ${version}, newer than this claimboard knows (${SCHEMA_VERSION}): upgrade claimboard`, this.choice.url));
-    if (version < SCHEMA_VERSION) throw new StoreUnavailableError(maskStoreText(`${this.where} has schema version ${version}: run \`claimboard store init\` to migrate it to ${SCHEMA_VERSION}`, this.choice.url));
+    if (version > SCHEMA_VERSION)
+      throw new StoreUnavailableError(maskStoreText(`${this.where} has schema version ${version}, newer than this claimboard knows (${SCHEMA_VERSION}): upgrade claimboard`, this.choice.url));
+    if (version < SCHEMA_VERSION)
+      throw new StoreUnavailableError(maskStoreText(`${this.where} has schema version ${version}: run \`claimboard store init\` to migrate it to ${SCHEMA_VERSION}`, this.choice.url));
   }
 
   private schemaChecked = false;
@@ -145,9 +202,9 @@ export class PgClaimStore implements ClaimStore {
       }
       // One round trip: the transaction, its lock wait limit, the board's lock (writes) and the
       // database's clock, read after the lock (now() would be the transaction's start, before the wait).
-      const results = await c.query(
+      const results = (await c.query(
         `begin; select set_config('lock_timeout', '${Math.max(1, Math.round(this.lockWaitMs))}', true)${opts.write ? `, pg_advisory_xact_lock(hashtext('claimboard'), hashtext('${this.board}'))` : ''}, clock_timestamp() as now`,
-      ) as unknown as pg.QueryResult<{ now: Date }>[];
+      )) as unknown as pg.QueryResult<{ now: Date }>[];
       now = results[1]!.rows[0]!.now;
     } catch (e) {
       if (e instanceof StoreUnavailableError) throw e;
@@ -180,14 +237,17 @@ export class PgClaimStore implements ClaimStore {
   private async write<T>(op: (t: Tx, now: Date, events: BoardEvent[], live: SharedClaim[]) => Promise<T>): Promise<T> {
     let events: BoardEvent[] = [];
     let seen: Omit<LastSharedView, 'at'> | undefined;
-    const out = await this.tx(async (t, now) => {
-      events = [];
-      const live = await this.settle(t, now, events);
-      const r = await op(t, now, events, live);
-      if (events.length > 0) await t.q('select pg_notify($1, $2)', [NOTIFY_CHANNEL, this.board]);
-      seen = await this.snapshot(t, now);
-      return r;
-    }, { write: true });
+    const out = await this.tx(
+      async (t, now) => {
+        events = [];
+        const live = await this.settle(t, now, events);
+        const r = await op(t, now, events, live);
+        if (events.length > 0) await t.q('select pg_notify($1, $2)', [NOTIFY_CHANNEL, this.board]);
+        seen = await this.snapshot(t, now);
+        return r;
+      },
+      { write: true },
+    );
     this.saveView(seen);
     if (events.length > 0 && this.onEvents) await this.onEvents(events);
     return out;
@@ -212,10 +272,19 @@ export class PgClaimStore implements ClaimStore {
 
   private async sessions(t: Tx): Promise<SessionRecord[]> {
     const rows = await t.q<{ name: string; external_id: string | null; started: Date; pid: number | null; host: string | null; repo: string | null; task: string | null; ended: Date | null }>(
-      'select name, external_id, started, pid, host, repo, task, ended from claimboard_sessions where board = $1 order by started, name', [this.board]);
+      'select name, external_id, started, pid, host, repo, task, ended from claimboard_sessions where board = $1 order by started, name',
+      [this.board],
+    );
     return rows.map((r) => ({
-      name: r.name, externalId: r.external_id ?? undefined, started: r.started, pid: r.pid ?? undefined, host: r.host ?? undefined,
-      repo: r.repo ?? undefined, task: r.task ?? undefined, ended: r.ended ?? undefined, line: 0,
+      name: r.name,
+      externalId: r.external_id ?? undefined,
+      started: r.started,
+      pid: r.pid ?? undefined,
+      host: r.host ?? undefined,
+      repo: r.repo ?? undefined,
+      task: r.task ?? undefined,
+      ended: r.ended ?? undefined,
+      line: 0,
     }));
   }
 
@@ -225,34 +294,55 @@ export class PgClaimStore implements ClaimStore {
   }
 
   async status(): Promise<BoardView> {
-    return this.tx(async (t, now) => {
-      const all = await this.claims(t);
-      const claims: Claim[] = [];
-      const expired: Claim[] = [];
-      for (const c of all) (this.rules.isLive(c, now) ? claims : expired).push(c);
-      const releases = (await t.q<{ at: Date; session: string; path: string; outcome: string }>(
-        'select at, session, path, outcome from claimboard_history where board = $1 order by seq desc limit 200', [this.board]))
-        .reverse().map((r): Release => ({ at: r.at, session: r.session, path: r.path, outcome: r.outcome, line: 0 }));
-      const last = (await t.q<{ at: Date | null }>('select max(at) as at from claimboard_history where board = $1', [this.board]))[0]?.at ?? undefined;
-      const view: BoardView = {
-        boardPath: this.boardPath, exists: true, lastUpdated: last ?? undefined,
-        claims, expired, releases, notes: (await this.notes(t)).map(({ text, line }) => ({ text, line })), sessions: await this.sessions(t), problems: [],
-      };
-      this.saveView({ where: this.where, claims, notes: view.notes, sessions: view.sessions });
-      return view;
-    }, { write: false });
+    return this.tx(
+      async (t, now) => {
+        const all = await this.claims(t);
+        const claims: Claim[] = [];
+        const expired: Claim[] = [];
+        for (const c of all) (this.rules.isLive(c, now) ? claims : expired).push(c);
+        const releases = (
+          await t.q<{ at: Date; session: string; path: string; outcome: string }>('select at, session, path, outcome from claimboard_history where board = $1 order by seq desc limit 200', [
+            this.board,
+          ])
+        )
+          .reverse()
+          .map((r): Release => ({ at: r.at, session: r.session, path: r.path, outcome: r.outcome, line: 0 }));
+        const last = (await t.q<{ at: Date | null }>('select max(at) as at from claimboard_history where board = $1', [this.board]))[0]?.at ?? undefined;
+        const view: BoardView = {
+          boardPath: this.boardPath,
+          exists: true,
+          lastUpdated: last ?? undefined,
+          claims,
+          expired,
+          releases,
+          notes: (await this.notes(t)).map(({ text, line }) => ({ text, line })),
+          sessions: await this.sessions(t),
+          problems: [],
+        };
+        this.saveView({ where: this.where, claims, notes: view.notes, sessions: view.sessions });
+        return view;
+      },
+      { write: false },
+    );
   }
 
   async near(paths: string[], session?: string): Promise<{ claims: Claim[]; sessions: SessionRecord[]; exists: boolean }> {
-    return this.tx(async (t, now) => {
-      const claims = (await this.claims(t, 'and expires > $2', [now])).filter((c) => this.rules.isLive(c, now));
-      void paths; void session;
-      return { claims, sessions: await this.sessions(t), exists: true };
-    }, { write: false });
+    return this.tx(
+      async (t, now) => {
+        const claims = (await this.claims(t, 'and expires > $2', [now])).filter((c) => this.rules.isLive(c, now));
+        void paths;
+        void session;
+        return { claims, sessions: await this.sessions(t), exists: true };
+      },
+      { write: false },
+    );
   }
 
   async check(session: string | undefined, paths: string[], mode: ClaimMode = 'exclusive', opts: { files?: readonly string[] } = {}): Promise<Conflict[]> {
-    const keys = paths.map((p) => { validatePathArgument(p); return normalizeKey(p); });
+    const keys = paths.map((p) => {
+      validatePathArgument(p);
+      return normalizeKey(p);
+    });
     const near = await this.near(keys, session);
     return this.rules.conflictsIn(near.claims, session, keys, mode, opts.files);
   }
@@ -268,7 +358,9 @@ export class PgClaimStore implements ClaimStore {
     return this.write(async (t, _now, _events, live) => {
       const mine = live.filter((c) => c.session === session);
       const history = await t.q<{ at: Date; path: string; kind: string; fence: string | null }>(
-        'select at, path, kind, fence from claimboard_history where board = $1 and session = $2 order by seq desc limit 1000', [this.board, session]);
+        'select at, path, kind, fence from claimboard_history where board = $1 and session = $2 order by seq desc limit 1000',
+        [this.board, session],
+      );
       const out: LapsedClaim[] = [];
       for (const key of keys) {
         if (mine.some((c) => claimCovers(c.path, key))) continue;
@@ -296,15 +388,24 @@ export class PgClaimStore implements ClaimStore {
 
   private async toHistory(t: Tx, c: SharedClaim, at: Date, outcome: string, kind: 'release' | 'expire' | 'takeover'): Promise<void> {
     await t.q('delete from claimboard_claims where board = $1 and id = $2', [this.board, c.id]);
-    await t.q('insert into claimboard_history (board, at, session, path, claim_id, fence, kind, outcome) values ($1, $2, $3, $4, $5, $6, $7, $8)',
-      [this.board, at, c.session, c.path, c.id, c.fence, kind, outcome]);
+    await t.q('insert into claimboard_history (board, at, session, path, claim_id, fence, kind, outcome) values ($1, $2, $3, $4, $5, $6, $7, $8)', [
+      this.board,
+      at,
+      c.session,
+      c.path,
+      c.id,
+      c.fence,
+      kind,
+      outcome,
+    ]);
   }
 
   private async insertClaim(t: Tx, c: Omit<SharedClaim, 'fence' | 'line' | 'leaseDerived'> & { id: string }): Promise<SharedClaim> {
     const rows = await t.q<ClaimRow>(
       `insert into claimboard_claims (board, id, session, path, started, eta, expires, ttl_ms, mode, reason, pid, host, forced_from, extras, fence)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, nextval('claimboard_fence')) returning ${CLAIM_COLUMNS}`,
-      [this.board, c.id, c.session, c.path, c.started, c.eta ?? null, c.expires, c.ttlMs ?? null, c.mode, c.reason ?? null, c.pid ?? null, c.host ?? null, c.forcedFrom ?? null, c.extras ?? null]);
+      [this.board, c.id, c.session, c.path, c.started, c.eta ?? null, c.expires, c.ttlMs ?? null, c.mode, c.reason ?? null, c.pid ?? null, c.host ?? null, c.forcedFrom ?? null, c.extras ?? null],
+    );
     return toClaim(rows[0]!);
   }
 
@@ -330,8 +431,17 @@ export class PgClaimStore implements ClaimStore {
         const host = req.pid !== undefined ? (req.host ?? this.host) : own?.host;
         if (own) {
           // The session's own claim: lease and ETA refreshed, the same grant (and fencing number).
-          await t.q('update claimboard_claims set eta = $3, expires = $4, ttl_ms = $5, mode = $6, reason = $7, pid = $8, host = $9 where board = $1 and id = $2',
-            [this.board, own.id, eta, expires, ttl, mode, req.reason ?? own.reason ?? null, req.pid ?? own.pid ?? null, host ?? null]);
+          await t.q('update claimboard_claims set eta = $3, expires = $4, ttl_ms = $5, mode = $6, reason = $7, pid = $8, host = $9 where board = $1 and id = $2', [
+            this.board,
+            own.id,
+            eta,
+            expires,
+            ttl,
+            mode,
+            req.reason ?? own.reason ?? null,
+            req.pid ?? own.pid ?? null,
+            host ?? null,
+          ]);
           result.renewed.push({ ...own, eta, expires, ttlMs: ttl, mode, reason: req.reason ?? own.reason, pid: req.pid ?? own.pid, host });
         } else {
           let id = newClaimId();
@@ -356,17 +466,39 @@ export class PgClaimStore implements ClaimStore {
     if (by === '' || /[\r\n]/.test(by)) throw new InputError('approved by: a username is needed');
     const key = normalizeKey(req.path);
     return this.write(async (t, now, events, live) => {
-      const hits = this.rules.conflictsIn(live.filter((c) => c.session === req.from), req.to, [key]);
+      const hits = this.rules.conflictsIn(
+        live.filter((c) => c.session === req.from),
+        req.to,
+        [key],
+      );
       const taken = [...new Map(hits.map((c) => [c.holder.id, c.holder as SharedClaim])).values()];
       for (const h of taken) await this.toHistory(t, h, now, `taken over by ${req.to} (approved by @${by})`, 'takeover');
       const rest = live.filter((c) => !taken.includes(c));
-      if (this.rules.conflictsIn(rest.filter((c) => c.session !== req.from), req.to, [key]).length > 0) return { holds: false, takenOver: taken };
+      if (
+        this.rules.conflictsIn(
+          rest.filter((c) => c.session !== req.from),
+          req.to,
+          [key],
+        ).length > 0
+      )
+        return { holds: false, takenOver: taken };
       const own = rest.find((c) => c.session === req.to && sameKey(c.path, key));
       if (own) return { holds: true, takenOver: taken, granted: own };
       const eta = new Date(now.getTime() + DEFAULT_ETA_MS);
       const expires = new Date(now.getTime() + this.ttlMs);
       const reason = `approved by @${by}`;
-      const granted = await this.insertClaim(t, { id: newClaimId(), session: req.to, path: key, started: now, eta, expires, ttlMs: this.ttlMs, mode: 'exclusive', reason, forcedFrom: taken[0]?.session });
+      const granted = await this.insertClaim(t, {
+        id: newClaimId(),
+        session: req.to,
+        path: key,
+        started: now,
+        eta,
+        expires,
+        ttlMs: this.ttlMs,
+        mode: 'exclusive',
+        reason,
+        forcedFrom: taken[0]?.session,
+      });
       if (taken.length > 0) events.push({ kind: 'takeover', session: req.to, path: key, from: req.from, claimId: granted.id, approvedBy: by, questionId: req.questionId });
       else events.push({ kind: 'claim', session: req.to, path: key, eta, expires, mode: 'exclusive', reason, claimId: granted.id, ttlMs: this.ttlMs });
       return { holds: true, takenOver: taken, granted };
@@ -375,7 +507,13 @@ export class PgClaimStore implements ClaimStore {
 
   async release(session: string, paths: string[] | 'all', outcome = 'done'): Promise<{ released: Claim[]; notHeld: string[] }> {
     validateSession(session);
-    const wanted = paths === 'all' ? 'all' : paths.map((p) => { validatePathArgument(p); return normalizeKey(p); });
+    const wanted =
+      paths === 'all'
+        ? 'all'
+        : paths.map((p) => {
+            validatePathArgument(p);
+            return normalizeKey(p);
+          });
     return this.write(async (t, now, events, live) => {
       const mine = live.filter((c) => c.session === session);
       const released: SharedClaim[] = [];
@@ -445,8 +583,11 @@ export class PgClaimStore implements ClaimStore {
   async endSession(name: string, externalId?: string): Promise<Claim[]> {
     validateSession(name);
     return this.write(async (t, now, events, live) => {
-      await t.q(`update claimboard_sessions set ended = $3 where board = $1 and name = $2 and ended is null
-                 and ($4::text is null or external_id is null or external_id = $4)`, [this.board, name, now, externalId ?? null]);
+      await t.q(
+        `update claimboard_sessions set ended = $3 where board = $1 and name = $2 and ended is null
+                 and ($4::text is null or external_id is null or external_id = $4)`,
+        [this.board, name, now, externalId ?? null],
+      );
       const mine = live.filter((c) => c.session === name);
       for (const c of mine) await this.toHistory(t, c, now, 'done', 'release');
       events.push({ kind: 'end', session: name, paths: mine.map((c) => c.path) });
@@ -463,10 +604,12 @@ export class PgClaimStore implements ClaimStore {
     return this.write(async (t, now, events, live) => {
       const rec = choose({ sessions: await this.sessions(t), claims: live }, now);
       checkSessionRecord(rec);
-      await t.q(`insert into claimboard_sessions (board, name, external_id, started, pid, host, repo, task, ended) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      await t.q(
+        `insert into claimboard_sessions (board, name, external_id, started, pid, host, repo, task, ended) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                  on conflict (board, name) do update set external_id = excluded.external_id, started = excluded.started, pid = excluded.pid,
                  host = excluded.host, repo = excluded.repo, task = excluded.task, ended = excluded.ended`,
-      [this.board, rec.name, rec.externalId ?? null, rec.started, rec.pid ?? null, rec.host ?? null, rec.repo ?? null, rec.task ?? null, rec.ended ?? null]);
+        [this.board, rec.name, rec.externalId ?? null, rec.started, rec.pid ?? null, rec.host ?? null, rec.repo ?? null, rec.task ?? null, rec.ended ?? null],
+      );
       events.push({ kind: 'start', session: rec.name, repo: rec.repo, task: rec.task });
       return rec;
     });
@@ -483,7 +626,9 @@ export class PgClaimStore implements ClaimStore {
         l.off('notification', onNote);
         resolve();
       };
-      const onNote = (m: pg.Notification): void => { if (m.payload === this.board) done(); };
+      const onNote = (m: pg.Notification): void => {
+        if (m.payload === this.board) done();
+      };
       const timer = setTimeout(done, timeoutMs);
       l.on('notification', onNote);
     });
@@ -493,7 +638,9 @@ export class PgClaimStore implements ClaimStore {
   async listen(): Promise<pg.Client> {
     if (this.listener) return this.listener;
     const l = new pg.Client({ connectionString: this.choice.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'claimboard-listen' });
-    l.on('error', () => { if (this.listener === l) this.listener = undefined; });
+    l.on('error', () => {
+      if (this.listener === l) this.listener = undefined;
+    });
     try {
       await l.connect();
       await l.query(`listen ${NOTIFY_CHANNEL}`);
@@ -584,8 +731,11 @@ export class PgClaimStore implements ClaimStore {
         out.notes++;
       }
       for (const s of view.sessions) {
-        await t.q(`insert into claimboard_sessions (board, name, external_id, started, pid, host, repo, task, ended) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                   on conflict (board, name) do nothing`, [this.board, s.name, s.externalId ?? null, s.started, s.pid ?? null, s.host ?? null, s.repo ?? null, s.task ?? null, s.ended ?? null]);
+        await t.q(
+          `insert into claimboard_sessions (board, name, external_id, started, pid, host, repo, task, ended) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                   on conflict (board, name) do nothing`,
+          [this.board, s.name, s.externalId ?? null, s.started, s.pid ?? null, s.host ?? null, s.repo ?? null, s.task ?? null, s.ended ?? null],
+        );
         out.sessions++;
       }
       events.length = 0;

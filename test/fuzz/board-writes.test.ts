@@ -49,18 +49,19 @@ describe('board writes racing hand edits and in-place saves (fuzz, real processe
     const perWorker = 20;
     const workers = sessions.map((s) => run(process.execPath, ['--import', 'tsx', WORKER, board, s, String(perWorker)]));
     let running = true;
-    const finished = Promise.all(workers).finally(() => { running = false; });
+    const finished = Promise.all(workers).finally(() => {
+      running = false;
+    });
 
     // One person, one edit at a time (two unlocked writers racing each other lose text by themselves).
     const written: string[] = [];
     const seed = Number(process.env.CLAIMBOARD_FUZZ_SEED ?? Date.now() % 100_000);
     let state = seed;
-    const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let n = 0; running; n++) {
       const line = `- hand note ${n}`;
-      const r = random() < 0.7
-        ? await run('sed', ['-i', `/^## Pinned notes/a ${line}`, board])
-        : await run(process.execPath, ['-e', IN_PLACE_SAVE, board, line, String(Math.floor(20 + random() * 300))]);
+      const r =
+        random() < 0.7 ? await run('sed', ['-i', `/^## Pinned notes/a ${line}`, board]) : await run(process.execPath, ['-e', IN_PLACE_SAVE, board, line, String(Math.floor(20 + random() * 300))]);
       if (r.code === 0) written.push(line);
       await new Promise((res) => setTimeout(res, random() * 50));
     }
@@ -75,6 +76,9 @@ describe('board writes racing hand edits and in-place saves (fuzz, real processe
     const lostLines = written.filter((l) => !lines.has(l));
     assert.ok(written.length >= 5, `the person got to edit (${written.length} edits)`);
     assert.deepEqual({ lostClaims, lostLines }, { lostClaims: [], lostLines: [] }, `seed ${seed}: ${written.length} hand edits`);
-    assert.ok(doc.notes.some((n) => n.text === seedNote), 'the pinned note of the seed');
+    assert.ok(
+      doc.notes.some((n) => n.text === seedNote),
+      'the pinned note of the seed',
+    );
   });
 });

@@ -27,9 +27,18 @@ export function renderChannel(title: string, posts: readonly ChannelPost[]): str
   const roots = posts.filter((p) => !p.rootId);
   const item = (p: ChannelPost) =>
     `<div class="post"><span class="who">${escape(p.author)}</span> <time>${new Date(p.at).toTimeString().slice(0, 8)}</time><div class="text">${escape(p.message)}</div></div>`;
-  const body = roots.length === 0
-    ? '<p class="empty">No posts yet: claims, releases and questions appear here as the sessions make them.</p>'
-    : roots.map((r) => `<section>${item(r)}${posts.filter((p) => p.rootId === r.id).map((p) => `<div class="reply">${item(p)}</div>`).join('')}</section>`).join('\n');
+  const body =
+    roots.length === 0
+      ? '<p class="empty">No posts yet: claims, releases and questions appear here as the sessions make them.</p>'
+      : roots
+          .map(
+            (r) =>
+              `<section>${item(r)}${posts
+                .filter((p) => p.rootId === r.id)
+                .map((p) => `<div class="reply">${item(p)}</div>`)
+                .join('')}</section>`,
+          )
+          .join('\n');
   return `<!doctype html>
 <html><head><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>${escape(title)}</title>
 <style>body{font:14px system-ui,sans-serif;background:#1e1e1e;color:#ddd;margin:2em auto;max-width:60em}
@@ -57,7 +66,11 @@ export function startChannelPage(title: string, posts: () => readonly ChannelPos
       const { port: bound } = server.address() as AddressInfo;
       resolve({
         url: `http://127.0.0.1:${bound}/`,
-        close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });

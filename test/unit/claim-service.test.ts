@@ -12,11 +12,20 @@ describe('claims and leases', () => {
   let clock: Date;
   let events: BoardEvent[];
   let alive: Set<number>;
-  const make = (ttlMs?: number) => new ClaimService({
-    boardPath: board, ttlMs, now: () => new Date(clock), host: 'here',
-    isProcessAlive: (pid) => alive.has(pid), onEvents: (e) => { events.push(...e); },
-  });
-  const minutes = (n: number) => { clock = new Date(clock.getTime() + n * 60_000); };
+  const make = (ttlMs?: number) =>
+    new ClaimService({
+      boardPath: board,
+      ttlMs,
+      now: () => new Date(clock),
+      host: 'here',
+      isProcessAlive: (pid) => alive.has(pid),
+      onEvents: (e) => {
+        events.push(...e);
+      },
+    });
+  const minutes = (n: number) => {
+    clock = new Date(clock.getTime() + n * 60_000);
+  };
 
   beforeEach(() => {
     dir = tempDir();
@@ -33,7 +42,10 @@ describe('claims and leases', () => {
     const before = fs.readFileSync(board, 'utf8');
     const r = await s.claim('session-b', { paths: ['repo/src/a/*.ts', 'repo/docs'] });
     assert.equal(r.granted.length, 0);
-    assert.deepEqual(r.conflicts.map((k) => [k.path, k.holder.session, k.holder.path]), [['repo/src/a/*.ts', 'session-a', 'repo/src/**']]);
+    assert.deepEqual(
+      r.conflicts.map((k) => [k.path, k.holder.session, k.holder.path]),
+      [['repo/src/a/*.ts', 'session-a', 'repo/src/**']],
+    );
     assert.equal(fs.readFileSync(board, 'utf8'), before, 'all or nothing');
   });
 
@@ -84,22 +96,34 @@ describe('claims and leases', () => {
     minutes(5);
     const v = s.status();
     assert.deepEqual(v.claims.map((c) => c.path).sort(), ['a', 'b']);
-    assert.deepEqual(v.expired.map((c) => c.path), ['c']);
+    assert.deepEqual(
+      v.expired.map((c) => c.path),
+      ['c'],
+    );
   });
 
   it('a hand-written claim without a lease expires at ETA + TTL, or start + TTL without an ETA', async () => {
-    fs.writeFileSync(board, [
-      '# Board', '', 'Last updated: 2026-05-01T10:00:00', '', '## Active claims', '',
-      '- session-h (started 09:50) — repo/h — eta 10:20', '- session-j (started 09:55) — repo/j', '',
-    ].join('\n'));
+    fs.writeFileSync(
+      board,
+      ['# Board', '', 'Last updated: 2026-05-01T10:00:00', '', '## Active claims', '', '- session-h (started 09:50) — repo/h — eta 10:20', '- session-j (started 09:55) — repo/j', ''].join('\n'),
+    );
     const s = make();
     const v = s.status();
-    assert.deepEqual(v.claims.map((c) => [c.session, c.expires.toTimeString().slice(0, 5)]), [['session-h', '11:20'], ['session-j', '10:55']]);
+    assert.deepEqual(
+      v.claims.map((c) => [c.session, c.expires.toTimeString().slice(0, 5)]),
+      [
+        ['session-h', '11:20'],
+        ['session-j', '10:55'],
+      ],
+    );
     minutes(56);
-    assert.deepEqual(s.status().claims.map((c) => c.session), ['session-h']);
+    assert.deepEqual(
+      s.status().claims.map((c) => c.session),
+      ['session-h'],
+    );
   });
 
-  it('the first write stamps the lease on hand-written claims, keeping the person\'s text', async () => {
+  it("the first write stamps the lease on hand-written claims, keeping the person's text", async () => {
     const line = '- session-h (started 09:50) – repo/h – eta 10:20 – fixing the thing';
     fs.writeFileSync(board, `## Active claims\n\n${line}\n`);
     clock = new Date('2026-05-01T10:00:00');
@@ -114,7 +138,10 @@ describe('claims and leases', () => {
     const r = await s.claim('human', { paths: ['repo/src/x.ts'], force: true });
     assert.equal(r.granted.length, 1);
     assert.equal(r.granted[0].forcedFrom, 'session-a');
-    assert.deepEqual(s.status().claims.map((c) => c.session), ['human']);
+    assert.deepEqual(
+      s.status().claims.map((c) => c.session),
+      ['human'],
+    );
     assert.match(s.status().releases[0].outcome!, /taken over by human/);
     assert.ok(events.some((e) => e.kind === 'takeover' && e.from === 'session-a'));
   });
@@ -127,8 +154,15 @@ describe('claims and leases', () => {
     assert.equal(s.status().claims.length, 2);
     alive.delete(4242);
     const v = s.status();
-    assert.deepEqual(v.claims.map((c) => c.session), ['session-d'], 'a pid on another host cannot be checked here');
-    assert.deepEqual(v.expired.map((c) => c.session), ['session-c']);
+    assert.deepEqual(
+      v.claims.map((c) => c.session),
+      ['session-d'],
+      'a pid on another host cannot be checked here',
+    );
+    assert.deepEqual(
+      v.expired.map((c) => c.session),
+      ['session-c'],
+    );
     await s.prune();
     assert.ok(events.some((e) => e.kind === 'expire' && e.why === 'holder-gone'));
     assert.match(s.status().releases[0].outcome!, /holder process gone/);
@@ -138,14 +172,23 @@ describe('claims and leases', () => {
     const s = make();
     await s.claim('session-a', { paths: ['repo/src/**', 'repo/docs'] });
     const r = await s.release('session-a', ['repo/src/**']);
-    assert.deepEqual(r.released.map((c) => c.path), ['repo/src/**']);
+    assert.deepEqual(
+      r.released.map((c) => c.path),
+      ['repo/src/**'],
+    );
     const before = fs.readFileSync(board, 'utf8');
     const none = await s.release('session-b', ['repo/docs']);
     assert.deepEqual(none.notHeld, ['repo/docs']);
     assert.equal(fs.readFileSync(board, 'utf8'), before);
     const all = await s.release('session-a', 'all');
-    assert.deepEqual(all.released.map((c) => c.path), ['repo/docs']);
-    assert.deepEqual(events.filter((e) => e.kind === 'release').map((e) => e.path), ['repo/src/**', 'repo/docs']);
+    assert.deepEqual(
+      all.released.map((c) => c.path),
+      ['repo/docs'],
+    );
+    assert.deepEqual(
+      events.filter((e) => e.kind === 'release').map((e) => e.path),
+      ['repo/src/**', 'repo/docs'],
+    );
   });
 
   it('pinned notes are added and removed by number', async () => {
@@ -153,7 +196,10 @@ describe('claims and leases', () => {
     await s.addNote('one');
     await s.addNote('two');
     assert.equal((await s.removeNote(1)).text, 'one');
-    assert.deepEqual(s.status().notes.map((n) => n.text), ['two']);
+    assert.deepEqual(
+      s.status().notes.map((n) => n.text),
+      ['two'],
+    );
     await assert.rejects(s.removeNote(5), /no pinned note 5/);
   });
 
@@ -163,9 +209,15 @@ describe('claims and leases', () => {
     await s.registerSession({ name: 'session-b', started: new Date(clock) });
     minutes(23 * 60);
     await s.addNote('later');
-    assert.deepEqual(s.status().sessions.map((x) => x.name), ['session-a', 'session-b']);
+    assert.deepEqual(
+      s.status().sessions.map((x) => x.name),
+      ['session-a', 'session-b'],
+    );
     minutes(2 * 60);
     await s.addNote('much later');
-    assert.deepEqual(s.status().sessions.map((x) => x.name), ['session-b']);
+    assert.deepEqual(
+      s.status().sessions.map((x) => x.name),
+      ['session-b'],
+    );
   });
 });

@@ -25,18 +25,32 @@ function suite(name: string, make: () => Maker): void {
     this.timeout(60_000);
     const opened: ClaimStore[] = [];
     let m: Maker;
-    before(() => { m = make(); });
-    afterEach(async () => { await Promise.allSettled(opened.splice(0).map((s) => s.close())); });
+    before(() => {
+      m = make();
+    });
+    afterEach(async () => {
+      await Promise.allSettled(opened.splice(0).map((s) => s.close()));
+    });
     const fresh = async (o?: Partial<ServiceOptions>) => {
       const r = await m.fresh(o);
       opened.push(r.store);
-      return { store: r.store, again: (x?: Partial<ServiceOptions>) => { const s = r.again(x); opened.push(s); return s; } };
+      return {
+        store: r.store,
+        again: (x?: Partial<ServiceOptions>) => {
+          const s = r.again(x);
+          opened.push(s);
+          return s;
+        },
+      };
     };
 
     it('grants a free path and refuses it to another session, naming the holder', async () => {
       const { store } = await fresh();
       const a = await store.claim('alpha', { paths: ['repo/src/a.ts'] });
-      assert.deepEqual(a.granted.map((c) => c.path), ['repo/src/a.ts']);
+      assert.deepEqual(
+        a.granted.map((c) => c.path),
+        ['repo/src/a.ts'],
+      );
       const b = await store.claim('beta', { paths: ['repo/src/**'] });
       assert.equal(b.granted.length, 0);
       assert.equal(b.conflicts.length, 1);
@@ -52,7 +66,10 @@ function suite(name: string, make: () => Maker): void {
       await store.claim('alpha', { paths: ['repo/b'] });
       const r = await store.claim('beta', { paths: ['repo/a', 'repo/b'] });
       assert.equal(r.granted.length, 0);
-      assert.deepEqual((await store.status()).claims.map((c) => c.path), ['repo/b']);
+      assert.deepEqual(
+        (await store.status()).claims.map((c) => c.path),
+        ['repo/b'],
+      );
     });
 
     it('lets shared claims meet, not exclusive ones', async () => {
@@ -76,10 +93,16 @@ function suite(name: string, make: () => Maker): void {
       const { store } = await fresh();
       await store.claim('alpha', { paths: ['repo/a', 'repo/lib/b'] });
       const r = await store.release('alpha', ['repo/lib/**', 'repo/none']);
-      assert.deepEqual(r.released.map((c) => c.path), ['repo/lib/b']);
+      assert.deepEqual(
+        r.released.map((c) => c.path),
+        ['repo/lib/b'],
+      );
       assert.deepEqual(r.notHeld, ['repo/none']);
       const v = await store.status();
-      assert.deepEqual(v.claims.map((c) => c.path), ['repo/a']);
+      assert.deepEqual(
+        v.claims.map((c) => c.path),
+        ['repo/a'],
+      );
       assert.ok(v.releases.some((x) => x.path === 'repo/lib/b' && x.outcome === 'done'));
       assert.equal((await store.claim('beta', { paths: ['repo/lib/b'] })).granted.length, 1);
     });
@@ -89,14 +112,20 @@ function suite(name: string, make: () => Maker): void {
       const { store } = await fresh({ onEvents: (e) => void events.push(...e) });
       await store.claim('alpha', { paths: ['repo/a'] });
       const r = await store.claim('beta', { paths: ['repo/a'], force: true });
-      assert.deepEqual(r.takenOver.map((c) => c.session), ['alpha']);
+      assert.deepEqual(
+        r.takenOver.map((c) => c.session),
+        ['alpha'],
+      );
       const v = await store.status();
-      assert.deepEqual(v.claims.map((c) => [c.session, c.forcedFrom]), [['beta', 'alpha']]);
+      assert.deepEqual(
+        v.claims.map((c) => [c.session, c.forcedFrom]),
+        [['beta', 'alpha']],
+      );
       assert.ok(v.releases.some((x) => x.session === 'alpha' && x.outcome === 'taken over by beta'));
       assert.ok(events.some((e) => e.kind === 'takeover' && e.from === 'alpha'));
     });
 
-    it('renews leases by each claim\'s own length', async () => {
+    it("renews leases by each claim's own length", async () => {
       const { store } = await fresh();
       await store.claim('alpha', { paths: ['repo/a'], ttlMs: 5_000 });
       const r = await store.renew('alpha', 60_000);
@@ -125,7 +154,10 @@ function suite(name: string, make: () => Maker): void {
       await store.addNote('first');
       await store.addNote('second');
       assert.equal((await store.removeNote(1)).text, 'first');
-      assert.deepEqual((await store.status()).notes.map((n) => n.text), ['second']);
+      assert.deepEqual(
+        (await store.status()).notes.map((n) => n.text),
+        ['second'],
+      );
       await assert.rejects(store.removeNote(5), InputError);
     });
 
@@ -134,9 +166,15 @@ function suite(name: string, make: () => Maker): void {
       await store.registerSession({ name: 'alpha', externalId: 'uuid-1', started: new Date(), repo: 'repo' });
       await store.claim('alpha', { paths: ['repo/a'] });
       const near = await store.near([]);
-      assert.deepEqual(near.sessions.map((s) => s.name), ['alpha']);
+      assert.deepEqual(
+        near.sessions.map((s) => s.name),
+        ['alpha'],
+      );
       const ended = await store.endSession('alpha', 'uuid-1');
-      assert.deepEqual(ended.map((c) => c.path), ['repo/a']);
+      assert.deepEqual(
+        ended.map((c) => c.path),
+        ['repo/a'],
+      );
       const v = await store.status();
       assert.deepEqual(v.claims, []);
       assert.ok(v.sessions[0]!.ended);

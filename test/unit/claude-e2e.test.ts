@@ -59,7 +59,12 @@ process.stdin.on('data', (d) => (s += d)).on('end', () => {
     const held = path.join(ws, 'held.txt');
     const free = path.join(ws, 'free.txt');
     srv = await startModelServer([
-      { tools: [{ name: 'Read', input: { file_path: held } }, { name: 'Read', input: { file_path: free } }] },
+      {
+        tools: [
+          { name: 'Read', input: { file_path: held } },
+          { name: 'Read', input: { file_path: free } },
+        ],
+      },
       { tools: [{ name: 'Edit', input: { file_path: held, old_string: 'hello', new_string: 'bye' } }] },
       { tools: [{ name: 'Edit', input: { file_path: free, old_string: 'hello', new_string: 'bye' } }] },
       { tools: [{ name: 'Bash', input: { command: 'echo "name=$HARNESS_NAME"' } }] },
@@ -73,8 +78,14 @@ process.stdin.on('data', (d) => (s += d)).on('end', () => {
     const results = srv.toolResults();
     const denied = results.find((r) => r.text.includes('held by session-q'));
     assert.ok(denied?.is_error, `Claude should see the deny reason, got ${JSON.stringify(results)}`);
-    assert.ok(results.some((r) => r.text.trim() === 'name=session-z'), 'CLAUDE_ENV_FILE export reaches Bash');
-    assert.deepEqual(run.result?.permission_denials?.map((d) => d.tool_name), ['Edit']);
+    assert.ok(
+      results.some((r) => r.text.trim() === 'name=session-z'),
+      'CLAUDE_ENV_FILE export reaches Bash',
+    );
+    assert.deepEqual(
+      run.result?.permission_denials?.map((d) => d.tool_name),
+      ['Edit'],
+    );
 
     const events = fs.readFileSync(log, 'utf8');
     assert.match(events, /^SessionStart {2}pid=\d+$/m);
@@ -118,7 +129,12 @@ describe('claimboard hooks in the real Claude Code CLI (installed by install-hoo
     assert.equal(pre.code, 0, pre.stderr);
 
     srv = await startModelServer([
-      { tools: [{ name: 'Read', input: { file_path: held } }, { name: 'Read', input: { file_path: free } }] },
+      {
+        tools: [
+          { name: 'Read', input: { file_path: held } },
+          { name: 'Read', input: { file_path: free } },
+        ],
+      },
       { tools: [{ name: 'Edit', input: { file_path: held, old_string: 'hello', new_string: 'bye' } }] },
       { tools: [{ name: 'Edit', input: { file_path: free, old_string: 'hello', new_string: 'bye' } }] },
       { tools: [{ name: 'Bash', input: { command: "sed -i 's/hello/sneaky/' src/held.ts" } }] },
@@ -137,7 +153,10 @@ describe('claimboard hooks in the real Claude Code CLI (installed by install-hoo
     assert.match(deny!.text, /src\/held\.ts is claimed by alice \(claim: repo\/src\/held\.ts, eta \d\d:\d\d/);
     const bashDeny = results.find((r) => r.text.includes('PreToolUse:Bash hook'));
     assert.match(bashDeny?.text ?? '', /src\/held\.ts \(written by `sed -i`\) is claimed by alice/, 'a write through Bash is stopped too');
-    assert.deepEqual(run.result?.permission_denials?.map((d) => d.tool_name), ['Edit', 'Bash']);
+    assert.deepEqual(
+      run.result?.permission_denials?.map((d) => d.tool_name),
+      ['Edit', 'Bash'],
+    );
 
     // The Bash tool ran `claimboard` as this session (CLAUDE_ENV_FILE) and saw the auto-claim.
     const bashOut = results[results.length - 2].text;

@@ -18,6 +18,9 @@ describe('CLI context', () => {
     assert.equal(await ctx.requireSession(), 'session-a');
     const seen: BoardEvent[] = [];
     await ctx.service({ onEvents: (e) => void seen.push(...e) }).claim('session-a', { paths: ['repo/x'] });
-    assert.deepEqual(seen.map((e) => e.kind), ['claim']);
+    assert.deepEqual(
+      seen.map((e) => e.kind),
+      ['claim'],
+    );
   });
 });

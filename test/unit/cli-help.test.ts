@@ -7,7 +7,11 @@ import type { Command } from '../../src/cli/command';
 import { GLOBAL_OPTIONS } from '../../src/cli/help';
 import { ROOT, cleanEnv, runCli, tempDir } from '../support/cli';
 
-interface Result { code: number | null; out: string; err: string }
+interface Result {
+  code: number | null;
+  out: string;
+  err: string;
+}
 
 /** The built CLI as a person runs it, in a terminal of `columns` (80 unless told). */
 async function cli(argv: string[], env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): Promise<Result> {
@@ -38,7 +42,9 @@ function optionsNamed(text: string): Set<string> {
 describe('CLI help and messages (CLI)', function () {
   this.timeout(60_000);
   let dir: string;
-  beforeEach(() => { dir = fs.realpathSync(tempDir()); });
+  beforeEach(() => {
+    dir = fs.realpathSync(tempDir());
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   for (const name of Object.keys(COMMANDS)) {
@@ -51,7 +57,7 @@ describe('CLI help and messages (CLI)', function () {
       const [ownOptions = '', globalPart = ''] = optionsPart.split('\nGlobal options:\n');
       const own = Object.keys(command.options ?? {});
       assert.deepEqual([...optionsNamed(command.options ? ownOptions : '')].sort(), own.sort());
-      const globals = (command.options ? globalPart : r.out.split('\nGlobal options:\n')[1] ?? '').split('\nExamples:\n')[0] ?? '';
+      const globals = (command.options ? globalPart : (r.out.split('\nGlobal options:\n')[1] ?? '')).split('\nExamples:\n')[0] ?? '';
       assert.deepEqual([...optionsNamed(globals)].sort(), Object.keys(GLOBAL_OPTIONS).sort());
       // What the usage line shows must be accepted: typed as shown, no option is refused.
       for (const o of optionsNamed(command.usage)) assert.ok(own.includes(o) || o in GLOBAL_OPTIONS, `usage shows --${o}`);
@@ -68,7 +74,11 @@ describe('CLI help and messages (CLI)', function () {
         const lines = (await cli(argv, { COLUMNS: String(columns) })).out.split('\n');
         const long = lines.filter((l) => l.length > columns && /\s\S/.test(l.trim()));
         assert.deepEqual(long, [], `width ${columns}`);
-        if (columns === 100) assert.ok(lines.some((l) => l.length > 50), 'uses the width it has');
+        if (columns === 100)
+          assert.ok(
+            lines.some((l) => l.length > 50),
+            'uses the width it has',
+          );
       }
     }
   });
@@ -111,7 +121,13 @@ describe('CLI help and messages (CLI)', function () {
 
   it('a refused duration or ETA names every accepted form', async () => {
     const board = path.join(dir, 'board.md');
-    for (const [option, value] of [['--eta', '5'], ['--eta', 'soonish'], ['--eta', '5x'], ['--ttl', 'x'], ['--wait', '5']] as const) {
+    for (const [option, value] of [
+      ['--eta', '5'],
+      ['--eta', 'soonish'],
+      ['--eta', '5x'],
+      ['--ttl', 'x'],
+      ['--wait', '5'],
+    ] as const) {
       const r = await cli(['--board', board, '--session', 'me', 'claim', 'repo/a', option, value]);
       assert.equal(r.code, 2, r.err);
       for (const form of ['90s', '30m', '1h30m', '2h', '1d']) assert.ok(r.err.includes(form), `${option} ${value}: ${r.err} names ${form}`);
@@ -124,9 +140,22 @@ describe('CLI help and messages (CLI)', function () {
     spawnSync('git', ['init', '-q', dir]);
     const env = { HOME: dir, CLAIMBOARD_BOARD: path.join(dir, 'board.md'), CLAIMBOARD_SESSION: 'session-a', PATH: process.env.PATH };
     const runs = [
-      ['start', '--repo', 'r'], ['claim', 'repo/a'], ['check', 'repo/b'], ['renew'], ['note', 'add', 'hello'], ['status'],
-      ['note', 'remove', '1'], ['release', 'repo/a'], ['prune'], ['recap'], ['flush'], ['end'],
-      ['install-hooks', '--dry-run', '--command', 'claimboard'], ['install-git-hook'], ['install-git-hook', '--uninstall'], ['store', 'status'],
+      ['start', '--repo', 'r'],
+      ['claim', 'repo/a'],
+      ['check', 'repo/b'],
+      ['renew'],
+      ['note', 'add', 'hello'],
+      ['status'],
+      ['note', 'remove', '1'],
+      ['release', 'repo/a'],
+      ['prune'],
+      ['recap'],
+      ['flush'],
+      ['end'],
+      ['install-hooks', '--dry-run', '--command', 'claimboard'],
+      ['install-git-hook'],
+      ['install-git-hook', '--uninstall'],
+      ['store', 'status'],
     ];
     const covered = new Set(runs.map((a) => a[0]));
     for (const name of Object.keys(COMMANDS)) {

@@ -62,7 +62,7 @@ describe('CLI launcher and its code cache', function () {
     assert.deepEqual(fs.readdirSync(home), [], 'nothing in the home folder while the install is writable');
   });
 
-  it('an install it cannot write to: the cache goes to the user\'s cache folder', () => {
+  it("an install it cannot write to: the cache goes to the user's cache folder", () => {
     const home = tempDir();
     const cli = copyOfDist();
     // node_modules is a file: the folder cannot be made (chmod would not stop root).
@@ -111,12 +111,18 @@ describe('CLI launcher and its code cache', function () {
   it('many processes starting at once with no cache all answer, and leave one whole cache file', async () => {
     const home = tempDir();
     const cli = copyOfDist();
-    const runs = await Promise.all(Array.from({ length: 8 }, () => new Promise<{ code: number | null; out: string }>((resolve) => {
-      const c = spawn(process.execPath, [cli, '--version'], { env: { PATH: process.env.PATH, HOME: home } });
-      let out = '';
-      c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      c.on('close', (code) => resolve({ code, out }));
-    })));
+    const runs = await Promise.all(
+      Array.from(
+        { length: 8 },
+        () =>
+          new Promise<{ code: number | null; out: string }>((resolve) => {
+            const c = spawn(process.execPath, [cli, '--version'], { env: { PATH: process.env.PATH, HOME: home } });
+            let out = '';
+            c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+            c.on('close', (code) => resolve({ code, out }));
+          }),
+      ),
+    );
     for (const r of runs) assert.deepEqual([r.code, r.out.trim()], [0, PKG_VERSION]);
     const files = cacheFiles(installCache(cli));
     assert.equal(files.length, 1, `one cache file, no leftovers: ${files.join(', ')}`);
@@ -146,7 +152,13 @@ describe('CLI launcher and its code cache', function () {
     const cli = copyOfDist();
     const bundleFile = path.join(path.dirname(cli), 'cli-bundle.js');
     const oldId = buildId(cli);
-    fs.writeFileSync(bundleFile, fs.readFileSync(bundleFile, 'utf8').replace(oldId, oldId.replace(/./g, (c) => (c === 'a' ? 'b' : 'a'))));
+    fs.writeFileSync(
+      bundleFile,
+      fs.readFileSync(bundleFile, 'utf8').replace(
+        oldId,
+        oldId.replace(/./g, (c) => (c === 'a' ? 'b' : 'a')),
+      ),
+    );
     assert.equal(run(cli, ['--version'], home).stdout.trim(), PKG_VERSION);
     assert.deepEqual(cacheFiles(installCache(cli)), []);
   });
@@ -166,7 +178,11 @@ describe('the published package', function () {
       seen.add(file);
       for (const m of fs.readFileSync(file, 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)) {
         const id = m[1];
-        if (id.startsWith('./')) { own.add(id); visit(path.join(path.dirname(file), id)); continue; }
+        if (id.startsWith('./')) {
+          own.add(id);
+          visit(path.join(path.dirname(file), id));
+          continue;
+        }
         if (id.startsWith('node:') || builtinModules.includes(id)) continue;
         required.add(id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0]);
       }

@@ -50,7 +50,8 @@ describe('claimboard status for people (CLI)', function () {
     assert.doesNotMatch((await cb(['status'], { FORCE_COLOR: '1', NO_COLOR: '1' })).stdout, ESC);
     // A real terminal (script(1) gives the command one) without and with NO_COLOR.
     ensureBuilt();
-    const inTerminal = (env: NodeJS.ProcessEnv) => spawnSync('script', ['-qec', `'${process.execPath}' '${CLI}' --board '${board}' status`, '/dev/null'], { cwd: dir, env: cleanEnv(env), encoding: 'utf8' });
+    const inTerminal = (env: NodeJS.ProcessEnv) =>
+      spawnSync('script', ['-qec', `'${process.execPath}' '${CLI}' --board '${board}' status`, '/dev/null'], { cwd: dir, env: cleanEnv(env), encoding: 'utf8' });
     const tty = inTerminal({});
     assert.match(tty.stdout, ESC, tty.stderr);
     assert.doesNotMatch(inTerminal({ NO_COLOR: '1' }).stdout, ESC);
@@ -61,11 +62,20 @@ describe('claimboard status for people (CLI)', function () {
     const child = spawn(process.execPath, [CLI, '--board', board, 'status', '--watch'], { cwd: dir, env: cleanEnv() });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    const seen = (re: RegExp) => new Promise<void>((resolve, reject) => {
-      const check = () => { if (re.test(out)) { clearInterval(timer); resolve(); } };
-      const timer = setInterval(check, 50);
-      child.once('exit', () => { clearInterval(timer); reject(new Error(`status --watch exited: ${out}`)); });
-    });
+    const seen = (re: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (re.test(out)) {
+            clearInterval(timer);
+            resolve();
+          }
+        };
+        const timer = setInterval(check, 50);
+        child.once('exit', () => {
+          clearInterval(timer);
+          reject(new Error(`status --watch exited: ${out}`));
+        });
+      });
     try {
       await seen(/Active claims \(2\)/);
       assert.doesNotMatch(out, /infra:b/);

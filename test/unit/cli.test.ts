@@ -49,7 +49,12 @@ describe('claimboard CLI (real processes)', function () {
     const r = await cb(['--json', 'status']);
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(s).filter((k) => ['claims', 'expired', 'releases', 'notes', 'problems'].includes(k)).sort(), ['claims', 'expired', 'notes', 'problems', 'releases']);
+    assert.deepEqual(
+      Object.keys(s)
+        .filter((k) => ['claims', 'expired', 'releases', 'notes', 'problems'].includes(k))
+        .sort(),
+      ['claims', 'expired', 'notes', 'problems', 'releases'],
+    );
     const c = s.claims[0];
     assert.equal(c.session, 'session-x');
     assert.equal(c.path, 'infra:homelab-prod');
@@ -132,7 +137,10 @@ describe('claimboard CLI (real processes)', function () {
   it('note add / remove and prune', async () => {
     assert.equal((await cb(['note', 'add', 'deploy', 'freeze', 'until', 'Friday'])).code, 0);
     const s = JSON.parse((await cb(['--json', 'status'])).stdout);
-    assert.deepEqual(s.notes.map((n: { text: string }) => n.text), ['deploy freeze until Friday']);
+    assert.deepEqual(
+      s.notes.map((n: { text: string }) => n.text),
+      ['deploy freeze until Friday'],
+    );
     assert.equal((await cb(['note', 'remove', '1'])).code, 0);
     await cb(['--session', 'session-a', 'claim', 'repo/short', '--ttl', '1s']);
     // Until the lease written on the board has passed, not a guessed sleep.

@@ -8,7 +8,9 @@ import { cleanEnv, runCli, tempDir } from '../support/cli';
 describe('shell completion (CLI)', function () {
   this.timeout(60_000);
   let dir: string;
-  beforeEach(() => { dir = fs.realpathSync(tempDir()); });
+  beforeEach(() => {
+    dir = fs.realpathSync(tempDir());
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('bash: complete -p after sourcing, then commands, options, option values and words', async () => {
@@ -20,7 +22,10 @@ describe('shell completion (CLI)', function () {
     // What bash asks the function for when Tab is pressed after these words.
     const complete = (...words: string[]) => {
       const quoted = words.map((w) => `'${w}'`).join(' ');
-      const b = spawnSync('bash', ['--norc', '-c', `source '${script}'; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _claimboard; printf '%s\\n' "\${COMPREPLY[@]}"`], { cwd: dir, encoding: 'utf8' });
+      const b = spawnSync('bash', ['--norc', '-c', `source '${script}'; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _claimboard; printf '%s\\n' "\${COMPREPLY[@]}"`], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
       assert.equal(b.status, 0, b.stderr);
       return b.stdout.split('\n').filter(Boolean).sort();
     };

@@ -34,7 +34,14 @@ describe('extension ids and the manifest', () => {
   });
 
   it('views, colours and viewItem values match the tables', () => {
-    assert.deepEqual(sorted(Object.values(c.views).flat().map((v) => v.id)), sorted(Object.values(VIEWS)));
+    assert.deepEqual(
+      sorted(
+        Object.values(c.views)
+          .flat()
+          .map((v) => v.id),
+      ),
+      sorted(Object.values(VIEWS)),
+    );
     assert.deepEqual(sorted(c.colors.map((x) => x.id)), sorted(Object.values(COLORS)));
     const items = new Set<string>(Object.values(VIEW_ITEMS));
     const views = new Set<string>(Object.values(VIEWS));
@@ -44,7 +51,10 @@ describe('extension ids and the manifest', () => {
         for (const m of (e.when ?? '').matchAll(/view == ([\w.]+)/g)) assert.ok(views.has(m[1] ?? ''), `${e.command}: view ${m[1]} does not exist`);
         for (const m of (e.when ?? '').matchAll(/viewItem =~ \/\^?([\w.\\]+)\//g)) {
           const prefix = (m[1] ?? '').replace(/\\\./g, '.');
-          assert.ok([...items].some((i) => i.startsWith(prefix)), `${e.command}: no viewItem matches /${m[1]}/`);
+          assert.ok(
+            [...items].some((i) => i.startsWith(prefix)),
+            `${e.command}: no viewItem matches /${m[1]}/`,
+          );
         }
       }
     }

@@ -22,14 +22,18 @@ describe('extension: badges and tooltips (plain Node)', () => {
   it('writes the tooltip in the seed form, today in short times', () => {
     const now = new Date(2026, 3, 27, 19, 30);
     const c: Claim = {
-      session: 'session-a', path: 'repo/src/**', started: new Date(2026, 3, 27, 19, 15), eta: new Date(2026, 3, 27, 19, 45),
-      expires: new Date(2026, 3, 27, 20, 15), leaseDerived: false, mode: 'exclusive', reason: 'parser rewrite', line: 3,
+      session: 'session-a',
+      path: 'repo/src/**',
+      started: new Date(2026, 3, 27, 19, 15),
+      eta: new Date(2026, 3, 27, 19, 45),
+      expires: new Date(2026, 3, 27, 20, 15),
+      leaseDerived: false,
+      mode: 'exclusive',
+      reason: 'parser rewrite',
+      line: 3,
     };
     assert.equal(claimTooltip(c, false, now), 'Claimed by session-a since 19:15 — eta 19:45 — lease until 20:15 — parser rewrite');
-    assert.equal(
-      claimTooltip({ ...c, eta: undefined, reason: undefined, started: new Date(2026, 3, 26, 23, 50) }, true, now),
-      'Claimed by session-a (you) since 2026-04-26 23:50 — lease until 20:15',
-    );
+    assert.equal(claimTooltip({ ...c, eta: undefined, reason: undefined, started: new Date(2026, 3, 26, 23, 50) }, true, now), 'Claimed by session-a (you) since 2026-04-26 23:50 — lease until 20:15');
   });
 });
 

@@ -20,11 +20,13 @@ describe('git pre-commit guard (install-git-hook + guard)', function () {
     const env: Record<string, string> = {
       HOME: dir,
       CLAIMBOARD_BOARD: board,
-      GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com',
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
       GIT_CONFIG_NOSYSTEM: '1',
     };
-    const git = (args: string[], cwd = repo, extra: Record<string, string> = {}) =>
-      spawnSync('git', args, { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, ...env, ...extra } });
+    const git = (args: string[], cwd = repo, extra: Record<string, string> = {}) => spawnSync('git', args, { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, ...env, ...extra } });
     assert.equal(git(['init', '-q', '-b', 'main']).status, 0);
     fs.writeFileSync(path.join(repo, 'src/a.ts'), 'a\n');
     fs.writeFileSync(path.join(repo, 'src/b.ts'), 'b\n');

@@ -8,14 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatIsoLocal } from '../../src/core/duration';
-import type {
-  PostToolUseHookInput,
-  PreToolUseHookInput,
-  SessionEndHookInput,
-  SessionStartHookInput,
-  SyncHookJSONOutput,
-  UserPromptSubmitHookInput,
-} from '@anthropic-ai/claude-agent-sdk' with { 'resolution-mode': 'import' };
+import type { PostToolUseHookInput, PreToolUseHookInput, SessionEndHookInput, SessionStartHookInput, SyncHookJSONOutput, UserPromptSubmitHookInput } from '@anthropic-ai/claude-agent-sdk' with {
+  'resolution-mode': 'import',
+};
 import lockfile from 'proper-lockfile';
 import { runClaimboard } from '../support/model-server';
 
@@ -213,8 +208,14 @@ describe('claimboard hook <event> through the CLI process', function () {
     }
     assert.match(decision((await hook(f, 'pre-tool-use', bash(f, 'uuid-b', 'git reset --quiet --hard'))).json).reason ?? '', /`git reset --hard`/);
     const allowed = [
-      'git checkout -b feature', 'git switch main', 'curl -o docs/page.html https://example.invalid', 'tar -tf /tmp/a.tar', "echo $'it\\'s' > docs/x",
-      'curl -O https://example.invalid/b.ts', "find docs -name '*.pyc' -delete", "find src -name '*.ts' | xargs grep -n TODO",
+      'git checkout -b feature',
+      'git switch main',
+      'curl -o docs/page.html https://example.invalid',
+      'tar -tf /tmp/a.tar',
+      "echo $'it\\'s' > docs/x",
+      'curl -O https://example.invalid/b.ts',
+      "find docs -name '*.pyc' -delete",
+      "find src -name '*.ts' | xargs grep -n TODO",
     ];
     for (const command of allowed) {
       const r = await hook(f, 'pre-tool-use', bash(f, 'uuid-b', command));
@@ -264,7 +265,12 @@ describe('claimboard hook <event> through the CLI process', function () {
 
   it('bad input allows with a one-line message on stderr; an unreadable board denies with the fix', async () => {
     const f = fixture();
-    for (const [event, input] of [['pre-tool-use', '{not json'], ['pre-tool-use', '{"cwd":"/x"}'], ['no-such-event', '{}'], ['session-start', '']] as const) {
+    for (const [event, input] of [
+      ['pre-tool-use', '{not json'],
+      ['pre-tool-use', '{"cwd":"/x"}'],
+      ['no-such-event', '{}'],
+      ['session-start', ''],
+    ] as const) {
       const r = await hook(f, event, input);
       assert.equal(r.code, 0, `${event} ${input}`);
       assert.equal(r.stdout, '');

@@ -52,16 +52,29 @@ describe('hook guard decisions', () => {
       return `${p}${form}`;
     });
     const session = fc.constantFrom('session-a', 'session-b', 'Session-a', 'session-a--x');
-    const line = fc.tuple(session, written, fc.constantFrom(' (started 19:15) — ', ' — ', ' -- ', ' (started 19:15) – ', '(x) — ', ' ( started ) — ', '\t— '), fc.constantFrom(' — eta ? — lease until 2026-04-27T20:00+00:00', '', ' – eta 20:00', ' — shared'))
+    const line = fc
+      .tuple(
+        session,
+        written,
+        fc.constantFrom(' (started 19:15) — ', ' — ', ' -- ', ' (started 19:15) – ', '(x) — ', ' ( started ) — ', '\t— '),
+        fc.constantFrom(' — eta ? — lease until 2026-04-27T20:00+00:00', '', ' – eta 20:00', ' — shared'),
+      )
       .map(([s, p, sep, tail]) => `- ${s}${sep}${p}${tail}`);
-    const key = fc.array(seg, { minLength: 1, maxLength: 3 }).map((s) => normalizeKey(s.join('/'))).filter((k) => k !== '');
+    const key = fc
+      .array(seg, { minLength: 1, maxLength: 3 })
+      .map((s) => normalizeKey(s.join('/')))
+      .filter((k) => k !== '');
     fc.assert(
       fc.property(fc.array(line, { minLength: 1, maxLength: 8 }), fc.array(key, { maxLength: 3 }), fc.option(session, { nil: undefined }), (lines, keys, asker) => {
         const text = `# Claude Session Coordination Board\n\nLast updated: 2026-04-27T19:00+00:00\n\n## Active claims\n\n${lines.join('\n')}\n`;
         const keep = (s: string, p: string) => s === asker || keys.some((k) => headsMayOverlap(k, p));
         const heads = keys.map(matchHead);
-        const all = BoardDocument.parse(text).claimsWhere(keep).map((c) => c.line);
-        const filtered = BoardDocument.parse(text).claimsWhere(keep, (body) => claimLineMayMeet(body, asker, heads)).map((c) => c.line);
+        const all = BoardDocument.parse(text)
+          .claimsWhere(keep)
+          .map((c) => c.line);
+        const filtered = BoardDocument.parse(text)
+          .claimsWhere(keep, (body) => claimLineMayMeet(body, asker, heads))
+          .map((c) => c.line);
         assert.deepEqual(filtered, all, `${keys.join(' ')} / ${asker}`);
       }),
       { numRuns: 2000 },
@@ -71,7 +84,7 @@ describe('hook guard decisions', () => {
   it('the line pre-filter skips the lines the tool writes whose holder and head meet nothing asked', () => {
     const body = 'session-a (started 19:15) — repo3/src/mod3/** — eta ? — lease until 2026-04-27T20:00+00:00';
     assert.equal(claimLineMayMeet(body, 'session-z', [matchHead('repo8/src/a.ts')]), false);
-    assert.equal(claimLineMayMeet(body, 'session-a', [matchHead('repo8/src/a.ts')]), true, 'the asking session\'s own claims are kept');
+    assert.equal(claimLineMayMeet(body, 'session-a', [matchHead('repo8/src/a.ts')]), true, "the asking session's own claims are kept");
     assert.equal(claimLineMayMeet(body, 'session-z', [matchHead('REPO3/src/mod3/x.ts')]), true);
     assert.equal(claimLineMayMeet(body, 'session-z', [matchHead('repo3/src')]), true);
   });
@@ -79,15 +92,25 @@ describe('hook guard decisions', () => {
   it('an edited file meets only the claims that cover it: nothing lies below a file', () => {
     const claims = [claim('repo/**/*.test.ts', 'session-a', { line: 1 }), claim('repo/src/*', 'session-a', { line: 2 })];
     const edit: WriteTarget = { key: 'repo/src/a.ts', shown: 'src/a.ts', how: 'Edit', autoClaim: true, file: true };
-    assert.deepEqual(conflictsFor([edit], claims, 'session-b').map((h) => h.holder.line), [2]);
-    assert.deepEqual(conflictsFor([{ ...edit, file: false }], claims, 'session-b').map((h) => h.holder.line), [1, 2], 'a folder of that name could hold test files');
+    assert.deepEqual(
+      conflictsFor([edit], claims, 'session-b').map((h) => h.holder.line),
+      [2],
+    );
+    assert.deepEqual(
+      conflictsFor([{ ...edit, file: false }], claims, 'session-b').map((h) => h.holder.line),
+      [1, 2],
+      'a folder of that name could hold test files',
+    );
   });
 
   it("ignores the session's own claims; infra keys compare without case and only against infra claims", () => {
     const claims = [claim('repo/src/**', 'session-b'), claim('infra:Homelab-Prod', 'session-a', { line: 2 }), claim('homelab-prod', 'session-a', { line: 3 })];
     assert.deepEqual(conflictsFor([target('repo/src/a.ts')], claims, 'session-b'), []);
     const hits = conflictsFor([target('infra:homelab-prod', 'terraform apply')], claims, 'session-b');
-    assert.deepEqual(hits.map((h) => h.holder.line), [2]);
+    assert.deepEqual(
+      hits.map((h) => h.holder.line),
+      [2],
+    );
   });
 
   it('the deny reason names the path, the holder, the claim, the ETA, the lease and what to do', () => {

@@ -84,9 +84,19 @@ describe('three Claude sessions through the hooks (A holds, B is stopped then le
       await new Promise((r) => setTimeout(r, 100));
     }
     const messages = mm.messages();
-    for (const re of wanted) assert.ok(messages.some((m) => re.test(m)), `${re} in ${JSON.stringify(messages)}`);
-    assert.ok(messages.some((m) => /^\[session-a\] starting — repo: repo/.test(m)), 'start announced');
-    assert.ok(messages.some((m) => /^\[session-a\] CLAIM `repo\/src\/\*\*`/.test(m)), 'the explicit claim is announced');
+    for (const re of wanted)
+      assert.ok(
+        messages.some((m) => re.test(m)),
+        `${re} in ${JSON.stringify(messages)}`,
+      );
+    assert.ok(
+      messages.some((m) => /^\[session-a\] starting — repo: repo/.test(m)),
+      'start announced',
+    );
+    assert.ok(
+      messages.some((m) => /^\[session-a\] CLAIM `repo\/src\/\*\*`/.test(m)),
+      'the explicit claim is announced',
+    );
     assert.ok(!messages.some((m) => /CLAIM `repo\/(docs|lib)\//.test(m)), `auto-claims are not posted file by file: ${JSON.stringify(messages)}`);
     assert.ok(!messages.some((m) => /RELEASE/.test(m)), 'session-end posts one "ending" message, not one RELEASE per path');
 

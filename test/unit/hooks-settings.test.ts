@@ -58,7 +58,18 @@ describe('hook settings (install-hooks / uninstall-hooks)', () => {
   });
 
   it('uninstall keeps other hooks that share a group with ours', () => {
-    const shared = { hooks: { SessionEnd: [{ hooks: [{ type: 'command', command: 'echo bye' }, { type: 'command', command: 'claimboard hook session-end' }] }] } };
+    const shared = {
+      hooks: {
+        SessionEnd: [
+          {
+            hooks: [
+              { type: 'command', command: 'echo bye' },
+              { type: 'command', command: 'claimboard hook session-end' },
+            ],
+          },
+        ],
+      },
+    };
     const { settings } = uninstallHooks(shared);
     assert.deepEqual(settings, { hooks: { SessionEnd: [{ hooks: [{ type: 'command', command: 'echo bye' }] }] } });
   });

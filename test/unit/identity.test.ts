@@ -17,10 +17,12 @@ describe('identity: the person, the Claude session (CLI)', function () {
   let repo: string;
   const me = personName(process.env);
   const cb = (args: string[], env: NodeJS.ProcessEnv = {}, cwd = dir) => runCli(['--board', board, ...args], { cwd, env: cleanEnv(env) });
-  const git = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync('git', args, {
-    cwd: repo, encoding: 'utf8',
-    env: cleanEnv({ HOME: dir, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', ...env }),
-  });
+  const git = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync('git', args, {
+      cwd: repo,
+      encoding: 'utf8',
+      env: cleanEnv({ HOME: dir, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', ...env }),
+    });
 
   beforeEach(() => {
     dir = fs.realpathSync(tempDir());

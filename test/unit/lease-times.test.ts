@@ -107,7 +107,9 @@ describe('lease times', () => {
     await s.claim('session-a', { paths: ['repo/x'], ttlMs: 4_000 });
     now = new Date(now.getTime() + 5_000);
     await s.prune();
-    const text = announcementsFor(events, { now, ttlMs: 60 * 60_000 }).map((a) => a.text).join('\n');
+    const text = announcementsFor(events, { now, ttlMs: 60 * 60_000 })
+      .map((a) => a.text)
+      .join('\n');
     assert.match(text, /EXPIRED `repo\/x` — no heartbeat for 4 s/);
   });
 });

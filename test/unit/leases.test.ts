@@ -21,7 +21,10 @@ describe('leases that keep their word (real processes)', function () {
     runCli(['--board', board, 'hook', event], { cwd: dir, env: cleanEnv({ TZ: 'UTC', ...env }), input: JSON.stringify(payload) });
   const base = (id: string) => ({ session_id: id, transcript_path: path.join(dir, 't.jsonl'), cwd: dir, permission_mode: 'acceptEdits' });
   const text = () => fs.readFileSync(board, 'utf8');
-  const lineOf = (key: string) => text().split('\n').find((l) => l.includes(` — ${key} — `) && /\(started /.test(l)) ?? '';
+  const lineOf = (key: string) =>
+    text()
+      .split('\n')
+      .find((l) => l.includes(` — ${key} — `) && /\(started /.test(l)) ?? '';
   const leaseOf = (key: string) => new Date(/lease until (\S+)/.exec(lineOf(key))![1]).getTime();
 
   beforeEach(() => {
@@ -74,7 +77,10 @@ describe('leases that keep their word (real processes)', function () {
     assert.equal((await cb(['--session', 'session-a', 'claim', 'repo/other'])).code, 0);
     assert.doesNotMatch(text(), /NaN/);
     const s = JSON.parse((await cb(['--json', 'status'])).stdout);
-    assert.ok(s.problems.some((p: { message: string }) => /bad eta "99999999999h"/.test(p.message)), JSON.stringify(s.problems));
+    assert.ok(
+      s.problems.some((p: { message: string }) => /bad eta "99999999999h"/.test(p.message)),
+      JSON.stringify(s.problems),
+    );
   });
 
   it('a claim keeps its own lease length: on its line, through renew and the heartbeat hook', async () => {
@@ -87,7 +93,11 @@ describe('leases that keep their word (real processes)', function () {
     assert.equal(renewed[0].ttl, '20s');
     assert.ok(new Date(renewed[0].expires).getTime() - Date.now() <= 20_000, `renewed by 20 s, not the default: ${renewed[0].expires}`);
     // The heartbeat (post-tool-use) of the same session, in another process, renews by the same length.
-    const beat = await hook('post-tool-use', { ...base('uuid-a'), hook_event_name: 'PostToolUse', tool_name: 'Edit', tool_input: {}, tool_response: {}, tool_use_id: 't' }, { CLAIMBOARD_SESSION: 'session-a' });
+    const beat = await hook(
+      'post-tool-use',
+      { ...base('uuid-a'), hook_event_name: 'PostToolUse', tool_name: 'Edit', tool_input: {}, tool_response: {}, tool_use_id: 't' },
+      { CLAIMBOARD_SESSION: 'session-a' },
+    );
     assert.equal(beat.code, 0, beat.stderr);
     assert.match(lineOf('repo/t'), /— ttl 20s(?: |$)/);
     assert.ok(leaseOf('repo/t') - Date.now() <= 20_000, 'the heartbeat kept the claim to its 20 s');
@@ -152,10 +162,10 @@ describe('leases that keep their word (real processes)', function () {
     const sign = offsetH >= 0 ? '+' : '-';
     const off = `${sign}${String(Math.abs(offsetH)).padStart(2, '0')}:00`;
     const yesterday = new Date(local.getTime() - 86_400_000).toISOString().slice(0, 10);
-    fs.writeFileSync(board, [
-      '# Claude Session Coordination Board', '', `Last updated: ${yesterday}T23:40:00${off}`, '',
-      '## Active claims', '', `- session-h (started ${hhmm}) — repo/midnight`, '',
-    ].join('\n'));
+    fs.writeFileSync(
+      board,
+      ['# Claude Session Coordination Board', '', `Last updated: ${yesterday}T23:40:00${off}`, '', '## Active claims', '', `- session-h (started ${hhmm}) — repo/midnight`, ''].join('\n'),
+    );
     const r = await cb(['--session', 'session-b', 'claim', 'repo/midnight'], { TZ: tz });
     assert.equal(r.code, 3, `written minutes ago, still held: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, /held by session-h/);
@@ -166,7 +176,9 @@ describe('leases that keep their word (real processes)', function () {
     // The CLI process itself runs at 01:20 EDT on 2026-11-01 (05:20Z), an hour before 01:20 EST.
     const at = (now: string, args: string[]) =>
       spawnSync(process.execPath, ['--require', path.join(__dirname, '..', 'support', 'shifted-clock.cjs'), CLI, '--board', board, '--json', ...args], {
-        cwd: dir, encoding: 'utf8', env: cleanEnv({ TZ: 'America/New_York', CLAIMBOARD_TEST_NOW: now }),
+        cwd: dir,
+        encoding: 'utf8',
+        env: cleanEnv({ TZ: 'America/New_York', CLAIMBOARD_TEST_NOW: now }),
       });
     const claimed = at('2026-11-01T05:20:00Z', ['--session', 'session-a', 'claim', 'repo/dst', '--eta', '45m']);
     assert.equal(claimed.status, 0, claimed.stderr);
@@ -196,7 +208,11 @@ describe('leases that keep their word (real processes)', function () {
     assert.deepEqual([check.code, check.stderr.trim()], [2, `claimboard: ${reason}`], 'check refuses it the same way');
     const hs = await start('uuid-2', { CLAIMBOARD_SESSION: 'alice laptop' });
     assert.ok(hs.stderr.includes(reason), `session-start says why: ${hs.stderr}`);
-    const edit = await hook('pre-tool-use', { ...base('uuid-2'), hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: path.join(dir, 'f.ts'), content: 'x' }, tool_use_id: 't' }, { CLAIMBOARD_SESSION: 'alice laptop' });
+    const edit = await hook(
+      'pre-tool-use',
+      { ...base('uuid-2'), hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: path.join(dir, 'f.ts'), content: 'x' }, tool_use_id: 't' },
+      { CLAIMBOARD_SESSION: 'alice laptop' },
+    );
     const out = JSON.parse(edit.stdout).hookSpecificOutput;
     assert.equal(out.permissionDecision, 'deny');
     assert.ok(out.permissionDecisionReason.includes(reason), out.permissionDecisionReason);

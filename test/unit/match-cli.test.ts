@@ -29,7 +29,10 @@ function fixture(repoName = 'repo'): Fx {
 }
 
 function boardWith(f: Fx, claimLines: string[]): void {
-  fs.writeFileSync(f.board, ['# Claude Session Coordination Board', '', `Last updated: ${new Date().toISOString()}`, '', '## Active claims', '', ...claimLines, '', '## Recent releases', '', '## Pinned notes', ''].join('\n'));
+  fs.writeFileSync(
+    f.board,
+    ['# Claude Session Coordination Board', '', `Last updated: ${new Date().toISOString()}`, '', '## Active claims', '', ...claimLines, '', '## Recent releases', '', '## Pinned notes', ''].join('\n'),
+  );
 }
 
 /** A claim line a person could have written, live for an hour. */
@@ -44,8 +47,14 @@ function cli(f: Fx, session: string, args: string[], cwd = f.repo, extraEnv: Nod
 
 function editPayload(f: Fx, file: string, sessionId = 'uuid-b') {
   return JSON.stringify({
-    session_id: sessionId, transcript_path: path.join(f.dir, 't.jsonl'), cwd: f.repo, permission_mode: 'acceptEdits',
-    hook_event_name: 'PreToolUse', tool_name: 'Edit', tool_input: { file_path: file, old_string: 'a', new_string: 'b' }, tool_use_id: 'toolu_1',
+    session_id: sessionId,
+    transcript_path: path.join(f.dir, 't.jsonl'),
+    cwd: f.repo,
+    permission_mode: 'acceptEdits',
+    hook_event_name: 'PreToolUse',
+    tool_name: 'Edit',
+    tool_input: { file_path: file, old_string: 'a', new_string: 'b' },
+    tool_use_id: 'toolu_1',
   });
 }
 
@@ -103,7 +112,7 @@ describe('what a key means, through the CLI and the hooks', function () {
     assert.match(guard.stderr, /repo\/n\/500 is held by session-a/);
   });
 
-  it("an empty or blank path is bad input (exit 2), never the whole repository", async () => {
+  it('an empty or blank path is bad input (exit 2), never the whole repository', async () => {
     const f = fixture();
     for (const arg of ['', '   ']) {
       for (const cmd of ['claim', 'check', 'release']) {
@@ -120,7 +129,12 @@ describe('what a key means, through the CLI and the hooks', function () {
     assert.equal((await cli(f, 'session-a', ['claim', 'src/a.ts'])).code, 0);
     const before = fs.readFileSync(f.board, 'utf8');
     const huge = 'x'.repeat(120 * 1024);
-    for (const args of [['start', '--task', huge], ['claim', `repo/${huge}`], ['claim', 'src/a.ts', '--reason', huge], ['note', 'add', huge]]) {
+    for (const args of [
+      ['start', '--task', huge],
+      ['claim', `repo/${huge}`],
+      ['claim', 'src/a.ts', '--reason', huge],
+      ['note', 'add', huge],
+    ]) {
       const r = await cli(f, 'session-a', args);
       assert.equal(r.code, 2, `${args[0]}: ${r.stderr}`);
       assert.match(r.stderr, /characters long \(at most \d+\)/);
@@ -164,7 +178,10 @@ describe('what a key means, through the CLI and the hooks', function () {
     }
     const status = await cli(f, 'session-z', ['status', '--json']);
     const problems = (JSON.parse(status.stdout) as { problems: { line: number; message: string }[] }).problems;
-    assert.deepEqual(problems.map((p) => p.line), [14]);
+    assert.deepEqual(
+      problems.map((p) => p.line),
+      [14],
+    );
     assert.match(problems[0].message, /unmatched backtick/);
     assert.equal(fs.readFileSync(f.board, 'utf8'), text, 'reading never rewrites the board');
   });

@@ -76,10 +76,16 @@ describe('Mattermost test server', () => {
     assert.equal(page0.status, 200);
     const list = page0.json() as { order: string[]; posts: Record<string, { message: string }>; has_next: boolean };
     valid(schemas.PostList, list);
-    assert.deepEqual(list.order.map((id) => list.posts[id].message), ['m4', 'm3']);
+    assert.deepEqual(
+      list.order.map((id) => list.posts[id].message),
+      ['m4', 'm3'],
+    );
     assert.equal(list.has_next, true);
     const page2 = (await call(server, 'GET', `/api/v4/channels/${server.channel.id}/posts?page=2&per_page=2`)).json() as typeof list;
-    assert.deepEqual(page2.order.map((id) => page2.posts[id].message), ['m0']);
+    assert.deepEqual(
+      page2.order.map((id) => page2.posts[id].message),
+      ['m0'],
+    );
     assert.equal(page2.has_next, false);
   });
 
@@ -193,10 +199,13 @@ describe('Mattermost test server', () => {
   });
 
   it('posts since a time: new posts and posts a reaction changed; before/after paging', async () => {
-    const q = (await server.postAs(server.bot, 'question'));
+    const q = await server.postAs(server.bot, 'question');
     const since = q.create_at + 1;
     const reply = await server.postAs(server.alice, 'yes', q.id);
-    let list = (await call(server, 'GET', `/api/v4/channels/${server.channel.id}/posts?since=${since}`)).json() as { order: string[]; posts: Record<string, { id: string; message: string; metadata?: { reactions?: unknown[] } }> };
+    let list = (await call(server, 'GET', `/api/v4/channels/${server.channel.id}/posts?since=${since}`)).json() as {
+      order: string[];
+      posts: Record<string, { id: string; message: string; metadata?: { reactions?: unknown[] } }>;
+    };
     valid(schemas.PostList, list);
     assert.deepEqual(list.order, [reply.id], 'only what is new since then');
     assert.ok(list.posts[q.id], 'the thread root comes along');
@@ -232,7 +241,11 @@ describe('Mattermost test server', () => {
     const reactions = await call(server, 'GET', `/api/v4/posts/${root.id}/reactions`);
     const got = reactions.json() as { user_id: string; emoji_name: string }[];
     for (const r of got) valid(schemas.Reaction, r);
-    assert.deepEqual(got.map((r) => [r.user_id, r.emoji_name]), [[server.alice.id, 'thumbsup']], 'the same reaction twice is one');
+    assert.deepEqual(
+      got.map((r) => [r.user_id, r.emoji_name]),
+      [[server.alice.id, 'thumbsup']],
+      'the same reaction twice is one',
+    );
     const asOther = await call(server, 'POST', '/api/v4/reactions', { user_id: server.alice.id, post_id: root.id, emoji_name: '-1' }, server.bob.token);
     assert.equal(asOther.status, 403, 'a token reacts only as its own user');
     valid(schemas.AppError, asOther.json());
@@ -264,7 +277,10 @@ describe('Mattermost test server', () => {
     assert.deepEqual(thread.order, [reply.id, q.id]);
     const reaction = await alice.addReaction(server.alice.id, q.id, '+1');
     assert.equal(reaction.emoji_name, '+1');
-    assert.deepEqual((await bot.getReactionsForPost(q.id)).map((r) => r.user_id), [server.alice.id]);
+    assert.deepEqual(
+      (await bot.getReactionsForPost(q.id)).map((r) => r.user_id),
+      [server.alice.id],
+    );
     assert.equal((await bot.getUser(server.alice.id)).username, 'alice');
     assert.deepEqual((await bot.getProfilesByIds([server.alice.id, server.bob.id])).map((u) => u.username).sort(), ['alice', 'bob']);
     assert.equal((await bot.getUserByUsername('bob')).id, server.bob.id);

@@ -88,7 +88,10 @@ describe('claimboard mcp (SDK client over stdio)', function () {
     assert.ok(!('wait' in (ask.inputSchema.properties ?? {})), 'ask does not offer a wait it cannot keep');
     assert.match(ask.description ?? '', /does not wait for the answer/);
     const { resources } = await c.listResources();
-    assert.deepEqual(resources.map((r) => r.uri), ['claimboard://board']);
+    assert.deepEqual(
+      resources.map((r) => r.uri),
+      ['claimboard://board'],
+    );
   });
 
   it('claim, check, status, release and note_add act on the board as the session', async () => {
@@ -111,7 +114,10 @@ describe('claimboard mcp (SDK client over stdio)', function () {
     assert.equal(view.claims.length, 2);
 
     const note = await call(c, 'note_add', { text: 'no deploys before Friday' });
-    assert.deepEqual((note.structuredContent as { notes: { text: string }[] }).notes.map((n) => n.text), ['no deploys before Friday']);
+    assert.deepEqual(
+      (note.structuredContent as { notes: { text: string }[] }).notes.map((n) => n.text),
+      ['no deploys before Friday'],
+    );
 
     const res = await c.readResource({ uri: 'claimboard://board' });
     const boardText = (res.contents[0] as { text: string }).text;
@@ -119,18 +125,27 @@ describe('claimboard mcp (SDK client over stdio)', function () {
     assert.match(boardText, /session-m .*shop\/src\/\*\*/);
 
     const released = await call(c, 'release', { paths: ['infra:db'] });
-    assert.deepEqual((released.structuredContent as { released: { path: string }[] }).released.map((r) => r.path), ['infra:db']);
+    assert.deepEqual(
+      (released.structuredContent as { released: { path: string }[] }).released.map((r) => r.path),
+      ['infra:db'],
+    );
     const all = await call(c, 'release', { all: true });
-    assert.deepEqual((all.structuredContent as { released: { path: string }[] }).released.map((r) => r.path), ['shop/src/**']);
+    assert.deepEqual(
+      (all.structuredContent as { released: { path: string }[] }).released.map((r) => r.path),
+      ['shop/src/**'],
+    );
     assert.equal(new ClaimService({ boardPath: board }).status().claims.length, 0);
   });
 
-  it('a key with no repository prefix is claimed as written, with the CLI\'s warning in the result', async () => {
+  it("a key with no repository prefix is claimed as written, with the CLI's warning in the result", async () => {
     const c = await connect({ CLAIMBOARD_SESSION: 'session-m' });
     const r = await call(c, 'claim', { paths: ['nowhere/x.ts'] });
     assert.ok(!r.isError, textOf(r));
     const s = r.structuredContent as { granted: { path: string }[]; warnings: string[] };
-    assert.deepEqual(s.granted.map((g) => g.path), ['nowhere/x.ts']);
+    assert.deepEqual(
+      s.granted.map((g) => g.path),
+      ['nowhere/x.ts'],
+    );
     assert.equal(s.warnings.length, 1);
     assert.match(s.warnings[0] ?? '', /no folder nowhere\/ here and no repository nowhere beside shop/);
     assert.match(textOf(r), /^warning: no folder nowhere\//);
@@ -138,7 +153,7 @@ describe('claimboard mcp (SDK client over stdio)', function () {
     assert.deepEqual((checked.structuredContent as { warnings: string[] }).warnings, [], 'a path in the repository warns of nothing');
   });
 
-  it('a held path is a tool error in the hook deny reason\'s words, and nothing is claimed', async () => {
+  it("a held path is a tool error in the hook deny reason's words, and nothing is claimed", async () => {
     const [held] = await holder('session-q', ['shop/src/a.ts']);
     const c = await connect({ CLAIMBOARD_SESSION: 'session-m' });
     const file = path.join(repo, 'src', 'a.ts');
@@ -149,12 +164,24 @@ describe('claimboard mcp (SDK client over stdio)', function () {
     assert.ok(text.includes(`claimboard claim ${file} --wait 30m`), text);
     assert.equal(text, heldReason([{ key: 'shop/src/a.ts', abs: file, shown: file, holder: held }], 'session-m', new Date()));
     // The same held file, edited: the hook says exactly the same.
-    const hook = await runHook('pre-tool-use', JSON.stringify({
-      session_id: 'x', transcript_path: '', cwd: repo, hook_event_name: 'PreToolUse', tool_name: 'Edit',
-      tool_input: { file_path: file, old_string: 'a', new_string: 'b' },
-    }), { boardPath: board, env: { CLAIMBOARD_SESSION: 'session-m' } });
+    const hook = await runHook(
+      'pre-tool-use',
+      JSON.stringify({
+        session_id: 'x',
+        transcript_path: '',
+        cwd: repo,
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Edit',
+        tool_input: { file_path: file, old_string: 'a', new_string: 'b' },
+      }),
+      { boardPath: board, env: { CLAIMBOARD_SESSION: 'session-m' } },
+    );
     assert.equal(JSON.parse(hook.stdout).hookSpecificOutput.permissionDecisionReason, text);
-    assert.deepEqual(new ClaimService({ boardPath: board }).status().claims.map((x) => x.path), ['shop/src/a.ts'], 'infra:free was not claimed either');
+    assert.deepEqual(
+      new ClaimService({ boardPath: board }).status().claims.map((x) => x.path),
+      ['shop/src/a.ts'],
+      'infra:free was not claimed either',
+    );
 
     const checked = await call(c, 'check', { paths: ['src/a.ts'] });
     assert.ok(!checked.isError);
@@ -170,7 +197,10 @@ describe('claimboard mcp (SDK client over stdio)', function () {
     await new ClaimService({ boardPath: board }).release('session-q', 'all');
     const r = await waiting;
     assert.ok(!r.isError, textOf(r));
-    assert.deepEqual(new ClaimService({ boardPath: board }).status().claims.map((x) => `${x.session} ${x.path}`), ['session-m infra:db']);
+    assert.deepEqual(
+      new ClaimService({ boardPath: board }).status().claims.map((x) => `${x.session} ${x.path}`),
+      ['session-m infra:db'],
+    );
   });
 
   it('bad arguments are an MCP error and nothing is written', async () => {
@@ -206,7 +236,11 @@ describe('claimboard mcp (SDK client over stdio)', function () {
     const notAFile = path.join(dir, 'board-dir');
     fs.mkdirSync(notAFile);
     const c = await connect({ CLAIMBOARD_SESSION: 'session-m' }, notAFile);
-    for (const [name, args] of [['claim', { paths: ['infra:x'] }], ['status', {}], ['check', { paths: ['infra:x'] }]] as const) {
+    for (const [name, args] of [
+      ['claim', { paths: ['infra:x'] }],
+      ['status', {}],
+      ['check', { paths: ['infra:x'] }],
+    ] as const) {
       const r = await call(c, name, args);
       assert.equal(r.isError, true, name);
       assert.match(textOf(r), new RegExp(`could not use the board ${notAFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*EISDIR`), name);
@@ -254,8 +288,11 @@ describe('claimboard mcp (SDK client over stdio)', function () {
 
       mm = await startMattermostServer();
       const on = await connect({
-        CLAIMBOARD_SESSION: 'session-m', CLAIMBOARD_MATTERMOST_URL: mm.url, CLAIMBOARD_MATTERMOST_TOKEN: mm.bot.token,
-        CLAIMBOARD_MATTERMOST_CHANNEL: 'team/claims', CLAIMBOARD_MENTION: 'alice',
+        CLAIMBOARD_SESSION: 'session-m',
+        CLAIMBOARD_MATTERMOST_URL: mm.url,
+        CLAIMBOARD_MATTERMOST_TOKEN: mm.bot.token,
+        CLAIMBOARD_MATTERMOST_CHANNEL: 'team/claims',
+        CLAIMBOARD_MENTION: 'alice',
       });
       const r = await call(on, 'ask', { question: 'may I refactor a.ts?', about: 'src/a.ts' });
       assert.ok(!r.isError, textOf(r));
@@ -268,15 +305,15 @@ describe('claimboard mcp (SDK client over stdio)', function () {
       const server = mm;
       for (let i = 0; i < 150 && server.posts.length < 2; i++) await new Promise((res) => setTimeout(res, 100));
       const posted = server.posts.map((p) => p.message);
-      assert.deepEqual(posted.slice(-2), [
-        '[session-m] @alice session-q is holding `shop/src/a.ts` — may I refactor a.ts, OK to interrupt?',
-        '[session-m] @alice is Friday a freeze',
-      ]);
+      assert.deepEqual(posted.slice(-2), ['[session-m] @alice session-q is holding `shop/src/a.ts` — may I refactor a.ts, OK to interrupt?', '[session-m] @alice is Friday a freeze']);
       const recap = await call(on, 'recap', { since: '1h' });
       assert.ok(!recap.isError, textOf(recap));
       const rc = recap.structuredContent as { source: string; openQuestions: { holder?: string }[] };
       assert.equal(rc.source, 'channel');
-      assert.ok(rc.openQuestions.some((q) => q.holder === 'session-q'), JSON.stringify(rc));
+      assert.ok(
+        rc.openQuestions.some((q) => q.holder === 'session-q'),
+        JSON.stringify(rc),
+      );
       // Without `since`: the recap window every adapter shares.
       const before = Date.now();
       const dflt = await call(on, 'recap', {});

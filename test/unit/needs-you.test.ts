@@ -22,7 +22,12 @@ describe('needs you: a session waiting for the person is announced once, after t
   });
   after(async () => {
     // Only the timers this file started, by their pid.
-    for (const pid of pids) try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    for (const pid of pids)
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     await mm.close();
   });
   beforeEach(() => {
@@ -104,10 +109,7 @@ describe('needs you: a session waiting for the person is announced once, after t
     assert.ok(next?.timerPid && next.id !== opened.id, 'a new spell');
     await timerDone(next.timerPid);
     await flushed();
-    assert.deepEqual(needsYou(), [
-      '[session-a] @alice needs you — Claude needs your permission to use Bash',
-      '[session-a] @alice needs you — Claude is waiting for your input',
-    ]);
+    assert.deepEqual(needsYou(), ['[session-a] @alice needs you — Claude needs your permission to use Bash', '[session-a] @alice needs you — Claude is waiting for your input']);
   });
 
   it('posts nothing when the session works again within the delay', async () => {
@@ -116,7 +118,14 @@ describe('needs you: a session waiting for the person is announced once, after t
     const opened = spell('uuid-c');
     assert.ok(opened?.timerPid, 'a spell with its timer');
     // The person answered the prompt: the tool ran.
-    await hook('post-tool-use', { ...base('uuid-c'), hook_event_name: 'PostToolUse', tool_name: 'Write', tool_input: { file_path: path.join(dir, 'x'), content: '' }, tool_response: {}, tool_use_id: 't2' });
+    await hook('post-tool-use', {
+      ...base('uuid-c'),
+      hook_event_name: 'PostToolUse',
+      tool_name: 'Write',
+      tool_input: { file_path: path.join(dir, 'x'), content: '' },
+      tool_response: {},
+      tool_use_id: 't2',
+    });
     await timerDone(opened.timerPid);
     assert.equal(spell('uuid-c'), undefined);
     await flushed();

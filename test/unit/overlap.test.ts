@@ -41,26 +41,47 @@ describe('claim overlap', () => {
     const seg = fc.constantFrom('a', 'b', 'src', 'x.ts', 'y.js');
     const pathArb = fc.array(seg, { minLength: 1, maxLength: 4 }).map((s) => `repo/${s.join('/')}`);
     const globArb = fc.array(fc.constantFrom('a', 'b', 'src', '*', '**', '*.ts', 'x*'), { minLength: 1, maxLength: 4 }).map((s) => `repo/${s.join('/')}`);
-    fc.assert(fc.property(globArb, globArb, pathArb, (g1, g2, p) => {
-      // A path both claims cover proves they overlap.
-      if (claimCovers(g1, p) && claimCovers(g2, p)) assert.ok(claimsOverlap(g1, g2), `${g1} / ${g2} both cover ${p}`);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(globArb, globArb, pathArb, (g1, g2, p) => {
+        // A path both claims cover proves they overlap.
+        if (claimCovers(g1, p) && claimCovers(g2, p)) assert.ok(claimsOverlap(g1, g2), `${g1} / ${g2} both cover ${p}`);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
 describe('ClaimIndex', () => {
-  const claims = [
-    { path: 'repo/src/**' }, { path: 'repo/docs' }, { path: 'repo/*.md' }, { path: 'other/x/*' },
-    { path: 'infra:homelab-prod' }, { path: '/etc/nginx' }, { path: 'repo/**/*.test.ts' },
-  ];
+  const claims = [{ path: 'repo/src/**' }, { path: 'repo/docs' }, { path: 'repo/*.md' }, { path: 'other/x/*' }, { path: 'infra:homelab-prod' }, { path: '/etc/nginx' }, { path: 'repo/**/*.test.ts' }];
   const index = new ClaimIndex(claims);
 
   it('finds every claim that covers a path, and only those', () => {
-    const paths = ['repo/src/a.ts', 'repo/docs/x/y', 'repo/README.md', 'repo/lib/a.ts', 'repo/lib/a.test.ts',
-      'other/x/y/z', 'repo', 'infra:homelab-prod', '/etc/nginx/nginx.conf', '/etc/other', 'repo/src'];
+    const paths = [
+      'repo/src/a.ts',
+      'repo/docs/x/y',
+      'repo/README.md',
+      'repo/lib/a.ts',
+      'repo/lib/a.test.ts',
+      'other/x/y/z',
+      'repo',
+      'infra:homelab-prod',
+      '/etc/nginx/nginx.conf',
+      '/etc/other',
+      'repo/src',
+    ];
     for (const p of paths) {
-      const want = claims.filter((c) => claimCovers(c.path, p)).map((c) => c.path).sort();
-      assert.deepEqual(index.covering(p).map((c) => c.path).sort(), want, p);
+      const want = claims
+        .filter((c) => claimCovers(c.path, p))
+        .map((c) => c.path)
+        .sort();
+      assert.deepEqual(
+        index
+          .covering(p)
+          .map((c) => c.path)
+          .sort(),
+        want,
+        p,
+      );
     }
   });
 
@@ -68,10 +89,13 @@ describe('ClaimIndex', () => {
     const seg = fc.constantFrom('a', 'b', 'src', 'x.ts', 'y.js', '.env');
     const pathArb = fc.array(seg, { minLength: 1, maxLength: 5 }).map((s) => `r/${s.join('/')}`);
     const claimArb = fc.array(fc.constantFrom('a', 'b', 'src', '*', '**', '*.ts', 'x*'), { minLength: 1, maxLength: 4 }).map((s) => ({ path: `r/${s.join('/')}` }));
-    fc.assert(fc.property(fc.array(claimArb, { maxLength: 8 }), pathArb, (cs, p) => {
-      const idx = new ClaimIndex(cs);
-      const want = cs.filter((c) => micromatch.isMatch(p, [c.path, `${c.path}/**`], { dot: true }) || p === c.path);
-      assert.deepEqual(new Set(idx.covering(p)), new Set(want));
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.array(claimArb, { maxLength: 8 }), pathArb, (cs, p) => {
+        const idx = new ClaimIndex(cs);
+        const want = cs.filter((c) => micromatch.isMatch(p, [c.path, `${c.path}/**`], { dot: true }) || p === c.path);
+        assert.deepEqual(new Set(idx.covering(p)), new Set(want));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

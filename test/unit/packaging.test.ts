@@ -14,7 +14,9 @@ describe('packages as users install them (real processes)', function () {
   // Packing runs the production build and the .vsix packager: real work, minutes on a busy machine.
   this.timeout(600_000);
   let dir: string;
-  beforeEach(() => { dir = fs.realpathSync(tempDir()); });
+  beforeEach(() => {
+    dir = fs.realpathSync(tempDir());
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('npm install -g of the packed tarball gives a claimboard that runs; the tarball holds only what runs', () => {
@@ -64,7 +66,10 @@ describe('packages as users install them (real processes)', function () {
     assert.match(readme, /^# claimboard for VS Code/, 'the extension README, not the repository one');
     assert.match(readme, /npm install -g claimboard/, 'says the CLI is installed separately');
     const targets = [...readme.matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1] ?? '');
-    assert.ok(targets.some((t) => t.endsWith('.png')), 'shows pictures');
+    assert.ok(
+      targets.some((t) => t.endsWith('.png')),
+      'shows pictures',
+    );
     for (const t of targets.filter((x) => !/^[a-z]+:/.test(x) && !x.startsWith('#'))) {
       assert.ok(entries.has(`extension/${t}`), `${t} is in the .vsix`);
     }
@@ -74,6 +79,10 @@ describe('packages as users install them (real processes)', function () {
     assert.equal(manifest.devDependencies, undefined);
     assert.equal(typeof manifest.icon, 'string');
     assert.ok(entries.has(`extension/${String(manifest.icon)}`), 'the icon is packed');
-    assert.equal([...entries].some((e) => e.endsWith('.map') || e.includes('cli-bundle')), false, 'no CLI, no maps');
+    assert.equal(
+      [...entries].some((e) => e.endsWith('.map') || e.includes('cli-bundle')),
+      false,
+      'no CLI, no maps',
+    );
   });
 });

@@ -81,16 +81,16 @@ describe('repository names across machines (CLAIMBOARD_REPO_NAMES, git config cl
   afterEach(() => useRepoNaming('folder'));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('folder names by default (keys as they always were), the origin remote\'s name with remote', () => {
+  it("folder names by default (keys as they always were), the origin remote's name with remote", () => {
     assert.equal(resolvePathKey('src/a.ts', laptop), 'shop/src/a.ts');
     assert.equal(resolvePathKey('src/a.ts', server), 'work-shop/src/a.ts');
     useRepoNaming('remote');
     assert.equal(resolvePathKey('src/a.ts', laptop), 'shop/src/a.ts');
     assert.equal(resolvePathKey('src/a.ts', server), 'shop/src/a.ts', 'git@host:me/shop.git');
-    assert.equal(pathKeyForFile(path.join(serverWt, 'src', 'b.ts')), 'shop/src/b.ts', 'a linked worktree reads its main repository\'s remote');
+    assert.equal(pathKeyForFile(path.join(serverWt, 'src', 'b.ts')), 'shop/src/b.ts', "a linked worktree reads its main repository's remote");
   });
 
-  it('a name set in the repository\'s git config wins in either mode', () => {
+  it("a name set in the repository's git config wins in either mode", () => {
     git(server, 'config', 'claimboard.repo', 'storefront');
     try {
       assert.equal(resolvePathKey('src/a.ts', server), 'storefront/src/a.ts');

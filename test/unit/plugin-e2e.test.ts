@@ -23,7 +23,9 @@ function tempDir(prefix: string): string {
 
 function claudeCli(args: string[], home: string, cwd: string): { code: number | null; out: string } {
   const r = spawnSync(claudeBinary(), args, {
-    cwd, encoding: 'utf8', timeout: 60_000,
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
     env: { PATH: process.env.PATH, HOME: home, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_TELEMETRY: '1', DISABLE_AUTOUPDATER: '1', DISABLE_ERROR_REPORTING: '1' },
   });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
@@ -74,14 +76,19 @@ describe('the Claude Code plugin (real Claude Code CLI)', function () {
     assert.deepEqual(Object.keys(hooks), ['SessionStart', 'PreToolUse', 'PostToolUse', 'UserPromptSubmit', 'Notification', 'SessionEnd']);
   });
 
-  it('with --plugin-dir: hooks guard and auto-claim, the MCP claim tool acts as the same session, claimboard in Bash is the plugin\'s', async () => {
+  it("with --plugin-dir: hooks guard and auto-claim, the MCP claim tool acts as the same session, claimboard in Bash is the plugin's", async () => {
     const w = workspace('dir');
     const holder = new ClaimService({ boardPath: w.board });
     await holder.claim('session-q', { paths: ['shop/held.txt'], eta: new Date(Date.now() + 40 * 60_000) });
     const held = path.join(w.ws, 'held.txt');
     const free = path.join(w.ws, 'free.txt');
     srv = await startModelServer([
-      { tools: [{ name: 'Read', input: { file_path: held } }, { name: 'Read', input: { file_path: free } }] },
+      {
+        tools: [
+          { name: 'Read', input: { file_path: held } },
+          { name: 'Read', input: { file_path: free } },
+        ],
+      },
       { tools: [{ name: 'Edit', input: { file_path: held, old_string: 'hello', new_string: 'bye' } }] },
       { tools: [{ name: 'Edit', input: { file_path: free, old_string: 'hello', new_string: 'bye' } }] },
       loadTools('claim'),
@@ -91,8 +98,12 @@ describe('the Claude Code plugin (real Claude Code CLI)', function () {
       { text: 'done' },
     ]);
     const run = await runClaude({
-      cwd: w.ws, home: w.home, modelUrl: srv.url, allowedTools: ['Bash', MCP('claim')],
-      env: { CLAIMBOARD_BOARD: w.board }, extraArgs: ['--plugin-dir', plugin],
+      cwd: w.ws,
+      home: w.home,
+      modelUrl: srv.url,
+      allowedTools: ['Bash', MCP('claim')],
+      env: { CLAIMBOARD_BOARD: w.board },
+      extraArgs: ['--plugin-dir', plugin],
     });
     assert.equal(run.code, 0, run.stderr);
     const results = srv.toolResults();
@@ -117,20 +128,39 @@ describe('the Claude Code plugin (real Claude Code CLI)', function () {
     const bash = results.find((r) => r.text.includes(path.join(plugin, 'bin', 'claimboard')));
     assert.ok(bash, `claimboard in Bash is the plugin's bin/: ${JSON.stringify(results)}`);
     const mid = JSON.parse(bash.text.slice(bash.text.indexOf('{'))) as { claims: { session: string; path: string; reason: string | null }[] };
-    assert.deepEqual(mid.claims.map((c) => `${c.session} ${c.path}`).sort(), [`${me} infra:db`, `${me} shop/free.txt`, 'session-q shop/held.txt'].sort(),
-      'mid-session: the free file auto-claimed and infra:db claimed by the tool, both under the hooks\' name');
+    assert.deepEqual(
+      mid.claims.map((c) => `${c.session} ${c.path}`).sort(),
+      [`${me} infra:db`, `${me} shop/free.txt`, 'session-q shop/held.txt'].sort(),
+      "mid-session: the free file auto-claimed and infra:db claimed by the tool, both under the hooks' name",
+    );
 
     // SessionEnd released everything the session held; session-q keeps its claim.
     const after = new ClaimService({ boardPath: w.board }).status();
-    assert.deepEqual(after.claims.map((c) => `${c.session} ${c.path}`), ['session-q shop/held.txt']);
-    assert.deepEqual(after.releases.filter((r) => r.session === me).map((r) => r.path).sort(), ['infra:db', 'shop/free.txt']);
+    assert.deepEqual(
+      after.claims.map((c) => `${c.session} ${c.path}`),
+      ['session-q shop/held.txt'],
+    );
+    assert.deepEqual(
+      after.releases
+        .filter((r) => r.session === me)
+        .map((r) => r.path)
+        .sort(),
+      ['infra:db', 'shop/free.txt'],
+    );
     assert.ok(after.sessions[0].ended, 'the session is marked ended');
   });
 
   it('offers the skill and the slash commands: /claimboard:claim reaches the model as the claim instructions', async () => {
     const w = workspace('commands');
     srv = await startModelServer([{ text: 'ok' }]);
-    const run = await runClaude({ cwd: w.ws, home: w.home, modelUrl: srv.url, prompt: '/claimboard:claim infra:db 20m migration', env: { CLAIMBOARD_BOARD: w.board }, extraArgs: ['--plugin-dir', plugin] });
+    const run = await runClaude({
+      cwd: w.ws,
+      home: w.home,
+      modelUrl: srv.url,
+      prompt: '/claimboard:claim infra:db 20m migration',
+      env: { CLAIMBOARD_BOARD: w.board },
+      extraArgs: ['--plugin-dir', plugin],
+    });
     assert.equal(run.code, 0, run.stderr);
     const main = srv.requests.filter((r) => Array.isArray(r.body.tools) && r.body.tools.length > 0);
     const sent = JSON.stringify(main[0]?.body ?? {});
@@ -168,7 +198,10 @@ describe('the Claude Code plugin (real Claude Code CLI)', function () {
     assert.equal(run.code, 0, run.stderr);
     const results = srv.toolResults();
     assert.equal(fs.readFileSync(held, 'utf8'), 'hello\n');
-    assert.ok(results.some((r) => r.is_error && r.text.includes('held.txt is claimed by session-q')), JSON.stringify(results));
+    assert.ok(
+      results.some((r) => r.is_error && r.text.includes('held.txt is claimed by session-q')),
+      JSON.stringify(results),
+    );
     const where = results.find((r) => r.text.trim().endsWith('/bin/claimboard'));
     assert.ok(where, JSON.stringify(results));
     // Claude Code copies the plugin under ~/.claude/plugins on install, but (2.1.332) runs a

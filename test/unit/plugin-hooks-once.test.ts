@@ -41,7 +41,7 @@ describe('plugin and install-hooks: each hook once', function () {
       env: { HOME: home, CLAIMBOARD_BOARD: board, CLAUDE_PROJECT_DIR: project, ...env },
     });
 
-  it('the plugin\'s hook steps aside when settings.json has claimboard\'s hooks, says so, and the command it prints ends that', async () => {
+  it("the plugin's hook steps aside when settings.json has claimboard's hooks, says so, and the command it prints ends that", async () => {
     const install = await runClaimboard(['install-hooks', '--user', '--command', 'claimboard'], { env: { HOME: home, PATH: process.env.PATH ?? '' }, cwd: project });
     assert.equal(install.code, 0, install.stderr);
 
@@ -49,7 +49,7 @@ describe('plugin and install-hooks: each hook once', function () {
     assert.equal(aside.code, 0, aside.stderr);
     const said = JSON.parse(aside.stdout) as { systemMessage: string };
     assert.match(said.systemMessage, /installed twice, by the claimboard plugin and in .*home\/\.claude\/settings\.json/);
-    assert.equal(fs.existsSync(board), false, 'the plugin\'s copy did nothing');
+    assert.equal(fs.existsSync(board), false, "the plugin's copy did nothing");
 
     // The settings hook itself (no mark) runs as always.
     const settingsHook = await sessionStart({});
@@ -65,7 +65,7 @@ describe('plugin and install-hooks: each hook once', function () {
     assert.doesNotMatch(now.stdout, /installed twice/);
   });
 
-  it('a project\'s settings hooks count too, and the message names the project command', async () => {
+  it("a project's settings hooks count too, and the message names the project command", async () => {
     const install = await runClaimboard(['install-hooks', '--project', '--command', 'claimboard'], { env: { HOME: home, PATH: process.env.PATH ?? '' }, cwd: project });
     assert.equal(install.code, 0, install.stderr);
     const aside = await sessionStart({ [markName]: markValue });
@@ -81,7 +81,10 @@ describe('plugin and install-hooks: each hook once', function () {
     fs.writeFileSync(settings, text);
     const r = await runClaimboard(['install-hooks', '--project'], { env: { HOME: home }, cwd: project });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^claimboard: the claimboard plugin is enabled \(claimboard@claimboard in .*settings\.json\).*run each hook twice\. Nothing changed\. .*claude plugin disable claimboard@claimboard\n$/);
+    assert.match(
+      r.stderr,
+      /^claimboard: the claimboard plugin is enabled \(claimboard@claimboard in .*settings\.json\).*run each hook twice\. Nothing changed\. .*claude plugin disable claimboard@claimboard\n$/,
+    );
     assert.equal(fs.readFileSync(settings, 'utf8'), text);
     assert.equal(fs.existsSync(path.join(project, '.claude', 'settings.json')), false);
     // Disabled, it installs.
@@ -90,10 +93,13 @@ describe('plugin and install-hooks: each hook once', function () {
     assert.equal(ok.code, 0, ok.stderr);
   });
 
-  it('warns when the hooks name this machine\'s paths (worse in a project\'s settings), and when --command is not on PATH', async () => {
+  it("warns when the hooks name this machine's paths (worse in a project's settings), and when --command is not on PATH", async () => {
     const proj = await runClaimboard(['install-hooks', '--project'], { env: { HOME: home }, cwd: project });
     assert.equal(proj.code, 0, proj.stderr);
-    assert.match(proj.stderr, /warning: the hooks will run .*cli\.js: paths on this machine\. Moving the checkout or changing Node disables every guard, and .*shop\/\.claude\/settings\.json is usually committed/);
+    assert.match(
+      proj.stderr,
+      /warning: the hooks will run .*cli\.js: paths on this machine\. Moving the checkout or changing Node disables every guard, and .*shop\/\.claude\/settings\.json is usually committed/,
+    );
     assert.match(proj.stderr, /Use --command claimboard/);
 
     const bin = path.join(dir, 'bin');

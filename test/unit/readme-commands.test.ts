@@ -69,7 +69,10 @@ describe('the README: every claimboard command it shows runs as printed', functi
     const shown = readmeCommands(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
     // A README rewritten without shell blocks would make this test vacuous: it must find them.
     assert.ok(shown.length >= 4, `only ${shown.length} commands found in the README`);
-    assert.ok(shown.some((s) => s.code !== 0), 'the README shows a refused claim');
+    assert.ok(
+      shown.some((s) => s.code !== 0),
+      'the README shows a refused claim',
+    );
 
     dir = tempDir('cb-readme-');
     const repo = path.join(dir, 'repo');

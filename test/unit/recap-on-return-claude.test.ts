@@ -34,9 +34,15 @@ describe('recap on return in the real Claude Code CLI', function () {
     fs.symlinkSync(CLAIMBOARD_CLI, path.join(bin, 'claimboard'));
     mm = await startMattermostServer();
     const env = {
-      PATH: `${bin}:${process.env.PATH}`, HOME: home, CLAIMBOARD_BOARD: board,
-      CLAIMBOARD_MATTERMOST_URL: mm.url, CLAIMBOARD_MATTERMOST_TOKEN: mm.bot.token, CLAIMBOARD_MATTERMOST_CHANNEL: mm.channel.id,
-      CLAIMBOARD_ANNOUNCE_INLINE: '1', CLAIMBOARD_RECAP_IDLE: '1s', CLAIMBOARD_NEEDS_YOU_AFTER: 'off',
+      PATH: `${bin}:${process.env.PATH}`,
+      HOME: home,
+      CLAIMBOARD_BOARD: board,
+      CLAIMBOARD_MATTERMOST_URL: mm.url,
+      CLAIMBOARD_MATTERMOST_TOKEN: mm.bot.token,
+      CLAIMBOARD_MATTERMOST_CHANNEL: mm.channel.id,
+      CLAIMBOARD_ANNOUNCE_INLINE: '1',
+      CLAIMBOARD_RECAP_IDLE: '1s',
+      CLAIMBOARD_NEEDS_YOU_AFTER: 'off',
     };
     const install = await runClaimboard(['install-hooks', '--project', '--command', 'claimboard'], { cwd: repo, env });
     assert.equal(install.code, 0, install.stderr);

@@ -22,8 +22,13 @@ describe('the recap window: one default for the CLI, the hooks, MCP and VS Code'
     assert.equal(parseDuration(RECAP_WINDOW), RECAP_WINDOW_MS);
     const dir = tempDir('cb-recap-window-');
     const env = cleanEnv({
-      HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'config'), CLAIMBOARD_BOARD: path.join(dir, 'board.md'),
-      CLAIMBOARD_MATTERMOST_URL: mm.url, CLAIMBOARD_MATTERMOST_TOKEN: mm.bot.token, CLAIMBOARD_MATTERMOST_CHANNEL: mm.channel.id, CLAIMBOARD_ANNOUNCE_INLINE: '1',
+      HOME: dir,
+      XDG_CONFIG_HOME: path.join(dir, 'config'),
+      CLAIMBOARD_BOARD: path.join(dir, 'board.md'),
+      CLAIMBOARD_MATTERMOST_URL: mm.url,
+      CLAIMBOARD_MATTERMOST_TOKEN: mm.bot.token,
+      CLAIMBOARD_MATTERMOST_CHANNEL: mm.channel.id,
+      CLAIMBOARD_ANNOUNCE_INLINE: '1',
     });
     const before = Date.now();
     const r = await runCli(['recap', '--json'], { env, cwd: dir });

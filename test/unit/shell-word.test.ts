@@ -13,9 +13,12 @@ function shellReads(words: string[]): string[] {
 describe('shell words', () => {
   it('every text reads back from /bin/sh as itself, one word each (property)', () => {
     const text = fc.string({ unit: fc.constantFrom(...'ab/._-:@+,%=~*?[]{}$`"\'\\ \t\n;&|<>()#!^'.split('')), maxLength: 12 });
-    fc.assert(fc.property(fc.array(text, { minLength: 1, maxLength: 20 }), (words) => {
-      assert.deepEqual(shellReads(words), words);
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 20 }), (words) => {
+        assert.deepEqual(shellReads(words), words);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('leaves plain paths bare and keeps a first word with = a command, not an assignment', () => {

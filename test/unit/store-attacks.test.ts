@@ -57,7 +57,11 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
   afterEach(() => {
     for (const m of mounts.splice(0)) spawnSync('umount', ['-l', m]);
     // A background flusher started by a claim (announcement tests) is ended by its pid.
-    try { process.kill(Number(fs.readFileSync(`${outboxPaths(board).outbox}.flusher.pid`, 'utf8')), 'SIGTERM'); } catch { /* none running */ }
+    try {
+      process.kill(Number(fs.readFileSync(`${outboxPaths(board).outbox}.flusher.pid`, 'utf8')), 'SIGTERM');
+    } catch {
+      /* none running */
+    }
     fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   });
 
@@ -83,7 +87,8 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
       fs.writeFileSync(board, text);
       const outbox = new Outbox(board);
       await outbox.update((s) => {
-        for (let i = 0; i < 40; i++) s.entries.push({ seq: s.nextSeq++, id: `id${i}`, createdAt: new Date().toISOString(), kind: 'claim', session: 's', text: `pending ${i}`, state: 'pending', attempts: 0 });
+        for (let i = 0; i < 40; i++)
+          s.entries.push({ seq: s.nextSeq++, id: `id${i}`, createdAt: new Date().toISOString(), kind: 'claim', session: 's', text: `pending ${i}`, state: 'pending', attempts: 0 });
       });
       const outboxBytes = fs.readFileSync(outboxPaths(board).outbox);
       // Fill the disk to a few KB short of room for another copy of the board.
@@ -95,10 +100,19 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
       assert.match(r.stderr, new RegExp(`cannot write the board ${board.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the disk is full`));
       assert.doesNotMatch(r.stderr, /unexpected error/);
       assert.equal(fs.readFileSync(board, 'utf8'), text, 'the board is as it was');
-      assert.deepEqual(fs.readdirSync(disk).filter((n) => n.endsWith('.tmp')), [], 'no temporary file left');
+      assert.deepEqual(
+        fs.readdirSync(disk).filter((n) => n.endsWith('.tmp')),
+        [],
+        'no temporary file left',
+      );
 
       // The outbox the same way: a queued write that does not fit leaves the old one readable.
-      await assert.rejects(outbox.update((s) => { s.entries.push({ ...s.entries[0], id: 'big', text: 'x'.repeat(200_000) }); }), /disk is full/);
+      await assert.rejects(
+        outbox.update((s) => {
+          s.entries.push({ ...s.entries[0], id: 'big', text: 'x'.repeat(200_000) });
+        }),
+        /disk is full/,
+      );
       assert.deepEqual(fs.readFileSync(outboxPaths(board).outbox), outboxBytes);
       assert.equal(outbox.read().entries.length, 40);
     });
@@ -194,9 +208,18 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
       assert.equal(r.code, 1);
       assert.match(r.stderr, /the board .*coordination\.md is empty and did not come back .*nothing was written/);
       assert.equal(fs.readFileSync(board, 'utf8'), '', 'nothing was written over it');
-      const hook = await cb(['hook', 'pre-tool-use'], undefined, {}, JSON.stringify({
-        session_id: 'u1', cwd: repo, hook_event_name: 'PreToolUse', tool_name: 'Edit', tool_input: { file_path: path.join(repo, 'src/first.ts') },
-      }));
+      const hook = await cb(
+        ['hook', 'pre-tool-use'],
+        undefined,
+        {},
+        JSON.stringify({
+          session_id: 'u1',
+          cwd: repo,
+          hook_event_name: 'PreToolUse',
+          tool_name: 'Edit',
+          tool_input: { file_path: path.join(repo, 'src/first.ts') },
+        }),
+      );
       const out = JSON.parse(hook.stdout) as { hookSpecificOutput: { permissionDecision: string; permissionDecisionReason: string } };
       assert.equal(out.hookSpecificOutput.permissionDecision, 'deny');
       assert.match(out.hookSpecificOutput.permissionDecisionReason, /coordination\.md is empty/);
@@ -223,13 +246,20 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
     // Both paths take the target's lock: a lock held there stops a writer through the link.
     const unlock = await lockfile.lock(real, { realpath: false, stale: 5_000, update: 1_000 });
     try {
-      const blocked = await runCli(['--board', board, 'hook', 'session-end'], { cwd: repo, env: cleanEnv({ CLAIMBOARD_SESSION: 'session-a' }), input: JSON.stringify({ session_id: 'u1', cwd: repo, hook_event_name: 'SessionEnd' }) });
+      const blocked = await runCli(['--board', board, 'hook', 'session-end'], {
+        cwd: repo,
+        env: cleanEnv({ CLAIMBOARD_SESSION: 'session-a' }),
+        input: JSON.stringify({ session_id: 'u1', cwd: repo, hook_event_name: 'SessionEnd' }),
+      });
       assert.match(blocked.stderr, /is locked by another process \(.*dotfiles\/coordination\.md\.lock\)/);
     } finally {
       await unlock();
     }
     assert.equal(BoardDocument.parse(fs.readFileSync(real, 'utf8')).claims.filter((c) => c.path === 'repo/src/x.ts').length, 1);
-    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.lock') || n.endsWith('.tmp')), []);
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((n) => n.endsWith('.lock') || n.endsWith('.tmp')),
+      [],
+    );
   });
 
   it('six SessionStart hooks at once get six names, and each end releases its own claims', async () => {
@@ -282,7 +312,12 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
       const unlock = await lockfile.lock(board, { realpath: false, stale: 5_000, update: 1_000 });
       try {
         // Claude Code kills a session-end hook after its 5 s timeout: the hook must end itself first.
-        const r = await runCli(['--board', board, 'hook', 'session-end'], { cwd: repo, env: cleanEnv(), timeoutMs: 5_000, input: JSON.stringify({ session_id: 'u1', cwd: repo, hook_event_name: 'SessionEnd', reason: 'other' }) });
+        const r = await runCli(['--board', board, 'hook', 'session-end'], {
+          cwd: repo,
+          env: cleanEnv(),
+          timeoutMs: 5_000,
+          input: JSON.stringify({ session_id: 'u1', cwd: repo, hook_event_name: 'SessionEnd', reason: 'other' }),
+        });
         assert.equal(r.signal, null, 'not killed by the hook timeout');
         assert.equal(r.code, 0);
         assert.match(r.stderr, /claimboard hook session-end: the board .* is locked by another process/);
@@ -298,7 +333,12 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
       const r = await cb(['claim', 'repo/src/a.ts'], 'session-a', env);
       assert.equal(r.code, 0, r.stderr);
       assert.ok(fs.existsSync(`${outbox}.lock`), 'the claim returned before the dead lock went stale');
-      const sessionEnd = await cb(['hook', 'session-end'], undefined, { ...env, CLAIMBOARD_SESSION: 'session-a' }, JSON.stringify({ session_id: 'u9', cwd: repo, hook_event_name: 'SessionEnd', reason: 'other' }));
+      const sessionEnd = await cb(
+        ['hook', 'session-end'],
+        undefined,
+        { ...env, CLAIMBOARD_SESSION: 'session-a' },
+        JSON.stringify({ session_id: 'u9', cwd: repo, hook_event_name: 'SessionEnd', reason: 'other' }),
+      );
       assert.equal(sessionEnd.code, 0, sessionEnd.stderr);
       assert.ok(fs.existsSync(`${outbox}.lock`), 'session-end did not wait for it either');
       fs.rmdirSync(`${outbox}.lock`);
@@ -306,15 +346,28 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
       const ob = new Outbox(board);
       await ob.update(() => undefined);
       const texts = ob.read().entries.map((e) => e.text);
-      assert.ok(texts.some((t) => /\[session-a\] CLAIM `repo\/src\/a\.ts`/.test(t)), texts.join('\n'));
-      assert.ok(texts.some((t) => /\[session-a\] ending — released/.test(t)), texts.join('\n'));
+      assert.ok(
+        texts.some((t) => /\[session-a\] CLAIM `repo\/src\/a\.ts`/.test(t)),
+        texts.join('\n'),
+      );
+      assert.ok(
+        texts.some((t) => /\[session-a\] ending — released/.test(t)),
+        texts.join('\n'),
+      );
       assert.equal(ob.spooledCount(), 0);
     });
   });
 
   describe('bytes', () => {
     it('Latin-1 and invalid bytes a person wrote are kept byte for byte through a claim', async () => {
-      const latin = Buffer.concat([Buffer.from(seed.replace(/\n$/, '')), Buffer.from('\n- Caf'), Buffer.from([0xe9]), Buffer.from(' note \u2014 '), Buffer.from([0xff, 0xfe, 0x80]), Buffer.from('\n')]);
+      const latin = Buffer.concat([
+        Buffer.from(seed.replace(/\n$/, '')),
+        Buffer.from('\n- Caf'),
+        Buffer.from([0xe9]),
+        Buffer.from(' note \u2014 '),
+        Buffer.from([0xff, 0xfe, 0x80]),
+        Buffer.from('\n'),
+      ]);
       fs.writeFileSync(board, latin);
       const r = await cb(['claim', 'repo/src/a.ts'], 'session-a');
       assert.equal(r.code, 0, r.stderr);
@@ -326,14 +379,25 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
     });
 
     it('a UTF-16 board is reported as unreadable by check and claim, and the hook denies naming it', async () => {
-      fs.writeFileSync(board, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(seed.replace('## Active claims\n\n', '## Active claims\n\n- session-a (started 19:15) — repo/src/a.ts — eta 23:59\n'), 'utf16le')]));
+      fs.writeFileSync(
+        board,
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(seed.replace('## Active claims\n\n', '## Active claims\n\n- session-a (started 19:15) — repo/src/a.ts — eta 23:59\n'), 'utf16le')]),
+      );
       const bytes = fs.readFileSync(board);
-      for (const args of [['check', 'repo/src/a.ts'], ['claim', 'repo/src/a.ts']]) {
+      for (const args of [
+        ['check', 'repo/src/a.ts'],
+        ['claim', 'repo/src/a.ts'],
+      ]) {
         const r = await cb(args, 'session-b');
         assert.equal(r.code, 1, `${args[0]}: ${r.stdout}${r.stderr}`);
         assert.match(r.stderr, /cannot read the board .*coordination\.md: it is UTF-16 text; save it as UTF-8/);
       }
-      const hook = await cb(['hook', 'pre-tool-use'], undefined, {}, JSON.stringify({ session_id: 'u1', cwd: repo, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: path.join(repo, 'src/a.ts'), content: '' } }));
+      const hook = await cb(
+        ['hook', 'pre-tool-use'],
+        undefined,
+        {},
+        JSON.stringify({ session_id: 'u1', cwd: repo, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: path.join(repo, 'src/a.ts'), content: '' } }),
+      );
       const out = JSON.parse(hook.stdout) as { hookSpecificOutput: { permissionDecision: string; permissionDecisionReason: string } };
       assert.equal(out.hookSpecificOutput.permissionDecision, 'deny');
       assert.match(out.hookSpecificOutput.permissionDecisionReason, /UTF-16/);
@@ -343,7 +407,14 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
 
   it('a Write too large to read whole (600 MB) is decided from its start: denied when the file is held', async () => {
     assert.equal((await cb(['claim', 'repo/src/a.ts'], 'session-a')).code, 0);
-    const head = JSON.stringify({ session_id: 'u2', transcript_path: '', cwd: repo, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: path.join(repo, 'src/a.ts'), content: '' } });
+    const head = JSON.stringify({
+      session_id: 'u2',
+      transcript_path: '',
+      cwd: repo,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Write',
+      tool_input: { file_path: path.join(repo, 'src/a.ts'), content: '' },
+    });
     const child = spawn(process.execPath, [CLI, '--board', board, 'hook', 'pre-tool-use'], { cwd: repo, env: cleanEnv() });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
@@ -355,7 +426,15 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
     child.on('close', () => (stopped = true));
     child.stdin.write(head.slice(0, -3)); // …"content":"  then 600 MB of content
     for (let i = 0; i < 600 && !stopped; i++) {
-      if (!child.stdin.write(chunk)) await new Promise<void>((r) => { const t = setInterval(() => { if (stopped || child.stdin.writableNeedDrain === false) { clearInterval(t); r(); } }, 5); });
+      if (!child.stdin.write(chunk))
+        await new Promise<void>((r) => {
+          const t = setInterval(() => {
+            if (stopped || child.stdin.writableNeedDrain === false) {
+              clearInterval(t);
+              r();
+            }
+          }, 5);
+        });
     }
     if (!stopped) child.stdin.end('"}}');
     assert.equal(await closed, 0);
@@ -378,18 +457,25 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
     assert.match(d.hookSpecificOutput.permissionDecisionReason, /larger than 16 MB .*not at its start/);
   });
 
-  it('two machines with one host name (here: two pid namespaces) do not read each other\'s live claims as dead', async function () {
+  it("two machines with one host name (here: two pid namespaces) do not read each other's live claims as dead", async function () {
     if (spawnSync('unshare', ['-pf', '--mount-proc', 'true']).status !== 0) this.skip();
     // session-a's Claude process (this test's own process) is alive, on "machine one".
     const r = await cb(['claim', 'repo/src/a.ts', '--pid', String(process.pid)], 'session-a');
     assert.equal(r.code, 0, r.stderr);
     // "Machine two": same host name, but that pid is not visible there.
-    const other = spawnSync('unshare', ['-pf', '--mount-proc', process.execPath, CLI, '--board', board, '--session', 'session-b', 'check', 'repo/src/a.ts'], { cwd: repo, env: cleanEnv(), encoding: 'utf8' });
+    const other = spawnSync('unshare', ['-pf', '--mount-proc', process.execPath, CLI, '--board', board, '--session', 'session-b', 'check', 'repo/src/a.ts'], {
+      cwd: repo,
+      env: cleanEnv(),
+      encoding: 'utf8',
+    });
     assert.equal(other.status, 3, `still held, as seen from the other machine: ${other.stdout}${other.stderr}`);
     assert.match(fs.readFileSync(board, 'utf8'), new RegExp(`pid ${process.pid}@${os.hostname()}:[0-9a-f]{8}`));
     // A line written before the identity had its suffix is still read: by host name, as always.
     const dead = deadPid();
-    fs.writeFileSync(board, fs.readFileSync(board, 'utf8').replace('## Active claims\n\n', `## Active claims\n\n- session-c (started 19:15) — repo/src/old.ts — eta 23:59 — pid ${dead}@${os.hostname()}\n`));
+    fs.writeFileSync(
+      board,
+      fs.readFileSync(board, 'utf8').replace('## Active claims\n\n', `## Active claims\n\n- session-c (started 19:15) — repo/src/old.ts — eta 23:59 — pid ${dead}@${os.hostname()}\n`),
+    );
     assert.equal((await cb(['check', 'repo/src/old.ts'], 'session-b')).code, 0, 'an old line of a dead local process is free');
   });
 });

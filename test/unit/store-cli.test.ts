@@ -49,7 +49,10 @@ describe('the shared store through the CLI process', function () {
     const c = await runCli(['check', 'repo/src/a.ts'], { env: env({ CLAIMBOARD_SESSION: 'beta' }) });
     assert.equal(c.code, 3);
     const st = await runCli(['status', '--json'], { env: env() });
-    assert.deepEqual((JSON.parse(st.stdout) as { claims: { session: string }[] }).claims.map((x) => x.session), ['alpha']);
+    assert.deepEqual(
+      (JSON.parse(st.stdout) as { claims: { session: string }[] }).claims.map((x) => x.session),
+      ['alpha'],
+    );
     const r = await runCli(['release', 'repo/src/a.ts'], { env: env({ CLAIMBOARD_SESSION: 'alpha' }) });
     assert.equal(r.code, 0, r.stderr);
     assert.equal((await runCli(['claim', 'repo/src/**'], { env: env({ CLAIMBOARD_SESSION: 'beta' }) })).code, 0);
@@ -74,10 +77,19 @@ describe('the shared store through the CLI process', function () {
     const down = new URL(url);
     down.port = '1';
     const offline = env({ CLAIMBOARD_STORE: down.toString(), CLAIMBOARD_SESSION: 'alpha' });
-    const edit = (file: string, e: NodeJS.ProcessEnv) => runCli(['hook', 'pre-tool-use'], {
-      cwd: proj, env: e,
-      input: JSON.stringify({ hook_event_name: 'PreToolUse', session_id: 'uuid-a', transcript_path: '/dev/null', cwd: proj, tool_name: 'Edit', tool_input: { file_path: path.join(proj, file), old_string: 'x', new_string: 'y' } }),
-    });
+    const edit = (file: string, e: NodeJS.ProcessEnv) =>
+      runCli(['hook', 'pre-tool-use'], {
+        cwd: proj,
+        env: e,
+        input: JSON.stringify({
+          hook_event_name: 'PreToolUse',
+          session_id: 'uuid-a',
+          transcript_path: '/dev/null',
+          cwd: proj,
+          tool_name: 'Edit',
+          tool_input: { file_path: path.join(proj, file), old_string: 'x', new_string: 'y' },
+        }),
+      });
     const allowed = await edit('held.txt', offline);
     assert.equal(allowed.code, 0);
     assert.equal(allowed.stdout, '', 'no deny');
@@ -85,7 +97,10 @@ describe('the shared store through the CLI process', function () {
     const denied = await edit('other.txt', offline);
     const reason = (JSON.parse(denied.stdout) as { hookSpecificOutput: { permissionDecision: string; permissionDecisionReason: string } }).hookSpecificOutput;
     assert.equal(reason.permissionDecision, 'deny');
-    assert.match(reason.permissionDecisionReason, /only paths this session held when it was last seen may be edited\. Check it with `claimboard store status` and retry when it answers; to edit anyway, the person can set CLAIMBOARD_STORE_OFFLINE=allow/);
+    assert.match(
+      reason.permissionDecisionReason,
+      /only paths this session held when it was last seen may be edited\. Check it with `claimboard store status` and retry when it answers; to edit anyway, the person can set CLAIMBOARD_STORE_OFFLINE=allow/,
+    );
     assert.ok(!reason.permissionDecisionReason.includes(password));
     // The command the reason gives, run as printed: it names the store and says it does not answer.
     const shown = await runCli(['store', 'status'], { cwd: proj, env: offline });
@@ -106,7 +121,7 @@ describe('the shared store through the CLI process', function () {
     assert.equal(after.stdout, '');
   });
 
-  it('the git guard and the edit guard on machine B see machine A\'s claim; the fencing check refuses a commit after the committer\'s lease lapsed', async () => {
+  it("the git guard and the edit guard on machine B see machine A's claim; the fencing check refuses a commit after the committer's lease lapsed", async () => {
     await runCli(['store', 'init'], { env: env() });
     const repo = path.join(fs.mkdtempSync(path.join(home, 'git-')), 'shop');
     fs.mkdirSync(path.join(repo, 'src'), { recursive: true });
@@ -122,8 +137,16 @@ describe('the shared store through the CLI process', function () {
     assert.equal(guardB.code, 3);
     assert.match(guardB.stderr, /shop\/src\/x\.ts is held by alpha/);
     const hookB = await runCli(['hook', 'pre-tool-use'], {
-      cwd: repo, env: b,
-      input: JSON.stringify({ hook_event_name: 'PreToolUse', session_id: 'uuid-b', transcript_path: '/dev/null', cwd: repo, tool_name: 'Write', tool_input: { file_path: path.join(repo, 'src', 'x.ts'), content: 'y' } }),
+      cwd: repo,
+      env: b,
+      input: JSON.stringify({
+        hook_event_name: 'PreToolUse',
+        session_id: 'uuid-b',
+        transcript_path: '/dev/null',
+        cwd: repo,
+        tool_name: 'Write',
+        tool_input: { file_path: path.join(repo, 'src', 'x.ts'), content: 'y' },
+      }),
     });
     assert.match(hookB.stdout, /"permissionDecision":"deny"/);
     assert.match(hookB.stdout, /is claimed by alpha \(claim: shop\/src\/x\.ts/);
@@ -180,15 +203,18 @@ describe('the shared store through the CLI process', function () {
     assert.match(ok.stdout, new RegExp(`from ${cfg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 
-  it('leases end by the database clock, whatever a machine\'s own clock says', async () => {
+  it("leases end by the database clock, whatever a machine's own clock says", async () => {
     await runCli(['store', 'init'], { env: env() });
     // A machine whose clock is wrong: the CLI process runs two hours ahead, or behind.
-    const skewed = (hours: number, args: string[]) => new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
-      const r = spawnSync(process.execPath, ['--require', path.join(__dirname, '..', 'support', 'shifted-clock.cjs'), CLI, ...args], {
-        cwd: home, encoding: 'utf8', env: env({ CLAIMBOARD_TEST_NOW: new Date(Date.now() + hours * 3_600_000).toISOString() }),
+    const skewed = (hours: number, args: string[]) =>
+      new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
+        const r = spawnSync(process.execPath, ['--require', path.join(__dirname, '..', 'support', 'shifted-clock.cjs'), CLI, ...args], {
+          cwd: home,
+          encoding: 'utf8',
+          env: env({ CLAIMBOARD_TEST_NOW: new Date(Date.now() + hours * 3_600_000).toISOString() }),
+        });
+        resolve({ code: r.status, stderr: r.stderr, stdout: r.stdout });
       });
-      resolve({ code: r.status, stderr: r.stderr, stdout: r.stdout });
-    });
     // Leases long enough for a loaded machine to run the checks inside them.
     const a = await runCli(['claim', 'infra:skew', '--ttl', '15s'], { env: env({ CLAIMBOARD_SESSION: 'alpha' }) });
     const claimedBy = Date.now();
@@ -202,7 +228,7 @@ describe('the shared store through the CLI process', function () {
     assert.equal(behind.code, 0, `two hours behind, the lease has still ended by the database's clock: ${behind.stderr}`);
   });
 
-  it('store import copies a board file\'s claims, releases and notes, and reports a conflicting claim by its line', async () => {
+  it("store import copies a board file's claims, releases and notes, and reports a conflicting claim by its line", async () => {
     const other = await (await testPostgres()).database();
     const e = env({ CLAIMBOARD_STORE: other });
     await runCli(['store', 'init'], { env: e });
@@ -219,7 +245,10 @@ describe('the shared store through the CLI process', function () {
     const again = await runCli(['store', 'import', path.join(home, 'local.md')], { env: e });
     assert.equal(again.code, 0, again.stderr);
     const st = JSON.parse((await runCli(['status', '--json'], { env: e })).stdout) as { claims: { session: string; path: string }[]; notes: unknown[] };
-    assert.deepEqual(st.claims.map((c) => `${c.session} ${c.path}`), ['alpha repo/a']);
+    assert.deepEqual(
+      st.claims.map((c) => `${c.session} ${c.path}`),
+      ['alpha repo/a'],
+    );
     assert.equal(st.notes.length, 1, 'a note imported twice is kept once');
   });
 });

@@ -14,9 +14,18 @@ import { claimMeets } from '../../src/core/overlap';
 import { cleanEnv, ROOT, runCli } from '../support/cli';
 import { testPostgres } from '../support/postgres';
 
-interface Line { key: string; granted?: { id: string; fence: number }[]; refused?: { holder: string; path: string }[]; renewed?: boolean; error?: string }
+interface Line {
+  key: string;
+  granted?: { id: string; fence: number }[];
+  refused?: { holder: string; path: string }[];
+  renewed?: boolean;
+  error?: string;
+}
 
-interface Machine { name: string; home: string }
+interface Machine {
+  name: string;
+  home: string;
+}
 
 function machines(): Machine[] {
   return ['machine-a', 'machine-b'].map((name) => {
@@ -40,14 +49,29 @@ function keysFor(writer: number, count: number): string[] {
 function startWriter(url: string, m: Machine, session: string, keys: string[], go: string): Promise<{ lines: Line[]; code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/pg-claim-worker.ts'), url, session, m.name, keys.join(',')], {
-      cwd: ROOT, env: cleanEnv({ HOME: m.home, HOSTNAME: m.name, CLAIMBOARD_TEST_GO: go }), stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+      env: cleanEnv({ HOME: m.home, HOSTNAME: m.name, CLAIMBOARD_TEST_GO: go }),
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     let err = '';
-    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    p.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     p.on('error', reject);
-    p.on('close', (code) => resolve({ lines: out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line), code, stderr: err }));
+    p.on('close', (code) =>
+      resolve({
+        lines: out
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Line),
+        code,
+        stderr: err,
+      }),
+    );
   });
 }
 
@@ -83,7 +107,11 @@ function audit(results: { session: string; lines: Line[] }[], db: Awaited<Return
       if (l.refused) {
         refused++;
         assert.ok(l.refused.length > 0);
-        for (const h of l.refused) assert.ok(db.claims.some((c) => c.session === h.holder && c.path === h.path), `${l.key} refused, naming ${h.holder} on ${h.path}, who holds it`);
+        for (const h of l.refused)
+          assert.ok(
+            db.claims.some((c) => c.session === h.holder && c.path === h.path),
+            `${l.key} refused, naming ${h.holder} on ${h.path}, who holds it`,
+          );
       }
     }
   }
@@ -132,7 +160,10 @@ describe('the shared store across two machines (real processes)', function () {
     const url = await (await testPostgres()).database();
     const results = await storm(url);
     const { granted, refused } = audit(results, await rows(url));
-    assert.equal(results.reduce((n, r) => n + r.lines.length, 0), 800);
+    assert.equal(
+      results.reduce((n, r) => n + r.lines.length, 0),
+      800,
+    );
     assert.ok(granted > 0 && refused > 0, `${granted} granted, ${refused} refused`);
   });
 

@@ -77,7 +77,14 @@ describe('every command the product suggests runs exactly as printed', function 
     const denied = await runCli(['--board', board, 'hook', 'pre-tool-use'], {
       cwd: repo,
       env,
-      input: JSON.stringify({ ...base, session_id: 'uuid-b', hook_event_name: 'PreToolUse', tool_name: 'Edit', tool_input: { file_path: path.join(repo, 'src/parser.ts'), old_string: 'export', new_string: 'x' }, tool_use_id: 'toolu_1' }),
+      input: JSON.stringify({
+        ...base,
+        session_id: 'uuid-b',
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Edit',
+        tool_input: { file_path: path.join(repo, 'src/parser.ts'), old_string: 'export', new_string: 'x' },
+        tool_use_id: 'toolu_1',
+      }),
     });
     const reason = JSON.parse(denied.stdout).hookSpecificOutput.permissionDecisionReason as string;
 
@@ -85,7 +92,11 @@ describe('every command the product suggests runs exactly as printed', function 
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     const shown = /What Claude reads when an edit is denied:\n\n```text\nPreToolUse:Edit hook error: ([^\n]*\n[^\n]*)\n```/.exec(readme);
     assert.ok(shown, 'the README shows a deny reason');
-    const normal = (t: string) => t.split(dir).join('/home/me').replace(/\b\d\d:\d\d\b/g, 'HH:MM');
+    const normal = (t: string) =>
+      t
+        .split(dir)
+        .join('/home/me')
+        .replace(/\b\d\d:\d\d\b/g, 'HH:MM');
     assert.equal(normal(shown[1]), normal(reason), 'the README shows the deny reason the hook gives');
 
     const commands = [...commandsIn(reason), ...commandsIn(context)];
@@ -115,7 +126,14 @@ describe('every command the product suggests runs exactly as printed', function 
   it('ask "<question>" posts the question; ask "<question>" --about PATH names the holder; ask PATH --message still works', async () => {
     const dir = tempDir('cb-ask-');
     const b = path.join(dir, 'board.md');
-    const env = cleanEnv({ XDG_CONFIG_HOME: path.join(dir, 'config'), CLAIMBOARD_MATTERMOST_URL: server.url, CLAIMBOARD_MATTERMOST_TOKEN: server.bot.token, CLAIMBOARD_MATTERMOST_CHANNEL: 'team/claims', CLAIMBOARD_MENTION: 'alice', CLAIMBOARD_FLUSH_BUDGET: '20s' });
+    const env = cleanEnv({
+      XDG_CONFIG_HOME: path.join(dir, 'config'),
+      CLAIMBOARD_MATTERMOST_URL: server.url,
+      CLAIMBOARD_MATTERMOST_TOKEN: server.bot.token,
+      CLAIMBOARD_MATTERMOST_CHANNEL: 'team/claims',
+      CLAIMBOARD_MENTION: 'alice',
+      CLAIMBOARD_FLUSH_BUDGET: '20s',
+    });
     const cli = (args: string[], session = 'session-b') => runCli(['--board', b, '--session', session, ...args], { cwd: dir, env });
     assert.equal((await cli(['claim', 'repo/src/a.ts'], 'session-a')).code, 0);
     const before = server.messages().length;
@@ -127,10 +145,16 @@ describe('every command the product suggests runs exactly as printed', function 
     assert.equal(free.code, 2);
     assert.match(free.stderr, /nobody else holds repo\/free\.ts/);
     assert.equal((await runCli(['--board', b, 'flush'], { cwd: dir, env })).code, 0);
-    assert.deepEqual(server.messages().slice(before).filter((m) => m.startsWith('[session-b]')), [
-      '[session-b] @alice May I edit src/parser.ts?',
-      '[session-b] @alice session-a is holding `repo/src/a.ts` — the parser needs a fix, OK to interrupt?',
-      '[session-b] @alice session-a is holding `repo/src/a.ts` — old form, OK to interrupt?',
-    ]);
+    assert.deepEqual(
+      server
+        .messages()
+        .slice(before)
+        .filter((m) => m.startsWith('[session-b]')),
+      [
+        '[session-b] @alice May I edit src/parser.ts?',
+        '[session-b] @alice session-a is holding `repo/src/a.ts` — the parser needs a fix, OK to interrupt?',
+        '[session-b] @alice session-a is holding `repo/src/a.ts` — old form, OK to interrupt?',
+      ],
+    );
   });
 });

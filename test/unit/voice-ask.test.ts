@@ -114,16 +114,24 @@ describe('ask --wait: the person decides (real processes)', function () {
     assert.equal(out.question?.id, q.id);
     assert.deepEqual([out.answer?.by, out.answer?.decision, out.answer?.text, out.holds], ['alice', 'yes', 'Yes, go ahead', true]);
     const status = JSON.parse((await cli(['status', '--json'])).stdout) as { claims: { session: string; path: string }[]; releases: { session: string; path: string; outcome?: string }[] };
-    assert.deepEqual(status.claims.map((c) => [c.session, c.path]), [['session-b', 'repo/parser/**']]);
-    assert.ok(status.releases.some((x) => x.session === 'session-a' && x.path === 'repo/parser/**' && x.outcome === 'taken over by session-b (approved by @alice)'), JSON.stringify(status.releases));
+    assert.deepEqual(
+      status.claims.map((c) => [c.session, c.path]),
+      [['session-b', 'repo/parser/**']],
+    );
+    assert.ok(
+      status.releases.some((x) => x.session === 'session-a' && x.path === 'repo/parser/**' && x.outcome === 'taken over by session-b (approved by @alice)'),
+      JSON.stringify(status.releases),
+    );
     const takeover = await until(() => server.posts.find((p) => p.message.includes('TAKEOVER')), 30_000, 'the TAKEOVER post');
-    assert.equal(takeover.root_id, q.id, 'said in the question\'s thread');
+    assert.equal(takeover.root_id, q.id, "said in the question's thread");
     assert.equal(takeover.message, '[session-b] TAKEOVER `repo/parser/**` from session-a (approved by @\u2060alice)');
     // session-a's next hook call tells Claude, once; its edit is then denied by the guard.
     const hook = async (event: string, extra: Record<string, unknown>) => {
       const h = await cli(['hook', event], 'session-a', {}, JSON.stringify({ session_id: 'uuid-a', transcript_path: '', cwd: repo, ...extra }));
       assert.equal(h.code, 0, h.stderr);
-      return h.stdout.trim() ? (JSON.parse(h.stdout) as { hookSpecificOutput?: { additionalContext?: string; permissionDecision?: string; permissionDecisionReason?: string } }).hookSpecificOutput : undefined;
+      return h.stdout.trim()
+        ? (JSON.parse(h.stdout) as { hookSpecificOutput?: { additionalContext?: string; permissionDecision?: string; permissionDecisionReason?: string } }).hookSpecificOutput
+        : undefined;
     };
     const postTool = { hook_event_name: 'PostToolUse', tool_name: 'Read', tool_input: {}, tool_response: {}, tool_use_id: 't1' };
     const told = await hook('post-tool-use', postTool);
@@ -143,7 +151,10 @@ describe('ask --wait: the person decides (real processes)', function () {
     assert.equal(r.code, 3, r.stderr);
     assert.equal(r.stdout.trim(), '@alice answered: "No, not now" (no); leave repo/parser/** alone: wait or pick other work');
     const status = JSON.parse((await cli(['status', '--json'])).stdout) as { claims: { session: string }[] };
-    assert.deepEqual(status.claims.map((c) => c.session), ['session-a']);
+    assert.deepEqual(
+      status.claims.map((c) => c.session),
+      ['session-a'],
+    );
     assert.ok(!server.posts.some((p) => p.message.includes('TAKEOVER')));
 
     const again = cli(['ask', 'really need it now', '--about', 'repo/parser/**', '--wait', '60s'], 'session-b');
@@ -190,12 +201,20 @@ describe('a decision is applied once, whoever sees it', () => {
     const question = { postId: 'q'.repeat(26), session: 'session-b', holder: 'session-a', path: 'repo/x/**', text: 'q' };
     const answer = { by: 'alice', text: 'yes', decision: 'yes' as const, at: new Date().toISOString(), source: 'post:abc' };
     const events: BoardEvent[] = [];
-    const readers = [0, 1, 2].map(() => recordAnswers({ boardPath: board, found: [{ question, answer }], service: () => new FileClaimStore({ boardPath: board, onEvents: (e) => void events.push(...e) }) }));
+    const readers = [0, 1, 2].map(() =>
+      recordAnswers({ boardPath: board, found: [{ question, answer }], service: () => new FileClaimStore({ boardPath: board, onEvents: (e) => void events.push(...e) }) }),
+    );
     const results = await Promise.all(readers);
     assert.equal(results.flat().filter((a) => a.decided).length, 1);
-    assert.deepEqual(events.map((e) => e.kind), ['takeover']);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['takeover'],
+    );
     const view = new ClaimService({ boardPath: board }).status();
-    assert.deepEqual(view.claims.map((c) => c.session), ['session-b']);
+    assert.deepEqual(
+      view.claims.map((c) => c.session),
+      ['session-b'],
+    );
     assert.equal(view.releases.filter((r) => r.outcome?.startsWith('taken over')).length, 1);
     assert.equal((await takeInbox(board, 'session-a')).length, 1);
     assert.equal((await takeInbox(board, 'session-b')).length, 1);
@@ -206,9 +225,24 @@ describe('a decision is applied once, whoever sees it', () => {
     const later = { ...answer, text: 'thanks, and hurry', decision: 'other' as const, source: 'post:def' };
     const [again] = await recordAnswers({ boardPath: board, found: [{ question, answer: later }], service: () => new FileClaimStore({ boardPath: board }) });
     assert.equal(again?.decided, false);
-    assert.deepEqual((await takeInbox(board, 'session-b')).map((m) => m.text), ['@alice answered your question about `repo/x/**` in Mattermost: "thanks, and hurry".']);
-    const journal = [{ at: new Date().toISOString(), kind: 'ask' as const, session: 'session-b', path: 'repo/x/**', text: '[session-b] @alice session-a is holding `repo/x/**` — OK to interrupt?', postId: question.postId }];
+    assert.deepEqual(
+      (await takeInbox(board, 'session-b')).map((m) => m.text),
+      ['@alice answered your question about `repo/x/**` in Mattermost: "thanks, and hurry".'],
+    );
+    const journal = [
+      {
+        at: new Date().toISOString(),
+        kind: 'ask' as const,
+        session: 'session-b',
+        path: 'repo/x/**',
+        text: '[session-b] @alice session-a is holding `repo/x/**` — OK to interrupt?',
+        postId: question.postId,
+      },
+    ];
     assert.ok(questionsToWatch(journal).questions.has(question.postId));
-    assert.deepEqual(new ClaimService({ boardPath: board }).status().claims.map((c) => c.session), ['session-b']);
+    assert.deepEqual(
+      new ClaimService({ boardPath: board }).status().claims.map((c) => c.session),
+      ['session-b'],
+    );
   });
 });

@@ -24,7 +24,7 @@ function alive(pid: number): boolean {
   }
 }
 
-describe('the person\'s answer in the real Claude Code CLI', function () {
+describe("the person's answer in the real Claude Code CLI", function () {
   this.timeout(150_000);
   let srv: ModelServer | undefined;
   let mm: MattermostTestServer | undefined;

@@ -109,7 +109,7 @@ describe('the person reaches Claude through the hooks (real processes)', functio
     await server.close();
   });
 
-  it('a yes reaches the holder (handover) and the asker (answer) in their next hook, once; the holder\'s edit is then denied', async () => {
+  it("a yes reaches the holder (handover) and the asker (answer) in their next hook, once; the holder's edit is then denied", async () => {
     const a = claude();
     const b = claude();
     await hook('session-start', 'uuid-a', a.pid!, { source: 'startup' });
@@ -122,7 +122,7 @@ describe('the person reaches Claude through the hooks (real processes)', functio
     assert.equal(await postTool('uuid-a', a.pid!), undefined, 'nothing to say before the person answers');
     await server.postAs(server.alice, 'take it', q.id);
     const repliedAt = Date.now();
-    const holderContext = await until(() => postTool('uuid-a', a.pid!), 60_000, 'the holder\'s context', 500);
+    const holderContext = await until(() => postTool('uuid-a', a.pid!), 60_000, "the holder's context", 500);
     assert.ok(Date.now() - repliedAt < 60_000);
     assert.match(holderContext, /@alice handed `repo\/parser\/\*\*` over to session-b.*Stop touching `repo\/parser\/\*\*` now/);
     assert.equal(await postTool('uuid-a', a.pid!), undefined, 'delivered once');
@@ -158,12 +158,23 @@ describe('the person reaches Claude through the hooks (real processes)', functio
     for (const r of runs) assert.equal(r.code, 0, r.stderr);
     const again = await cli(['listen', '--once']);
     assert.equal(again.code, 0);
-    const fromInbox = (s: string) => fs.readFileSync(path.join(dir, 'coordination.inbox', `${s}.jsonl`), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text);
+    const fromInbox = (s: string) =>
+      fs
+        .readFileSync(path.join(dir, 'coordination.inbox', `${s}.jsonl`), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { text: string }).text);
     const forA = fromInbox('session-a');
     const forB = fromInbox('session-b');
-    assert.deepEqual(forA.filter((t) => !t.includes('handed')), ['@alice wrote to you (session-a) in Mattermost: "@session-a please write tests first"', '@alice replied in Mattermost to your post: "almost done?"']);
+    assert.deepEqual(
+      forA.filter((t) => !t.includes('handed')),
+      ['@alice wrote to you (session-a) in Mattermost: "@session-a please write tests first"', '@alice replied in Mattermost to your post: "almost done?"'],
+    );
     assert.equal(forA.filter((t) => t.includes('handed')).length, 1, 'the handover, once');
-    assert.deepEqual(forB.filter((t) => t.startsWith('@alice wrote')), ['@alice wrote to you (session-b) in Mattermost: "session-b: stop touching the parser"']);
+    assert.deepEqual(
+      forB.filter((t) => t.startsWith('@alice wrote')),
+      ['@alice wrote to you (session-b) in Mattermost: "session-b: stop touching the parser"'],
+    );
     assert.equal(forB.filter((t) => t.includes('answered your question')).length, 1);
     assert.equal(server.posts.filter((p) => p.message.includes('TAKEOVER')).length <= 1, true);
     const status = fs.readFileSync(board, 'utf8');

@@ -15,12 +15,34 @@ import { startMattermostServer, type MattermostTestServer } from '../support/mat
 describe('decisions: one parser for replies and reactions', () => {
   it('reads yes / no in any case with anything after; anything else is other', () => {
     const cases: [string, string][] = [
-      ['yes', 'yes'], ['Yes please', 'yes'], ['OK', 'yes'], ['ok, go', 'yes'], ['okay', 'yes'], ['Go ahead', 'yes'],
-      ['GO AHEAD and take the parser', 'yes'], ['interrupt them', 'yes'], ['Take it.', 'yes'], ['yes!', 'yes'], ['@claimbot yes', 'yes'],
-      ['👍', 'yes'], [':+1:', 'yes'],
-      ['no', 'no'], ['No, wait for them', 'no'], ['WAIT', 'no'], ['not now', 'no'], ['Not now, after lunch', 'no'], ['no.', 'no'],
-      ['nothing to add', 'other'], ['nope', 'other'], ['okey dokey', 'other'], ['yesterday was fine', 'other'], ['waiting for CI', 'other'],
-      ['let me look first', 'other'], ['', 'other'], ['why do you need it?', 'other'], ['I said yes', 'other'],
+      ['yes', 'yes'],
+      ['Yes please', 'yes'],
+      ['OK', 'yes'],
+      ['ok, go', 'yes'],
+      ['okay', 'yes'],
+      ['Go ahead', 'yes'],
+      ['GO AHEAD and take the parser', 'yes'],
+      ['interrupt them', 'yes'],
+      ['Take it.', 'yes'],
+      ['yes!', 'yes'],
+      ['@claimbot yes', 'yes'],
+      ['👍', 'yes'],
+      [':+1:', 'yes'],
+      ['no', 'no'],
+      ['No, wait for them', 'no'],
+      ['WAIT', 'no'],
+      ['not now', 'no'],
+      ['Not now, after lunch', 'no'],
+      ['no.', 'no'],
+      ['nothing to add', 'other'],
+      ['nope', 'other'],
+      ['okey dokey', 'other'],
+      ['yesterday was fine', 'other'],
+      ['waiting for CI', 'other'],
+      ['let me look first', 'other'],
+      ['', 'other'],
+      ['why do you need it?', 'other'],
+      ['I said yes', 'other'],
     ];
     for (const [text, want] of cases) assert.equal(parseDecision(text), want, JSON.stringify(text));
   });
@@ -77,7 +99,11 @@ describe('reading the channel by REST polling', () => {
   });
 
   async function question(): Promise<QuestionRef> {
-    const q = await client.createPost(server.url, server.bot.token, { channel_id: server.channel.id, message: '[session-b] @alice session-a is holding `r/x` — OK to interrupt?', props: { from_claimboard: 'true' } });
+    const q = await client.createPost(server.url, server.bot.token, {
+      channel_id: server.channel.id,
+      message: '[session-b] @alice session-a is holding `r/x` — OK to interrupt?',
+      props: { from_claimboard: 'true' },
+    });
     return { postId: q.id, session: 'session-b', holder: 'session-a', path: 'r/x' };
   }
 
@@ -96,9 +122,17 @@ describe('reading the channel by REST polling', () => {
     const read = await reader.read(start, new Set([q.postId]));
     const questions = new Map([[q.postId, q]]);
     const alice = answersIn(read, questions, new Set(['alice'])).map((a) => [a.answer.by, a.answer.decision, a.answer.text]);
-    assert.deepEqual(alice, [['alice', 'yes', 'Go ahead, I am done with it'], ['alice', 'yes', ':+1:']]);
+    assert.deepEqual(alice, [
+      ['alice', 'yes', 'Go ahead, I am done with it'],
+      ['alice', 'yes', ':+1:'],
+    ]);
     const withBob = answersIn(read, questions, new Set(['alice', 'bob'])).map((a) => [a.answer.by, a.answer.decision]);
-    assert.deepEqual(withBob, [['bob', 'yes'], ['alice', 'yes'], ['bob', 'no'], ['alice', 'yes']]);
+    assert.deepEqual(withBob, [
+      ['bob', 'yes'],
+      ['alice', 'yes'],
+      ['bob', 'no'],
+      ['alice', 'yes'],
+    ]);
     assert.ok(read.cursor >= Math.max(...server.posts.map((p) => p.update_at)), 'the cursor moves to the newest change');
     // Next read from the cursor: nothing new is an answer again only by its own post id (dedupe is the journal's)
     const again = await reader.read(read.cursor + 1, new Set([q.postId]));
@@ -127,20 +161,29 @@ describe('reading the channel by REST polling', () => {
     assert.deepEqual(waits, [7_000], 'one wait, as long as the server asked');
     assert.match(errors[0] ?? '', /429/);
     const polls = server.requests.filter((r) => r.path.endsWith('/posts') && r.method === 'GET');
-    assert.deepEqual(polls.map((r) => r.status), [429, 200]);
+    assert.deepEqual(
+      polls.map((r) => r.status),
+      [429, 200],
+    );
   });
 
   it('a refusal (401) ends polling with its error; a server that is down is tried again', async () => {
     const reader = new ChannelReader({ client, serverUrl: server.url, token: 'wrong', channelId: server.channel.id });
-    await assert.rejects(pollUntil(() => reader.read(1, new Set()).then(() => undefined), { intervalMs: 2_000, deadline: Date.now() + 60_000, sleep: async () => undefined }), /401/);
+    await assert.rejects(
+      pollUntil(() => reader.read(1, new Set()).then(() => undefined), { intervalMs: 2_000, deadline: Date.now() + 60_000, sleep: async () => undefined }),
+      /401/,
+    );
     const good = new ChannelReader({ client, serverUrl: server.url, token: server.bot.token, channelId: server.channel.id });
     server.inject({ kind: 'status', status: 503 }, 2);
     let calls = 0;
-    const got = await pollUntil(async () => {
-      calls++;
-      await good.read(1, new Set());
-      return 'read';
-    }, { intervalMs: 2_000, deadline: Date.now() + 60_000, sleep: async () => undefined });
+    const got = await pollUntil(
+      async () => {
+        calls++;
+        await good.read(1, new Set());
+        return 'read';
+      },
+      { intervalMs: 2_000, deadline: Date.now() + 60_000, sleep: async () => undefined },
+    );
     assert.equal(got, 'read');
     assert.equal(calls, 3);
   });

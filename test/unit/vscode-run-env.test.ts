@@ -15,7 +15,10 @@ describe('real VS Code runs keep their files in the run folder', () => {
       assert.ok(runtime.startsWith(`${runDir}${path.sep}`), runtime);
       assert.equal(fs.statSync(runtime).mode & 0o777, 0o700, 'private, as XDG_RUNTIME_DIR must be');
       // VS Code's own rule (server-main.js): XDG_RUNTIME_DIR when set, else os.tmpdir().
-      const handle = spawnSync(process.execPath, ['-e', "const os=require('os'),p=require('path');process.stdout.write(p.join(process.env.XDG_RUNTIME_DIR||os.tmpdir(),'vscode-ipc-x.sock'))"], { env, encoding: 'utf8' }).stdout;
+      const handle = spawnSync(process.execPath, ['-e', "const os=require('os'),p=require('path');process.stdout.write(p.join(process.env.XDG_RUNTIME_DIR||os.tmpdir(),'vscode-ipc-x.sock'))"], {
+        env,
+        encoding: 'utf8',
+      }).stdout;
       assert.ok(handle.startsWith(runDir), handle);
       assert.ok(handle.length < 104, 'a Unix socket path fits in sun_path');
     } finally {

@@ -19,7 +19,8 @@ describe('webhook only: nothing comes back, and mattermost test and status say s
     const dir = tempDir('cb-webhook-only-');
     return { dir, env: cleanEnv({ HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'config'), CLAIMBOARD_BOARD: path.join(dir, 'board.md'), CLAIMBOARD_ANNOUNCE_INLINE: '1', ...mattermost }) };
   };
-  const webhookOnly = /^ *(warn +)?webhook only: announcements go out, but nothing comes back .*; to read the channel set CLAIMBOARD_MATTERMOST_URL, CLAIMBOARD_MATTERMOST_TOKEN and CLAIMBOARD_MATTERMOST_CHANNEL$/m;
+  const webhookOnly =
+    /^ *(warn +)?webhook only: announcements go out, but nothing comes back .*; to read the channel set CLAIMBOARD_MATTERMOST_URL, CLAIMBOARD_MATTERMOST_TOKEN and CLAIMBOARD_MATTERMOST_CHANNEL$/m;
 
   it('webhook: a warn line in `mattermost test` (exit 0) and one line in `status`; claims still post', async () => {
     const { dir, env } = setup({ CLAIMBOARD_MATTERMOST_WEBHOOK: mm.hookUrl });
@@ -32,7 +33,10 @@ describe('webhook only: nothing comes back, and mattermost test and status say s
     const claim = await runCli(['--session', 'session-a', 'claim', 'infra:db', '--eta', '10m'], { env, cwd: dir });
     assert.equal(claim.code, 0, claim.stderr);
     for (let i = 0; i < 50 && !mm.messages().some((m) => m.startsWith('[session-a] CLAIM `infra:db`')); i++) await runCli(['flush'], { env, cwd: dir });
-    assert.ok(mm.messages().some((m) => m.startsWith('[session-a] CLAIM `infra:db`')), 'announcements still go out');
+    assert.ok(
+      mm.messages().some((m) => m.startsWith('[session-a] CLAIM `infra:db`')),
+      'announcements still go out',
+    );
 
     const status = await runCli(['status'], { env, cwd: dir });
     assert.equal(status.code, 0, status.stderr);

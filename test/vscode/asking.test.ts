@@ -29,7 +29,7 @@ describe('ask before acting', function () {
     await clearBoard([A]);
   });
 
-  it('claiming a held file is refused before the ETA prompt, as a warning with the holder\'s reason', async () => {
+  it("claiming a held file is refused before the ETA prompt, as a warning with the holder's reason", async () => {
     const a = await api();
     await cli(A, 'claim', 'demo-repo/src/api/users.ts', '--eta', '30m', '--reason', 'fixing util rounding');
     a.refresh();
@@ -86,7 +86,10 @@ describe('ask before acting', function () {
       return mine.length === 2 && mine;
     });
     assert.equal(activeLines().length, 2);
-    assert.deepEqual(back.map((c) => [c.path, c.reason]).sort(), [['demo-repo/docs/deploy.md', 'new deploy steps'], ['demo-repo/infra', undefined]]);
+    assert.deepEqual(back.map((c) => [c.path, c.reason]).sort(), [
+      ['demo-repo/docs/deploy.md', 'new deploy steps'],
+      ['demo-repo/infra', undefined],
+    ]);
 
     await cli(A, 'note', 'add', 'Do not deploy before the review');
     a.refresh();
@@ -129,7 +132,10 @@ describe('ask before acting', function () {
     assert.deepEqual(a.waitingFor(), ['demo-repo/src/db/schema.sql']);
     const [first] = a.claimsTreeItems();
     assert.equal(first?.label, 'Waiting for');
-    assert.deepEqual(first?.children?.map((c) => [c.label, c.description, c.contextValue]), [['demo-repo/src/db/schema.sql', 'held by session-a', 'waiting']]);
+    assert.deepEqual(
+      first?.children?.map((c) => [c.label, c.description, c.contextValue]),
+      [['demo-repo/src/db/schema.sql', 'held by session-a', 'waiting']],
+    );
     assert.match(a.statusBarText(), /\$\(watch\) 1 waiting/);
     assert.match(a.statusBarTooltip(), /you wait for demo-repo\/src\/db\/schema\.sql/);
     if (ui) {

@@ -47,7 +47,12 @@ describe('protect the edit', function () {
     const before = a.editWarnings().length;
 
     await insertLine(editor, '// mine\n');
-    const edit = await waitFor('the edit warning', () => a.editWarnings().slice(before).find((w) => w.includes('You are editing it')));
+    const edit = await waitFor('the edit warning', () =>
+      a
+        .editWarnings()
+        .slice(before)
+        .find((w) => w.includes('You are editing it')),
+    );
     assert.match(edit, /^demo-repo\/src\/api\/users\.ts is claimed by session-a until about \d\d:\d\d \(adding pagination\)\. You are editing it: your changes may collide with theirs\.$/);
     await waitFor('the status bar warning', () => a.statusBarWarning());
     assert.match(a.statusBarText(), /· editing a held file$/);
@@ -88,7 +93,10 @@ describe('protect the edit', function () {
     const index = await vscode.window.showTextDocument(fileUri('src/index.ts'));
     await insertLine(index, '// y\n');
     await cli(A, 'claim', 'demo-repo/src/index.ts', '--eta', '30m');
-    await waitFor('the claim', () => { a.refresh(); return a.decorationFor(index.document.uri); });
+    await waitFor('the claim', () => {
+      a.refresh();
+      return a.decorationFor(index.document.uri);
+    });
     assert.ok(await index.document.save());
     const saved = await waitFor('the save warning', () => a.editWarnings().find((w) => w.startsWith('demo-repo/src/index.ts is claimed by session-a')));
     assert.match(saved, /You saved changes to it: tell session-a, or wait for their release before you commit\.$/);

@@ -43,14 +43,25 @@ describe('claimboard extension', function () {
     await clearBoard([A]);
   });
 
-  it('activates on the runner\'s board, as the OS user, with every command registered', async () => {
+  it("activates on the runner's board, as the OS user, with every command registered", async () => {
     const a = await api();
     assert.equal(a.boardPath, board());
     assert.ok(a.sessionName.length > 0);
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['claimboard.claimPath', 'claimboard.releasePath', 'claimboard.claim', 'claimboard.release', 'claimboard.releaseAll',
-      'claimboard.renew', 'claimboard.openBoard', 'claimboard.addNote', 'claimboard.askHolder', 'claimboard.showRecap',
-      'claimboard.setMattermostToken', 'claimboard.showClaims']) {
+    for (const id of [
+      'claimboard.claimPath',
+      'claimboard.releasePath',
+      'claimboard.claim',
+      'claimboard.release',
+      'claimboard.releaseAll',
+      'claimboard.renew',
+      'claimboard.openBoard',
+      'claimboard.addNote',
+      'claimboard.askHolder',
+      'claimboard.showRecap',
+      'claimboard.setMattermostToken',
+      'claimboard.showClaims',
+    ]) {
       assert.ok(commands.includes(id), `${id} is not registered`);
     }
     assert.equal(a.keyFor(fileUri('src/api/routes.ts')), 'demo-repo/src/api/routes.ts');
@@ -69,8 +80,14 @@ describe('claimboard extension', function () {
     const server = fileUri('src/server.ts');
     await vscode.commands.executeCommand('claimboard.claimPath', server, [server], { eta: '20m' });
     const payload = JSON.stringify({
-      session_id: 'uuid-other', transcript_path: '', cwd: real, permission_mode: 'acceptEdits', hook_event_name: 'PreToolUse',
-      tool_name: 'Edit', tool_input: { file_path: path.join(real, 'src', 'server.ts'), old_string: 'a', new_string: 'b' }, tool_use_id: 'toolu_1',
+      session_id: 'uuid-other',
+      transcript_path: '',
+      cwd: real,
+      permission_mode: 'acceptEdits',
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Edit',
+      tool_input: { file_path: path.join(real, 'src', 'server.ts'), old_string: 'a', new_string: 'b' },
+      tool_use_id: 'toolu_1',
     });
     const hook = await cliWithInput(payload, 'hook', 'pre-tool-use');
     assert.equal(hook.code, 0, hook.stderr);
@@ -90,7 +107,7 @@ describe('claimboard extension', function () {
     assert.equal(d.badge, 'A');
     assert.equal(d.kind, 'other');
     assert.equal(d.color, 'claimboard.heldByOther');
-    assert.equal(d.colored, false, 'the name keeps git\'s colour unless claimboard.explorer.colors');
+    assert.equal(d.colored, false, "the name keeps git's colour unless claimboard.explorer.colors");
     assert.match(d.tooltip, /^Claimed by session-a since \d\d:\d\d — eta \d\d:\d\d — lease until \d\d:\d\d — refactoring the router$/);
     // The glob covers the other file in the folder too, and nothing outside it.
     assert.equal(a.decorationFor(fileUri('src/api/users.ts'))?.badge, 'A');
@@ -120,7 +137,10 @@ describe('claimboard extension', function () {
     const lines = activeLines();
     assert.equal(lines.length, 2);
     for (const key of ['demo-repo/src/db/schema.sql', 'demo-repo/src/db/migrate.ts']) {
-      assert.ok(lines.some((l) => l.includes(`- ${a.sessionName} `) && l.includes(key) && l.includes('new column')), `no claim line for ${key}:\n${lines.join('\n')}`);
+      assert.ok(
+        lines.some((l) => l.includes(`- ${a.sessionName} `) && l.includes(key) && l.includes('new column')),
+        `no claim line for ${key}:\n${lines.join('\n')}`,
+      );
     }
     const d = a.decorationFor(schema);
     assert.equal(d?.kind, 'mine');
@@ -177,11 +197,14 @@ describe('claimboard extension', function () {
     assert.equal(claim?.path, 'demo-repo/infra');
     // What the Claims view passes to its inline action: the node of the claim.
     const released = (await vscode.commands.executeCommand('claimboard.releasePath', { kind: 'claim', claim, expired: false })) as Array<{ path: string }>;
-    assert.deepEqual(released.map((c) => c.path), ['demo-repo/infra']);
+    assert.deepEqual(
+      released.map((c) => c.path),
+      ['demo-repo/infra'],
+    );
     assert.deepEqual(activeLines(), []);
   });
 
-  it('a claim that overlaps someone else\'s is refused, names the holder, and writes nothing', async () => {
+  it("a claim that overlaps someone else's is refused, names the holder, and writes nothing", async () => {
     const a = await api();
     await cli(A, 'claim', 'demo-repo/src/api/**', '--eta', '30m');
     a.refresh();
@@ -248,7 +271,7 @@ describe('claimboard extension', function () {
     assert.equal(a.gutterFor(fileUri('src/server.ts'))?.kind, 'mine');
   });
 
-  it('with readOnlyOnOpen, the held file\'s editor becomes read-only for the session', async () => {
+  it("with readOnlyOnOpen, the held file's editor becomes read-only for the session", async () => {
     const a = await api();
     const config = vscode.workspace.getConfiguration('claimboard');
     await config.update('readOnlyOnOpen', true, vscode.ConfigurationTarget.Global);
@@ -289,20 +312,32 @@ describe('claimboard extension', function () {
     const me = tree.find((n) => n.label === a.sessionName);
     const other = tree.find((n) => n.label === A);
     assert.equal(tree[0]?.label, a.sessionName, 'your own session comes first');
-    assert.deepEqual(me?.children?.map((c) => [c.label, c.contextValue]), [['demo-repo/docs/deploy.md', 'claim.mine']]);
-    assert.deepEqual(other?.children?.map((c) => [c.label, c.contextValue]), [
-      ['demo-repo/src/api/**', 'claim.other'],
-      ['demo-repo/infra/**', 'claim.other'],
-    ]);
+    assert.deepEqual(
+      me?.children?.map((c) => [c.label, c.contextValue]),
+      [['demo-repo/docs/deploy.md', 'claim.mine']],
+    );
+    assert.deepEqual(
+      other?.children?.map((c) => [c.label, c.contextValue]),
+      [
+        ['demo-repo/src/api/**', 'claim.other'],
+        ['demo-repo/infra/**', 'claim.other'],
+      ],
+    );
     assert.match(other?.description ?? '', /2 claims/);
     const notes = tree.find((n) => n.label === 'Pinned notes');
-    assert.deepEqual(notes?.children?.map((c) => [c.label, c.contextValue]), [['Do not deploy before the review', 'note']]);
+    assert.deepEqual(
+      notes?.children?.map((c) => [c.label, c.contextValue]),
+      [['Do not deploy before the review', 'note']],
+    );
     const releases = tree.find((n) => n.label === 'Recent releases');
     assert.ok(releases?.children?.every((c) => c.contextValue === 'release'));
 
     // Removing the note from its tree item.
     await vscode.commands.executeCommand('claimboard.removeNote', 1, { interactive: false });
-    assert.equal(a.claimsTreeItems().find((n) => n.label === 'Pinned notes'), undefined);
+    assert.equal(
+      a.claimsTreeItems().find((n) => n.label === 'Pinned notes'),
+      undefined,
+    );
   });
 
   it('shows an expired claim as expired, not as live', async () => {
@@ -313,7 +348,10 @@ describe('claimboard extension', function () {
     // Nobody writes the board when a lease runs out: the window notices by itself.
     await waitFor('the badge to go when the lease ends', () => a.decorationFor(fileUri('docs/deploy.md')) === undefined, 5000);
     const expired = a.claimsTreeItems().find((n) => n.label === 'Expired');
-    assert.deepEqual(expired?.children?.map((c) => c.contextValue), ['claim.expired']);
+    assert.deepEqual(
+      expired?.children?.map((c) => c.contextValue),
+      ['claim.expired'],
+    );
     assert.match(expired?.children?.[0]?.description ?? '', /session-a · expired/);
   });
 
@@ -340,8 +378,15 @@ describe('claimboard extension', function () {
     const fs = await import('node:fs');
     const outbox = outboxPaths(board()).outbox;
     const entry = {
-      seq: 1, id: 'x'.repeat(26), createdAt: new Date().toISOString(), kind: 'claim', session: A, text: '[session-a] CLAIM `x`',
-      state: 'failed', attempts: 3, lastError: '403 Forbidden',
+      seq: 1,
+      id: 'x'.repeat(26),
+      createdAt: new Date().toISOString(),
+      kind: 'claim',
+      session: A,
+      text: '[session-a] CLAIM `x`',
+      state: 'failed',
+      attempts: 3,
+      lastError: '403 Forbidden',
     };
     fs.writeFileSync(outbox, JSON.stringify({ version: 1, nextSeq: 2, entries: [entry], roots: {}, channelIds: {} }));
     try {
@@ -387,11 +432,15 @@ describe('claimboard extension', function () {
     assert.equal(a.decorationFor(routes)?.kind, 'other');
   });
 
-  it('the heartbeat renews the person\'s claims while the window is open', async () => {
+  it("the heartbeat renews the person's claims while the window is open", async () => {
     const a = await api();
     const config = vscode.workspace.getConfiguration('claimboard');
     await vscode.commands.executeCommand('claimboard.claimPath', fileUri('README.md'), { eta: '10m' });
-    const leaseOf = () => a.view().claims.find((c) => c.session === a.sessionName)?.expires.getTime() ?? 0;
+    const leaseOf = () =>
+      a
+        .view()
+        .claims.find((c) => c.session === a.sessionName)
+        ?.expires.getTime() ?? 0;
     const first = leaseOf();
     assert.ok(first > Date.now());
     const beats = a.heartbeats();

@@ -34,7 +34,7 @@ describe('menus, keyboard and the Claims view', function () {
     await clearBoard([A]);
   });
 
-  it('the editor\'s context menu offers Claim, Release or Ask, as the file is free, yours or someone else\'s', async () => {
+  it("the editor's context menu offers Claim, Release or Ask, as the file is free, yours or someone else's", async () => {
     const a = await api();
     if (!ui) return;
     await vscode.window.showTextDocument(fileUri('src/server.ts'));
@@ -48,7 +48,7 @@ describe('menus, keyboard and the Claims view', function () {
     assert.deepEqual(await editorMenu(), ['Ask Holder']);
   });
 
-  it('the status bar\'s pick lists your claims first, as the Claims view does', async () => {
+  it("the status bar's pick lists your claims first, as the Claims view does", async () => {
     const a = await api();
     await cli(A, 'claim', 'demo-repo/src/api/**', '--eta', '30m');
     await vscode.commands.executeCommand('claimboard.claimPath', fileUri('docs/deploy.md'), { eta: '15m' });

@@ -13,7 +13,7 @@ async function activityBadges(): Promise<string[]> {
   return ui ? (await ui.texts('.part.activitybar .badge-content')).map((t) => t.trim()).filter((t) => t !== '') : [];
 }
 
-describe('VS Code\'s own signals', function () {
+describe("VS Code's own signals", function () {
   this.timeout(60_000);
   const config = () => vscode.workspace.getConfiguration('claimboard');
   const files = () => vscode.workspace.getConfiguration('files');
@@ -32,7 +32,7 @@ describe('VS Code\'s own signals', function () {
     await clearBoard([A]);
   });
 
-  it('the Explorer icon keeps VS Code\'s unsaved-files count; the claim count there is opt-in', async () => {
+  it("the Explorer icon keeps VS Code's unsaved-files count; the claim count there is opt-in", async () => {
     const a = await api();
     await cli(A, 'claim', 'demo-repo/src/api/**', '--eta', '30m');
     await cli(A, 'claim', 'demo-repo/docs/**', '--eta', '30m');
@@ -42,10 +42,13 @@ describe('VS Code\'s own signals', function () {
     await editor.edit((b) => b.insert(new vscode.Position(0, 0), '// unsaved\n'));
     if (ui) {
       // One unsaved file: VS Code's own "1", not the 2 claims.
-      assert.deepEqual(await waitForAsync('the unsaved-files badge', async () => {
-        const b = await activityBadges();
-        return b.includes('1') && b;
-      }), ['1']);
+      assert.deepEqual(
+        await waitForAsync('the unsaved-files badge', async () => {
+          const b = await activityBadges();
+          return b.includes('1') && b;
+        }),
+        ['1'],
+      );
       await ui.shot('explorer-badge-unsaved');
     }
     await vscode.commands.executeCommand('workbench.action.files.revert');
@@ -58,14 +61,14 @@ describe('VS Code\'s own signals', function () {
     await waitFor('the badge gone again', () => a.claimsViewBadge() === undefined);
   });
 
-  it('a claimed file shows the holder\'s letter without taking over the name\'s colour; colour is opt-in', async () => {
+  it("a claimed file shows the holder's letter without taking over the name's colour; colour is opt-in", async () => {
     const a = await api();
     await cli(A, 'claim', 'demo-repo/src/api/**', '--eta', '30m');
     a.refresh();
     const routes = fileUri('src/api/routes.ts');
     const d = a.decorationFor(routes);
     assert.equal(d?.badge, 'A');
-    assert.equal(d?.colored, false, 'git\'s colour of a modified file must stay');
+    assert.equal(d?.colored, false, "git's colour of a modified file must stay");
     assert.equal(a.decorationFor(fileUri('src'))?.colored, false);
     await config().update('explorer.colors', true, vscode.ConfigurationTarget.Global);
     try {

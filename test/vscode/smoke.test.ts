@@ -23,7 +23,10 @@ describe('claimboard in a real VS Code', () => {
     assert.ok(workspace, 'CLAIMBOARD_TEST_WORKSPACE did not reach the extension host');
     assert.ok(process.env.CLAIMBOARD_BOARD, 'CLAIMBOARD_BOARD did not reach the extension host');
     const folders = vscode.workspace.workspaceFolders ?? [];
-    assert.deepEqual(folders.map((f) => f.uri.fsPath), [workspace]);
+    assert.deepEqual(
+      folders.map((f) => f.uri.fsPath),
+      [workspace],
+    );
   });
 
   it('exports the documented public API, with the test surface apart', async () => {
@@ -31,7 +34,12 @@ describe('claimboard in a real VS Code', () => {
     assert.ok(extension);
     const exports = extension.isActive ? extension.exports : await extension.activate();
     // src/extension/api.ts: anything more is an undocumented contract other extensions could grow into.
-    assert.deepEqual(Object.keys(exports).filter((k) => k !== 'testing').sort(), ['board', 'boardPath', 'keyFor', 'onDidChangeBoard', 'sessionName', 'version']);
+    assert.deepEqual(
+      Object.keys(exports)
+        .filter((k) => k !== 'testing')
+        .sort(),
+      ['board', 'boardPath', 'keyFor', 'onDidChangeBoard', 'sessionName', 'version'],
+    );
     assert.equal(exports.version, 1);
     assert.equal(exports.boardPath, process.env.CLAIMBOARD_BOARD);
     const board = (exports.board as () => { claims: unknown[] })();

@@ -96,7 +96,9 @@ async function waitAndPrint(ctx: CliContext, o: { announcer: Announcer; session:
   const a = r.answer;
   const ok = a !== undefined && a.decision !== 'no' && (o.about === undefined || holds);
   if (ctx.json) {
-    const question = r.question ? { id: r.question.postId, session: r.question.session, holder: r.question.holder ?? null, path: r.question.path ?? null, text: r.question.text, at: r.question.at ?? null } : null;
+    const question = r.question
+      ? { id: r.question.postId, session: r.question.session, holder: r.question.holder ?? null, path: r.question.path ?? null, text: r.question.text, at: r.question.at ?? null }
+      : null;
     ctx.out(JSON.stringify({ question, answer: a ? { by: a.by, text: a.text, decision: a.decision, at: a.at } : null, holds }, null, 2));
   } else if (!r.question) {
     ctx.out(`the question is not in the channel yet (the server did not take it within ${Math.round(o.waitMs / 1000)} s); it stays queued`);

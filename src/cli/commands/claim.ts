@@ -19,7 +19,7 @@ export const claim: Command = {
     reason: { type: 'string', arg: 'TEXT', help: 'what you are doing, shown to whoever the claim stops' },
     wait: { type: 'string', arg: 'DURATION', help: 'when someone else holds a path, wait up to this long for the release instead of failing', default: 'no wait: exit 3 at once' },
     force: { type: 'boolean', help: "take the paths over from their holders (announced); for a person's decision, not a session's" },
-    pid: { type: 'string', arg: 'N', help: 'the process the claim belongs to: when it dies, the claim ends', default: "$CLAUDE_PID, else none" },
+    pid: { type: 'string', arg: 'N', help: 'the process the claim belongs to: when it dies, the claim ends', default: '$CLAUDE_PID, else none' },
   },
   examples: ['claim repo/src/parser.ts --eta 30m', 'claim "repo/docs/**" --eta 19:45 --reason "release notes"', 'claim repo/src/parser.ts --wait 10m', 'claim infra:homelab-prod --shared --ttl 2h'],
   async run(ctx, { positionals, values }) {
@@ -40,8 +40,14 @@ export const claim: Command = {
     const files = resolved.filter((r) => r.file).map((r) => r.key);
     const service = ctx.service();
     const request = {
-      paths, eta, ttlMs, mode: values.shared ? ('shared' as const) : ('exclusive' as const), reason: values.reason as string | undefined,
-      force: Boolean(values.force), pid, files,
+      paths,
+      eta,
+      ttlMs,
+      mode: values.shared ? ('shared' as const) : ('exclusive' as const),
+      reason: values.reason as string | undefined,
+      force: Boolean(values.force),
+      pid,
+      files,
     };
     // Said before the first wait (and when whom it waits for changes): a person, a test or Claude
     // sees why the command has not returned, whom it waits for and until when.
@@ -52,7 +58,8 @@ export const claim: Command = {
       result = await claimWaiting(service, session, request, waitMs, (refused) => {
         progress.clear();
         const now = new Date();
-        for (const k of refused.conflicts) ctx.err(`claimboard: ${describeConflict(k, now)}; waiting up to ${values.wait}, until ${clockSeconds(until)} (${formatCountdown(until.getTime() - now.getTime())} from now)`);
+        for (const k of refused.conflicts)
+          ctx.err(`claimboard: ${describeConflict(k, now)}; waiting up to ${values.wait}, until ${clockSeconds(until)} (${formatCountdown(until.getTime() - now.getTime())} from now)`);
         progress.start(refused.conflicts.map((k) => k.holder.session));
       });
     } finally {
@@ -61,8 +68,10 @@ export const claim: Command = {
     const shown = new Date();
     if (ctx.json) {
       ctx.outJson({
-        granted: result.granted.map(claimJson), renewed: result.renewed.map(claimJson),
-        conflicts: values.force ? [] : result.conflicts.map(conflictJson), takenOver: result.takenOver.map(claimJson),
+        granted: result.granted.map(claimJson),
+        renewed: result.renewed.map(claimJson),
+        conflicts: values.force ? [] : result.conflicts.map(conflictJson),
+        takenOver: result.takenOver.map(claimJson),
       });
     }
     if (result.conflicts.length > 0 && !values.force) {

@@ -23,10 +23,19 @@ export const completion: Command = {
   },
 };
 
-const flags = (docs: OptionDocs = {}) => Object.keys(docs).map((o) => `--${o}`).join(' ');
+const flags = (docs: OptionDocs = {}) =>
+  Object.keys(docs)
+    .map((o) => `--${o}`)
+    .join(' ');
 /** Options whose value is a file name: completed as files, the rest take no completion. */
-const fileValued = (docs: OptionDocs = {}) => Object.entries(docs).filter(([, d]) => d.type === 'string' && d.arg === 'PATH').map(([o]) => `--${o}`);
-const valued = (docs: OptionDocs = {}) => Object.entries(docs).filter(([, d]) => d.type === 'string').map(([o]) => `--${o}`);
+const fileValued = (docs: OptionDocs = {}) =>
+  Object.entries(docs)
+    .filter(([, d]) => d.type === 'string' && d.arg === 'PATH')
+    .map(([o]) => `--${o}`);
+const valued = (docs: OptionDocs = {}) =>
+  Object.entries(docs)
+    .filter(([, d]) => d.type === 'string')
+    .map(([o]) => `--${o}`);
 
 /** bash, and zsh through its bash completion layer: one script, tested in bash. */
 function bashScript(commands: Command[], zsh: boolean): string {

@@ -34,7 +34,9 @@ export const guard: Command = {
       if (lapsed.length === 0) return EXIT.ok;
       ctx.err(`claimboard: commit refused: your claim ${lapsed.length === 1 ? 'on a staged path has' : 'on staged paths have'} lapsed`);
       for (const l of lapsed) ctx.err(`  ${l.key}: ${me ?? ''}'s claim ${l.path} (fence ${l.fence}) ended ${formatWhen(l.at, now)}, its lease not renewed`);
-      ctx.err(`Claim ${lapsed.length === 1 ? 'it' : 'them'} again (claimboard claim ${lapsed.map((l) => shellWord(l.path)).join(' ')}), check nobody changed ${lapsed.length === 1 ? 'it' : 'them'} meanwhile, then commit.`);
+      ctx.err(
+        `Claim ${lapsed.length === 1 ? 'it' : 'them'} again (claimboard claim ${lapsed.map((l) => shellWord(l.path)).join(' ')}), check nobody changed ${lapsed.length === 1 ? 'it' : 'them'} meanwhile, then commit.`,
+      );
       return EXIT.conflict;
     }
     ctx.err(`claimboard: commit refused: ${conflicts.length === 1 ? 'a staged path is' : 'staged paths are'} held by another session`);

@@ -19,7 +19,7 @@ export const hook: Command = {
   // Internal: the detached "needs you" timer a notification starts (`hook notification --spell ID --claude-session ID`).
   options: {
     spell: { type: 'string', arg: 'ID', help: 'internal: the waiting spell a detached "needs you" timer watches' },
-    'claude-session': { type: 'string', arg: 'ID', help: "internal: the Claude Code session id of that spell" },
+    'claude-session': { type: 'string', arg: 'ID', help: 'internal: the Claude Code session id of that spell' },
   },
   async run(ctx, { positionals, values }) {
     const event = positionals[0] ?? '';
@@ -71,7 +71,8 @@ export const hook: Command = {
       openStore: (o) => ctx.openStore(o),
     });
     // The person's answers reach this session's inbox through the board's one listener.
-    if (event === 'session-start' || event === 'post-tool-use' || event === 'user-prompt-submit') await (await import('../announcements')).ensureListener(ctx.boardPath, ctx.env).catch(() => undefined);
+    if (event === 'session-start' || event === 'post-tool-use' || event === 'user-prompt-submit')
+      await (await import('../announcements')).ensureListener(ctx.boardPath, ctx.env).catch(() => undefined);
     if (outcome.stdout) writeFd(1, outcome.stdout);
     if (outcome.stderr) writeFd(2, outcome.stderr);
     // Idle sockets (a recap read) would keep Claude Code waiting for this process to exit.

@@ -25,7 +25,9 @@ export const listen: Command = {
     try {
       if (loaded.config?.destination.kind !== 'rest') {
         if (quiet) return EXIT.ok;
-        throw new InputError(loaded.configured ? 'listening needs a Mattermost token (CLAIMBOARD_MATTERMOST_URL, _TOKEN, _CHANNEL): a webhook can only post' : 'Mattermost is not configured: nothing to listen to');
+        throw new InputError(
+          loaded.configured ? 'listening needs a Mattermost token (CLAIMBOARD_MATTERMOST_URL, _TOKEN, _CHANNEL): a webhook can only post' : 'Mattermost is not configured: nothing to listen to',
+        );
       }
       const intervalMs = pollIntervalFromEnv(ctx.env, (t) => parseDuration(t, 'CLAIMBOARD_POLL_INTERVAL'));
       const stop = new AbortController();

@@ -23,7 +23,7 @@ export const recap: Command = {
     const sinceMs = parseDuration(values.since !== undefined ? String(values.since) : RECAP_WINDOW, 'since');
     const since = new Date(Date.now() - sinceMs);
     // The board is the source of truth and needs no settings: its history always comes first.
-    const board = boardHistory((await ctx.service().status()), since);
+    const board = boardHistory(await ctx.service().status(), since);
     const { announcer, loaded } = cliAnnouncer({ boardPath: ctx.boardPath, env: ctx.env, err: ctx.err });
     try {
       let channel: Recap | undefined;

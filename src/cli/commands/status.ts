@@ -10,8 +10,14 @@ import type { BoardView } from '../../core/claim-service';
 
 function sessionJson(s: SessionRecord) {
   return {
-    name: s.name, started: formatIsoLocal(s.started), repo: s.repo ?? null, task: s.task ?? null,
-    pid: s.pid ?? null, host: s.host ?? null, ended: s.ended ? formatIsoLocal(s.ended) : null, line: s.line,
+    name: s.name,
+    started: formatIsoLocal(s.started),
+    repo: s.repo ?? null,
+    task: s.task ?? null,
+    pid: s.pid ?? null,
+    host: s.host ?? null,
+    ended: s.ended ? formatIsoLocal(s.ended) : null,
+    line: s.line,
   };
 }
 
@@ -32,7 +38,9 @@ export const status: Command = {
     // Redrawn in place on a terminal; piped, each board state follows the last, whole.
     const clear = ctx.color ? '\x1b[H\x1b[2J' : '';
     let stop = false;
-    const onSignal = () => { stop = true; };
+    const onSignal = () => {
+      stop = true;
+    };
     // on, not once: a once listener is gone when proper-lockfile's signal-exit counts the listeners,
     // and it would then kill the process by the signal instead of letting the watch end cleanly.
     process.on('SIGINT', onSignal);
@@ -71,15 +79,23 @@ async function render(ctx: CliContext): Promise<string> {
   const shared = ctx.storeChoice().kind !== 'file';
   const now = new Date();
   if (ctx.json) {
-    return JSON.stringify({
-      ...(shared ? { store: store.where, stale: stale ? formatIsoLocal(stale) : null } : {}),
-      board: v.boardPath, exists: v.exists, lastUpdated: v.exists && v.lastUpdated ? formatIsoLocal(v.lastUpdated) : null,
-      claims: v.claims.map(claimJson), expired: v.expired.map(claimJson), releases: v.releases.map(releaseJson),
-      notes: v.notes.map((n, i) => ({ n: i + 1, text: n.text, line: n.line })),
-      sessions: v.sessions.map(sessionJson),
-      problems: v.problems.map((p) => ({ line: p.line, message: p.message })),
-      announcements: announcementStatus(ctx).json,
-    }, null, 2);
+    return JSON.stringify(
+      {
+        ...(shared ? { store: store.where, stale: stale ? formatIsoLocal(stale) : null } : {}),
+        board: v.boardPath,
+        exists: v.exists,
+        lastUpdated: v.exists && v.lastUpdated ? formatIsoLocal(v.lastUpdated) : null,
+        claims: v.claims.map(claimJson),
+        expired: v.expired.map(claimJson),
+        releases: v.releases.map(releaseJson),
+        notes: v.notes.map((n, i) => ({ n: i + 1, text: n.text, line: n.line })),
+        sessions: v.sessions.map(sessionJson),
+        problems: v.problems.map((p) => ({ line: p.line, message: p.message })),
+        announcements: announcementStatus(ctx).json,
+      },
+      null,
+      2,
+    );
   }
   const p = paint(ctx.color);
   const lines: string[] = [];
@@ -93,11 +109,14 @@ async function render(ctx: CliContext): Promise<string> {
   lines.push('', p.bold(`Sessions (${live.length})`));
   if (live.length > 0) {
     const held = (name: string) => v.claims.filter((c) => c.session === name).length;
-    lines.push(...table(
-      ['SESSION', 'STARTED', 'CLAIMS', 'REPO', 'TASK'],
-      live.map((s) => [s.name, whenRelative(s.started, now), String(held(s.name)), s.repo ?? '', s.task ?? '']),
-      p, (_r, c, t) => (c === 0 ? p.cyan(t) : t),
-    ));
+    lines.push(
+      ...table(
+        ['SESSION', 'STARTED', 'CLAIMS', 'REPO', 'TASK'],
+        live.map((s) => [s.name, whenRelative(s.started, now), String(held(s.name)), s.repo ?? '', s.task ?? '']),
+        p,
+        (_r, c, t) => (c === 0 ? p.cyan(t) : t),
+      ),
+    );
   }
   if (v.expired.length > 0) {
     lines.push('', p.bold(p.yellow(`Expired claims (${v.expired.length}; moved to releases on the next write)`)));
@@ -105,11 +124,14 @@ async function render(ctx: CliContext): Promise<string> {
   }
   lines.push('', p.bold(`Recent releases (${v.releases.length})`));
   if (v.releases.length > 0) {
-    lines.push(...table(
-      ['WHEN', 'SESSION', 'PATH', 'OUTCOME'],
-      v.releases.map((r) => [whenRelative(r.at, now), r.session, r.path, r.outcome ?? 'done']),
-      p, (_r, c, t) => (c === 1 ? p.cyan(t) : c === 3 && t.trim() !== 'done' ? p.yellow(t) : t),
-    ));
+    lines.push(
+      ...table(
+        ['WHEN', 'SESSION', 'PATH', 'OUTCOME'],
+        v.releases.map((r) => [whenRelative(r.at, now), r.session, r.path, r.outcome ?? 'done']),
+        p,
+        (_r, c, t) => (c === 1 ? p.cyan(t) : c === 3 && t.trim() !== 'done' ? p.yellow(t) : t),
+      ),
+    );
   }
   lines.push('', p.bold(`Pinned notes (${v.notes.length})`));
   v.notes.forEach((n, i) => lines.push(`  ${i + 1}. ${n.text}`));
@@ -127,14 +149,12 @@ function colourAnnouncement(line: string, p: Paint): string {
 }
 
 function claimTable(claims: Claim[], now: Date, p: Paint, expired: boolean): string[] {
-  const notes = (c: Claim) => [
-    c.mode === 'shared' ? 'shared' : '',
-    c.ttlMs !== undefined && c.ttlMs !== DEFAULT_TTL_MS ? `lease ${formatDurationExact(c.ttlMs)}` : '',
-    c.reason ?? '',
-  ].filter(Boolean).join(', ');
+  const notes = (c: Claim) =>
+    [c.mode === 'shared' ? 'shared' : '', c.ttlMs !== undefined && c.ttlMs !== DEFAULT_TTL_MS ? `lease ${formatDurationExact(c.ttlMs)}` : '', c.reason ?? ''].filter(Boolean).join(', ');
   return table(
     ['SESSION', 'PATH', 'ETA', expired ? 'LEASE ENDED' : 'LEASE UNTIL', 'SINCE', 'NOTES'],
     claims.map((c) => [c.session, c.path, c.eta ? whenRelative(c.eta, now) : '?', whenRelative(c.expires, now), whenRelative(c.started, now), notes(c)]),
-    p, (_r, col, t) => (col === 0 ? p.cyan(t) : expired && col === 3 ? p.yellow(t) : !expired && col === 2 && t.includes(' ago') ? p.yellow(t) : t),
+    p,
+    (_r, col, t) => (col === 0 ? p.cyan(t) : expired && col === 3 ? p.yellow(t) : !expired && col === 2 && t.includes(' ago') ? p.yellow(t) : t),
   );
 }

@@ -42,7 +42,11 @@ export const store: Command = {
           ctx.outJson({ store: choice.shown, board: choice.board, source: choice.source, schema: d.version ?? null, claims: d.claims, sessions: d.sessions, history: d.history, view: ctx.boardPath });
         } else {
           ctx.out(`claims live in ${pg.where} (from ${choice.source}); the database answers (its clock: ${d.serverTime.toISOString()})`);
-          ctx.out(d.version === undefined ? 'no claimboard schema yet: run `claimboard store init`' : `schema version ${d.version}; ${d.claims} claims, ${d.sessions} sessions, ${d.history} history rows on board ${choice.board}`);
+          ctx.out(
+            d.version === undefined
+              ? 'no claimboard schema yet: run `claimboard store init`'
+              : `schema version ${d.version}; ${d.claims} claims, ${d.sessions} sessions, ${d.history} history rows on board ${choice.board}`,
+          );
           ctx.out(`this machine's view: ${ctx.boardPath}`);
         }
         return EXIT.ok;

@@ -14,11 +14,7 @@ export interface CommandOptions {
 }
 
 /** One thing a command was pointed at. */
-export type CommandTarget =
-  | { kind: 'uri'; uri: vscode.Uri }
-  | { kind: 'claim'; claim: Claim }
-  | { kind: 'note'; index: number }
-  | { kind: 'text'; text: string };
+export type CommandTarget = { kind: 'uri'; uri: vscode.Uri } | { kind: 'claim'; claim: Claim } | { kind: 'note'; index: number } | { kind: 'text'; text: string };
 
 /** A command call's arguments, whatever their shape, as one typed value. */
 export interface CommandContext {

@@ -45,9 +45,7 @@ export class BoardCommands implements vscode.Disposable {
 
   async addNote(text?: string): Promise<void> {
     this.targets.requireTrust();
-    const note =
-      text ??
-      (await vscode.window.showInputBox({ title: 'Add a pinned note to the board', prompt: 'One line every session will see', ignoreFocusOut: true }));
+    const note = text ?? (await vscode.window.showInputBox({ title: 'Add a pinned note to the board', prompt: 'One line every session will see', ignoreFocusOut: true }));
     if (!note) return;
     await this.model.addNote(note);
   }
@@ -62,7 +60,10 @@ export class BoardCommands implements vscode.Disposable {
     else if (typeof arg === 'number') index = arg;
     else {
       const notes = this.model.view.notes;
-      const picked = await vscode.window.showQuickPick(notes.map((n, i) => ({ label: n.text, i })), { title: 'Remove which pinned note?' });
+      const picked = await vscode.window.showQuickPick(
+        notes.map((n, i) => ({ label: n.text, i })),
+        { title: 'Remove which pinned note?' },
+      );
       if (!picked) return;
       index = picked.i + 1;
     }

@@ -172,7 +172,12 @@ export class ClaimCommands implements vscode.Disposable {
     }
     if (keys.length === 0) throw new InputError('nothing to release: select a file or folder');
     // Releasing a file inside a folder you claimed releases that folder's claim.
-    const covering = keys.flatMap((k) => this.model.covering(k).filter((c) => this.model.isMine(c)).map((c) => c.path));
+    const covering = keys.flatMap((k) =>
+      this.model
+        .covering(k)
+        .filter((c) => this.model.isMine(c))
+        .map((c) => c.path),
+    );
     const { released } = await this.model.release([...new Set([...keys, ...covering])]);
     if (released.length === 0) void vscode.window.showInformationMessage(`You hold no claim on ${keys.join(', ')}.`);
     else vscode.window.setStatusBarMessage(`$(unlock) Released ${released.map((c) => c.path).join(', ')}`, CONFIRMATION_MS);

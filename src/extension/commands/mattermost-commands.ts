@@ -39,9 +39,12 @@ export class MattermostCommands implements vscode.Disposable {
           void vscode.window.showInformationMessage('Nobody else holds a claim.');
           return undefined;
         }
-        const picked = await vscode.window.showQuickPick(others.map((c) => ({ label: c.path, description: c.session, claim: c })), {
-          title: 'Ask which holder?',
-        });
+        const picked = await vscode.window.showQuickPick(
+          others.map((c) => ({ label: c.path, description: c.session, claim: c })),
+          {
+            title: 'Ask which holder?',
+          },
+        );
         holder = picked?.claim;
       }
     }
@@ -50,9 +53,7 @@ export class MattermostCommands implements vscode.Disposable {
     this.requireChat();
     const message =
       opts.message ??
-      (opts.interactive === false
-        ? undefined
-        : await vscode.window.showInputBox({ title: `Ask ${holder.session} about ${holder.path}`, prompt: 'What you need (optional)', ignoreFocusOut: true }));
+      (opts.interactive === false ? undefined : await vscode.window.showInputBox({ title: `Ask ${holder.session} about ${holder.path}`, prompt: 'What you need (optional)', ignoreFocusOut: true }));
     const r = await this.chat.ask(holder, message || undefined);
     const text = r.error ? `Question queued; Mattermost said: ${r.error}` : `Asked ${holder.session} in Mattermost.`;
     vscode.window.setStatusBarMessage(`$(comment-discussion) ${text}`, CONFIRMATION_MS);
