@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeBenchBoard } from './bench-board';
-import { median, writeSection } from './report';
+import { loadAverage, median, writeSection } from './report';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -97,7 +97,7 @@ function main(): void {
       `
 \`claimboard hook pre-tool-use\`, whole process (stdin JSON in, decision out), board of 1,000 live
 claims, median of ${RUNS} runs, against \`node -e 0\` spawned the same way with the same stdin.
-Load average during the run: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (other suites share the machine).
+Load average during the run: ${loadAverage()} on ${os.cpus().length} cores (other suites share the machine).
 Reproduce: \`npm run build && node --import tsx bench/hooks.ts\`.
 
 | call | hook | \`node -e 0\` (same run) | ratio | target |

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { BoardDocument } from '../src/core/board-format';
 import type { ClaimLine } from '../src/core/board-lines';
 import { PATTERN_LIMITS, patternProblem } from '../src/core/glob';
-import { median, writeSection } from './report';
+import { loadAverage, median, writeSection } from './report';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -118,7 +118,7 @@ literal head: every one is compiled and compared. Against a plain board of 1,000
 the same folder. Whole process (\`hook pre-tool-use\` for an Edit of a free file, \`check\` of it),
 median time of ${RUNS} runs, peak memory (maxRSS) the highest of them; ratios hostile / plain.
 Plain board: hook ${plain.hook.ms.toFixed(0)} ms / ${plain.hook.rssMb.toFixed(0)} MB, check ${plain.check.ms.toFixed(0)} ms / ${plain.check.rssMb.toFixed(0)} MB.
-Load average during the run: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores.
+Load average during the run: ${loadAverage()} on ${os.cpus().length} cores.
 Reproduce: \`npm run build && node --import tsx bench/hostile.ts\`.
 
 | pattern on every claim | hook: time / peak memory | hook: ratio time / memory | check: time / peak memory | check: ratio time / memory |

@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { startMattermostServer, type MattermostTestServer } from '../test/support/mattermost-server';
 import { outboxPaths } from '../src/announce';
 import { flusherPidFile } from '../src/cli/announcements';
+import { must } from '../src/core/errors';
 import { writeSection } from './report';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -63,8 +64,8 @@ async function lane(mode: Mode): Promise<Lane> {
 
 function stats(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  return { median: q(0.5), p95: q(0.95), max: s[s.length - 1], mean: s.reduce((a, b) => a + b, 0) / s.length };
+  const q = (p: number) => must(s[Math.min(s.length - 1, Math.floor(p * s.length))], 'a figure');
+  return { median: q(0.5), p95: q(0.95), max: q(1), mean: s.reduce((a, b) => a + b, 0) / s.length };
 }
 
 async function main(): Promise<void> {
@@ -81,8 +82,8 @@ async function main(): Promise<void> {
       await run(l, ['release', `repo/f${i}`]);
     }
   }
-  const up = lanes[1];
-  const hung = lanes[2];
+  const up = must(lanes[1], 'the up lane');
+  const hung = must(lanes[2], 'the hung lane');
   // Let the "up" lane's flusher finish so the delivered count is final.
   await new Promise((r) => setTimeout(r, 1500));
   const delivered = up.server!.posts.length;
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
   const s = Object.fromEntries(lanes.map((l) => [l.mode, stats(l.claimMs)])) as Record<Mode, ReturnType<typeof stats>>;
   const r = (a: number, b: number) => (a / b).toFixed(2);
   // Load from other processes drifts over a run; a per-round ratio compares neighbours in time.
-  const paired = stats(hung.claimMs.map((h, i) => h / up.claimMs[i])).median;
+  const paired = stats(hung.claimMs.map((h, i) => h / must(up.claimMs[i], 'the up round'))).median;
   const table = [
     `Claim latency through the real CLI (\`claimboard claim\`, spawn to exit), ${rounds} claims + releases per lane, lanes interleaved; ${os.cpus().length} cores, Node ${process.version}.`,
     '',

@@ -13,7 +13,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { BoardDocument } from '../src/core/board-format';
 import type { ClaimLine } from '../src/core/board-lines';
-import { median, writeSection } from './report';
+import { loadAverage, median, writeSection } from './report';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
       `
 \`claimboard mcp\` through the MCP SDK's stdio client, board of 1,000 live claims, median of ${RUNS}
 calls, against the same command through the CLI (one process per call, as Claude's Bash runs
-it), alternated in one loop. Load average: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores.
+it), alternated in one loop. Load average: ${loadAverage()} on ${os.cpus().length} cores.
 Reproduce: \`npm run build && node --import tsx bench/mcp.ts\`.
 
 | call | MCP tool | CLI process | ratio |

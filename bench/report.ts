@@ -1,6 +1,8 @@
 /** Benchmarks write their figures into one section each of docs/benchmarks.md. */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { must } from '../src/core/errors';
 
 export const BENCH_DOC = path.resolve(__dirname, '..', 'docs', 'benchmarks.md');
 
@@ -24,5 +26,11 @@ export function writeSection(title: string, body: string): void {
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  const upper = must(s[m], 'a figure to take the median of');
+  return s.length % 2 ? upper : (must(s[m - 1], 'the lower middle figure') + upper) / 2;
+}
+
+/** The 1-minute load average, as each section prints it. */
+export function loadAverage(): string {
+  return must(os.loadavg()[0], 'the 1-minute load average').toFixed(1);
 }

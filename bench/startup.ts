@@ -18,7 +18,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeBenchBoard } from './bench-board';
-import { median, writeSection } from './report';
+import { must } from '../src/core/errors';
+import { loadAverage, median, writeSection } from './report';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -26,7 +27,8 @@ const CLI = path.join(ROOT, 'dist', 'cli.js');
 function arg(name: string): string[] {
   const out: string[] = [];
   process.argv.forEach((a, i) => {
-    if (a === name && process.argv[i + 1]) out.push(process.argv[i + 1]);
+    const value = process.argv[i + 1];
+    if (a === name && value) out.push(value);
   });
   return out;
 }
@@ -120,9 +122,10 @@ function main(): void {
           lanes.push({ name: 'before: check', args: [BEFORE, ...check.slice(1)], env, input: '', status: 3 });
         }
         const { ms, ticks } = runLanes(node, lanes);
-        const base = median(ms[0]);
+        const lane = (j: number) => ({ ms: must(ms[j], `lane ${j}'s times`), ticks: must(ticks[j], `lane ${j}'s CPU ticks`) });
+        const base = median(lane(0).ms);
         // Wall-time ratio of medians, then the ratio of CPU time summed over all rounds.
-        const cell = (j: number) => `**${(median(ms[j]) / base).toFixed(2)}x** (cpu ${(ticks[j] / ticks[0]).toFixed(2)}x)`;
+        const cell = (j: number) => `**${(median(lane(j).ms) / base).toFixed(2)}x** (cpu ${(lane(j).ticks / lane(0).ticks).toFixed(2)}x)`;
         console.log(
           `${version} ${n} claims: node -e 0 ${base.toFixed(1)} ms; ${lanes
             .slice(1)
@@ -149,7 +152,7 @@ function main(): void {
 Whole processes in a clean environment (PATH and HOME only, as Claude Code runs a hook), median
 of ${ROUNDS} rounds, every lane interleaved round by round with \`node -e 0\` from the same driver,
 so each ratio is against the Node start measured in the same minutes. Load average at the end of
-the run: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (the machine is shared).
+the run: ${loadAverage()} on ${os.cpus().length} cores (the machine is shared).
 Reproduce: \`npm run build && node --import tsx bench/startup.ts --write\` (add
 \`--node <path>\` per Node binary to compare; part of \`npm run bench\`).
 

@@ -5,6 +5,8 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from './paths';
+// `must` here runs a CLI command that has to succeed; core's must() is a value that has to be there.
+import { must as present } from '../../src/core/errors';
 
 const exec = promisify(execFile);
 export const cliPath = path.join(repoRoot, 'dist', 'cli.js');
@@ -73,8 +75,8 @@ export function startScriptedSessions(ctx: DemoContext, intervalMs: number, log:
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   const tick = async (): Promise<void> => {
-    const session = scriptedSessions[step % scriptedSessions.length];
-    const p = rotatingPaths[Math.floor(step / 2) % rotatingPaths.length];
+    const session = present(scriptedSessions[step % scriptedSessions.length], 'a scripted session');
+    const p = present(rotatingPaths[Math.floor(step / 2) % rotatingPaths.length], 'a rotating path');
     step++;
     const mine = [...held].find(([, s]) => s === session);
     let args: string[];

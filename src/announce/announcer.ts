@@ -20,6 +20,7 @@ import { maskSecrets } from './secrets';
 import { readRecap, type Recap } from './recap';
 import { checkDestination, type CheckLine } from './check';
 import { DEFAULT_TTL_MS } from '../core/duration';
+import { must } from '../core/errors';
 
 export type { CheckLine };
 
@@ -314,8 +315,9 @@ class OutboxAnnouncer implements Announcer {
     if (/^[a-z0-9]{26}$/.test(d.channel)) return d.channel;
     const cached = state.channelIds[this.channelCacheKey()];
     if (cached) return cached;
+    // The config accepts only an id or `team/channel` (isChannelRef), so both halves are there.
     const [team, name] = d.channel.split('/');
-    return (await this.getClient().getChannelByName(d.serverUrl, d.token, team, name, signal)).id;
+    return (await this.getClient().getChannelByName(d.serverUrl, d.token, must(team, 'channel team'), must(name, 'channel name'), signal)).id;
   }
 
   private async send(entry: OutboxEntry, state: OutboxState, signal: AbortSignal): Promise<{ postId?: string; postAt?: number; rootId?: string; channelId?: string; endedThread?: string }> {

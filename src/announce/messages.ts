@@ -9,6 +9,7 @@
 import type { BoardEvent } from '../core/model';
 import { formatDuration } from '../core/duration';
 import { SEP } from '../core/separator';
+import { must } from '../core/errors';
 
 export type AnnouncementKind = 'start' | 'claim' | 'release' | 'expire' | 'takeover' | 'end' | 'ask' | 'needs-you';
 
@@ -233,8 +234,8 @@ export interface ParsedAnnouncement {
 export function parseAnnouncement(text: string): ParsedAnnouncement | undefined {
   const m = /^\[([^\]\n]+)\] (.*)$/s.exec(text);
   if (!m) return undefined;
-  const session = m[1].replace(/\u2060/g, '');
-  const rest = m[2];
+  const session = must(m[1], 'announcement session').replace(/\u2060/g, '');
+  const rest = must(m[2], 'announcement text');
   const path = firstCodeSpan(rest);
   if (rest.startsWith('starting')) return { kind: 'start', session };
   if (rest.startsWith('ending')) return { kind: 'end', session };
@@ -244,7 +245,7 @@ export function parseAnnouncement(text: string): ParsedAnnouncement | undefined 
   if (rest.startsWith('TAKEOVER ')) return { kind: 'takeover', session, path };
   if (/^(?:@\S+ )?needs you — /.test(rest)) return { kind: 'needs-you', session };
   const ask = /^(?:@\S+ )?(\S+) is holding /.exec(rest);
-  if (ask && /OK to interrupt\?$/.test(rest)) return { kind: 'ask', session, path, holder: ask[1].replace(/\u2060/g, '') };
+  if (ask && /OK to interrupt\?$/.test(rest)) return { kind: 'ask', session, path, holder: must(ask[1], 'holder').replace(/\u2060/g, '') };
   // A plain question: it mentions the person first.
   if (/^@\S+ \S/.test(rest)) return { kind: 'ask', session };
   return undefined;
@@ -252,5 +253,5 @@ export function parseAnnouncement(text: string): ParsedAnnouncement | undefined 
 
 function firstCodeSpan(text: string): string | undefined {
   const m = /(`+)( ?)(.*?)\2\1(?!`)/s.exec(text);
-  return m ? m[3].replace(/@\u2060/g, '@') : undefined;
+  return m ? must(m[3], 'code span').replace(/@\u2060/g, '@') : undefined;
 }

@@ -335,7 +335,8 @@ function appendSpooled(s: OutboxState, items: readonly SpooledAnnouncement[]): v
     known.add(id);
     if (a.threadKey && leaseMs && a.kind !== 'expire') leases[a.threadKey] = leaseMs;
     if (a.replyTo) {
-      if (a.kind === 'expire' && !leaseMs && leases[a.replyTo]) a.text = withLease(a.text, leases[a.replyTo]);
+      const lease = leases[a.replyTo];
+      if (a.kind === 'expire' && !leaseMs && lease) a.text = withLease(a.text, lease);
       delete leases[a.replyTo];
     }
     s.entries.push({ seq: s.nextSeq++, id, createdAt, ...a, state: 'pending', attempts: 0 });

@@ -79,7 +79,7 @@ export async function readRecap(input: ReadFromChannel | ReadFromJournal): Promi
     const seen = new Set<string>();
     for (let page = 0; page < (input.maxPages ?? 50); page++) {
       const list = await input.client.getChannelPosts(input.serverUrl, input.token, input.channelId, { page, perPage }, input.signal ?? AbortSignal.timeout(15_000));
-      const posts: Post[] = list.order.map((id) => list.posts[id]).filter(Boolean);
+      const posts = list.order.map((id) => list.posts[id]).filter((p): p is Post => p !== undefined);
       for (const p of posts) {
         if (seen.has(p.id) || p.delete_at) continue;
         seen.add(p.id);

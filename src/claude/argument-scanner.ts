@@ -5,6 +5,7 @@
  * command it runs begins. Each command's `OptionSpec` is data in write-commands.ts.
  */
 import type { Word } from './shell-lexer';
+import { must } from '../core/errors';
 
 export interface OptionSpec {
   /** Options whose argument is the next word, the text after `=` (long), or the rest of a bundle (short). */
@@ -51,7 +52,7 @@ export function scanArguments(args: readonly Word[], spec: OptionSpec): ScannedA
   let optionsDone = false;
   const attached = (w: Word, text: string): Word => ({ ...w, text });
   for (let i = 0; i < args.length; i++) {
-    const w = args[i];
+    const w = must(args[i], 'argument word');
     const t = w.text;
     if (optionsDone) {
       result.operands.push(w);
@@ -86,7 +87,7 @@ export function scanArguments(args: readonly Word[], spec: OptionSpec): ScannedA
           result.options.push(last ? { name } : { name, value: attached(w, t.slice(k + 1)) });
           break;
         }
-        if (spec.flagLetters !== undefined && !spec.flagLetters.includes(t[k])) break;
+        if (spec.flagLetters !== undefined && !spec.flagLetters.includes(t.charAt(k))) break;
         result.options.push({ name });
       }
     } else if (spec.skip?.test(t)) {

@@ -11,6 +11,7 @@
 import * as path from 'node:path';
 import { lex, PWD_MARK, type Redir, type Token, type Word } from './shell-lexer';
 import { hasOption, optionValues, scanArguments } from './argument-scanner';
+import { must } from '../core/errors';
 import { ASSIGNMENT, COMMAND_OPTIONS, type CommandOptions, INFRA_VERBS, KEYWORDS, NULL_DEVICES, WRAPPERS } from './write-commands';
 
 export interface BashWriteTarget {
@@ -128,10 +129,14 @@ function analyzePlainWords(command: string, options: BashAnalysisOptions, out: B
       .filter(Boolean);
     const kept: string[] = [];
     for (let k = 0; k < words.length; k++) {
-      const w = words[k];
+      const w = must(words[k], 'word');
       if (/^(\d*(?:>>|>\||>)|&>>|&>)$/.test(w)) {
         // A redirection keeps its target only when the target is a plain word.
-        if (words[k + 1] && plain.test(words[k + 1])) kept.push(w, words[++k]);
+        const target = words[k + 1];
+        if (target && plain.test(target)) {
+          kept.push(w, target);
+          k++;
+        }
         continue;
       }
       if (plain.test(w)) kept.push(w);
@@ -189,7 +194,7 @@ interface Unwrapped {
  * command (`env -S '…'`) to the analysis.
  */
 function unwrap(name: string, words: Word[], cwd: string, options: BashAnalysisOptions, out: BashWriteAnalysis, depth: number): Unwrapped {
-  const spec = WRAPPERS[name];
+  const spec = must(WRAPPERS[name], `the ${name} wrapper`);
   const scan = scanArguments(words, { ...spec, untilCommand: true, skip: name === 'env' ? ASSIGNMENT : undefined });
   if (spec.noCommand && hasOption(scan, ...spec.noCommand)) return { words: [], cwd, none: true };
   for (const { name: opt, value } of scan.options) {
@@ -238,7 +243,7 @@ function analyzeSimpleCommand(
       if (base === 'xargs') {
         if (pipedFind) {
           // `xargs -I R cmd R` puts each path where R is; otherwise the paths follow the command.
-          const replace = optionValues(scanArguments(words.slice(1), WRAPPERS.xargs), '-I', '--replace').pop()?.text;
+          const replace = optionValues(scanArguments(words.slice(1), must(WRAPPERS.xargs, 'the xargs wrapper')), '-I', '--replace').pop()?.text;
           const command = replace === undefined || replace === '{}' ? u.words : u.words.map((w) => ({ ...w, text: w.text.split(replace).join('{}') }));
           for (const s of pipedFind) runOnEverythingUnder(command, s, 'find | xargs', u.cwd, options, out, depth, replace === undefined);
           return undefined;
@@ -256,8 +261,9 @@ function analyzeSimpleCommand(
 }
 
 function analyzeCommand(words: Word[], cwd: string, options: BashAnalysisOptions, out: BashWriteAnalysis, depth: number): string | undefined {
-  if (words.length === 0) return undefined;
-  const name = path.posix.basename(words[0].text);
+  const head = words[0];
+  if (!head) return undefined;
+  const name = path.posix.basename(head.text);
   const args = words.slice(1);
   const add = (w: Word, how: string, recursive = false): void => addFile(out, cwd, w, recursive, how, options);
   const operands = (spec: CommandOptions): Word[] => scanArguments(args, COMMAND_OPTIONS[spec]).operands;
@@ -277,7 +283,8 @@ function analyzeCommand(words: Word[], cwd: string, options: BashAnalysisOptions
     case 'zsh':
     case 'dash': {
       const i = args.findIndex((a) => a.text === '-c' || /^-[a-z]*c$/.test(a.text));
-      if (i >= 0 && args[i + 1]) analyze(args[i + 1].text, { ...options, cwd }, out, depth + 1);
+      const script = args[i + 1];
+      if (i >= 0 && script) analyze(script.text, { ...options, cwd }, out, depth + 1);
       return undefined;
     }
     case 'tee':
@@ -525,12 +532,14 @@ function analyzeTar(args: Word[], cwd: string, options: BashAnalysisOptions, out
   if (oldStyle) {
     i = 1;
     for (const letter of first) {
-      if (letter === 'C' && args[i]) dir = resolvePath(cwd, args[i].text, options);
+      const d = args[i];
+      if (letter === 'C' && d) dir = resolvePath(cwd, d.text, options);
       if ('fCTXbHIKNV'.includes(letter)) i++;
     }
   }
   for (; i < args.length; i++) {
-    const t = args[i].text;
+    const arg = must(args[i], 'tar argument');
+    const t = arg.text;
     if (t === '-C' || t === '--directory') {
       const d = args[++i];
       if (d) dir = resolvePath(cwd, d.text, options);
@@ -544,7 +553,7 @@ function analyzeTar(args: Word[], cwd: string, options: BashAnalysisOptions, out
           const v = args[++i];
           if (letter === 'C' && v) dir = resolvePath(cwd, v.text, options);
         }
-    } else if (!t.startsWith('-')) members.push(args[i]);
+    } else if (!t.startsWith('-')) members.push(arg);
   }
   const how = 'tar -x';
   if (members.length > 0) for (const m of members) addFile(out, dir, m, true, how, options);
@@ -560,13 +569,14 @@ function analyzeUnzip(args: Word[], cwd: string, options: BashAnalysisOptions, o
   const ops: Word[] = [];
   // Not the scanner: `-x` takes every word up to the next option.
   for (let i = 0; i < args.length; i++) {
-    const t = args[i].text;
+    const arg = must(args[i], 'unzip argument');
+    const t = arg.text;
     if (t === '-d') {
       const d = args[++i];
       if (d) dir = resolvePath(cwd, d.text, options);
     } else if (t === '-x') {
-      while (args[i + 1] && !args[i + 1].text.startsWith('-')) i++; // exclusions
-    } else if (!t.startsWith('-')) ops.push(args[i]);
+      while (args[i + 1]?.text.startsWith('-') === false) i++; // exclusions
+    } else if (!t.startsWith('-')) ops.push(arg);
   }
   const members = ops.slice(1);
   const how = 'unzip';
@@ -661,8 +671,9 @@ function analyzeGit(all: Word[], cwd: string, options: BashAnalysisOptions, out:
         wrote = true;
       }
       const ops = scan.operands;
-      if (pathsMark < 0 && !creates && ops.length > 0) {
-        if (ops.length === 1 && ops[0].text === '.') {
+      const firstOp = ops[0];
+      if (pathsMark < 0 && !creates && firstOp) {
+        if (ops.length === 1 && firstOp.text === '.') {
           out.repoWide.push({ dir, how: 'git checkout .' });
           return;
         }
@@ -670,7 +681,7 @@ function analyzeGit(all: Word[], cwd: string, options: BashAnalysisOptions, out:
         // unless it names a file or folder that is there (then git restores it).
         const exists = (w: Word): boolean => !w.dynamic && (options.exists?.(resolvePath(dir, w.text, options)) ?? false);
         const paths = ops.length > 1 ? ops.slice(1) : [];
-        if (exists(ops[0]) || ops[0].glob) paths.unshift(ops[0]);
+        if (exists(firstOp) || firstOp.glob) paths.unshift(firstOp);
         if (paths.length > 0) {
           addAll(paths, 'git checkout');
           wrote = true;
@@ -731,7 +742,7 @@ function analyzeInfra(tool: string, args: Word[], cwd: string, options: BashAnal
   const names = new Set<string>();
   let verb: string | undefined;
   for (let i = 0; i < args.length; i++) {
-    const t = args[i].text;
+    const t = must(args[i], `${tool} argument`).text;
     const value = (flag: string): string | undefined => {
       if (t === flag) return args[++i]?.text;
       if (t.startsWith(flag + '=')) return t.slice(flag.length + 1);
@@ -749,7 +760,7 @@ function analyzeInfra(tool: string, args: Word[], cwd: string, options: BashAnal
     }
     if (!t.startsWith('-') && verb === undefined) verb = t;
   }
-  if (!verb || !INFRA_VERBS[tool].has(verb)) return;
+  if (!verb || !must(INFRA_VERBS[tool], `${tool}'s verbs`).has(verb)) return;
   if (tool === 'terraform' || tool === 'tofu') {
     // The root module's directory names the environment (`environments/homelab-prod`).
     for (const seg of dir.split('/').filter(Boolean).slice(-3)) names.add(seg);

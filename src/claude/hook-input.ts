@@ -126,7 +126,7 @@ function salvageHookInput(prefix: string): Record<string, unknown> | undefined {
   const toolInput: Record<string, string> = {};
   let i = 0;
   const ws = () => {
-    while (i < prefix.length && /\s/.test(prefix[i])) i++;
+    while (i < prefix.length && /\s/.test(prefix.charAt(i))) i++;
   };
   const str = (): string | undefined => {
     if (prefix[i] !== '"') return undefined;
@@ -165,7 +165,7 @@ function salvageHookInput(prefix: string): Record<string, unknown> | undefined {
       }
       return false;
     }
-    while (i < prefix.length && !/[,}\]]/.test(prefix[i])) i++;
+    while (i < prefix.length && !/[,}\]]/.test(prefix.charAt(i))) i++;
     return i < prefix.length;
   };
   /** Reads `{ "k": v, … }`, calling `onString` for string values; stops quietly at the cut. */

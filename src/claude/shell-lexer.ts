@@ -5,6 +5,7 @@
  * would refuse (an unterminated quote) or that it cannot follow; the caller then falls back to
  * the plain words.
  */
+import { must } from '../core/errors';
 
 export interface Word {
   kind: 'word';
@@ -174,8 +175,8 @@ class Lexer {
     if (this.word && /^\d+$/.test(this.word.text)) this.word = null;
     this.endWord();
     if (this.pendingRedir) this.tokens.push(this.pendingRedir);
-    const m = /^(&>>|&>|>>|>\||>&|>|<<<|<<-|<<|<>|<&|<)/.exec(this.src.slice(this.i))!;
-    const op = m[1];
+    // Called only where the lexer saw one of these operators.
+    const op = must(/^(&>>|&>|>>|>\||>&|>|<<<|<<-|<<|<>|<&|<)/.exec(this.src.slice(this.i))?.[1], 'redirection operator');
     this.i += op.length;
     this.pendingRedir = { kind: 'redir', op };
   }
@@ -215,7 +216,8 @@ class Lexer {
       let text = '';
       while (j < src.length && src[j] !== "'") {
         if (src[j] === '\\' && j + 1 < src.length) {
-          text += ANSI_ESCAPES[src[j + 1]] ?? src[j + 1];
+          const escaped = src.charAt(j + 1);
+          text += ANSI_ESCAPES[escaped] ?? escaped;
           j += 2;
         } else text += src[j++];
       }

@@ -11,6 +11,7 @@ import type { Conflict } from '../core/claim-service';
 import { claimMeets } from '../core/overlap';
 import { pathKeyForFile } from '../core/path-key';
 import { heldReason } from '../core/held-reason';
+import { must } from '../core/errors';
 import { analyzeBashWrites } from './bash-writes';
 import { editedFile } from './hook-input';
 
@@ -87,7 +88,7 @@ async function changedFiles(dir: string): Promise<string[]> {
   const files: string[] = [];
   const parts = st.stdout.split('\0');
   for (let i = 0; i < parts.length; i++) {
-    const entry = parts[i];
+    const entry = must(parts[i], 'git status entry');
     if (entry.length < 4) continue;
     files.push(path.join(root, entry.slice(3)));
     if (entry[0] === 'R' || entry[0] === 'C') i++; // the rename's source follows

@@ -9,7 +9,7 @@ import { parserOptions, type Command } from './command';
 import { useColor } from './format';
 import { GLOBAL_OPTIONS, commandHelp, suggestOption, terminalWidth, wrap } from './help';
 import { EXIT, ExitError, createContext } from './cli-context';
-import { InputError } from '../core/errors';
+import { InputError, must } from '../core/errors';
 import { FileAccessError } from '../core/atomic-file';
 import { BoardEncodingError } from '../core/board-bytes';
 import { BoardDamagedError, BoardLockedError } from '../core/board-store';
@@ -90,7 +90,7 @@ function optionError(e: unknown, c?: Command): InputError {
 /** The command word: the first argument that is not a global option or its value. */
 function findCommand(argv: string[]): { name?: string; rest: string[] } {
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+    const a = must(argv[i], 'argument');
     if (a === '--') break;
     if (a === '--board' || a === '--session') {
       i++;

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { literalPrefix, matchKey } from '../core/overlap';
 import type { RepoRoot } from '../core/path-key';
+import { must } from '../core/errors';
 
 /** Keys kept for this many paths at most (a few MB). */
 const MAX_CACHED_KEYS = 200_000;
@@ -44,7 +45,7 @@ export class PathKeys {
     const literal = literalPrefix(key);
     if (path.isAbsolute(literal)) return literal;
     const [name, ...rest] = literal.split('/');
-    const root = this.rootByName.get(matchKey(name));
+    const root = this.rootByName.get(matchKey(must(name, 'key repo name')));
     return root ? path.join(root, ...rest) : undefined;
   }
 

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CHAINED_HOOK_NAME, PRE_COMMIT_MARKER, preCommitHookText } from './pre-commit';
+import { must } from '../core/errors';
 
 export interface GitHookInstallResult {
   hookPath: string;
@@ -23,9 +24,12 @@ function gitHooksDir(cwd: string): string {
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string; status?: number | null };
     if (err.code === 'ENOENT' && err.status == null) throw new Error('git is not installed (no `git` on PATH): install git first');
-    const said = String(err.stderr ?? '')
-      .trim()
-      .split('\n')[0];
+    const said = must(
+      String(err.stderr ?? '')
+        .trim()
+        .split('\n')[0],
+      'first line of git stderr',
+    );
     if (/not a git repository/i.test(said)) throw new Error(`${cwd} is not inside a git repository`);
     throw new Error(`git rev-parse failed in ${cwd}: ${said || err.message.split('\n')[0]}`);
   }

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { pathKeyForFile } from '../core/path-key';
 import { shellWord } from '../core/shell-word';
+import { must } from '../core/errors';
 
 /** The board keys of staged files (paths relative to the worktree root, as git prints them): the core's key function. */
 export function stagedKeys(root: string, files: readonly string[]): string[] {
@@ -34,7 +35,7 @@ export function preCommitHookText(cliArgv: string[], board?: string): string {
     // A removed or moved claimboard must not make every commit fail: say so and let it through.
     script
       ? `if [ ! -e ${shellWord(script)} ]; then echo "claimboard: ${script.replace(/["`$\\]/g, '')} is gone; commit not checked against the board (run claimboard install-git-hook again)" >&2; exit 0; fi`
-      : `if ! command -v ${shellWord(cliArgv[0])} >/dev/null 2>&1; then echo "claimboard: not on PATH; commit not checked against the board" >&2; exit 0; fi`,
+      : `if ! command -v ${shellWord(must(cliArgv[0], 'the CLI command'))} >/dev/null 2>&1; then echo "claimboard: not on PATH; commit not checked against the board" >&2; exit 0; fi`,
     `exec ${cli} guard${board ? ` --board ${shellWord(board)}` : ''}`,
     '',
   ].join('\n');

@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BoardDocument } from '../../src/core/board-format';
+import { must } from '../../src/core/errors';
 import { ROOT, tempDir } from '../support/cli';
 
 const WORKER = path.join(ROOT, 'test', 'support', 'claim-worker.ts');
@@ -44,7 +45,7 @@ describe('board writes racing hand edits and in-place saves (fuzz, real processe
   it('nothing granted and nothing a person wrote vanishes', async () => {
     const board = path.join(dir, 'coordination.md');
     fs.writeFileSync(board, fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'seed-board.md')));
-    const seedNote = BoardDocument.parse(fs.readFileSync(board, 'utf8')).notes[0].text;
+    const seedNote = must(BoardDocument.parse(fs.readFileSync(board, 'utf8')).notes[0], 'the seed note').text;
     const sessions = ['fa', 'fb', 'fc', 'fd'];
     const perWorker = 20;
     const workers = sessions.map((s) => run(process.execPath, ['--import', 'tsx', WORKER, board, s, String(perWorker)]));

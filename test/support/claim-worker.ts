@@ -12,6 +12,7 @@ import { BoardDocument } from '../../src/core/board-format';
 
 async function main(): Promise<void> {
   const [board, session, countText, mode = 'locked'] = process.argv.slice(2);
+  if (board === undefined || session === undefined) throw new Error('usage: claim-worker.ts <board> <session> <count> [locked|naive|hold]');
   const count = Number(countText);
   // Start together: the parent writes a go-file once every worker is up.
   const go = process.env.CLAIMBOARD_TEST_GO;

@@ -13,6 +13,7 @@ import * as crypto from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Post, PostList } from '@mattermost/types/posts';
 import type { Reaction } from '@mattermost/types/reactions';
+import { must } from '../../src/core/errors';
 
 export type Fault =
   | { kind: 'status'; status: number }
@@ -163,7 +164,7 @@ export class MattermostTestServer {
 
   private takeFault(path: string): Fault | undefined {
     for (let i = 0; i < this.faults.length; i++) {
-      const f = this.faults[i];
+      const f = must(this.faults[i], 'the fault');
       if (f.path && !f.path.test(path)) continue;
       if (--f.remaining <= 0) this.faults.splice(i, 1);
       return f.fault;
@@ -213,7 +214,7 @@ export class MattermostTestServer {
   private route(method: string, url: URL, req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
     const p = url.pathname;
     let m: RegExpExecArray | null;
-    if (method === 'POST' && (m = /^\/hooks\/([^/]+)$/.exec(p))) return this.webhook(m[1], req, res, body);
+    if (method === 'POST' && (m = /^\/hooks\/([^/]+)$/.exec(p))) return this.webhook(must(m[1], 'the webhook key'), req, res, body);
     if (!p.startsWith('/api/v4/')) return this.appError(res, 404, 'api.context.404.app_error', 'Sorry, we could not find the page.');
     const user = this.authenticate(req);
     if (!user) return this.appError(res, 401, 'api.context.session_expired.app_error', 'Invalid or expired session, please login again.');
@@ -270,7 +271,7 @@ export class MattermostTestServer {
       return json(res, 200, this.withMetadata(post));
     }
     if (method === 'GET' && (m = /^\/api\/v4\/teams\/name\/([^/]+)\/channels\/name\/([^/]+)$/.exec(p))) {
-      const ch = m[1] === this.team.name ? this.channelByName(decodeURIComponent(m[2])) : undefined;
+      const ch = m[1] === this.team.name ? this.channelByName(decodeURIComponent(must(m[2], 'the channel name'))) : undefined;
       if (!ch) return this.appError(res, 404, 'app.channel.get_by_name.missing.app_error', 'Channel does not exist.');
       return json(res, 200, channelJson(ch));
     }

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { ClaimService } from '../../src/core/claim-service';
+import { must } from '../../src/core/errors';
 import { ClaimIndex } from '../../src/core/matcher';
 import { fileKeyAndRepo, resolvePathKey } from '../../src/core/path-key';
 import { conflictsFor, writeTargets, type WriteTarget } from '../../src/claude/write-targets';
@@ -43,7 +44,7 @@ describe('every adapter answers alike (properties)', function () {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const caseOf = (name: string) => fc.constantFrom(name, name.toUpperCase(), name[0].toUpperCase() + name.slice(1));
+  const caseOf = (name: string) => fc.constantFrom(name, name.toUpperCase(), name.charAt(0).toUpperCase() + name.slice(1));
   const folder = fc.constantFrom('src', 'docs', 'lib', 'n', 'pyproj', '*', '**', '{src,docs}', '{src/lib,docs}', '{n,src}');
   const leaf = fc.constantFrom('a.ts', 'b.ts', 'readme.md', 'core.py', '500', '*.ts', '{a,b}.ts', '*', '**', '{1..1000}', '{1..499}', '{a.ts,readme.md}');
   const claimKey = fc
@@ -80,10 +81,10 @@ describe('every adapter answers alike (properties)', function () {
         // The hook, for an Edit of that file.
         const targets: WriteTarget[] = await writeTargets('Edit', { file_path: abs, old_string: 'a', new_string: 'b' }, worktree, {});
         // The git guard, for that file staged.
-        const [gitKey] = stagedKeys(worktree, [f.rel]);
+        const gitKey = must(stagedKeys(worktree, [f.rel])[0], 'the staged key');
         // The editor, for that file opened in a workspace reached through the same path.
         const editorKey = new PathKeys(fileKeyAndRepo).keyForPath(abs);
-        assert.deepEqual([cliRelKey, targets[0].key, gitKey, editorKey], [cliKey, cliKey, cliKey, cliKey]);
+        assert.deepEqual([cliRelKey, targets[0]?.key, gitKey, editorKey], [cliKey, cliKey, cliKey, cliKey]);
 
         const claims = svc.status().claims;
         // A file: only claims covering it are in the way (the CLI knows an existing file as one).

@@ -10,6 +10,7 @@ import { runCli, cleanEnv, tempDir, type CliRun } from '../support/cli';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
 import { outboxPaths } from '../../src/announce';
 import { flusherPidFile } from '../../src/cli/announcements';
+import { must } from '../../src/core/errors';
 
 async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
@@ -165,12 +166,13 @@ describe('announcements through the CLI (real processes)', function () {
 
   it('an expired lease is announced by prune, in the thread of its claim', async () => {
     ok(await cli(['claim', 'repo/short', '--ttl', '1s']));
-    const leaseEnd = new Date(/repo\/short — .*lease until (\S+)/.exec(fs.readFileSync(board, 'utf8'))![1]).getTime();
+    const leaseEnd = new Date(must(/repo\/short — .*lease until (\S+)/.exec(fs.readFileSync(board, 'utf8'))?.[1], 'the lease of repo/short')).getTime();
     while (Date.now() <= leaseEnd) await new Promise((r) => setTimeout(r, 50));
     ok(await cli(['prune'], 'session-z'));
     ok(await cli(['flush']));
     await until(() => server.posts.length >= 2, 30_000, '2 posts');
-    const [claimPost, expiry] = server.posts;
+    const claimPost = must(server.posts[0], 'the claim post');
+    const expiry = must(server.posts[1], 'the expiry post');
     assert.equal(claimPost.message, '[session-a] CLAIM `repo/short` — eta 30min');
     assert.equal(expiry.message, '[session-a] EXPIRED `repo/short` — no heartbeat for 1 s', 'the lease the claim had, not the default');
     assert.equal(expiry.root_id, claimPost.id);
@@ -286,10 +288,10 @@ describe('announcements through the CLI (real processes)', function () {
     assert.match(json.since, iso);
     assert.equal(json.mattermost, 'not configured');
     assert.deepEqual(
-      json.board[0].items.map((i) => i.kind),
+      json.board[0]?.items.map((i) => i.kind),
       ['start', 'claim', 'release'],
     );
-    for (const i of json.board[0].items) assert.match(i.at, iso);
+    for (const i of json.board[0]?.items ?? []) assert.match(i.at, iso);
   });
 
   it('mattermost test with nothing configured names the settings (exit 2); a warning is labelled warn, not ok', async () => {

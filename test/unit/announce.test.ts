@@ -15,6 +15,7 @@ import { readRecap } from '../../src/announce/recap';
 import { MattermostClient, retryAfter } from '../../src/announce/mattermost-client';
 import type { AnnounceConfig } from '../../src/announce/config';
 import type { BoardEvent } from '../../src/core/model';
+import { must } from '../../src/core/errors';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
 
 /** Matches what Mattermost would read as a channel-wide mention. */
@@ -258,7 +259,7 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     assert.equal(r.delivered, 1);
     const aside = fs.readdirSync(dir).filter((f) => f.includes('.outbox.json.corrupt-'));
     assert.equal(aside.length, 1);
-    assert.equal(fs.readFileSync(path.join(dir, aside[0]), 'utf8'), '{"version": 1, "entr');
+    assert.equal(fs.readFileSync(path.join(dir, must(aside[0], 'the corrupt outbox set aside')), 'utf8'), '{"version": 1, "entr');
   });
 
   it('a failing webhook never shows its id in status, errors or the outbox file', async () => {
@@ -279,7 +280,7 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     assert.equal(r.delivered, 2);
     assert.equal(r.pending, 0);
     assert.deepEqual(server.messages(), ['[session-a] starting — repo: r — task: t', '[session-a] CLAIM `r/x` — eta 30min']);
-    assert.equal(server.posts[0].props.from_webhook, 'true');
+    assert.equal(server.posts[0]?.props.from_webhook, 'true');
     const journal = new Outbox(board).readJournal();
     assert.deepEqual(
       journal.map((j) => j.kind),
@@ -298,7 +299,9 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     await a.announce([claimEv('session-a', 'r/x', 'k1')]);
     await a.announce([{ kind: 'takeover', session: 'session-b', path: 'r/x', from: 'session-a', claimId: 'k2' }]);
     await a.announce([releaseEv('session-b', 'r/x', 'k2')]);
-    const [claim, takeover, release] = server.posts;
+    const claim = must(server.posts[0], 'the claim post');
+    const takeover = must(server.posts[1], 'the takeover post');
+    const release = must(server.posts[2], 'the release post');
     assert.equal(takeover.message, '[session-b] TAKEOVER `r/x` from session-a (forced)');
     assert.equal(takeover.root_id, claim.id);
     assert.equal(release.root_id, claim.id);
@@ -309,8 +312,9 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     const a = announcer(rest());
     const r = await a.announce([{ ...claimEv('session-a', 'r/x'), reason: 'x'.repeat(20_000) } as BoardEvent]);
     assert.equal(r.delivered, 1);
-    assert.ok(server.posts[0].message.length <= 16_383);
-    assert.ok(server.posts[0].message.endsWith('…'));
+    const post = must(server.posts[0], 'the post');
+    assert.ok(post.message.length <= 16_383);
+    assert.ok(post.message.endsWith('…'));
   });
 
   it('an expiry says how long the lease of its claim was', async () => {
@@ -325,7 +329,10 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     const a = announcer(rest());
     await a.announce([claimEv('session-a', 'r/x'), claimEv('session-a', 'r/y')]);
     await a.announce([releaseEv('session-a', 'r/x'), { kind: 'expire', session: 'session-a', path: 'r/y', claimId: 'session-a-r/y', expiredAt: NOW, why: 'holder-gone' }]);
-    const [cx, cy, rx, ey] = server.posts;
+    const cx = must(server.posts[0], 'the claim post of r/x');
+    const cy = must(server.posts[1], 'the claim post of r/y');
+    const rx = must(server.posts[2], 'the release post of r/x');
+    const ey = must(server.posts[3], 'the expiry post of r/y');
     assert.equal(cx.root_id, '');
     assert.equal(rx.root_id, cx.id);
     assert.equal(ey.root_id, cy.id);
@@ -373,7 +380,7 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     const a = announcer(rest());
     const r = await a.announce([claimEv('session-a', 'r/x')], { budgetMs: 200 });
     assert.equal(r.delivered, 0, 'inline delivery does not sleep through a rate limit');
-    const st = new Outbox(board).read().entries[0];
+    const st = must(new Outbox(board).read().entries[0], 'the outbox entry');
     const wait = Date.parse(st.notBefore!) - Date.now();
     assert.ok(wait > 500 && wait <= 1000, `next attempt follows Retry-After: ${wait} ms`);
     assert.match(st.lastError ?? '', /429 rate limited \(limit exceeded\)/);
@@ -411,7 +418,7 @@ describe('announcer delivery (in-process, real HTTP)', () => {
     // Returned although the server never answered the one request it received.
     const hung = server.requests.filter((q) => q.fault === 'hang');
     assert.equal(hung.length, 1);
-    assert.equal(hung[0].status, undefined, 'never answered');
+    assert.equal(must(hung[0], 'the hung request').status, undefined, 'never answered');
     assert.equal(r.pending, 1);
     assert.equal(server.posts.length, 0);
     server.clearFaults();

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { analyzeBashWrites, type BashAnalysisOptions } from '../../src/claude/bash-writes';
+import { must } from '../../src/core/errors';
 
 const CWD = '/w/repo';
 const opts: BashAnalysisOptions = {
@@ -124,10 +125,10 @@ describe('bash write analysis', () => {
       assert.equal(a.unresolved.length, 2);
     });
     it('globs are kept and flagged', () => {
-      const [f] = analyzeBashWrites('rm src/*.ts', opts).files;
+      const f = must(analyzeBashWrites('rm src/*.ts', opts).files[0], 'the file');
       assert.equal(f.path, '/w/repo/src/*.ts');
       assert.equal(f.glob, true);
-      assert.equal(analyzeBashWrites("rm 'src/*.ts'", opts).files[0].glob, false, 'a quoted * is a file name');
+      assert.equal(analyzeBashWrites("rm 'src/*.ts'", opts).files[0]?.glob, false, 'a quoted * is a file name');
     });
     it('cd changes the directory for the rest of the list; a subshell restores it', () => {
       assert.deepEqual(paths('cd sub && touch a; touch b'), ['/w/repo/sub/a', '/w/repo/sub/b']);
@@ -265,17 +266,17 @@ describe('bash write analysis', () => {
     it('terraform apply names its directory segments and var-file; plan is read-only', () => {
       const a = analyzeBashWrites('terraform -chdir=terraform/environments/homelab-prod apply -auto-approve', opts);
       assert.equal(a.infra.length, 1);
-      assert.equal(a.infra[0].how, 'terraform apply');
-      assert.ok(a.infra[0].names.includes('homelab-prod'));
-      assert.ok(a.infra[0].names.includes('terraform'));
+      assert.equal(a.infra[0]?.how, 'terraform apply');
+      assert.ok(a.infra[0]?.names.includes('homelab-prod'));
+      assert.ok(a.infra[0]?.names.includes('terraform'));
       assert.deepEqual(analyzeBashWrites('terraform plan', opts).infra, []);
-      assert.ok(analyzeBashWrites('cd envs/staging && tofu destroy -var-file=eu.tfvars', opts).infra[0].names.includes('eu'));
+      assert.ok(analyzeBashWrites('cd envs/staging && tofu destroy -var-file=eu.tfvars', opts).infra[0]?.names.includes('eu'));
     });
     it('kubectl apply names the context and namespace; get is read-only', () => {
       const a = analyzeBashWrites('kubectl --context homelab apply -n longhorn -f x.yaml', opts);
-      assert.deepEqual(a.infra[0].names.sort(), ['homelab', 'kubectl', 'longhorn']);
+      assert.deepEqual(a.infra[0]?.names.sort(), ['homelab', 'kubectl', 'longhorn']);
       assert.deepEqual(analyzeBashWrites('kubectl get pods -A', opts).infra, []);
-      assert.equal(analyzeBashWrites('helm upgrade --kube-context prod app ./chart', opts).infra[0].how, 'helm upgrade');
+      assert.equal(analyzeBashWrites('helm upgrade --kube-context prod app ./chart', opts).infra[0]?.how, 'helm upgrade');
     });
   });
 

@@ -6,6 +6,7 @@ import { BoardDocument } from '../../src/core/board-format';
 import { formatClaimLine } from '../../src/core/board-lines';
 import { validateField, validateSessionName } from '../../src/core/fields';
 import { parseTime } from '../../src/core/duration';
+import { must } from '../../src/core/errors';
 
 const SEED = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'seed-board.md'), 'utf8');
 
@@ -25,7 +26,7 @@ describe('board format', () => {
     });
 
     it('reads the fields of a hand-written claim with sensible defaults', () => {
-      const a = doc.claims[0];
+      const a = must(doc.claims[0], 'the first claim');
       assert.equal(a.session, 'session-a');
       assert.equal(a.path, 'home_k3s_cluster/kubernetes/apps/longhorn/*');
       assert.equal(a.mode, 'exclusive');
@@ -41,10 +42,10 @@ describe('board format', () => {
     });
 
     it('reads releases newest first and the pinned note with its em dash intact', () => {
-      assert.equal(doc.releases[0].session, 'session-b');
-      assert.equal(doc.releases[0].path, 'openclaw-v2/workers/dream-worker');
-      assert.equal(doc.releases[1].path, 'home_k3s_cluster/terraform/environments/homelab-prod');
-      assert.match(doc.notes[0].text, /^Don't run `terraform apply` .* — pending change review$/);
+      assert.equal(doc.releases[0]?.session, 'session-b');
+      assert.equal(doc.releases[0]?.path, 'openclaw-v2/workers/dream-worker');
+      assert.equal(doc.releases[1]?.path, 'home_k3s_cluster/terraform/environments/homelab-prod');
+      assert.match(must(doc.notes[0], 'the pinned note').text, /^Don't run `terraform apply` .* — pending change review$/);
     });
 
     it('reads Last updated with its offset', () => {
@@ -59,7 +60,8 @@ describe('board format', () => {
       const doc = startOf(text);
       assert.deepEqual(doc.problems, [], text);
       const typed = parseTime(text, now);
-      assert.deepEqual([doc.claims[0].started.getHours(), doc.claims[0].started.getMinutes()], [typed.getHours(), typed.getMinutes()], text);
+      const { started } = must(doc.claims[0], 'the claim');
+      assert.deepEqual([started.getHours(), started.getMinutes()], [typed.getHours(), typed.getMinutes()], text);
     }
     for (const text of ['+9:05', '9.:05', '9: 5', '24:00', '9:60']) {
       assert.match(
@@ -112,9 +114,9 @@ describe('board format', () => {
     const doc = BoardDocument.parse(text);
     assert.deepEqual(doc.problems, []);
     assert.equal(doc.claims.length, 1);
-    assert.equal(doc.claims[0].session, 'session-x');
-    assert.equal(doc.claims[0].path, 'repo/a/*');
-    assert.equal(doc.claims[0].eta!.getHours(), 9);
+    assert.equal(doc.claims[0]?.session, 'session-x');
+    assert.equal(doc.claims[0]?.path, 'repo/a/*');
+    assert.equal(doc.claims[0]?.eta?.getHours(), 9);
     assert.equal(doc.serialize(), text);
   });
 
@@ -125,7 +127,7 @@ describe('board format', () => {
       doc.problems.map((p) => p.line),
       [3, 4, 8],
     );
-    assert.match(doc.problems[1].message, /bad eta/);
+    assert.match(must(doc.problems[1], 'the second problem').message, /bad eta/);
     assert.equal(doc.claims.length, 1, 'a claim with a bad ETA is still a claim');
     assert.equal(doc.serialize(), text);
   });
@@ -134,7 +136,7 @@ describe('board format', () => {
     const text = SEED + '\n## Deploy log\n\nfree text the tool does not know\n  - nested item\n';
     const doc = BoardDocument.parse(text);
     doc.addClaims([{ session: 'session-z', path: 'repo/new', started: new Date(), expires: new Date(Date.now() + 3600_000), mode: 'exclusive', id: 'abc123' }]);
-    doc.removeLines([doc.claims[0].line]);
+    doc.removeLines([must(doc.claims[0], 'the first claim').line]);
     const out = doc.serialize();
     assert.ok(out.endsWith('\n## Deploy log\n\nfree text the tool does not know\n  - nested item\n'));
     assert.ok(out.includes('- session-c (started 19:30) — zolty-blog/hugo/content/posts/* — eta 20:00\n'));
@@ -167,7 +169,7 @@ describe('board format', () => {
     });
     assert.match(line, /^- session-a \(started 19:15\) — repo\/src\/\*\* — eta 19:45 — lease until 2026-05-01T20:15:00/);
     const doc = BoardDocument.parse(`## Active claims\n\n${line}\n`);
-    const c = doc.claims[0];
+    const c = must(doc.claims[0], 'the claim');
     assert.deepEqual(
       { id: c.id, mode: c.mode, reason: c.reason, pid: c.pid, host: c.host, started: c.started.getTime(), expires: c.expires.getTime(), derived: c.leaseDerived },
       { id: 'k3x9q1', mode: 'shared', reason: 'parser', pid: 42, host: 'box', started: started.getTime(), expires: new Date('2026-05-01T20:15:00').getTime(), derived: false },

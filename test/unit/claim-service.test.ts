@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ClaimService } from '../../src/core/claim-service';
 import { BoardDocument } from '../../src/core/board-format';
+import { must } from '../../src/core/errors';
 import type { BoardEvent } from '../../src/core/model';
 import { tempDir } from '../support/cli';
 
@@ -82,8 +83,8 @@ describe('claims and leases', () => {
     assert.equal(v.expired.length, 1);
     assert.equal((await s.claim('session-b', { paths: ['repo/x'] })).granted.length, 1, 'an expired claim blocks nobody');
     const doc = BoardDocument.parse(fs.readFileSync(board, 'utf8'));
-    assert.equal(doc.releases[0].session, 'session-a');
-    assert.match(doc.releases[0].outcome!, /^expired — no heartbeat for 10min$/);
+    assert.equal(doc.releases[0]?.session, 'session-a');
+    assert.match(must(doc.releases[0]?.outcome, 'the outcome'), /^expired — no heartbeat for 10min$/);
     assert.ok(events.some((e) => e.kind === 'expire' && e.session === 'session-a' && e.why === 'lease'));
   });
 
@@ -137,12 +138,12 @@ describe('claims and leases', () => {
     await s.claim('session-a', { paths: ['repo/src/**'] });
     const r = await s.claim('human', { paths: ['repo/src/x.ts'], force: true });
     assert.equal(r.granted.length, 1);
-    assert.equal(r.granted[0].forcedFrom, 'session-a');
+    assert.equal(r.granted[0]?.forcedFrom, 'session-a');
     assert.deepEqual(
       s.status().claims.map((c) => c.session),
       ['human'],
     );
-    assert.match(s.status().releases[0].outcome!, /taken over by human/);
+    assert.match(must(s.status().releases[0]?.outcome, 'the outcome'), /taken over by human/);
     assert.ok(events.some((e) => e.kind === 'takeover' && e.from === 'session-a'));
   });
 
@@ -165,7 +166,7 @@ describe('claims and leases', () => {
     );
     await s.prune();
     assert.ok(events.some((e) => e.kind === 'expire' && e.why === 'holder-gone'));
-    assert.match(s.status().releases[0].outcome!, /holder process gone/);
+    assert.match(must(s.status().releases[0]?.outcome, 'the outcome'), /holder process gone/);
   });
 
   it('release moves claims to releases; release of what one does not hold changes nothing', async () => {

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CLAIMBOARD_CLI, ensureCliBuilt, runClaimboard, runClaude, startModelServer, type ModelServer } from '../support/model-server';
+import { must } from '../../src/core/errors';
 
 function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -44,15 +45,16 @@ process.stdin.on('data', (d) => (s += d)).on('end', () => {
     process.stdout.write(JSON.stringify({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: 'held.txt is held by session-q' } }));
 });`,
     );
-    const entry = [{ hooks: [{ type: 'command', command: `node ${hook}` }] }];
+    const hooks = [{ type: 'command', command: `node ${hook}` }];
+    const entry = [{ hooks }];
     fs.writeFileSync(
       path.join(ws, '.claude/settings.json'),
       JSON.stringify({
         hooks: {
           SessionStart: entry,
           SessionEnd: entry,
-          PreToolUse: [{ matcher: 'Edit|Write|Bash', hooks: entry[0].hooks }],
-          PostToolUse: [{ matcher: 'Edit', hooks: entry[0].hooks }],
+          PreToolUse: [{ matcher: 'Edit|Write|Bash', hooks }],
+          PostToolUse: [{ matcher: 'Edit', hooks }],
         },
       }),
     );
@@ -159,14 +161,14 @@ describe('claimboard hooks in the real Claude Code CLI (installed by install-hoo
     );
 
     // The Bash tool ran `claimboard` as this session (CLAUDE_ENV_FILE) and saw the auto-claim.
-    const bashOut = results[results.length - 2].text;
+    const bashOut = must(results[results.length - 2], 'the Bash result').text;
     assert.match(bashOut, /claimed session-a\s+repo\/src\/other\.ts/);
     assert.match(bashOut, /session-a\s+repo\/src\/free\.ts/);
     assert.match(bashOut, /alice\s+repo\/src\/held\.ts/);
 
     // Claude Code gives its Bash tool CLAUDE_PID (the Claude process, the one the hooks record),
     // so a claim made from Bash carries it: no export of our own is needed.
-    const last = results[results.length - 1].text;
+    const last = must(results[results.length - 1], 'the last result').text;
     const bashPid = /^pid=(\d+)$/m.exec(last)?.[1];
     assert.ok(bashPid, `CLAUDE_PID reaches Bash: ${last}`);
     const view = JSON.parse(last.slice(last.indexOf('{'))) as { claims: { session: string; path: string; pid: number | null }[]; sessions: { name: string; pid: number | null }[] };
@@ -175,7 +177,7 @@ describe('claimboard hooks in the real Claude Code CLI (installed by install-hoo
 
     // SessionEnd released what the session held; alice keeps hers.
     const text = fs.readFileSync(board, 'utf8');
-    const active = text.split('## Recent releases')[0];
+    const active = must(text.split('## Recent releases')[0], 'the active claims');
     assert.doesNotMatch(active, /session-a \(started/);
     assert.match(active, /alice \(started \d\d:\d\d\) — repo\/src\/held\.ts/);
     assert.match(text, /— session-a — repo\/src\/free\.ts — done/);

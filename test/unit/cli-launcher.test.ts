@@ -11,6 +11,7 @@ import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { CLI, ensureBuilt, tempDir } from '../support/cli';
+import { must } from '../../src/core/errors';
 
 const PKG_VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -44,7 +45,7 @@ function acceptedByV8(cli: string, cacheFile: string): boolean {
 function buildId(cli: string): string {
   const m = /^\/\*claimboard-build:([0-9a-f]+)\*\//.exec(fs.readFileSync(path.join(path.dirname(cli), 'cli-bundle.js'), 'utf8'));
   assert.ok(m, 'the bundle names its build on its first line');
-  return m[1];
+  return must(m[1], 'the build id');
 }
 
 describe('CLI launcher and its code cache', function () {
@@ -69,7 +70,7 @@ describe('CLI launcher and its code cache', function () {
     fs.writeFileSync(path.join(path.dirname(cli), '..', 'node_modules'), '');
     assert.equal(run(cli, ['--version'], home).stdout.trim(), PKG_VERSION);
     const dir = path.join(home, '.cache', 'claimboard');
-    const [file] = cacheFiles(dir);
+    const file = must(cacheFiles(dir)[0], 'the cache file');
     assert.ok(acceptedByV8(cli, path.join(dir, file)));
     assert.equal(run(cli, ['--version'], home, { XDG_CACHE_HOME: path.join(home, 'xdg') }).stdout.trim(), PKG_VERSION);
     assert.equal(cacheFiles(path.join(home, 'xdg', 'claimboard')).length, 1, 'XDG_CACHE_HOME first');
@@ -79,7 +80,7 @@ describe('CLI launcher and its code cache', function () {
     const home = tempDir();
     const cli = copyOfDist();
     run(cli, ['--version'], home);
-    const [file] = cacheFiles(installCache(cli));
+    const file = must(cacheFiles(installCache(cli))[0], 'the cache file');
     const full = path.join(installCache(cli), file);
     fs.writeFileSync(full, 'not a code cache');
     const r = run(cli, ['--version'], home);
@@ -126,7 +127,7 @@ describe('CLI launcher and its code cache', function () {
     for (const r of runs) assert.deepEqual([r.code, r.out.trim()], [0, PKG_VERSION]);
     const files = cacheFiles(installCache(cli));
     assert.equal(files.length, 1, `one cache file, no leftovers: ${files.join(', ')}`);
-    assert.ok(acceptedByV8(cli, path.join(installCache(cli), files[0])));
+    assert.ok(acceptedByV8(cli, path.join(installCache(cli), must(files[0], 'the cache file'))));
   });
 
   it('a new build never runs the code cached for the build before, even at the same length', () => {
@@ -177,14 +178,14 @@ describe('the published package', function () {
       if (seen.has(file)) return;
       seen.add(file);
       for (const m of fs.readFileSync(file, 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)) {
-        const id = m[1];
+        const id = must(m[1], 'the required module');
         if (id.startsWith('./')) {
           own.add(id);
           visit(path.join(path.dirname(file), id));
           continue;
         }
         if (id.startsWith('node:') || builtinModules.includes(id)) continue;
-        required.add(id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0]);
+        required.add(id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : must(id.split('/')[0], 'the package name'));
       }
     };
     visit(CLI);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { CLI, ensureBuilt, runCli, tempDir, cleanEnv } from '../support/cli';
+import { must } from '../../src/core/errors';
 
 describe('claimboard CLI (real processes)', function () {
   this.timeout(60_000);
@@ -144,7 +145,7 @@ describe('claimboard CLI (real processes)', function () {
     assert.equal((await cb(['note', 'remove', '1'])).code, 0);
     await cb(['--session', 'session-a', 'claim', 'repo/short', '--ttl', '1s']);
     // Until the lease written on the board has passed, not a guessed sleep.
-    const until = new Date(/repo\/short — .*lease until (\S+)/.exec(fs.readFileSync(board, 'utf8'))![1]).getTime();
+    const until = new Date(must(/repo\/short — .*lease until (\S+)/.exec(fs.readFileSync(board, 'utf8'))?.[1], 'the lease of repo/short')).getTime();
     while (Date.now() <= until) await new Promise((r) => setTimeout(r, 50));
     const p = await cb(['prune']);
     assert.match(p.stdout, /expired session-a repo\/short/);

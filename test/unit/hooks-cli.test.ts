@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatIsoLocal } from '../../src/core/duration';
+import { must } from '../../src/core/errors';
 import type { PostToolUseHookInput, PreToolUseHookInput, SessionEndHookInput, SessionStartHookInput, SyncHookJSONOutput, UserPromptSubmitHookInput } from '@anthropic-ai/claude-agent-sdk' with {
   'resolution-mode': 'import',
 };
@@ -227,7 +228,7 @@ describe('claimboard hook <event> through the CLI process', function () {
     const f = fixture();
     await hook(f, 'session-start', start(f, 'uuid-a'));
     await runClaimboard(['--board', f.board, '--session', 'session-a', 'claim', 'src/a.ts', '--ttl', '5m'], { cwd: f.repo });
-    const leaseOf = () => new Date(/lease until (\S+)/.exec(fs.readFileSync(f.board, 'utf8'))![1]).getTime();
+    const leaseOf = () => new Date(must(/lease until (\S+)/.exec(fs.readFileSync(f.board, 'utf8'))?.[1], 'the lease')).getTime();
     // The lease was last set two minutes ago (its line as a write two minutes ago left it): a heartbeat is due.
     const aged = new Date(Date.now() + 3 * 60_000);
     fs.writeFileSync(f.board, fs.readFileSync(f.board, 'utf8').replace(/lease until \S+/, `lease until ${formatIsoLocal(aged)}`));
@@ -254,7 +255,7 @@ describe('claimboard hook <event> through the CLI process', function () {
     const r = await hook(f, 'session-end', end(f, 'uuid-a'));
     assert.equal(r.code, 0, r.stderr);
     const board = fs.readFileSync(f.board, 'utf8');
-    assert.doesNotMatch(board.split('## Recent releases')[0], /session-a \(started \d\d:\d\d\)/, 'no active claims left');
+    assert.doesNotMatch(must(board.split('## Recent releases')[0], 'the active claims'), /session-a \(started \d\d:\d\d\)/, 'no active claims left');
     assert.match(board, /— session-a — repo\/src\/a\.ts — done/);
     assert.match(board, /— session-a — repo\/docs\/readme\.md — done/);
     assert.match(board, /^- session-a \(started [^)]+\) — .* — ended \S+$/m);

@@ -4,6 +4,7 @@ import { conflictsFor, denyReason, type WriteTarget } from '../../src/claude/wri
 import { heartbeatDue } from '../../src/claude/hook-runner';
 import { claimCovers, headsMayOverlap, matchHead, normalizeKey } from '../../src/core/overlap';
 import { BoardDocument } from '../../src/core/board-format';
+import { must } from '../../src/core/errors';
 import { claimLineMayMeet } from '../../src/core/board-lines';
 import type { Claim } from '../../src/core/model';
 
@@ -34,7 +35,7 @@ describe('hook guard decisions', () => {
         if (/[*{]/.test(t)) for (const line of shared) assert.ok(got.includes(line), `${t} and ${claimKeys[line - 1]} share a path`);
         else assert.deepEqual(got, shared, t);
         // The board read's shortcut (literal heads) never drops a claim the guard would find.
-        for (const line of got) assert.ok(headsMayOverlap(t, claimKeys[line - 1]));
+        for (const line of got) assert.ok(headsMayOverlap(t, must(claimKeys[line - 1], 'the claim key')));
       }),
       { numRuns: 300 },
     );

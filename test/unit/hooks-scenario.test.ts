@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { PreToolUseHookInput, SessionEndHookInput, SessionStartHookInput, SyncHookJSONOutput } from '@anthropic-ai/claude-agent-sdk' with { 'resolution-mode': 'import' };
 import { runClaimboard } from '../support/model-server';
+import { must } from '../../src/core/errors';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
 
 describe('three Claude sessions through the hooks (A holds, B is stopped then let through, C dies)', function () {
@@ -45,7 +46,7 @@ describe('three Claude sessions through the hooks (A holds, B is stopped then le
     const start = (id: string, extra?: Record<string, string>) => hook('session-start', { ...base(id), hook_event_name: 'SessionStart', source: 'startup' }, extra);
     const edit = (id: string, file: string, extra?: Record<string, string>) =>
       hook('pre-tool-use', { ...base(id), hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: path.join(repo, file), content: 'x' }, tool_use_id: 'toolu_x' }, extra);
-    const activeClaims = () => fs.readFileSync(board, 'utf8').split('## Recent releases')[0];
+    const activeClaims = () => must(fs.readFileSync(board, 'utf8').split('## Recent releases')[0], 'the active claims');
 
     await start('uuid-a');
     await start('uuid-b');
@@ -64,7 +65,7 @@ describe('three Claude sessions through the hooks (A holds, B is stopped then le
     assert.equal((await edit('uuid-c', 'lib/c.ts', { CLAIMBOARD_TTL: '1s' })).decision, undefined);
     assert.match(activeClaims(), /session-c \(started \d\d:\d\d\) — repo\/lib\/c\.ts/);
     // Read now: the line stays until the next write, whenever the short lease ends.
-    const cLease = new Date(/session-c .* — lease until (\S+)/.exec(activeClaims())![1]).getTime();
+    const cLease = new Date(must(/session-c .* — lease until (\S+)/.exec(activeClaims())?.[1], 'the lease of session-c')).getTime();
 
     await hook('session-end', { ...base('uuid-a'), hook_event_name: 'SessionEnd', reason: 'other' });
     assert.doesNotMatch(activeClaims(), /session-a/);

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { formatSettings, installHooks, ownHookEvent, uninstallHooks } from '../../src/claude/hook-settings';
+import { must } from '../../src/core/errors';
 
 const existing = {
   model: 'opus',
@@ -22,10 +23,11 @@ describe('hook settings (install-hooks / uninstall-hooks)', () => {
     assert.deepEqual(s.env, existing.env);
     assert.deepEqual(s.hooks.Stop, existing.hooks.Stop);
     assert.deepEqual(s.hooks.PreToolUse[0], existing.hooks.PreToolUse[0], 'the other PreToolUse hook is untouched and first');
-    assert.equal(s.hooks.PreToolUse[1].matcher, 'Edit|Write|MultiEdit|NotebookEdit|Bash');
-    assert.equal(s.hooks.PreToolUse[1].hooks[0].command, 'claimboard hook pre-tool-use');
-    assert.equal(s.hooks.SessionStart[0].hooks[0].command, 'claimboard hook session-start');
-    assert.equal(s.hooks.SessionStart[0].matcher, undefined, 'every SessionStart source');
+    assert.equal(s.hooks.PreToolUse[1]?.matcher, 'Edit|Write|MultiEdit|NotebookEdit|Bash');
+    assert.equal(s.hooks.PreToolUse[1]?.hooks[0]?.command, 'claimboard hook pre-tool-use');
+    assert.equal(s.hooks.SessionStart?.[0]?.hooks[0]?.command, 'claimboard hook session-start');
+    const sessionStart = must(s.hooks.SessionStart?.[0], 'the SessionStart hook');
+    assert.equal(sessionStart.matcher, undefined, 'every SessionStart source');
     assert.ok(s.hooks.SessionEnd && s.hooks.UserPromptSubmit && s.hooks.PostToolUse);
     // Claude Code waits for the person: the delayed "needs you" starts here (every notification type).
     assert.deepEqual(s.hooks.Notification, [{ hooks: [{ type: 'command', command: 'claimboard hook notification', timeout: 10 }] }]);

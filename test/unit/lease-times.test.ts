@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { BoardDocument } from '../../src/core/board-format';
+import { must } from '../../src/core/errors';
 import { ClaimService } from '../../src/core/claim-service';
 import { parseEta } from '../../src/core/duration';
 
@@ -90,7 +91,7 @@ describe('lease times', () => {
             const expires = new Date(Math.max(started.getTime() + leaseMin * 60_000, eta.getTime()) + 1_000);
             const doc = BoardDocument.create(started);
             doc.addClaims([{ session: 's', path: 'repo/p', started, eta, expires, mode: 'exclusive', id: 'abc123' }]);
-            const back = BoardDocument.parse(doc.serialize(), { now: started }).claims[0];
+            const back = must(BoardDocument.parse(doc.serialize(), { now: started }).claims[0], 'the claim read back');
             assert.equal(minute(back.started), minute(started), `${tz} start: ${doc.serialize()}`);
             assert.equal(minute(back.eta), minute(eta), `${tz} eta: ${doc.serialize()}`);
             assert.equal(back.expires.getTime(), Math.floor(expires.getTime() / 1000) * 1000);

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { CLI, cleanEnv, ensureBuilt, runCli, tempDir } from '../support/cli';
+import { must } from '../../src/core/errors';
 
 const FORMS = '90s, 30m, 30min, 1h30m, 2h, 1d';
 
@@ -25,7 +26,7 @@ describe('leases that keep their word (real processes)', function () {
     text()
       .split('\n')
       .find((l) => l.includes(` — ${key} — `) && /\(started /.test(l)) ?? '';
-  const leaseOf = (key: string) => new Date(/lease until (\S+)/.exec(lineOf(key))![1]).getTime();
+  const leaseOf = (key: string) => new Date(must(/lease until (\S+)/.exec(lineOf(key))?.[1], `the lease of ${key}`)).getTime();
 
   beforeEach(() => {
     dir = fs.realpathSync(tempDir());

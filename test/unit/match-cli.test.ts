@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cleanEnv, runCli, tempDir } from '../support/cli';
+import { must } from '../../src/core/errors';
 
 interface Fx {
   dir: string;
@@ -182,7 +183,7 @@ describe('what a key means, through the CLI and the hooks', function () {
       problems.map((p) => p.line),
       [14],
     );
-    assert.match(problems[0].message, /unmatched backtick/);
+    assert.match(must(problems[0], 'the problem').message, /unmatched backtick/);
     assert.equal(fs.readFileSync(f.board, 'utf8'), text, 'reading never rewrites the board');
   });
 
@@ -193,7 +194,7 @@ describe('what a key means, through the CLI and the hooks', function () {
     assert.equal(r.code, 3);
     assert.match(r.stderr, /repo\/docs\/readme\.md, inside repo\/docs, is held by session-b/);
     const json = await cli(f, 'session-a', ['check', 'docs', '--json']);
-    assert.equal((JSON.parse(json.stdout) as { conflicts: { relation: string }[] }).conflicts[0].relation, 'inside');
+    assert.equal((JSON.parse(json.stdout) as { conflicts: { relation: string }[] }).conflicts[0]?.relation, 'inside');
   });
 
   it('a file not created yet inside a repository is keyed by the repository; a key with no repository prefix is warned about', async () => {

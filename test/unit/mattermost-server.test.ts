@@ -12,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { request } from 'undici';
 import { Client4 } from '@mattermost/client';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
+import { must } from '../../src/core/errors';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'mattermost-api');
 
@@ -77,13 +78,13 @@ describe('Mattermost test server', () => {
     const list = page0.json() as { order: string[]; posts: Record<string, { message: string }>; has_next: boolean };
     valid(schemas.PostList, list);
     assert.deepEqual(
-      list.order.map((id) => list.posts[id].message),
+      list.order.map((id) => list.posts[id]?.message),
       ['m4', 'm3'],
     );
     assert.equal(list.has_next, true);
     const page2 = (await call(server, 'GET', `/api/v4/channels/${server.channel.id}/posts?page=2&per_page=2`)).json() as typeof list;
     assert.deepEqual(
-      page2.order.map((id) => page2.posts[id].message),
+      page2.order.map((id) => page2.posts[id]?.message),
       ['m0'],
     );
     assert.equal(page2.has_next, false);
@@ -165,9 +166,9 @@ describe('Mattermost test server', () => {
   it('answers with the status codes and accepts the parameters the OpenAPI paths declare', async () => {
     const posts = loadPaths('posts.yaml');
     const channels = loadPaths('channels.yaml');
-    const create = posts['/api/v4/posts'].post;
+    const create = must(posts['/api/v4/posts']?.post, 'spec: create post');
     assert.ok(create.responses?.['201'], 'spec: create post answers 201');
-    const list = posts['/api/v4/channels/{channel_id}/posts'].get;
+    const list = must(posts['/api/v4/channels/{channel_id}/posts']?.get, 'spec: list posts');
     const names = (list.parameters ?? []).map((p) => p.name);
     for (const n of ['page', 'per_page', 'since']) assert.ok(names.includes(n), `spec lists ${n}`);
     const r = await call(server, 'GET', `/api/v4/channels/${server.channel.id}/posts?since=1&page=0&per_page=60`);
@@ -255,7 +256,7 @@ describe('Mattermost test server', () => {
     const unknown = await call(server, 'GET', `/api/v4/posts/${'x'.repeat(26)}/thread`);
     assert.equal(unknown.status, 404);
     valid(schemas.AppError, unknown.json());
-    const spec = loadPaths('posts.yaml')['/api/v4/posts/{post_id}/thread']!.get;
+    const spec = must(loadPaths('posts.yaml')['/api/v4/posts/{post_id}/thread']?.get, 'spec: a thread');
     assert.ok(spec.responses?.['200'], 'spec: a thread answers 200');
     assert.ok((spec.parameters ?? []).some((p) => p.name === 'post_id' && p.in === 'path'));
     const withParams = await call(server, 'GET', `/api/v4/posts/${root.id}/thread?perPage=60&direction=down&skipFetchThreads=false&collapsedThreads=false`);

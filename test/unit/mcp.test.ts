@@ -13,6 +13,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { ClaimService } from '../../src/core/claim-service';
 import { heldReason } from '../../src/core/held-reason';
+import { must } from '../../src/core/errors';
 import { runHook } from '../../src/claude/hook-runner';
 import { RECAP_WINDOW_MS } from '../../src/announce/recap';
 import { CLAIMBOARD_CLI, ensureCliBuilt } from '../support/model-server';
@@ -154,7 +155,7 @@ describe('claimboard mcp (SDK client over stdio)', function () {
   });
 
   it("a held path is a tool error in the hook deny reason's words, and nothing is claimed", async () => {
-    const [held] = await holder('session-q', ['shop/src/a.ts']);
+    const held = must((await holder('session-q', ['shop/src/a.ts']))[0], 'the held claim');
     const c = await connect({ CLAIMBOARD_SESSION: 'session-m' });
     const file = path.join(repo, 'src', 'a.ts');
     const r = await call(c, 'claim', { paths: [file, 'infra:free'] });

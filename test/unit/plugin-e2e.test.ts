@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ClaimService } from '../../src/core/claim-service';
+import { must } from '../../src/core/errors';
 import { claudeBinary, ensureCliBuilt, runClaude, startModelServer, type ModelServer, type ScriptedTurn } from '../support/model-server';
 import { MARKETPLACE, PLUGIN_COMMAND, buildPlugin } from '../../scripts/plugin/build';
 import { installHooks } from '../../src/claude/hook-settings';
@@ -115,7 +116,7 @@ describe('the Claude Code plugin (real Claude Code CLI)', function () {
 
     const sessions = new ClaimService({ boardPath: w.board }).status().sessions;
     assert.equal(sessions.length, 1);
-    const me = sessions[0].name;
+    const me = must(sessions[0], 'the session').name;
     assert.match(me, /^session-[a-z]$/);
 
     const claimed = results.find((r) => r.text.includes('"granted"') && r.text.includes('infra:db'));
@@ -147,7 +148,7 @@ describe('the Claude Code plugin (real Claude Code CLI)', function () {
         .sort(),
       ['infra:db', 'shop/free.txt'],
     );
-    assert.ok(after.sessions[0].ended, 'the session is marked ended');
+    assert.ok(after.sessions[0]?.ended, 'the session is marked ended');
   });
 
   it('offers the skill and the slash commands: /claimboard:claim reaches the model as the claim instructions', async () => {
@@ -215,6 +216,6 @@ describe('the Claude Code plugin (real Claude Code CLI)', function () {
     const status = results.find((r) => r.text.includes('"board"'));
     assert.ok(status, JSON.stringify(results));
     assert.equal(JSON.parse(status.text).board, w.board);
-    assert.equal(JSON.parse(status.text).you, sessions[0].name);
+    assert.equal(JSON.parse(status.text).you, must(sessions[0], 'the session').name);
   });
 });

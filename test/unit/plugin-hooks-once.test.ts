@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ClaimService } from '../../src/core/claim-service';
+import { must } from '../../src/core/errors';
 import { PLUGIN_HOOK_MARK } from '../../src/claude/plugin-presence';
 import { runClaimboard } from '../support/model-server';
 
@@ -22,7 +23,8 @@ describe('plugin and install-hooks: each hook once', function () {
   let home: string;
   let project: string;
   let board: string;
-  const [markName, markValue] = PLUGIN_HOOK_MARK.split('=');
+  const markName = must(PLUGIN_HOOK_MARK.split('=')[0], 'the mark name');
+  const markValue = must(PLUGIN_HOOK_MARK.split('=')[1], 'the mark value');
 
   beforeEach(() => {
     dir = tempDir();
@@ -57,7 +59,7 @@ describe('plugin and install-hooks: each hook once', function () {
     assert.equal(new ClaimService({ boardPath: board }).status().sessions.length, 1);
 
     // The fix, run exactly as printed; then the plugin's hook does the work.
-    const fix = /`(claimboard uninstall-hooks --user)`/.exec(said.systemMessage)![1];
+    const fix = must(/`(claimboard uninstall-hooks --user)`/.exec(said.systemMessage)?.[1], 'the printed fix');
     const un = await runClaimboard(fix.split(' ').slice(1), { env: { HOME: home }, cwd: project });
     assert.equal(un.code, 0, un.stderr);
     const now = await sessionStart({ [markName]: markValue });

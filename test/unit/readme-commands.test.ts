@@ -9,6 +9,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, cleanEnv, ensureBuilt, pathWithClaimboard, tempDir } from '../support/cli';
+import { must } from '../../src/core/errors';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
 
 interface Shown {
@@ -24,15 +25,18 @@ export function readmeCommands(readme: string): Shown[] {
   const lines = readme.split('\n');
   let shell = false;
   for (let i = 0; i < lines.length; i++) {
-    const fence = /^```(\w*)/.exec(lines[i]);
+    const line = must(lines[i], 'a README line');
+    const fence = /^```(\w*)/.exec(line);
     if (fence) {
-      shell = !shell && ['console', 'bash', 'sh', 'shell'].includes(fence[1]);
+      shell = !shell && ['console', 'bash', 'sh', 'shell'].includes(fence[1] ?? '');
       continue;
     }
     if (!shell) continue;
-    const m = /^(?:\$ )?(claimboard(?:\s.*)?)$/.exec(lines[i]);
+    const m = /^(?:\$ )?(claimboard(?:\s.*)?)$/.exec(line);
     if (!m) continue;
-    const command = m[1].replace(/\s+#.*$/, '').trim();
+    const command = must(m[1], 'the command')
+      .replace(/\s+#.*$/, '')
+      .trim();
     // `$ echo $?` and the code on the next line: the README shows this command failing.
     const code = lines[i + 2] === '$ echo $?' ? Number(lines[i + 3]) : lines[i + 1] === '$ echo $?' ? Number(lines[i + 2]) : 0;
     shown.push({ line: i + 1, command, code });

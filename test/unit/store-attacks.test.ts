@@ -13,6 +13,7 @@ import lockfile from 'proper-lockfile';
 import { backupPathFor } from '../../src/core/board-store';
 import { BoardDocument } from '../../src/core/board-format';
 import { formatIsoLocal } from '../../src/core/duration';
+import { must } from '../../src/core/errors';
 import { Outbox, outboxPaths } from '../../src/announce/outbox';
 import { CLI, ROOT, cleanEnv, runCli, tempDir, type CliRun } from '../support/cli';
 
@@ -92,7 +93,7 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
       });
       const outboxBytes = fs.readFileSync(outboxPaths(board).outbox);
       // Fill the disk to a few KB short of room for another copy of the board.
-      const free = Number(execFileSync('df', ['--output=avail', '-B1', disk], { encoding: 'utf8' }).split('\n')[1].trim());
+      const free = Number(must(execFileSync('df', ['--output=avail', '-B1', disk], { encoding: 'utf8' }).split('\n')[1], 'the free bytes df prints').trim());
       fs.writeFileSync(path.join(disk, 'filler'), Buffer.alloc(Math.max(0, free - Math.floor(text.length / 2))));
 
       const r = await cb(['claim', 'repo/src/new.ts'], 'session-z');
@@ -109,7 +110,7 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
       // The outbox the same way: a queued write that does not fit leaves the old one readable.
       await assert.rejects(
         outbox.update((s) => {
-          s.entries.push({ ...s.entries[0], id: 'big', text: 'x'.repeat(200_000) });
+          s.entries.push({ ...must(s.entries[0], 'the queued entry'), id: 'big', text: 'x'.repeat(200_000) });
         }),
         /disk is full/,
       );

@@ -12,9 +12,10 @@ import { ROOT, cleanEnv, ensureBuilt, pathWithClaimboard, runCli, tempDir } from
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
 import { outboxPaths } from '../../src/announce';
 import { flusherPidFile } from '../../src/cli/announcements';
+import { must } from '../../src/core/errors';
 
 function commandsIn(text: string): string[] {
-  return [...text.matchAll(/`(claimboard [^`]+)`/g)].map((m) => m[1]);
+  return [...text.matchAll(/`(claimboard [^`]+)`/g)].map((m) => must(m[1], 'the command'));
 }
 
 function bash(command: string, cwd: string, env: NodeJS.ProcessEnv): { done: Promise<{ code: number | null; stderr: string; stdout: string }> } {
@@ -97,7 +98,7 @@ describe('every command the product suggests runs exactly as printed', function 
         .split(dir)
         .join('/home/me')
         .replace(/\b\d\d:\d\d\b/g, 'HH:MM');
-    assert.equal(normal(shown[1]), normal(reason), 'the README shows the deny reason the hook gives');
+    assert.equal(normal(must(shown[1], 'the deny reason the README shows')), normal(reason), 'the README shows the deny reason the hook gives');
 
     const commands = [...commandsIn(reason), ...commandsIn(context)];
     assert.ok(commands.filter((c) => c.startsWith('claimboard ask ')).length >= 3, `the asks: ${commands.join(' | ')}`);

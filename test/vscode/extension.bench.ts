@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ClaimService } from '../../src/core/claim-service';
+import { must } from '../../src/core/errors';
 import { api, board, cli, extensionId, fileUri, workspace } from './support';
 
 const DIRS = 200;
@@ -16,7 +17,7 @@ const figures: Record<string, unknown> = {};
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return must(s[Math.floor(s.length / 2)], 'a figure to take the median of');
 }
 
 function round(ms: number): number {
@@ -38,15 +39,15 @@ function writeBenchmarksSection(): void {
   const doc = ext && path.join(ext.extensionPath, 'docs', 'benchmarks.md');
   if (!doc || !fs.existsSync(doc) || figures.decorateAllColdMs === undefined || figures.cliExitToBadgeMsMedian === undefined) return;
   const f = figures as Record<string, number>;
-  const x = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
+  const x = (a: number | undefined, b: number | undefined) => `${(must(a, 'a figure') / must(b, 'the baseline')).toFixed(1)}x`;
   const body = [
-    `Measured inside a real VS Code extension host (code-server 4.100.3 = VS Code 1.100.3, Node ${process.versions.node}) by \`npm run bench:vscode\` (test/vscode/extension.bench.ts); 2 shared cores, load average ${os.loadavg()[0].toFixed(1)} during the run, so read the ratios before the milliseconds.`,
+    `Measured inside a real VS Code extension host (code-server 4.100.3 = VS Code 1.100.3, Node ${process.versions.node}) by \`npm run bench:vscode\` (test/vscode/extension.bench.ts); 2 shared cores, load average ${must(os.loadavg()[0], 'the 1-minute load average').toFixed(1)} during the run, so read the ratios before the milliseconds.`,
     '',
     '| figure | value | against |',
     '|---|---|---|',
     `| \`activate()\` (builds every controller, reads the board) | ${f.activateMs} ms | |`,
     `| loading dist/extension.js (parse + top level, before \`activate()\`) | ${f.bundleLoadMs} ms | |`,
-    `| dist/extension.js size (minified, dev and .vsix alike; source map beside it in dev) | ${(f.bundleBytes / 1024).toFixed(0)} KiB | undici's Agent and request (Mattermost client) are about 225 KiB of it |`,
+    `| dist/extension.js size (minified, dev and .vsix alike; source map beside it in dev) | ${(must(f.bundleBytes, 'bundleBytes') / 1024).toFixed(0)} KiB | undici's Agent and request (Mattermost client) are about 225 KiB of it |`,
     `| board read + claim index, 500 claims | ${f.boardReadAndIndexMs_500claims} ms | |`,
     `| decoration provider, all ${f.files} files, first pass (path keys from the file system) | ${f.decorateAllColdMs} ms | ${x(f.decorateAllColdMs, f.baselineFsPathAndMapMs)} the baseline |`,
     `| decoration provider, all ${f.files} files, after a board change (median of 5) | ${f.decorateAllAfterBoardChangeMsMedian} ms = ${f.perFileAfterBoardChangeUs} µs/file | ${x(f.decorateAllAfterBoardChangeMsMedian, f.baselineFsPathAndMapMs)} the baseline |`,

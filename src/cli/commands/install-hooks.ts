@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Command } from '../command';
 import type { CliContext } from '../cli-context';
 import { EXIT } from '../cli-context';
-import { InputError } from '../../core/errors';
+import { InputError, must } from '../../core/errors';
 import { findRepo } from '../../core/path-key';
 import { formatSettings, installHooks, type SettingsChange } from '../../claude/hook-settings';
 import { pluginEnabledIn, settingsFiles } from '../../claude/plugin-presence';
@@ -50,7 +50,7 @@ function refuseBesidePlugin(ctx: CliContext): void {
  * moves; in a project's settings.json, which is usually committed, it breaks for everyone else.
  */
 function warnMachinePaths(ctx: CliContext, command: string, project: boolean, file: string): void {
-  const first = command.startsWith('"') ? command.slice(1, command.indexOf('"', 1)) : command.split(/\s+/)[0];
+  const first = command.startsWith('"') ? command.slice(1, command.indexOf('"', 1)) : must(command.split(/\s+/)[0], 'hook command word');
   if (first.includes('/')) {
     ctx.err(
       `claimboard: warning: the hooks will run ${command}: paths on this machine. Moving the checkout or changing Node disables every guard` +

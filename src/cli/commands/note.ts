@@ -17,7 +17,7 @@ export const note: Command = {
       return 0;
     }
     if (sub === 'remove') {
-      if (rest.length !== 1 || !/^\d+$/.test(rest[0])) throw new InputError('note remove needs the note number shown by `claimboard status`');
+      if (rest.length !== 1 || !/^\d+$/.test(rest[0] ?? '')) throw new InputError('note remove needs the note number shown by `claimboard status`');
       const removed = await ctx.service().removeNote(Number(rest[0]));
       if (ctx.json) ctx.outJson({ removed: removed.text });
       else ctx.out(`unpinned: ${removed.text}`);
