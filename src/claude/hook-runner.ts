@@ -118,20 +118,23 @@ export async function runHook(event: string, stdin: string, opts: HookRunOptions
 class HookRunner {
   private readonly service: ClaimStore;
   private readonly now: () => Date;
-  private readonly host: string;
   private readonly pid: number | undefined;
   private readonly pendingEvents: BoardEvent[] = [];
 
+  private get host(): string {
+    return this.options.host ?? livenessHost();
+  }
+
   constructor(private readonly options: HookRunOptions) {
     this.now = options.now ?? (() => new Date());
-    this.host = options.host ?? livenessHost();
     const pid = Number(options.env.CLAUDE_PID);
     this.pid = Number.isInteger(pid) && pid > 0 ? pid : undefined;
     this.service = (options.openStore ?? ((x: ServiceOptions) => new FileClaimStore(x)))({
       boardPath: options.boardPath,
       ttlMs: options.ttlMs,
       now: options.now,
-      host: this.host,
+      // Computed when a claim needs it (it hashes this boot's id): most hook calls never do.
+      host: options.host,
       isProcessAlive: options.isProcessAlive,
       lockWaitMs: options.lockWaitMs,
       onEvents: (events) => {

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as crypto from 'node:crypto';
+import { nodeCrypto } from './node-crypto';
 
 /**
  * A known environment problem with a file claimboard must write or read: the message names
@@ -56,7 +56,7 @@ export function describeFileError(what: string, file: string, e: unknown, doing:
 
 /** `.<name>.<pid>.<random>.tmp` beside `file`: the pid lets a later writer remove a dead writer's leftovers. */
 function tempPathFor(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${nodeCrypto().randomBytes(4).toString('hex')}.tmp`);
 }
 
 /** Writes every byte of `data` to `fd`; a short count is continued, a zero-byte write is a full disk. */
