@@ -232,6 +232,12 @@ export class BoardStore {
    */
   read(): Snapshot {
     const now = this.now();
+    const { text, exists } = this.readText();
+    return { doc: this.parse(exists ? text : undefined, now), exists, text };
+  }
+
+  /** The board's text as `read` finds it (waiting out a cut board), without parsing it; '' when there is none. */
+  readText(): { text: string; exists: boolean } {
     const real = this.realBoardPath();
     let raw = readBoardFile(real);
     if (raw && looksCut(raw.text)) {
@@ -245,7 +251,7 @@ export class BoardStore {
       }
       if (lost?.hard) throw new BoardDamagedError(this.boardPath, lost.why, backupPathFor(real));
     }
-    return { doc: this.parse(raw?.text, now), exists: raw !== undefined, text: raw?.text ?? '' };
+    return { text: raw?.text ?? '', exists: raw !== undefined };
   }
 
   /**
