@@ -10,6 +10,7 @@ import type { Claim, PinnedNote, Problem, Release, SessionRecord } from './model
 import { readClaimPath } from './path-key';
 import { DEFAULT_TTL_MS, formatIsoLocal, parseIso } from './duration';
 import { must } from './errors';
+import { decodeBoardRange } from './board-bytes';
 import { formatClaimLine, formatReleaseLine, formatSessionLine, parseClaimBody, parseReleaseBody, parseSessionBody, quickClaimHead, type ClaimLine, type ReleaseLine } from './board-lines';
 
 export type SectionName = 'claims' | 'releases' | 'notes' | 'sessions';
@@ -183,8 +184,12 @@ export class BoardDocument {
     keep: (session: string, path: string) => boolean,
     mayKeep: (body: string) => boolean,
     skip?: RegExp,
+    bytes?: Uint8Array,
   ): { claims: Claim[]; sessions: SessionRecord[] } {
     const end = text.length;
+    // With `bytes`, `text` is those bytes one character each (Latin-1: no decoding of the whole
+    // board); each line read is decoded as the whole board would be. Newlines are the same bytes.
+    const lineText = (from: number, to: number): string => (bytes ? decodeBoardRange(bytes, from, to) : text.slice(from, to));
     const lineEnd = (from: number): number => {
       const nl = text.indexOf('\n', from);
       return nl < 0 ? end : nl;
@@ -194,7 +199,7 @@ export class BoardDocument {
     const sectionAt = new Map<number, SectionName | undefined>();
     for (let i = text.startsWith('#') ? 0 : text.indexOf('\n#'); i >= 0; i = text.indexOf('\n#', i + 1)) {
       const start = i === 0 && text.startsWith('#') ? 0 : i + 1;
-      const heading = headingOf(stripCr(text.slice(start, lineEnd(start))));
+      const heading = headingOf(stripCr(lineText(start, lineEnd(start))));
       if (!heading) continue;
       headings.push(start);
       sectionAt.set(start, heading.section);
@@ -230,7 +235,7 @@ export class BoardDocument {
           }
         }
         const next = lineEnd(at);
-        const t = stripCr(text.slice(at, next));
+        const t = stripCr(lineText(at, next));
         if (section === undefined) {
           if (updatedAt === undefined && /^\s*last/i.test(t)) {
             const u = UPDATED_RE.exec(t);

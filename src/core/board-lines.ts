@@ -165,11 +165,14 @@ function headMeets(head: string): string {
  * other line, which is then read as before. Sound, not complete: every line it consumes is one
  * `claimLineMayMeet` skips (a property test holds them together).
  */
-export function skippedClaimLines(session: string | undefined, heads: readonly string[]): RegExp {
+export function skippedClaimLines(session: string | undefined, heads: readonly string[], form: 'text' | 'latin1' = 'text'): RegExp {
+  // `latin1`: the board's bytes read one character a byte (the em dash is its three UTF-8 bytes).
+  const dash = form === 'latin1' ? '\\xe2\\x80\\x94' : EM_DASH;
+  const dashStart = form === 'latin1' ? '\\xe2' : EM_DASH;
   // A holder is printable ASCII: a session named otherwise holds none of these lines.
   const notHolder = session !== undefined && /^[!-~]+$/.test(session) ? `(?!${[...session].map((c) => escapeChar(c, false)).join('')}[ (])` : '';
   const meets = heads.length > 0 ? `(?!${heads.map(headMeets).join('|') || '(?:)'})` : '';
-  const line = `- ${notHolder}${HOLDER_CHAR}+(?: *\\([^)\\n\\r${EM_DASH}]*\\))? ${EM_DASH} (?![./]|.:)${meets}${PATH_CHAR}*${PATH_END_CHAR} ${EM_DASH} [^\\n]*\\n`;
+  const line = `- ${notHolder}${HOLDER_CHAR}+(?: *\\([^)\\n\\r${dashStart}]*\\))? ${dash} (?![./]|.:)${meets}${PATH_CHAR}*${PATH_END_CHAR} ${dash} [^\\n]*\\n`;
   return new RegExp(`(?:${line})+`, 'y');
 }
 

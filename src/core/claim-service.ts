@@ -262,7 +262,7 @@ export class ClaimService {
    * and the session's own, the sessions, and nothing else read in full.
    */
   near(paths: string[], session?: string): { claims: Claim[]; sessions: SessionRecord[]; exists: boolean } {
-    const { text, exists } = this.store.readText();
+    const { text, bytes, exists } = this.store.readForScan();
     const now = this.now();
     const heads = paths.map(matchHead);
     // The board's text is scanned, not parsed: at 10,000 claims building the document was most of a call.
@@ -271,7 +271,8 @@ export class ClaimService {
       { now, ttlMs: this.store.ttlMs },
       (s, p) => s === session || paths.some((k) => headsMayOverlap(k, p)),
       (body) => claimLineMayMeet(body, session, heads),
-      skippedClaimLines(session, heads),
+      skippedClaimLines(session, heads, bytes ? 'latin1' : 'text'),
+      bytes,
     );
     return { claims: found.claims.filter((c) => this.isLive(c, now)), sessions: found.sessions, exists };
   }

@@ -7,18 +7,42 @@ import { BoardDocument } from '../../src/core/board-format';
 import { claimLineMayMeet, skippedClaimLines } from '../../src/core/board-lines';
 import { headsMayOverlap, matchHead, normalizeKey } from '../../src/core/overlap';
 import { ClaimService } from '../../src/core/claim-service';
+import { encodeBoard } from '../../src/core/board-bytes';
 
 // The hot read (`BoardDocument.claimsIn`, the line-skipping expression) against the whole
 // document: the same claims, with the same line numbers and times, and the same sessions.
 const now = new Date('2026-04-27T19:10:00+00:00');
-const seg = fc.constantFrom('repo', 'Repo', 'REPO', 'repo8', 'src', 'Src', 'a.ts', 'b', 'ab', '*', '**', '*.ts', '{a,b}', 'a*b*c*d*e', 'x{1..2000}', 'é', 'infra:Homelab', '.', '');
+const seg = fc.constantFrom(
+  'repo',
+  'Repo',
+  'REPO',
+  'repo8',
+  'src',
+  'Src',
+  'a.ts',
+  'b',
+  'ab',
+  '*',
+  '**',
+  '*.ts',
+  '{a,b}',
+  'a*b*c*d*e',
+  'x{1..2000}',
+  'é',
+  'infra:Homelab',
+  '.',
+  '',
+  '\uDCE9',
+  'a\u00A0b',
+  '\u2028',
+);
 const written = fc.tuple(fc.array(seg, { minLength: 1, maxLength: 4 }), fc.constantFrom('', '', '', '', './', '/', '`', ', repo/b', ' (main file)', '/', ' ')).map(([parts, form]) => {
   const p = parts.join('/');
   if (form === '`') return `\`${p}\``;
   if (form === './' || form === '/') return `${form}${p}`;
   return `${p}${form}`;
 });
-const session = fc.constantFrom('session-a', 'session-b', 'Session-a', 'session-a--x', 'sé');
+const session = fc.constantFrom('session-a', 'session-b', 'Session-a', 'session-a--x', 'sé', 's\uDCE9');
 const claimLine = fc
   .tuple(
     fc.constantFrom('- ', '- ', '- ', '- ', '* ', '1. ', '  - ', '-\t'),
@@ -58,18 +82,24 @@ const key = fc
 function both(text: string, keys: string[], asker: string | undefined) {
   const keep = (s: string, p: string) => s === asker || keys.some((k) => headsMayOverlap(k, p));
   const heads = keys.map(matchHead);
+  const mayKeep = (body: string) => claimLineMayMeet(body, asker, heads);
   const doc = BoardDocument.parse(text, { now });
-  const fast = BoardDocument.claimsIn(text, { now }, keep, (body) => claimLineMayMeet(body, asker, heads), skippedClaimLines(asker, heads));
-  return { fast, whole: { claims: doc.claimsWhere(keep), sessions: [...doc.sessions] } };
+  const fast = BoardDocument.claimsIn(text, { now }, keep, mayKeep, skippedClaimLines(asker, heads));
+  // The store's form: the board's bytes read one character a byte, each line read decoded.
+  const bytes = encodeBoard(text, false);
+  const latin1 = BoardDocument.claimsIn(bytes.toString('latin1'), { now }, keep, mayKeep, skippedClaimLines(asker, heads, 'latin1'), bytes);
+  return { fast, latin1, whole: { claims: doc.claimsWhere(keep), sessions: [...doc.sessions] } };
 }
 
 describe('the hot board read', () => {
   it('finds the same claims (lines, times) and sessions as the whole document, on tool-written and hand-written boards (property)', () => {
     fc.assert(
       fc.property(board, fc.array(key, { maxLength: 3 }), fc.option(session, { nil: undefined }), (text, keys, asker) => {
-        const { fast, whole } = both(text, keys, asker);
+        const { fast, latin1, whole } = both(text, keys, asker);
         assert.deepEqual(fast.claims, whole.claims, `${keys.join(' ')} / ${asker}`);
         assert.deepEqual(fast.sessions, whole.sessions);
+        assert.deepEqual(latin1.claims, whole.claims, `bytes: ${keys.join(' ')} / ${asker}`);
+        assert.deepEqual(latin1.sessions, whole.sessions);
       }),
       { numRuns: 1500 },
     );
@@ -116,6 +146,17 @@ describe('the hot board read', () => {
       );
       const all = service.status().claims.filter((c) => headsMayOverlap('repo3/src/m99/a.ts', c.path));
       assert.deepEqual(service.near(['repo3/src/m99/a.ts']).claims, all);
+      // A byte order mark, non-ASCII and a byte that is not UTF-8: the lines read decode as the whole board does.
+      const text = fs.readFileSync(boardPath, 'utf8').replace('Repo3/src/m99', 'Repo3/src/m99é').replace('session-a (started 19:00) — repo0', 'session-a (started 19:00) — \uDCE9/repo0');
+      fs.writeFileSync(boardPath, encodeBoard(text, true));
+      assert.deepEqual(
+        service.check('session-z', ['repo3/src/m99é/a.ts', '\uDCE9/repo0/src/m0/a.ts']).map((h) => h.holder.path),
+        ['Repo3/src/m99é', '\uDCE9/repo0/src/m0/**'],
+      );
+      assert.deepEqual(
+        service.near(['Repo3/src/m99é/a.ts', '\uDCE9/repo0']).claims,
+        service.status().claims.filter((c) => ['Repo3/src/m99é/a.ts', '\uDCE9/repo0'].some((k) => headsMayOverlap(k, c.path))),
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
