@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as crypto from 'node:crypto';
+import { nodeCrypto } from '../core/node-crypto';
 import { writeFileAtomic } from '../core/atomic-file';
 import { acquireLock, lockLibrary, LockBusyError } from '../core/file-lock';
 import { withLease, type Announcement, type AnnouncementKind } from './messages';
@@ -116,7 +116,7 @@ export function emptyState(): OutboxState {
 export function newPostId(): string {
   // Mattermost ids are 26 lowercase base32 characters; a pending_post_id of that shape is safe.
   const alphabet = 'abcdefghijkmnopqrstuwxyz13456789';
-  const bytes = crypto.randomBytes(26);
+  const bytes = nodeCrypto().randomBytes(26);
   let s = '';
   for (const b of bytes) s += alphabet[b & 31];
   return s;
@@ -202,7 +202,7 @@ export class Outbox {
     const dir = path.dirname(this.paths.spool);
     const base = path.basename(this.paths.spool);
     try {
-      fs.renameSync(this.paths.spool, `${this.paths.spool}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.merging`);
+      fs.renameSync(this.paths.spool, `${this.paths.spool}.${process.pid}.${nodeCrypto().randomBytes(4).toString('hex')}.merging`);
     } catch {
       // No spool: the usual case.
     }

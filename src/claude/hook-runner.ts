@@ -118,20 +118,23 @@ export async function runHook(event: string, stdin: string, opts: HookRunOptions
 class HookRunner {
   private readonly service: ClaimStore;
   private readonly now: () => Date;
-  private readonly host: string;
   private readonly pid: number | undefined;
   private readonly pendingEvents: BoardEvent[] = [];
 
+  private get host(): string {
+    return this.options.host ?? livenessHost();
+  }
+
   constructor(private readonly options: HookRunOptions) {
     this.now = options.now ?? (() => new Date());
-    this.host = options.host ?? livenessHost();
     const pid = Number(options.env.CLAUDE_PID);
     this.pid = Number.isInteger(pid) && pid > 0 ? pid : undefined;
     this.service = (options.openStore ?? ((x: ServiceOptions) => new FileClaimStore(x)))({
       boardPath: options.boardPath,
       ttlMs: options.ttlMs,
       now: options.now,
-      host: this.host,
+      // Computed when a claim needs it (it hashes this boot's id): most hook calls never do.
+      host: options.host,
       isProcessAlive: options.isProcessAlive,
       lockWaitMs: options.lockWaitMs,
       onEvents: (events) => {
@@ -387,10 +390,11 @@ class HookRunner {
   // ------------------------------------------------------------------ heartbeats
 
   private async heartbeat(input: ClaimboardHookInput): Promise<HookOutcome> {
-    const view = await this.service.status();
-    const session = this.knownName(view, input.session_id);
+    // Two hot reads (the sessions, then the session's own claims) instead of the whole board:
+    // every tool call runs this, and reading every claim in full was most of it on a large board.
+    const session = this.knownName(await this.service.near([]), input.session_id);
     if (!session) return exitZero();
-    const mine = view.claims.filter((c) => c.session === session);
+    const mine = (await this.service.near([], session)).claims.filter((c) => c.session === session);
     // Each claim renews by its own lease length (`ttl` on its line), whoever made it.
     if (mine.length > 0 && heartbeatDue(mine, this.now())) await this.service.renew(session);
     return withContext(input.hook_event_name, await personContext(this.options.boardPath, session));

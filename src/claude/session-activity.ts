@@ -12,7 +12,7 @@
  * The delayed "needs you" runs in a detached process; it decides under the spell file's lock,
  * so a spell that ended, or was already announced, posts nothing.
  */
-import * as crypto from 'node:crypto';
+import { nodeCrypto } from '../core/node-crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { acquireLock } from '../core/file-lock';
@@ -45,7 +45,7 @@ export function sessionsDir(boardPath: string): string {
 
 /** A `session_id` as a file name: Claude Code's are UUIDs, anything else is hashed. */
 function fileKey(sessionId: string): string {
-  return /^[\w-]{1,100}$/.test(sessionId) ? sessionId : crypto.createHash('sha256').update(sessionId).digest('hex').slice(0, 32);
+  return /^[\w-]{1,100}$/.test(sessionId) ? sessionId : nodeCrypto().createHash('sha256').update(sessionId).digest('hex').slice(0, 32);
 }
 
 export function spellFile(boardPath: string, sessionId: string): string {
@@ -135,7 +135,7 @@ export async function openSpell(
   try {
     if (readSpell(boardPath, sessionId)) return undefined;
     const spell: WaitingSpell = {
-      id: crypto.randomUUID(),
+      id: nodeCrypto().randomUUID(),
       session: opts.session,
       since: opts.now.toISOString(),
       dueAt: new Date(opts.now.getTime() + opts.afterMs).toISOString(),

@@ -10,6 +10,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createAnnouncer, loadAnnounceConfig, type Announcer, type LoadedAnnounceConfig } from '../announce';
 import { WEBHOOK_ONLY } from '../announce/config';
+import { runningAsCli } from './listener-start';
+
+export { ensureListener, runningAsCli } from './listener-start';
 
 export interface CliAnnouncer {
   announcer: Announcer;
@@ -17,14 +20,6 @@ export interface CliAnnouncer {
 }
 
 const cache = new Map<string, CliAnnouncer>();
-
-/** True when this process is the claimboard CLI itself, so it can start another one of itself. */
-export function runningAsCli(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  const base = path.basename(script);
-  return base === 'cli.js' || base === 'claimboard';
-}
 
 export function cliAnnouncer(opts: { boardPath: string; env: NodeJS.ProcessEnv; err: (t: string) => void; ttlMs?: number }): CliAnnouncer {
   const key = opts.boardPath;
@@ -67,27 +62,6 @@ export function startDetachedCli(args: string[], env: NodeJS.ProcessEnv): number
   child.on('error', () => undefined);
   child.unref();
   return child.pid;
-}
-
-/**
- * Starts this board's listener (`claimboard listen --background`, detached) unless one runs or
- * the channel cannot be read (no token). Called by the hooks on their heartbeat: with a listener
- * running it costs one `stat`.
- */
-export async function ensureListener(boardPath: string, env: NodeJS.ProcessEnv): Promise<void> {
-  if (!runningAsCli()) return;
-  const { listenerRunning } = await import('../announce/listener');
-  if (listenerRunning(boardPath)) return;
-  const { loadAnnounceConfig: load } = await import('../announce');
-  if (load({ env }).config?.destination.kind !== 'rest') return;
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'listen', '--background', '--board', path.resolve(boardPath)], {
-    detached: true,
-    stdio: 'ignore',
-    env,
-    windowsHide: true,
-  });
-  child.on('error', () => undefined);
-  child.unref();
 }
 
 /** The background flusher records its pid beside the outbox so tests and people can find it. */

@@ -74,8 +74,9 @@ export function createContext(opts: {
   board?: string;
   session?: string;
   json: boolean;
-  color?: boolean;
-  stderrIsTTY?: boolean;
+  /** Asked when a command colours its output (computing it builds process.stdout's stream). */
+  color?: boolean | (() => boolean);
+  stderrIsTTY?: boolean | (() => boolean);
   errRaw?: (t: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -119,12 +120,16 @@ export function createContext(opts: {
     boardPath,
     boardGiven,
     json: opts.json,
-    color: opts.color ?? false,
+    get color() {
+      return typeof opts.color === 'function' ? opts.color() : (opts.color ?? false);
+    },
     cwd: opts.cwd,
     env: opts.env,
     out: opts.out,
     err: opts.err,
-    stderrIsTTY: opts.stderrIsTTY ?? false,
+    get stderrIsTTY() {
+      return typeof opts.stderrIsTTY === 'function' ? opts.stderrIsTTY() : (opts.stderrIsTTY ?? false);
+    },
     errRaw: opts.errRaw ?? (() => undefined),
     outJson: (value) => opts.out(JSON.stringify(value, null, 2)),
     storeChoice,

@@ -118,19 +118,21 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
   const err = io.err ?? ((t: string) => writeFd(2, `${t}\n`));
   try {
     const env = io.env ?? process.env;
-    const width = terminalWidth(env, io.columns ?? (process.stdout.isTTY ? process.stdout.columns : undefined));
+    // Asked only by help and by commands that colour their output: touching process.stdout or
+    // process.stderr builds their streams (node:stream, net, tty), a sixth of a hook call.
+    const width = (): number => terminalWidth(env, io.columns ?? (process.stdout.isTTY ? process.stdout.columns : undefined));
     const { name, rest } = findCommand(argv);
     const command = await loadCommand(name);
     if (!command) {
       if (name === 'help') {
         const about = findCommand(rest).name;
         if (about === undefined) {
-          out(await usage(width));
+          out(await usage(width()));
           return EXIT.ok;
         }
         const c = await loadCommand(about);
         if (!c) throw new InputError(`unknown command "${about}" (run claimboard --help)`);
-        out(commandHelp(c, width));
+        out(commandHelp(c, width()));
         return EXIT.ok;
       }
       if (name !== undefined) throw new InputError(`unknown command "${name}" (run claimboard --help)`);
@@ -144,7 +146,7 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
         out(VERSION);
         return EXIT.ok;
       }
-      out(await usage(width));
+      out(await usage(width()));
       return parsed.values.help ? EXIT.ok : EXIT.usage;
     }
     let parsed;
@@ -154,7 +156,7 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
       throw optionError(e, command);
     }
     if (parsed.values.help) {
-      out(commandHelp(command, width));
+      out(commandHelp(command, width()));
       return EXIT.ok;
     }
     if (parsed.values.version) {
@@ -165,8 +167,8 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
       board: parsed.values.board as string | undefined,
       session: parsed.values.session as string | undefined,
       json: Boolean(parsed.values.json),
-      color: useColor(env, io.isTTY ?? (io.out ? false : process.stdout.isTTY)),
-      stderrIsTTY: io.err ? false : Boolean(process.stderr.isTTY),
+      color: () => useColor(env, io.isTTY ?? (io.out ? false : process.stdout.isTTY)),
+      stderrIsTTY: () => (io.err ? false : Boolean(process.stderr.isTTY)),
       errRaw: (t) => writeFd(2, t),
       env,
       cwd: io.cwd ?? process.cwd(),

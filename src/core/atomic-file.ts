@@ -6,7 +6,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as crypto from 'node:crypto';
 
 /**
  * A known environment problem with a file claimboard must write or read: the message names
@@ -56,8 +55,12 @@ export function describeFileError(what: string, file: string, e: unknown, doing:
 
 /** `.<name>.<pid>.<random>.tmp` beside `file`: the pid lets a later writer remove a dead writer's leftovers. */
 function tempPathFor(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+  // Opened with 'wx', so the name only has to differ from this process's other temporaries:
+  // no node:crypto for it (loading it was a sixth of a hook call that writes).
+  const random = `${(++tempCount).toString(16)}${Math.floor(Math.random() * 0x1000000).toString(16)}`;
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${random}.tmp`);
 }
+let tempCount = 0;
 
 /** Writes every byte of `data` to `fd`; a short count is continued, a zero-byte write is a full disk. */
 export function writeAll(fd: number, data: Uint8Array): void {

@@ -57,8 +57,8 @@ export interface DecodedBoard {
   escapedBytes: number;
 }
 
-/** Bytes → text; throws BoardEncodingError for a board that is not line-based 8-bit text. */
-export function decodeBoard(buf: Uint8Array, file: string): DecodedBoard {
+/** The bytes after the byte order mark; throws BoardEncodingError for a board that is not line-based 8-bit text. */
+export function boardBody(buf: Uint8Array, file: string): { body: Uint8Array; bom: boolean } {
   if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
     throw new BoardEncodingError(file, 'it is UTF-16 text; save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)');
   }
@@ -66,13 +66,43 @@ export function decodeBoard(buf: Uint8Array, file: string): DecodedBoard {
   if (head.includes(0)) {
     throw new BoardEncodingError(file, 'it holds NUL bytes (UTF-16 without a byte order mark, or not text); save it as UTF-8');
   }
-  const bom = buf.length >= 3 && UTF8_BOM.every((x, k) => buf[k] === x);
-  const body = bom ? buf.subarray(3) : buf;
+  const bom = startsWithBom(buf);
+  return { body: bom ? buf.subarray(3) : buf, bom };
+}
+
+export function startsWithBom(buf: Uint8Array): boolean {
+  return buf.length >= 3 && UTF8_BOM.every((x, k) => buf[k] === x);
+}
+
+const fatalKeepingBom = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Bytes from inside a board's body (a line: no sequence spans a newline) → the same text
+ * `decodeBoard` gives for them in the whole board, when the body does not start with a second
+ * byte order mark (the whole board's decoder drops one there).
+ */
+export function decodeBoardRange(body: Uint8Array, from: number, to: number): string {
+  const part = body.subarray(from, to);
+  try {
+    return fatalKeepingBom.decode(part);
+  } catch {
+    return escapeDecode(part).text;
+  }
+}
+
+/** Bytes → text; throws BoardEncodingError for a board that is not line-based 8-bit text. */
+export function decodeBoard(buf: Uint8Array, file: string): DecodedBoard {
+  const { body, bom } = boardBody(buf, file);
   try {
     return { text: fatal.decode(body), bom, escapedBytes: 0 };
   } catch {
     // Some bytes are not UTF-8: decode run by run, escaping each stray byte.
   }
+  const d = escapeDecode(body);
+  return { text: d.text, bom, escapedBytes: d.escaped };
+}
+
+function escapeDecode(body: Uint8Array): { text: string; escaped: number } {
   const parts: string[] = [];
   let escaped = 0;
   let runStart = 0;
@@ -90,7 +120,7 @@ export function decodeBoard(buf: Uint8Array, file: string): DecodedBoard {
     runStart = i;
   }
   if (i > runStart) parts.push(Buffer.from(body.buffer, body.byteOffset + runStart, i - runStart).toString('utf8'));
-  return { text: parts.join(''), bom, escapedBytes: escaped };
+  return { text: parts.join(''), escaped };
 }
 
 /** A lone low surrogate U+DC80…U+DCFF (not the second half of a pair) stands for one raw byte. */

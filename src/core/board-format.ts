@@ -10,6 +10,7 @@ import type { Claim, PinnedNote, Problem, Release, SessionRecord } from './model
 import { readClaimPath } from './path-key';
 import { DEFAULT_TTL_MS, formatIsoLocal, parseIso } from './duration';
 import { must } from './errors';
+import { decodeBoardRange } from './board-bytes';
 import { formatClaimLine, formatReleaseLine, formatSessionLine, parseClaimBody, parseReleaseBody, parseSessionBody, quickClaimHead, type ClaimLine, type ReleaseLine } from './board-lines';
 
 export type SectionName = 'claims' | 'releases' | 'notes' | 'sessions';
@@ -64,6 +65,22 @@ function sectionOf(title: string): SectionName | undefined {
     if (t === want.toLowerCase()) return name as SectionName;
   }
   return undefined;
+}
+
+/** A heading line and the section it opens (none for the title or another heading); undefined for any other line. */
+function headingOf(text: string): { section: SectionName | undefined } | undefined {
+  const h = text.startsWith('#') ? HEADING_RE.exec(text) : null;
+  if (!h) return undefined;
+  return { section: must(h[1], 'the #s of a heading').length >= 2 ? sectionOf(must(h[2], 'the title of a heading')) : undefined };
+}
+
+/** A claim line whose holder and path `keep` keeps, read in full only when its head passes. */
+function kept(body: string, keep: (session: string, path: string) => boolean, parse: () => Claim | undefined): Claim | undefined {
+  const head = quickClaimHead(body);
+  const read = head ? readClaimPath(head.path) : undefined;
+  if (head && read?.path !== undefined && !keep(head.session, read.path)) return undefined;
+  const c = parse();
+  return c && keep(c.session, c.path) ? c : undefined;
 }
 
 function stripCr(raw: string): string {
@@ -148,13 +165,105 @@ export class BoardDocument {
     const out: Claim[] = [];
     for (const item of this.claimItems) {
       if (mayKeep && !mayKeep(item.body)) continue;
-      const head = quickClaimHead(item.body);
-      const read = head ? readClaimPath(head.path) : undefined;
-      if (head && read?.path !== undefined && !keep(head.session, read.path)) continue;
-      const c = this.parseItem(item);
-      if (c && keep(c.session, c.path)) out.push(c);
+      const c = kept(item.body, keep, () => this.parseItem(item));
+      if (c) out.push(c);
     }
     return out;
+  }
+
+  /**
+   * `parse(text).claimsWhere(keep, mayKeep)` and the sessions, without building the document:
+   * the hot read of a large board. Only the headings (lines starting with `#`) are found in the
+   * whole text; the claims sections are read line by line except where `skip` (a sticky
+   * expression, `skippedClaimLines`) consumes a run of lines `mayKeep` would drop anyway; the
+   * releases and notes are not read. Other lines are read exactly as `reparse` reads them.
+   */
+  static claimsIn(
+    text: string,
+    opts: ParseOptions,
+    keep: (session: string, path: string) => boolean,
+    mayKeep: (body: string) => boolean,
+    skip?: RegExp,
+    bytes?: Uint8Array,
+  ): { claims: Claim[]; sessions: SessionRecord[] } {
+    const end = text.length;
+    // With `bytes`, `text` is those bytes one character each (Latin-1: no decoding of the whole
+    // board); each line read is decoded as the whole board would be. Newlines are the same bytes.
+    const lineText = (from: number, to: number): string => (bytes ? decodeBoardRange(bytes, from, to) : text.slice(from, to));
+    const lineEnd = (from: number): number => {
+      const nl = text.indexOf('\n', from);
+      return nl < 0 ? end : nl;
+    };
+    // Every heading (a `#` line that HEADING_RE reads as one) ends a section, as in `reparse`.
+    const headings: number[] = [];
+    const sectionAt = new Map<number, SectionName | undefined>();
+    for (let i = text.startsWith('#') ? 0 : text.indexOf('\n#'); i >= 0; i = text.indexOf('\n#', i + 1)) {
+      const start = i === 0 && text.startsWith('#') ? 0 : i + 1;
+      const heading = headingOf(stripCr(lineText(start, lineEnd(start))));
+      if (!heading) continue;
+      headings.push(start);
+      sectionAt.set(start, heading.section);
+    }
+    const items: { body: string; line: number }[] = [];
+    const sessions: SessionRecord[] = [];
+    let updatedAt: Date | undefined;
+    // Line numbers are counted as the scan moves on (1-based line of `at`).
+    let at = 0;
+    let line = 1;
+    const moveTo = (to: number): void => {
+      for (let i = text.indexOf('\n', at); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) line++;
+      at = to;
+    };
+    for (let h = -1; h < headings.length; h++) {
+      const from = h < 0 ? 0 : must(headings[h], 'a heading');
+      const to = headings[h + 1] ?? end;
+      if (from >= to) continue;
+      let section: SectionName | undefined;
+      let first = from;
+      if (h >= 0) {
+        section = sectionAt.get(from);
+        first = Math.min(lineEnd(from) + 1, to);
+      }
+      if (section === 'releases' || section === 'notes' || (section === undefined && updatedAt !== undefined)) continue;
+      moveTo(first);
+      while (at < to) {
+        if (section === 'claims' && skip) {
+          skip.lastIndex = at;
+          if (skip.exec(text)) {
+            moveTo(skip.lastIndex);
+            continue;
+          }
+        }
+        const next = lineEnd(at);
+        const t = stripCr(lineText(at, next));
+        if (section === undefined) {
+          if (updatedAt === undefined && /^\s*last/i.test(t)) {
+            const u = UPDATED_RE.exec(t);
+            if (u) updatedAt = parseIso(must(u[2], 'the time of "Last updated:"'));
+          }
+        } else {
+          const body = itemText(t, section === 'claims');
+          if (body !== undefined) {
+            if (section === 'claims') {
+              if (mayKeep(body)) items.push({ body, line });
+            } else {
+              const rec = parseSessionBody(body, line);
+              if (rec) sessions.push(rec);
+            }
+          }
+        }
+        moveTo(Math.min(next + 1, to));
+      }
+    }
+    const ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
+    const now = opts.now ?? new Date();
+    const anchor = updatedAt ?? now;
+    const claims: Claim[] = [];
+    for (const item of items) {
+      const c = kept(item.body, keep, () => parseClaimBody(item.body, item.line, anchor, now, ttlMs, []));
+      if (c) claims.push(c);
+    }
+    return { claims, sessions };
   }
 
   private constructor(text: string, opts: ParseOptions) {
@@ -210,18 +319,16 @@ export class BoardDocument {
     const seen = new Set<SectionName>();
     for (let i = 0; i < this.lines.length; i++) {
       const text = this.textAt(i);
-      const h = text.startsWith('#') ? HEADING_RE.exec(text) : null;
+      const h = headingOf(text);
       if (h) {
         if (current) current.end = i;
         current = undefined;
-        if (must(h[1], 'the #s of a heading').length >= 2) {
-          const name = sectionOf(must(h[2], 'the title of a heading'));
-          if (name) {
-            if (seen.has(name)) this.otherProblems.push({ line: i + 1, message: `second "${SECTION_TITLES[name]}" section; new entries go to the first one` });
-            seen.add(name);
-            current = { name, heading: i, end: this.lines.length };
-            this.sections.push(current);
-          }
+        const name = h.section;
+        if (name) {
+          if (seen.has(name)) this.otherProblems.push({ line: i + 1, message: `second "${SECTION_TITLES[name]}" section; new entries go to the first one` });
+          seen.add(name);
+          current = { name, heading: i, end: this.lines.length };
+          this.sections.push(current);
         }
         continue;
       }

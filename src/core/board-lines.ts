@@ -116,6 +116,66 @@ function foldedPrefixesMeet(body: string, from: number, to: number, head: string
   return true;
 }
 
+/** A character of a plain path as `claimLineMayMeet` reads it: printable ASCII but space, backtick and backslash. */
+const PATH_CHAR = '[!-\\[\\]-_a-~]';
+/** The same without `/`: a plain path does not end in one. */
+const PATH_END_CHAR = '[!-.0-\\[\\]-_a-~]';
+/** A holder's character: printable ASCII but space and parentheses. */
+const HOLDER_CHAR = "[!-'*-~]";
+/** The first wildcard of a pattern segment, as `GLOB_CHARS` reads it. */
+const SEGMENT_GLOB = `(?=[^/\\s]*${GLOB_CHARS.source})`;
+/** Heads are compared this far; a longer head meets every line that agrees with it so far. */
+const HEAD_CHARS_COMPARED = 200;
+
+/** One ASCII character as a regular expression; `fold`: an ASCII letter in either case. */
+function escapeChar(c: string, fold: boolean): string {
+  const code = c.charCodeAt(0);
+  if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) return fold ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c;
+  if (code >= 48 && code <= 57) return c;
+  return `\\x${code.toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * A regular expression, matched at the start of a plain path, that matches whenever the path's
+ * literal head and `head` meet as `foldedPrefixesMeet` reads them: the path ends, or its first
+ * wildcard segment starts, before the two disagree; a non-ASCII character of `head` meets anything.
+ */
+function headMeets(head: string): string {
+  let out = '';
+  const n = Math.min(head.length, HEAD_CHARS_COMPARED);
+  for (let j = n; j >= 0; j--) {
+    if (j === n) {
+      out = '';
+      continue;
+    }
+    const c = head.charAt(j);
+    const boundary = j === 0 || head.charAt(j - 1) === '/';
+    const ends = `(?!${PATH_CHAR})`;
+    if (c.charCodeAt(0) > 127) out = '';
+    else out = `(?:${ends}|${boundary ? `${SEGMENT_GLOB}|` : ''}${escapeChar(c, true)}${out})`;
+  }
+  return out;
+}
+
+/**
+ * Runs of claim lines that `claimLineMayMeet(body, session, heads)` answers false for, as one
+ * sticky regular expression: V8 skips a run of them in native code, where reading each line in
+ * JavaScript cost most of a cold `check` on a large board. It matches only whole lines
+ * (`- ` at the start, newline at the end) in the plain form the tool writes; it stops at any
+ * other line, which is then read as before. Sound, not complete: every line it consumes is one
+ * `claimLineMayMeet` skips (a property test holds them together).
+ */
+export function skippedClaimLines(session: string | undefined, heads: readonly string[], form: 'text' | 'latin1' = 'text'): RegExp {
+  // `latin1`: the board's bytes read one character a byte (the em dash is its three UTF-8 bytes).
+  const dash = form === 'latin1' ? '\\xe2\\x80\\x94' : EM_DASH;
+  const dashStart = form === 'latin1' ? '\\xe2' : EM_DASH;
+  // A holder is printable ASCII: a session named otherwise holds none of these lines.
+  const notHolder = session !== undefined && /^[!-~]+$/.test(session) ? `(?!${[...session].map((c) => escapeChar(c, false)).join('')}[ (])` : '';
+  const meets = heads.length > 0 ? `(?!${heads.map(headMeets).join('|') || '(?:)'})` : '';
+  const line = `- ${notHolder}${HOLDER_CHAR}+(?: *\\([^)\\n\\r${dashStart}]*\\))? ${dash} (?![./]|.:)${meets}${PATH_CHAR}*${PATH_END_CHAR} ${dash} [^\\n]*\\n`;
+  return new RegExp(`(?:${line})+`, 'y');
+}
+
 function slowClaimHead(body: string): { session: string; path: string } | undefined {
   const m = CLAIM_HEAD_RE.exec(body);
   if (!m?.groups) return undefined;

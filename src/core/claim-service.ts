@@ -6,7 +6,7 @@
 import type { Claim, ClaimMode, PinnedNote, Problem, Release, SessionRecord, BoardEvent } from './model';
 import { BoardDocument } from './board-format';
 import { SEP } from './separator';
-import { claimLineMayMeet, formatClaimLine, formatSessionLine, lineHasTtl, type ClaimLine } from './board-lines';
+import { claimLineMayMeet, formatClaimLine, skippedClaimLines, formatSessionLine, lineHasTtl, type ClaimLine } from './board-lines';
 import { validateField, validateLength, validateSessionName } from './fields';
 import { BoardStore, type StoreOptions } from './board-store';
 import { DEFAULT_TTL_MS, checkEta, checkLeaseLength, formatDuration, formatDurationExact, formatIsoLocal } from './duration';
@@ -179,7 +179,7 @@ export class ClaimService {
   readonly store: BoardStore;
   private readonly ttlMs: number;
   private readonly onEvents?: ServiceOptions['onEvents'];
-  private readonly host: string;
+  private readonly givenHost?: string;
   private readonly isProcessAlive: (pid: number) => boolean;
   private readonly now: () => Date;
 
@@ -188,9 +188,14 @@ export class ClaimService {
     this.store = new BoardStore(opts);
     this.ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
     this.onEvents = opts.onEvents;
-    this.host = opts.host ?? livenessHost();
+    this.givenHost = opts.host;
     this.isProcessAlive = opts.isProcessAlive ?? processAlive;
     this.now = opts.now ?? (() => new Date());
+  }
+
+  /** This machine's liveness identity, computed when a claim with a pid needs it (it hashes this boot's id). */
+  private get host(): string {
+    return this.givenHost ?? livenessHost();
   }
 
   get boardPath(): string {
@@ -257,16 +262,19 @@ export class ClaimService {
    * and the session's own, the sessions, and nothing else read in full.
    */
   near(paths: string[], session?: string): { claims: Claim[]; sessions: SessionRecord[]; exists: boolean } {
-    const snap = this.store.read();
+    const { text, bytes, exists } = this.store.readForScan();
     const now = this.now();
     const heads = paths.map(matchHead);
-    const claims = snap.doc
-      .claimsWhere(
-        (s, p) => s === session || paths.some((k) => headsMayOverlap(k, p)),
-        (body) => claimLineMayMeet(body, session, heads),
-      )
-      .filter((c) => this.isLive(c, now));
-    return { claims, sessions: [...snap.doc.sessions], exists: snap.exists };
+    // The board's text is scanned, not parsed: at 10,000 claims building the document was most of a call.
+    const found = BoardDocument.claimsIn(
+      exists ? text : '',
+      { now, ttlMs: this.store.ttlMs },
+      (s, p) => s === session || paths.some((k) => headsMayOverlap(k, p)),
+      (body) => claimLineMayMeet(body, session, heads),
+      skippedClaimLines(session, heads, bytes ? 'latin1' : 'text'),
+      bytes,
+    );
+    return { claims: found.claims.filter((c) => this.isLive(c, now)), sessions: found.sessions, exists };
   }
 
   /**

@@ -6,7 +6,7 @@
  * really be checked with kill(pid, 0) here is. Lines written before (`pid N@host`) stay
  * readable and are matched by host name, as they always were.
  */
-import * as crypto from 'node:crypto';
+import { nodeCrypto } from './node-crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 
@@ -26,7 +26,7 @@ export function livenessHost(hostname: string = os.hostname()): string {
   const boot = readOr('/proc/sys/kernel/random/boot_id', 'file');
   const pidns = readOr('/proc/self/ns/pid', 'link');
   // Without /proc (macOS, Windows) there is nothing better than the name.
-  const id = boot || pidns ? `${hostname}:${crypto.createHash('sha256').update(`${boot}\n${pidns}`).digest('hex').slice(0, 8)}` : hostname;
+  const id = boot || pidns ? `${hostname}:${nodeCrypto().createHash('sha256').update(`${boot}\n${pidns}`).digest('hex').slice(0, 8)}` : hostname;
   if (hostname === os.hostname()) cached = id;
   return id;
 }

@@ -64,15 +64,16 @@ export const hook: Command = {
       autoClaim: !/^(0|false|no|off)$/i.test(ctx.env.CLAIMBOARD_AUTO_CLAIM ?? ''),
       announcer: () => (announcer ??= hookAnnouncer(ctx.boardPath, ctx.env, ctx.err, ttlMs)),
       startNeedsYouTimer: async (sessionId, spellId) => {
-        const { runningAsCli, startDetachedCli } = await import('../announcements');
+        const { runningAsCli } = await import('../listener-start');
         if (!runningAsCli()) return undefined;
+        const { startDetachedCli } = await import('../announcements');
         return startDetachedCli(['hook', 'notification', '--spell', spellId, '--claude-session', sessionId, '--board', path.resolve(ctx.boardPath)], ctx.env);
       },
       openStore: (o) => ctx.openStore(o),
     });
     // The person's answers reach this session's inbox through the board's one listener.
     if (event === 'session-start' || event === 'post-tool-use' || event === 'user-prompt-submit')
-      await (await import('../announcements')).ensureListener(ctx.boardPath, ctx.env).catch(() => undefined);
+      await (await import('../listener-start')).ensureListener(ctx.boardPath, ctx.env).catch(() => undefined);
     if (outcome.stdout) writeFd(1, outcome.stdout);
     if (outcome.stderr) writeFd(2, outcome.stderr);
     // Idle sockets (a recap read) would keep Claude Code waiting for this process to exit.
