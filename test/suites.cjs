@@ -35,6 +35,7 @@ const INTEGRATION = [
   'claim-store',
   'store-cli',
   'store-storm',
+  'shared-view',
   'cli-help',
   'cli-status',
   'claim-wait-progress',

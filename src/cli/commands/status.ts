@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import type { Command } from '../command';
 import type { CliContext } from '../cli-context';
 import { claimJson, paint, releaseJson, table, whenRelative, type Paint } from '../format';
@@ -49,8 +50,9 @@ export const status: Command = {
       for (;;) {
         ctx.out(`${clear}${await render(ctx)}${ctx.json ? '' : '\n'}`);
         let changed: 'changed' | 'timeout' = 'timeout';
+        const wait = waitForChange(ctx);
         for (let waited = 0; !stop && changed === 'timeout' && waited < REDRAW_MS; waited += 1000) {
-          changed = await waitForBoardChange(ctx.boardPath, 1000);
+          changed = await wait(1000);
         }
         if (stop) return 0;
       }
@@ -60,6 +62,28 @@ export const status: Command = {
     }
   },
 };
+
+/**
+ * The board file changes on the file board. Over a shared store, the store tells of another
+ * machine's change (LISTEN/NOTIFY), and the view file of a person's edit (each redraw rewrites
+ * the view, so this machine's markdown board stays current while the watch runs).
+ */
+function waitForChange(ctx: CliContext): (ms: number) => Promise<'changed' | 'timeout'> {
+  if (ctx.storeChoice().kind === 'file') return (ms) => waitForBoardChange(ctx.boardPath, ms);
+  const store = ctx.service();
+  const mtime = (): number => {
+    try {
+      return fs.statSync(ctx.boardPath).mtimeMs;
+    } catch {
+      return 0;
+    }
+  };
+  const drawn = mtime();
+  return async (ms) => {
+    const heard = store.changed ? await store.changed(ms) : 'timeout';
+    return heard === 'changed' || mtime() !== drawn ? 'changed' : 'timeout';
+  };
+}
 
 async function render(ctx: CliContext): Promise<string> {
   const store = ctx.service();

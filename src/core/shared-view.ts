@@ -1,0 +1,134 @@
+/**
+ * The markdown board as this machine's live view of the shared store: rewritten from the
+ * database after every change claimboard makes or hears of, in the board's own format, so a
+ * person or a session reading `coordination.md` sees the shared truth. What a person adds to it
+ * by hand in the board's form (a claim line, a pinned note) is found here by comparing the file
+ * with what claimboard last wrote into it, and shared; anything else they wrote stays as written.
+ */
+import * as fs from 'node:fs';
+import type { Claim, PinnedNote, Problem, Release, SessionRecord } from './model';
+import { BoardDocument } from './board-format';
+import { ENDED_SESSION_KEPT_MS } from './claim-service';
+import { sameKey } from './overlap';
+
+/** The header line that marks a board file as a view (claimboard rewrites it): its start. */
+export const VIEW_MARK = '> This board is a view of ';
+
+export function viewMarkLine(where: string): string {
+  return `${VIEW_MARK}${where}, rewritten by claimboard after every change. Claim lines and pinned notes added here in the board's form are shared; other lines stay as written.`;
+}
+
+/** Whether the board text is a view of a shared store (it carries the mark above its sections). */
+export function isSharedView(text: string): boolean {
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    if (line.startsWith('## ')) return false;
+    if (line.startsWith(VIEW_MARK)) return true;
+  }
+  return false;
+}
+
+/** What the view shows: the shared store's board as one transaction read it. */
+export interface SharedBoardState {
+  where: string;
+  /** The database's clock when it was read: what `Last updated:` says. */
+  at: Date;
+  claims: Claim[];
+  /** Newest first. */
+  releases: Release[];
+  notes: PinnedNote[];
+  sessions: SessionRecord[];
+}
+
+/** What was last written into the view: the claims and notes a person did not add. */
+export interface WrittenView {
+  claims: readonly Pick<Claim, 'id' | 'session' | 'path'>[];
+  notes: readonly Pick<PinnedNote, 'text'>[];
+}
+
+function sameClaim(a: Pick<Claim, 'id' | 'session' | 'path'>, b: Pick<Claim, 'id' | 'session' | 'path'>): boolean {
+  return (a.id !== undefined && a.id === b.id) || (a.session === b.session && sameKey(a.path, b.path));
+}
+
+/**
+ * The claim lines and pinned notes of a view that claimboard did not write there: a person (or a
+ * session's file tools) added them. A board file that is not a view yet has none: its claims are
+ * the file board's, copied by `store import`, not taken silently.
+ */
+export function handWritten(text: string, written: WrittenView, now: Date, ttlMs?: number): { claims: Claim[]; notes: PinnedNote[] } {
+  if (!isSharedView(text)) return { claims: [], notes: [] };
+  const doc = BoardDocument.parse(text, { now, ttlMs });
+  const known = new Set(written.notes.map((n) => n.text));
+  return {
+    claims: doc.claims.filter((c) => !written.claims.some((w) => sameClaim(c, w))),
+    notes: doc.notes.filter((n) => !known.has(n.text)),
+  };
+}
+
+/**
+ * The view's new text. From the file as it is now (`existing`, a view), it drops the claim lines
+ * and notes claimboard wrote (`written`) or that the store now holds, and every release and
+ * session line (the store's history and sessions), then writes the store's; a hand-written line
+ * the store did not take stays where the person put it. Everything else in the file is kept.
+ */
+export function renderSharedView(existing: string | undefined, state: SharedBoardState, written: WrittenView): string {
+  const view = existing !== undefined && isSharedView(existing);
+  const doc = view ? BoardDocument.parse(existing, { now: state.at }) : BoardDocument.create(state.at);
+  const ours: WrittenView = { claims: [...written.claims, ...state.claims], notes: [...written.notes, ...state.notes] };
+  const noteTexts = new Set(ours.notes.map((n) => n.text));
+  const drop = [
+    ...doc.claims.filter((c) => ours.claims.some((w) => sameClaim(c, w))).map((c) => c.line),
+    ...doc.notes.filter((n) => noteTexts.has(n.text)).map((n) => n.line),
+    ...doc.releases.map((r) => r.line),
+    ...doc.sessions.map((s) => s.line),
+  ];
+  doc.removeLines(drop);
+  doc.addClaims(state.claims.map(({ line: _line, leaseDerived: _derived, ...c }) => c));
+  doc.addReleases(state.releases.map(({ line: _line, ...r }) => r));
+  for (const n of state.notes) doc.addNote(n.text);
+  for (const s of state.sessions) {
+    if (s.ended && state.at.getTime() - s.ended.getTime() > ENDED_SESSION_KEPT_MS) continue;
+    const { line: _line, ...rec } = s;
+    doc.addSession(rec);
+  }
+  doc.setLastUpdated(state.at);
+  return withMark(doc.serialize(), viewMarkLine(state.where));
+}
+
+/** Puts the mark under `Last updated:` (or replaces the one there), before the first section. */
+function withMark(text: string, mark: string): string {
+  const lines = text.split('\n');
+  let updated = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').replace(/\r$/, '');
+    if (line.startsWith('## ')) break;
+    if (line.startsWith(VIEW_MARK)) {
+      lines[i] = mark;
+      return lines.join('\n');
+    }
+    if (updated < 0 && /^\s*Last updated:/i.test(line)) updated = i;
+  }
+  lines.splice(updated + 1, 0, '', mark);
+  return lines.join('\n');
+}
+
+/** Hand-written claim lines the store did not take, reported by their line in the view. */
+export function notSharedProblems(text: string, refused: readonly { claim: Pick<Claim, 'session' | 'path'>; why: string }[], now: Date): Problem[] {
+  if (refused.length === 0) return [];
+  const doc = BoardDocument.parse(text, { now });
+  const out: Problem[] = [];
+  for (const r of refused) {
+    const at = doc.claims.find((c) => c.session === r.claim.session && sameKey(c.path, r.claim.path));
+    if (at) out.push({ line: at.line, message: `not shared: ${r.why}` });
+  }
+  return out;
+}
+
+/** The view file's text, or undefined when there is none (or it cannot be read). */
+export function readViewText(boardPath: string): string | undefined {
+  try {
+    return fs.readFileSync(boardPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
