@@ -14,7 +14,7 @@ import { waitForBoardChange } from './board-watch';
 import { writeFileAtomic } from './atomic-file';
 import { acquireLock } from './file-lock';
 import { LOCK_STALE_MS } from './board-store';
-import { isSharedView, notSharedProblems, readViewText, renderSharedView, type SharedBoardState } from './shared-view';
+import { isSharedView, notSharedProblems, readViewText, renderSharedView, staleMarkLine, withViewMark, type SharedBoardState } from './shared-view';
 
 export type ExpireEvent = Extract<BoardEvent, { kind: 'expire' }>;
 
@@ -446,4 +446,25 @@ function keepFileBoard(boardPath: string, text: string): void {
 
 function withoutStamp(text: string): string {
   return text.replace(/^\s*Last updated:.*$/im, '');
+}
+
+/**
+ * The store cannot be reached: the view's header says it is the last known view, and since when,
+ * so a person or a session reading the board file knows. The next read that reaches the store
+ * rewrites the view and its header. Best effort, as writing the view is.
+ */
+export async function markSharedViewStale(boardPath: string, where: string, since: Date): Promise<void> {
+  let unlock: (() => Promise<void>) | undefined;
+  try {
+    const text = readViewText(boardPath);
+    if (text === undefined || text.includes('. STALE: ')) return;
+    unlock = await acquireLock(boardPath, { budgetMs: VIEW_LOCK_WAIT_MS, staleMs: LOCK_STALE_MS });
+    const now = readViewText(boardPath);
+    const stale = now === undefined ? undefined : withViewMark(now, staleMarkLine(where, since));
+    if (stale !== undefined) writeFileAtomic(boardPath, stale, 'the board (a view of the shared store)');
+  } catch {
+    /* see above */
+  } finally {
+    await unlock?.().catch(() => undefined);
+  }
 }

@@ -10,12 +10,25 @@ import type { Claim, PinnedNote, Problem, Release, SessionRecord } from './model
 import { BoardDocument } from './board-format';
 import { ENDED_SESSION_KEPT_MS } from './claim-service';
 import { sameKey } from './overlap';
+import { formatIsoLocal } from './duration';
 
 /** The header line that marks a board file as a view (claimboard rewrites it): its start. */
 export const VIEW_MARK = '> This board is a view of ';
 
 export function viewMarkLine(where: string): string {
   return `${VIEW_MARK}${where}, rewritten by claimboard after every change. Claim lines and pinned notes added here in the board's form are shared; other lines stay as written.`;
+}
+
+/** The mark while the store cannot be reached: the view is the last one known, and says since when. */
+export function staleMarkLine(where: string, since: Date): string {
+  return `${VIEW_MARK}${where}. STALE: the store has not answered since ${formatIsoLocal(since)}; this is the last known view, rewritten when it answers.`;
+}
+
+/** The view's text with its mark replaced (undefined when the text is not a view or already says so). */
+export function withViewMark(text: string, mark: string): string | undefined {
+  if (!isSharedView(text)) return undefined;
+  const out = withMark(text, mark);
+  return out === text ? undefined : out;
 }
 
 /** Whether the board text is a view of a shared store (it carries the mark above its sections). */

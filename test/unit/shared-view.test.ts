@@ -118,6 +118,21 @@ describe('the markdown board as each machine’s live view of the shared store',
       );
   });
 
+  it('the database down: the view stays as last written, its header marked stale; the next read rewrites it', async () => {
+    const a = machine('a');
+    assert.equal((await runCli(['claim', 'shop/src/cart.ts'], { env: a.env({ CLAIMBOARD_SESSION: 'alpha' }) })).code, 0);
+    const down = new URL(url);
+    down.port = '1';
+    const st = await runCli(['status'], { env: a.env({ CLAIMBOARD_STORE: down.toString() }) });
+    assert.equal(st.code, 0, st.stderr);
+    const stale = read(a.board);
+    assert.match(stale, /^> This board is a view of the shared store .*\. STALE: the store has not answered since \S+; this is the last known view, rewritten when it answers\.$/m);
+    assert.deepEqual(claimsIn(a.board), ['alpha shop/src/cart.ts']);
+    assert.equal((await runCli(['status'], { env: a.env() })).code, 0);
+    assert.doesNotMatch(read(a.board), /STALE/);
+    assert.deepEqual(claimsIn(a.board), ['alpha shop/src/cart.ts']);
+  });
+
   it('a board file that was not a view yet is kept whole beside it, not overwritten', async () => {
     const a = machine('a');
     const mine = '# Claude Session Coordination Board\n\n## Active claims\n\n- old (started 10:00) — shop/x — eta 11:00\n\nmy own words\n';

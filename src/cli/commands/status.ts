@@ -6,7 +6,7 @@ import { DEFAULT_TTL_MS, formatDurationExact, formatIsoLocal } from '../../core/
 import { waitForBoardChange } from '../../core/board-watch';
 import type { Claim, SessionRecord } from '../../core/model';
 import { announcementStatus } from '../announcements';
-import { readLastSharedView, StoreUnavailableError } from '../../core/claim-store';
+import { markSharedViewStale, readLastSharedView, StoreUnavailableError } from '../../core/claim-store';
 import type { BoardView } from '../../core/claim-service';
 
 function sessionJson(s: SessionRecord) {
@@ -99,6 +99,7 @@ async function render(ctx: CliContext): Promise<string> {
     stale = last.at;
     v = { boardPath: ctx.boardPath, exists: true, claims: last.claims, expired: [], releases: [], notes: last.notes, sessions: last.sessions, problems: [] };
     ctx.err(`claimboard: ${e.message}; showing the last known view, from ${formatIsoLocal(last.at)} (stale)`);
+    await markSharedViewStale(ctx.boardPath, store.where, last.at);
   }
   const shared = ctx.storeChoice().kind !== 'file';
   const now = new Date();
