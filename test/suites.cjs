@@ -36,6 +36,7 @@ const INTEGRATION = [
   'store-cli',
   'store-storm',
   'shared-view',
+  'start-shared',
   'cli-help',
   'cli-status',
   'claim-wait-progress',
