@@ -4,6 +4,7 @@
  * board (the default) and the PostgreSQL store (src/store-pg) both implement it; the shared
  * store tests (test/unit/claim-store-suite.ts) run against both.
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Claim, ClaimMode, PinnedNote, Problem, SessionRecord, BoardEvent } from './model';
@@ -340,6 +341,8 @@ export interface LastSharedView {
   problems?: Problem[];
   /** Those lines' claims and why: reported again by a read that does not retry them. */
   refused?: RefusedLine[];
+  /** A digest of the markdown view as written: a view nobody edited since needs no reading. */
+  written?: string;
 }
 
 /** A hand-written claim line of the view the shared store did not take, and why. */
@@ -373,6 +376,7 @@ export function readLastSharedView(boardPath: string): LastSharedView | undefine
     dbAt?: string;
     problems?: Problem[];
     refused?: RefusedLine[];
+    written?: string;
   };
   try {
     raw = JSON.parse(fs.readFileSync(lastSharedViewPath(boardPath), 'utf8')) as typeof raw;
@@ -387,6 +391,7 @@ export function readLastSharedView(boardPath: string): LastSharedView | undefine
     dbAt: date(raw.dbAt),
     problems: raw.problems,
     refused: raw.refused,
+    written: raw.written,
     claims: raw.claims.map((c) => ({ ...c, started: date(c.started)!, eta: date(c.eta), expires: date(c.expires)! })),
     sessions: raw.sessions.map((s) => ({ ...s, started: date(s.started)!, ended: date(s.ended) })),
   };
@@ -411,9 +416,10 @@ export async function writeSharedView(boardPath: string, state: SharedBoardState
     if (last?.dbAt && last.dbAt.getTime() > state.at.getTime()) return;
     const existing = readViewText(boardPath);
     if (existing !== undefined && existing.trim() !== '' && !isSharedView(existing)) keepFileBoard(boardPath, existing);
-    const text = renderSharedView(existing, state, { claims: last?.claims ?? [], notes: last?.notes ?? [] });
+    let text = renderSharedView(existing, state, { claims: last?.claims ?? [], notes: last?.notes ?? [] });
     // Only a change is written: a read that found nothing new leaves the file (and its watchers) alone.
     if (existing === undefined || withoutStamp(existing) !== withoutStamp(text)) writeFileAtomic(boardPath, text, 'the board (a view of the shared store)');
+    else text = existing;
     // A read that did not retry the refused lines reports them as the last write found them.
     const refused = (retried ?? last?.refused ?? []).map((r) => ({ claim: { session: r.claim.session, path: r.claim.path }, why: r.why }));
     saveLastSharedView(boardPath, {
@@ -424,6 +430,7 @@ export async function writeSharedView(boardPath: string, state: SharedBoardState
       dbAt: state.at,
       problems: notSharedProblems(text, refused, state.at),
       refused,
+      written: viewDigest(text),
     });
   } catch {
     /* see above */
@@ -467,4 +474,8 @@ export async function markSharedViewStale(boardPath: string, where: string, sinc
   } finally {
     await unlock?.().catch(() => undefined);
   }
+}
+
+export function viewDigest(text: string): string {
+  return crypto.createHash('sha1').update(text).digest('hex');
 }

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import type { Claim, PinnedNote, Problem, Release, SessionRecord } from './model';
 import { BoardDocument } from './board-format';
 import { ENDED_SESSION_KEPT_MS } from './claim-service';
-import { sameKey } from './overlap';
+import { matchKey, sameKey } from './overlap';
 import { formatIsoLocal } from './duration';
 
 /** The header line that marks a board file as a view (claimboard rewrites it): its start. */
@@ -59,8 +59,22 @@ export interface WrittenView {
   notes: readonly Pick<PinnedNote, 'text'>[];
 }
 
-function sameClaim(a: Pick<Claim, 'id' | 'session' | 'path'>, b: Pick<Claim, 'id' | 'session' | 'path'>): boolean {
-  return (a.id !== undefined && a.id === b.id) || (a.session === b.session && sameKey(a.path, b.path));
+/** Claims known by id, or by holder and key: one look-up each, so a view of 10,000 claims stays linear. */
+class ClaimSet {
+  private readonly ids = new Set<string>();
+  private readonly heads = new Set<string>();
+  constructor(claims: Iterable<Pick<Claim, 'id' | 'session' | 'path'>>) {
+    for (const c of claims) {
+      if (c.id !== undefined) this.ids.add(c.id);
+      this.heads.add(ClaimSet.head(c));
+    }
+  }
+  private static head(c: Pick<Claim, 'session' | 'path'>): string {
+    return `${c.session}\n${matchKey(c.path)}`;
+  }
+  has(c: Pick<Claim, 'id' | 'session' | 'path'>): boolean {
+    return (c.id !== undefined && this.ids.has(c.id)) || this.heads.has(ClaimSet.head(c));
+  }
 }
 
 /**
@@ -72,8 +86,9 @@ export function handWritten(text: string, written: WrittenView, now: Date, ttlMs
   if (!isSharedView(text)) return { claims: [], notes: [] };
   const doc = BoardDocument.parse(text, { now, ttlMs });
   const known = new Set(written.notes.map((n) => n.text));
+  const ours = new ClaimSet(written.claims);
   return {
-    claims: doc.claims.filter((c) => !written.claims.some((w) => sameClaim(c, w))),
+    claims: doc.claims.filter((c) => !ours.has(c)),
     notes: doc.notes.filter((n) => !known.has(n.text)),
   };
 }
@@ -87,10 +102,10 @@ export function handWritten(text: string, written: WrittenView, now: Date, ttlMs
 export function renderSharedView(existing: string | undefined, state: SharedBoardState, written: WrittenView): string {
   const view = existing !== undefined && isSharedView(existing);
   const doc = view ? BoardDocument.parse(existing, { now: state.at }) : BoardDocument.create(state.at);
-  const ours: WrittenView = { claims: [...written.claims, ...state.claims], notes: [...written.notes, ...state.notes] };
-  const noteTexts = new Set(ours.notes.map((n) => n.text));
+  const ours = new ClaimSet([...written.claims, ...state.claims]);
+  const noteTexts = new Set([...written.notes, ...state.notes].map((n) => n.text));
   const drop = [
-    ...doc.claims.filter((c) => ours.claims.some((w) => sameClaim(c, w))).map((c) => c.line),
+    ...doc.claims.filter((c) => ours.has(c)).map((c) => c.line),
     ...doc.notes.filter((n) => noteTexts.has(n.text)).map((n) => n.line),
     ...doc.releases.map((r) => r.line),
     ...doc.sessions.map((s) => s.line),
@@ -98,12 +113,8 @@ export function renderSharedView(existing: string | undefined, state: SharedBoar
   doc.removeLines(drop);
   doc.addClaims(state.claims.map(({ line: _line, leaseDerived: _derived, ...c }) => c));
   doc.addReleases(state.releases.map(({ line: _line, ...r }) => r));
-  for (const n of state.notes) doc.addNote(n.text);
-  for (const s of state.sessions) {
-    if (s.ended && state.at.getTime() - s.ended.getTime() > ENDED_SESSION_KEPT_MS) continue;
-    const { line: _line, ...rec } = s;
-    doc.addSession(rec);
-  }
+  doc.addNotes(state.notes.map((n) => n.text));
+  doc.addSessions(state.sessions.filter((s) => !s.ended || state.at.getTime() - s.ended.getTime() <= ENDED_SESSION_KEPT_MS).map(({ line: _line, ...rec }) => rec));
   doc.setLastUpdated(state.at);
   return withMark(doc.serialize(), viewMarkLine(state.where));
 }

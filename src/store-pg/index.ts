@@ -33,6 +33,7 @@ import {
   maskStoreText,
   readLastSharedView,
   StoreUnavailableError,
+  viewDigest,
   writeSharedView,
   type RefusedLine,
   type ClaimStore,
@@ -271,6 +272,8 @@ export class PgClaimStore implements ClaimStore {
     const text = readViewText(this.boardPath);
     if (text === undefined) return { refused: [], notes: 0 };
     const last = readLastSharedView(this.boardPath);
+    // Nobody edited the view since it was written, but lines refused then are tried again.
+    if (last?.written === viewDigest(text) && !last.refused?.length) return { refused: [], notes: 0 };
     const hand = handWritten(text, { claims: last?.claims ?? [], notes: last?.notes ?? [] }, now, this.ttlMs);
     const refused: Refused[] = [];
     for (const c of hand.claims) {
@@ -400,6 +403,7 @@ export class PgClaimStore implements ClaimStore {
     const text = readViewText(this.boardPath);
     if (text === undefined) return false;
     const last = readLastSharedView(this.boardPath);
+    if (last?.written === viewDigest(text)) return false;
     const hand = handWritten(text, { claims: last?.claims ?? [], notes: last?.notes ?? [] }, new Date(), this.ttlMs);
     const refused = new Set((last?.problems ?? []).map((p) => p.line));
     // Lines already refused wait for the next change: status alone does not retry them.
