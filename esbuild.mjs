@@ -168,7 +168,8 @@ const extension = {
   // Minified in the dev build too, so what is measured and debugged is what ships; the linked
   // source map (sourcesContent included) gives breakpoints and stacks in the TypeScript.
   minify: true,
-  plugins: [slimUndici('bundle')],
+  // The shared store's client is bundled in: it is evaluated only when a shared store is set.
+  plugins: [slimUndici('bundle'), pgOptionalsAbsent],
 };
 
 /**

@@ -35,6 +35,8 @@ const INTEGRATION = [
   'claim-store',
   'store-cli',
   'store-storm',
+  'shared-view',
+  'start-shared',
   'cli-help',
   'cli-status',
   'claim-wait-progress',

@@ -1,5 +1,5 @@
 // Bundles the integration suites for the extension host: out/vscode-tests/index.js (the mocha
-// entry) and one file per test/vscode/**/*.{test,bench}.ts, with the same esbuild settings as
+// entry) and one file per test/vscode/**/*.{test,bench,shared}.ts, with the same esbuild settings as
 // the extension (cjs, node20) so a suite can import src/core directly. `vscode` is provided by
 // the host and mocha is loaded from node_modules, so both stay external.
 import * as esbuild from 'esbuild';
@@ -13,7 +13,7 @@ function suiteFiles(dir: string): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) found.push(...suiteFiles(full));
-    else if (/\.(test|bench)\.ts$/.test(entry.name)) found.push(full);
+    else if (/\.(test|bench|shared)\.ts$/.test(entry.name)) found.push(full);
   }
   return found;
 }

@@ -9,6 +9,8 @@
 // Options:
 //   --vsix <file>   test an installed .vsix instead of the development folder
 //   --bench         run test/vscode/**/*.bench.ts instead (figures into CLAIMBOARD_BENCH_OUT)
+//   --shared        run test/vscode/**/*.shared.ts instead: this window is "machine B" over a
+//                   shared store (a real PostgreSQL the runner starts and stops, CLAIMBOARD_STORE)
 //   --grep <re>     only tests whose title matches
 //   --no-build      skip `npm run build`
 //   --keep          keep the run folder (it is always kept when the run fails)
@@ -31,6 +33,7 @@ const { values: opts } = parseArgs({
   options: {
     vsix: { type: 'string' },
     bench: { type: 'boolean', default: false },
+    shared: { type: 'boolean', default: false },
     grep: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -112,6 +115,21 @@ async function main(): Promise<number> {
     expectedExtensionPath = path.join(runDir, 'extensions', `${extensionId}-${manifest.version}`);
   }
 
+  // Over a shared store: a real PostgreSQL (embedded, 127.0.0.1, a free port), its schema made.
+  let store: string | undefined;
+  let stopStore: (() => Promise<void>) | undefined;
+  if (opts.shared) {
+    const pg = await import('../../test/support/postgres');
+    stopStore = pg.stopTestPostgres;
+    store = await (await pg.testPostgres()).database();
+    const init = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'store', 'init'], { env: { ...process.env, CLAIMBOARD_STORE: store }, encoding: 'utf8' });
+    if (init.status !== 0) {
+      await stopStore();
+      fail(`claimboard store init: ${init.stderr.trim()}`);
+    }
+    say(init.stdout.trim());
+  }
+
   let server: CodeServer | undefined;
   let workbench: Workbench | undefined;
   let bridge: UiBridge | undefined;
@@ -123,6 +141,7 @@ async function main(): Promise<number> {
     await workbench?.close();
     await bridge?.close();
     await server?.stop();
+    await stopStore?.();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -168,7 +187,8 @@ async function main(): Promise<number> {
         CLAIMBOARD_BOARD: board,
         CLAIMBOARD_CLI: path.join(repoRoot, 'dist', 'cli.js'),
         CLAIMBOARD_TEST_GREP: opts.grep,
-        CLAIMBOARD_VSCODE_SUITES: opts.bench ? 'bench' : 'test',
+        CLAIMBOARD_VSCODE_SUITES: opts.bench ? 'bench' : opts.shared ? 'shared' : 'test',
+        CLAIMBOARD_STORE: store,
         CLAIMBOARD_BENCH_OUT: opts.bench ? path.join(repoRoot, 'out', 'bench-vscode.json') : undefined,
         CLAIMBOARD_EXPECT_EXTENSION_PATH: expectedExtensionPath,
         CLAIMBOARD_TEST_RESULT: resultFile,

@@ -4,7 +4,10 @@
 // URL in a browser. Ctrl-C stops everything it started.
 //
 // Options: --port <n> (default 8484, or a free one if taken), --interval <seconds> between
-// scripted steps (default 4), --for <seconds> (stop by itself; for checks), --no-build.
+// scripted steps (default 4), --for <seconds> (stop by itself; for checks), --no-build,
+// --shared (the same demo over a shared store: an embedded PostgreSQL started and stopped here;
+// the board file becomes the view written from it).
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,6 +16,7 @@ import { startScriptedSessions, type ScriptedSessions } from './demo';
 import { demoPerson, startDemo, type Demo } from './demo-server';
 import { repoRoot } from './paths';
 import { prepareOrExit } from './setup';
+import { maskStoreUrl } from '../../src/core/claim-store';
 
 const { values: opts } = parseArgs({
   options: {
@@ -20,6 +24,7 @@ const { values: opts } = parseArgs({
     interval: { type: 'string', default: '4' },
     for: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    shared: { type: 'boolean', default: false },
   },
 });
 
@@ -72,6 +77,24 @@ async function startChat(): Promise<ChatServer | undefined> {
   };
 }
 
+interface SharedStore {
+  url: string;
+  shown: string;
+  stop(): Promise<void>;
+}
+
+/** A real PostgreSQL for the demo (test/support/postgres.ts: embedded, 127.0.0.1, a free port), its schema made. */
+async function startSharedStore(): Promise<SharedStore> {
+  const pg = (await import(path.join(repoRoot, 'test', 'support', 'postgres.ts'))) as typeof import('../../test/support/postgres');
+  const url = await (await pg.testPostgres()).database('claimboard_demo');
+  const init = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'store', 'init'], { env: { ...process.env, CLAIMBOARD_STORE: url }, encoding: 'utf8' });
+  if (init.status !== 0) {
+    await pg.stopTestPostgres();
+    throw new Error(`claimboard store init: ${init.stderr.trim()}`);
+  }
+  return { url, shown: maskStoreUrl(url), stop: pg.stopTestPostgres };
+}
+
 async function isFree(port: number): Promise<boolean> {
   try {
     await fetch(`http://127.0.0.1:${port}/`);
@@ -84,6 +107,7 @@ async function isFree(port: number): Promise<boolean> {
 async function main(): Promise<void> {
   prepareOrExit('start', !opts['no-build']);
   let chat: ChatServer | undefined;
+  let store: SharedStore | undefined;
   let demo: Demo | undefined;
   let sessions: ScriptedSessions | undefined;
   let chatTimer: NodeJS.Timeout | undefined;
@@ -94,6 +118,7 @@ async function main(): Promise<void> {
       await sessions?.stop();
       await demo?.stop();
       await chat?.stop();
+      await store?.stop();
     })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
@@ -106,10 +131,12 @@ async function main(): Promise<void> {
       say(`no test Mattermost server (${e.message}); continuing without announcements`);
       return undefined;
     });
+    if (opts.shared) store = await startSharedStore();
     const wanted = Number(opts.port);
     const port = (await isFree(wanted)) ? wanted : await freePort();
-    demo = await startDemo({ port, env: chat?.env });
-    say(`board:     ${demo.board}`);
+    demo = await startDemo({ port, env: { ...chat?.env, ...(store ? { CLAIMBOARD_STORE: store.url } : {}) } });
+    if (store) say(`shared store: ${store.shown} (an embedded PostgreSQL, stopped with the demo)`);
+    say(`board:     ${demo.board}${store ? " (this machine's view of the shared store)" : ''}`);
     say(`workspace: ${demo.repo}`);
     if (chat) say(`Mattermost (test server): ${chat.url}, channel "claims"`);
     say('');

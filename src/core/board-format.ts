@@ -468,7 +468,20 @@ export class BoardDocument {
   }
 
   addSession(rec: Omit<SessionRecord, 'line'>): void {
-    this.insertItems('sessions', [formatSessionLine(rec)], 'bottom');
+    this.addSessions([rec]);
+  }
+
+  /** Many notes with one re-parse (a view of the shared store is written whole). */
+  addNotes(texts: string[]): void {
+    this.insertItems(
+      'notes',
+      texts.map((t) => `- ${t}`),
+      'bottom',
+    );
+  }
+
+  addSessions(recs: Omit<SessionRecord, 'line'>[]): void {
+    this.insertItems('sessions', recs.map(formatSessionLine), 'bottom');
   }
 
   /** Sets `Last updated:`, adding the line under the title when the board has none. */

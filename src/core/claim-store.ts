@@ -4,14 +4,18 @@
  * board (the default) and the PostgreSQL store (src/store-pg) both implement it; the shared
  * store tests (test/unit/claim-store-suite.ts) run against both.
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Claim, ClaimMode, PinnedNote, SessionRecord, BoardEvent } from './model';
+import type { Claim, ClaimMode, PinnedNote, Problem, SessionRecord, BoardEvent } from './model';
 import { ClaimService, type BoardView, type ClaimRequest, type ClaimResult, type Conflict, type RenewResult, type ServiceOptions } from './claim-service';
 import { defaultConfigPath } from './config-path';
 import { InputError } from './errors';
 import { waitForBoardChange } from './board-watch';
 import { writeFileAtomic } from './atomic-file';
+import { acquireLock } from './file-lock';
+import { LOCK_STALE_MS } from './board-store';
+import { isSharedView, notSharedProblems, readViewText, renderSharedView, staleMarkLine, withViewMark, type SharedBoardState } from './shared-view';
 
 export type ExpireEvent = Extract<BoardEvent, { kind: 'expire' }>;
 
@@ -72,7 +76,7 @@ export interface ClaimStore {
    * Resolves on the store's next change or after `timeoutMs` (a shared store hears other
    * machines' writes); without it, waiters watch the board file.
    */
-  changed?(timeoutMs: number): Promise<void>;
+  changed?(timeoutMs: number): Promise<'changed' | 'timeout'>;
 }
 
 /** The file board as a ClaimStore: today's ClaimService, unchanged. */
@@ -307,7 +311,7 @@ export function lazyStore(boardPath: string, where: string, load: () => Promise<
     },
     changed: async (timeoutMs) => {
       const s = await get();
-      await (s.changed ? s.changed(timeoutMs) : waitForBoardChange(boardPath, timeoutMs));
+      return s.changed ? s.changed(timeoutMs) : waitForBoardChange(boardPath, timeoutMs);
     },
   };
 }
@@ -331,6 +335,20 @@ export interface LastSharedView {
   claims: Claim[];
   notes: PinnedNote[];
   sessions: SessionRecord[];
+  /** The database's clock when it was read: an older read never overwrites a newer view. */
+  dbAt?: Date;
+  /** Hand-written lines of the markdown view that were not shared, by their line there. */
+  problems?: Problem[];
+  /** Those lines' claims and why: reported again by a read that does not retry them. */
+  refused?: RefusedLine[];
+  /** A digest of the markdown view as written: a view nobody edited since needs no reading. */
+  written?: string;
+}
+
+/** A hand-written claim line of the view the shared store did not take, and why. */
+export interface RefusedLine {
+  claim: Pick<Claim, 'session' | 'path'>;
+  why: string;
 }
 
 export function lastSharedViewPath(boardPath: string): string {
@@ -349,7 +367,17 @@ export function saveLastSharedView(boardPath: string, view: Omit<LastSharedView,
 }
 
 export function readLastSharedView(boardPath: string): LastSharedView | undefined {
-  let raw: { at: string; where: string; claims: (Claim & Record<string, unknown>)[]; notes: PinnedNote[]; sessions: (SessionRecord & Record<string, unknown>)[] };
+  let raw: {
+    at: string;
+    where: string;
+    claims: (Claim & Record<string, unknown>)[];
+    notes: PinnedNote[];
+    sessions: (SessionRecord & Record<string, unknown>)[];
+    dbAt?: string;
+    problems?: Problem[];
+    refused?: RefusedLine[];
+    written?: string;
+  };
   try {
     raw = JSON.parse(fs.readFileSync(lastSharedViewPath(boardPath), 'utf8')) as typeof raw;
   } catch {
@@ -360,7 +388,94 @@ export function readLastSharedView(boardPath: string): LastSharedView | undefine
     at: new Date(raw.at),
     where: raw.where,
     notes: raw.notes,
+    dbAt: date(raw.dbAt),
+    problems: raw.problems,
+    refused: raw.refused,
+    written: raw.written,
     claims: raw.claims.map((c) => ({ ...c, started: date(c.started)!, eta: date(c.eta), expires: date(c.expires)! })),
     sessions: raw.sessions.map((s) => ({ ...s, started: date(s.started)!, ended: date(s.ended) })),
   };
+}
+
+/** How long a write waits for another process of this machine writing the view. */
+const VIEW_LOCK_WAIT_MS = 5_000;
+
+/**
+ * Rewrites the markdown board as a view of the shared store (and the last known view beside it),
+ * atomically, under the board's lock: a person or a session reading the file sees the shared
+ * truth. A read older than the view already written is not written over it. A board file that
+ * was not a view yet (the file board's) is kept beside it first, whole. Best effort: a view that
+ * cannot be written is written by the next change.
+ */
+export async function writeSharedView(boardPath: string, state: SharedBoardState, retried?: readonly RefusedLine[]): Promise<void> {
+  let unlock: (() => Promise<void>) | undefined;
+  try {
+    fs.mkdirSync(path.dirname(boardPath), { recursive: true });
+    unlock = await acquireLock(boardPath, { budgetMs: VIEW_LOCK_WAIT_MS, staleMs: LOCK_STALE_MS });
+    const last = readLastSharedView(boardPath);
+    if (last?.dbAt && last.dbAt.getTime() > state.at.getTime()) return;
+    const existing = readViewText(boardPath);
+    if (existing !== undefined && existing.trim() !== '' && !isSharedView(existing)) keepFileBoard(boardPath, existing);
+    let text = renderSharedView(existing, state, { claims: last?.claims ?? [], notes: last?.notes ?? [] });
+    // Only a change is written: a read that found nothing new leaves the file (and its watchers) alone.
+    if (existing === undefined || withoutStamp(existing) !== withoutStamp(text)) writeFileAtomic(boardPath, text, 'the board (a view of the shared store)');
+    else text = existing;
+    // A read that did not retry the refused lines reports them as the last write found them.
+    const refused = (retried ?? last?.refused ?? []).map((r) => ({ claim: { session: r.claim.session, path: r.claim.path }, why: r.why }));
+    saveLastSharedView(boardPath, {
+      where: state.where,
+      claims: state.claims,
+      notes: state.notes,
+      sessions: state.sessions,
+      dbAt: state.at,
+      problems: notSharedProblems(text, refused, state.at),
+      refused,
+      written: viewDigest(text),
+    });
+  } catch {
+    /* see above */
+  } finally {
+    await unlock?.().catch(() => undefined);
+  }
+}
+
+/** Where the board file is kept when it first becomes a view: `coordination.file-board.md`. */
+export function fileBoardCopyPath(boardPath: string): string {
+  const ext = path.extname(boardPath);
+  return path.join(path.dirname(boardPath), `${path.basename(boardPath, ext)}.file-board${ext || '.md'}`);
+}
+
+function keepFileBoard(boardPath: string, text: string): void {
+  let to = fileBoardCopyPath(boardPath);
+  if (fs.existsSync(to)) to = to.replace(/(\.[^.]*)?$/, (ext) => `.${Date.now()}${ext}`);
+  writeFileAtomic(to, text, 'the board file kept before it became a view of the shared store');
+}
+
+function withoutStamp(text: string): string {
+  return text.replace(/^\s*Last updated:.*$/im, '');
+}
+
+/**
+ * The store cannot be reached: the view's header says it is the last known view, and since when,
+ * so a person or a session reading the board file knows. The next read that reaches the store
+ * rewrites the view and its header. Best effort, as writing the view is.
+ */
+export async function markSharedViewStale(boardPath: string, where: string, since: Date): Promise<void> {
+  let unlock: (() => Promise<void>) | undefined;
+  try {
+    const text = readViewText(boardPath);
+    if (text === undefined || text.includes('. STALE: ')) return;
+    unlock = await acquireLock(boardPath, { budgetMs: VIEW_LOCK_WAIT_MS, staleMs: LOCK_STALE_MS });
+    const now = readViewText(boardPath);
+    const stale = now === undefined ? undefined : withViewMark(now, staleMarkLine(where, since));
+    if (stale !== undefined) writeFileAtomic(boardPath, stale, 'the board (a view of the shared store)');
+  } catch {
+    /* see above */
+  } finally {
+    await unlock?.().catch(() => undefined);
+  }
+}
+
+export function viewDigest(text: string): string {
+  return crypto.createHash('sha1').update(text).digest('hex');
 }

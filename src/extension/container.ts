@@ -19,6 +19,8 @@ import { OpenWarningController } from './open-warning';
 import { PathKeys } from './path-keys';
 import { StatusBarController } from './status-bar';
 import { WaitQueue } from './wait-queue';
+import { SharedStoreWatch } from './store-watch';
+import { chooseStore, type StoreChoice } from '../core/claim-store';
 
 /**
  * Builds every service and controller once, in dependency order, and disposes them in reverse.
@@ -60,9 +62,23 @@ export class Container implements vscode.Disposable {
       ),
     );
     builtLater.chat = chat;
-    // Repositories are named in keys as the CLI and the hooks name them (CLAIMBOARD_REPO_NAMES).
+    // Over a shared store the board file is this machine's view of it, kept current from the database.
+    let store: StoreChoice = { kind: 'file' };
     try {
-      useRepoNaming(parseRepoNaming(process.env.CLAIMBOARD_REPO_NAMES));
+      store = chooseStore(process.env);
+    } catch (e) {
+      log.warn(`${(e as Error).message}; using the board file`);
+    }
+    if (store.kind === 'postgres') {
+      const watch = own(new SharedStoreWatch(store, () => model.boardPath, log));
+      own(model.onDidChange(() => watch.poke()));
+      watch.start();
+    }
+    // Repositories are named in keys as the CLI and the hooks name them (CLAIMBOARD_REPO_NAMES;
+    // over a shared store, by their origin remote unless it says otherwise).
+    try {
+      const naming = process.env.CLAIMBOARD_REPO_NAMES?.trim();
+      useRepoNaming(naming ? parseRepoNaming(naming) : store.kind === 'postgres' ? 'remote' : 'folder');
     } catch (e) {
       log.warn(`${(e as Error).message}; using folder names`);
     }

@@ -16,6 +16,7 @@ import {
   checkClaimRequest,
   checkNoteText,
   checkSessionRecord,
+  describeHeld,
   endedClaim,
   newClaimId,
   validatePathArgument,
@@ -30,14 +31,16 @@ import {
 import {
   describeStore,
   maskStoreText,
-  saveLastSharedView,
+  readLastSharedView,
   StoreUnavailableError,
+  viewDigest,
+  writeSharedView,
+  type RefusedLine,
   type ClaimStore,
   type HandOverRequest,
   type HandOverResult,
   type ExpireEvent,
   type LapsedClaim,
-  type LastSharedView,
   type StoreChoice,
 } from '../core/claim-store';
 import { InputError } from '../core/errors';
@@ -45,10 +48,14 @@ import { DEFAULT_TTL_MS, checkEta, checkLeaseLength } from '../core/duration';
 import { claimCovers, normalizeKey, sameKey } from '../core/overlap';
 import { livenessHost } from '../core/liveness';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
+import { handWritten, readViewText, type SharedBoardState } from '../core/shared-view';
+import { DEFAULT_RELEASES_SHOWN } from '../core/board-store';
 
 export { SCHEMA_VERSION } from './schema';
 
 type PgChoice = Extract<StoreChoice, { kind: 'postgres' }>;
+
+type Refused = RefusedLine;
 
 /** How long connecting may take before the store is reported unreachable. */
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -236,31 +243,95 @@ export class PgClaimStore implements ClaimStore {
 
   private async write<T>(op: (t: Tx, now: Date, events: BoardEvent[], live: SharedClaim[]) => Promise<T>): Promise<T> {
     let events: BoardEvent[] = [];
-    let seen: Omit<LastSharedView, 'at'> | undefined;
+    let seen: SharedBoardState | undefined;
+    let refused: Refused[] = [];
     const out = await this.tx(
       async (t, now) => {
         events = [];
         const live = await this.settle(t, now, events);
+        const taken = await this.takeHandWritten(t, now, events, live);
+        refused = taken.refused;
         const r = await op(t, now, events, live);
-        if (events.length > 0) await t.q('select pg_notify($1, $2)', [NOTIFY_CHANNEL, this.board]);
+        if (events.length > 0 || taken.notes > 0) await t.q('select pg_notify($1, $2)', [NOTIFY_CHANNEL, this.board]);
         seen = await this.snapshot(t, now);
         return r;
       },
       { write: true },
     );
-    this.saveView(seen);
+    if (seen) await writeSharedView(this.boardPath, seen, refused);
     if (events.length > 0 && this.onEvents) await this.onEvents(events);
     return out;
   }
 
-  /** The board as this write left it, for the last known view (read in the same transaction). */
-  private async snapshot(t: Tx, now: Date): Promise<Omit<LastSharedView, 'at'>> {
-    const claims = (await this.claims(t)).filter((c) => this.rules.isLive(c, now));
-    return { where: this.where, claims, notes: (await this.notes(t)).map(({ text, line }) => ({ text, line })), sessions: await this.sessions(t) };
+  /**
+   * The claim lines and pinned notes a person added to this machine's view by hand become the
+   * shared store's, in the write that finds them, with the same rules as `claim` and `note`: a
+   * line that cannot be taken stays in the view and is reported by its line there.
+   */
+  private async takeHandWritten(t: Tx, now: Date, events: BoardEvent[], live: SharedClaim[]): Promise<{ refused: Refused[]; notes: number }> {
+    const text = readViewText(this.boardPath);
+    if (text === undefined) return { refused: [], notes: 0 };
+    const last = readLastSharedView(this.boardPath);
+    // Nobody edited the view since it was written, but lines refused then are tried again.
+    if (last?.written === viewDigest(text) && !last.refused?.length) return { refused: [], notes: 0 };
+    const hand = handWritten(text, { claims: last?.claims ?? [], notes: last?.notes ?? [] }, now, this.ttlMs);
+    const refused: Refused[] = [];
+    for (const c of hand.claims) {
+      let key: string;
+      try {
+        validateSession(c.session);
+        validatePathArgument(c.path);
+        key = normalizeKey(c.path);
+      } catch (e) {
+        refused.push({ claim: c, why: (e as Error).message });
+        continue;
+      }
+      if (live.some((x) => x.session === c.session && sameKey(x.path, key))) continue;
+      const conflict = this.rules.conflictsIn(live, c.session, [key], c.mode)[0];
+      if (conflict) {
+        refused.push({ claim: c, why: `${describeHeld(conflict)}${conflict.holder.eta ? ` (eta ${conflict.holder.eta.toISOString()})` : ''}` });
+        continue;
+      }
+      // A lease the person did not write starts when the line is shared, as a claim's would.
+      const ttl = c.ttlMs ?? this.ttlMs;
+      const expires = c.leaseDerived ? new Date(now.getTime() + ttl) : c.expires;
+      if (expires.getTime() <= now.getTime()) {
+        refused.push({ claim: c, why: `its lease ended at ${expires.toISOString()}` });
+        continue;
+      }
+      const eta = c.eta ?? new Date(now.getTime() + DEFAULT_ETA_MS);
+      const granted = await this.insertClaim(t, { ...c, id: newClaimId(), path: key, started: c.started.getTime() > now.getTime() ? now : c.started, eta, expires, ttlMs: ttl });
+      live.push(granted);
+      events.push({ kind: 'claim', session: c.session, path: key, eta, expires, mode: c.mode, reason: c.reason, claimId: granted.id, ttlMs: ttl });
+    }
+    let notes = 0;
+    for (const n of hand.notes) {
+      let text: string;
+      try {
+        text = checkNoteText(n.text);
+      } catch {
+        continue; // the line stays in the view as the person wrote it
+      }
+      await t.q('insert into claimboard_notes (board, text, created) values ($1, $2, $3)', [this.board, text, now]);
+      notes++;
+    }
+    return { refused, notes };
   }
 
-  private saveView(view: Omit<LastSharedView, 'at'> | undefined): void {
-    if (view) saveLastSharedView(this.boardPath, view);
+  /** The board as this write left it, for the view (read in the same transaction). */
+  private async snapshot(t: Tx, now: Date): Promise<SharedBoardState> {
+    const claims = (await this.claims(t)).filter((c) => this.rules.isLive(c, now));
+    return { where: this.where, at: now, claims, releases: await this.releases(t), notes: (await this.notes(t)).map(({ text, line }) => ({ text, line })), sessions: await this.sessions(t) };
+  }
+
+  /** The board's latest releases, expiries and takeovers, newest first. */
+  private async releases(t: Tx, limit = DEFAULT_RELEASES_SHOWN): Promise<Release[]> {
+    return (
+      await t.q<{ at: Date; session: string; path: string; outcome: string }>('select at, session, path, outcome from claimboard_history where board = $1 order by seq desc limit $2', [
+        this.board,
+        limit,
+      ])
+    ).map((r): Release => ({ at: r.at, session: r.session, path: r.path, outcome: r.outcome, line: 0 }));
   }
 
   // ------------------------------------------------------------ reads
@@ -294,19 +365,16 @@ export class PgClaimStore implements ClaimStore {
   }
 
   async status(): Promise<BoardView> {
-    return this.tx(
+    // Lines a person added to the view are shared first, so status shows them (or why not).
+    if (this.viewHasHandWritten()) await this.write(async () => undefined);
+    let seen: SharedBoardState | undefined;
+    const view = await this.tx(
       async (t, now) => {
         const all = await this.claims(t);
         const claims: Claim[] = [];
         const expired: Claim[] = [];
         for (const c of all) (this.rules.isLive(c, now) ? claims : expired).push(c);
-        const releases = (
-          await t.q<{ at: Date; session: string; path: string; outcome: string }>('select at, session, path, outcome from claimboard_history where board = $1 order by seq desc limit 200', [
-            this.board,
-          ])
-        )
-          .reverse()
-          .map((r): Release => ({ at: r.at, session: r.session, path: r.path, outcome: r.outcome, line: 0 }));
+        const newestFirst = await this.releases(t, 200);
         const last = (await t.q<{ at: Date | null }>('select max(at) as at from claimboard_history where board = $1', [this.board]))[0]?.at ?? undefined;
         const view: BoardView = {
           boardPath: this.boardPath,
@@ -314,16 +382,32 @@ export class PgClaimStore implements ClaimStore {
           lastUpdated: last ?? undefined,
           claims,
           expired,
-          releases,
+          releases: [...newestFirst].reverse(),
           notes: (await this.notes(t)).map(({ text, line }) => ({ text, line })),
           sessions: await this.sessions(t),
           problems: [],
         };
-        this.saveView({ where: this.where, claims, notes: view.notes, sessions: view.sessions });
+        seen = { where: this.where, at: now, claims, releases: newestFirst.slice(0, DEFAULT_RELEASES_SHOWN), notes: view.notes, sessions: view.sessions };
         return view;
       },
-      { write: false },
+      // Under the board's lock: the view is written in the order the store's changes were made.
+      { write: true },
     );
+    if (seen) await writeSharedView(this.boardPath, seen);
+    view.problems = readLastSharedView(this.boardPath)?.problems ?? [];
+    return view;
+  }
+
+  /** Whether this machine's view holds claim lines or notes a person added (a cheap file read). */
+  private viewHasHandWritten(): boolean {
+    const text = readViewText(this.boardPath);
+    if (text === undefined) return false;
+    const last = readLastSharedView(this.boardPath);
+    if (last?.written === viewDigest(text)) return false;
+    const hand = handWritten(text, { claims: last?.claims ?? [], notes: last?.notes ?? [] }, new Date(), this.ttlMs);
+    const refused = new Set((last?.problems ?? []).map((p) => p.line));
+    // Lines already refused wait for the next change: status alone does not retry them.
+    return hand.notes.length > 0 || hand.claims.some((c) => !refused.has(c.line));
   }
 
   async near(paths: string[], session?: string): Promise<{ claims: Claim[]; sessions: SessionRecord[]; exists: boolean }> {
@@ -618,18 +702,18 @@ export class PgClaimStore implements ClaimStore {
   // ------------------------------------------------------------ live changes
 
   /** Resolves on the next change to this board another process commits (LISTEN/NOTIFY), or after `timeoutMs`. */
-  async changed(timeoutMs: number): Promise<void> {
+  async changed(timeoutMs: number): Promise<'changed' | 'timeout'> {
     const l = await this.listen();
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
+    return new Promise<'changed' | 'timeout'>((resolve) => {
+      const done = (how: 'changed' | 'timeout'): void => {
         clearTimeout(timer);
         l.off('notification', onNote);
-        resolve();
+        resolve(how);
       };
       const onNote = (m: pg.Notification): void => {
-        if (m.payload === this.board) done();
+        if (m.payload === this.board) done('changed');
       };
-      const timer = setTimeout(done, timeoutMs);
+      const timer = setTimeout(() => done('timeout'), timeoutMs);
       l.on('notification', onNote);
     });
   }

@@ -8,8 +8,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { CLI, cleanEnv, runCli } from '../support/cli';
+import { CLI, cleanEnv, pathWithClaimboard, runCli } from '../support/cli';
 import { testPostgres } from '../support/postgres';
+
+/** The command a message tells a person to run (in backquotes), run as printed through bash, `claimboard` on the PATH. */
+function runPrinted(message: string, re: RegExp, opts: { cwd?: string; env: NodeJS.ProcessEnv }): { command: string; code: number | null; stdout: string; stderr: string } {
+  const command = re.exec(message)?.[1];
+  assert.ok(command, `no command matching ${re} in: ${message}`);
+  const env = { ...opts.env, PATH: pathWithClaimboard(fs.mkdtempSync(path.join(os.tmpdir(), 'bin-'))) };
+  const r = spawnSync('bash', ['-c', command], { cwd: opts.cwd, env, encoding: 'utf8' });
+  return { command, code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 
 describe('the shared store through the CLI process', function () {
   this.timeout(120_000);
@@ -28,7 +37,10 @@ describe('the shared store through the CLI process', function () {
     const s0 = await runCli(['store', 'status'], { env: env() });
     assert.equal(s0.code, 0, s0.stderr);
     assert.match(s0.stdout, /no claimboard schema yet: run `claimboard store init`/);
-    const first = await runCli(['store', 'init'], { env: env() });
+    const c0 = await runCli(['claim', 'infra:x'], { env: env({ CLAIMBOARD_SESSION: 'alpha' }) });
+    assert.equal(c0.code, 1);
+    assert.match(c0.stderr, /has no claimboard tables: run `claimboard store init`/);
+    const first = runPrinted(c0.stderr, /run `(claimboard [^`]+)`/, { env: env() });
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /schema created \(version 1\)/);
     const second = await runCli(['store', 'init'], { env: env() });
@@ -103,7 +115,8 @@ describe('the shared store through the CLI process', function () {
     );
     assert.ok(!reason.permissionDecisionReason.includes(password));
     // The command the reason gives, run as printed: it names the store and says it does not answer.
-    const shown = await runCli(['store', 'status'], { cwd: proj, env: offline });
+    const shown = runPrinted(reason.permissionDecisionReason, /Check it with `(claimboard [^`]+)`/, { cwd: proj, env: offline });
+    assert.equal(shown.command, 'claimboard store status');
     assert.equal(shown.code, 1);
     assert.match(shown.stderr, /^claimboard: cannot reach the shared store postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\//);
     const overridden = await edit('other.txt', { ...offline, CLAIMBOARD_STORE_OFFLINE: 'allow' });
@@ -197,7 +210,8 @@ describe('the shared store through the CLI process', function () {
     assert.equal(open.code, 2);
     assert.match(open.stderr, /holds the store's password but other users can read it \(mode 644\): run `chmod 600 /);
     assert.ok(!open.stderr.includes(password));
-    fs.chmodSync(cfg, 0o600);
+    assert.equal(runPrinted(open.stderr, /run `(chmod 600 [^`]+)`/, { env: env() }).code, 0);
+    assert.equal(fs.statSync(cfg).mode & 0o777, 0o600);
     const ok = await runCli(['store', 'status'], { env: env({ CLAIMBOARD_STORE: '', CLAIMBOARD_CONFIG: cfg }) });
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, new RegExp(`from ${cfg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));

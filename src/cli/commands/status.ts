@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import type { Command } from '../command';
 import type { CliContext } from '../cli-context';
 import { claimJson, paint, releaseJson, table, whenRelative, type Paint } from '../format';
@@ -5,7 +6,7 @@ import { DEFAULT_TTL_MS, formatDurationExact, formatIsoLocal } from '../../core/
 import { waitForBoardChange } from '../../core/board-watch';
 import type { Claim, SessionRecord } from '../../core/model';
 import { announcementStatus } from '../announcements';
-import { readLastSharedView, StoreUnavailableError } from '../../core/claim-store';
+import { markSharedViewStale, readLastSharedView, StoreUnavailableError } from '../../core/claim-store';
 import type { BoardView } from '../../core/claim-service';
 
 function sessionJson(s: SessionRecord) {
@@ -49,8 +50,9 @@ export const status: Command = {
       for (;;) {
         ctx.out(`${clear}${await render(ctx)}${ctx.json ? '' : '\n'}`);
         let changed: 'changed' | 'timeout' = 'timeout';
+        const wait = waitForChange(ctx);
         for (let waited = 0; !stop && changed === 'timeout' && waited < REDRAW_MS; waited += 1000) {
-          changed = await waitForBoardChange(ctx.boardPath, 1000);
+          changed = await wait(1000);
         }
         if (stop) return 0;
       }
@@ -60,6 +62,28 @@ export const status: Command = {
     }
   },
 };
+
+/**
+ * The board file changes on the file board. Over a shared store, the store tells of another
+ * machine's change (LISTEN/NOTIFY), and the view file of a person's edit (each redraw rewrites
+ * the view, so this machine's markdown board stays current while the watch runs).
+ */
+function waitForChange(ctx: CliContext): (ms: number) => Promise<'changed' | 'timeout'> {
+  if (ctx.storeChoice().kind === 'file') return (ms) => waitForBoardChange(ctx.boardPath, ms);
+  const store = ctx.service();
+  const mtime = (): number => {
+    try {
+      return fs.statSync(ctx.boardPath).mtimeMs;
+    } catch {
+      return 0;
+    }
+  };
+  const drawn = mtime();
+  return async (ms) => {
+    const heard = store.changed ? await store.changed(ms) : 'timeout';
+    return heard === 'changed' || mtime() !== drawn ? 'changed' : 'timeout';
+  };
+}
 
 async function render(ctx: CliContext): Promise<string> {
   const store = ctx.service();
@@ -75,6 +99,7 @@ async function render(ctx: CliContext): Promise<string> {
     stale = last.at;
     v = { boardPath: ctx.boardPath, exists: true, claims: last.claims, expired: [], releases: [], notes: last.notes, sessions: last.sessions, problems: [] };
     ctx.err(`claimboard: ${e.message}; showing the last known view, from ${formatIsoLocal(last.at)} (stale)`);
+    await markSharedViewStale(ctx.boardPath, store.where, last.at);
   }
   const shared = ctx.storeChoice().kind !== 'file';
   const now = new Date();

@@ -1,0 +1,158 @@
+/**
+ * The markdown board as this machine's live view of the shared store: rewritten from the
+ * database after every change claimboard makes or hears of, in the board's own format, so a
+ * person or a session reading `coordination.md` sees the shared truth. What a person adds to it
+ * by hand in the board's form (a claim line, a pinned note) is found here by comparing the file
+ * with what claimboard last wrote into it, and shared; anything else they wrote stays as written.
+ */
+import * as fs from 'node:fs';
+import type { Claim, PinnedNote, Problem, Release, SessionRecord } from './model';
+import { BoardDocument } from './board-format';
+import { ENDED_SESSION_KEPT_MS } from './claim-service';
+import { matchKey, sameKey } from './overlap';
+import { formatIsoLocal } from './duration';
+
+/** The header line that marks a board file as a view (claimboard rewrites it): its start. */
+export const VIEW_MARK = '> This board is a view of ';
+
+export function viewMarkLine(where: string): string {
+  return `${VIEW_MARK}${where}, rewritten by claimboard after every change. Claim lines and pinned notes added here in the board's form are shared; other lines stay as written.`;
+}
+
+/** The mark while the store cannot be reached: the view is the last one known, and says since when. */
+export function staleMarkLine(where: string, since: Date): string {
+  return `${VIEW_MARK}${where}. STALE: the store has not answered since ${formatIsoLocal(since)}; this is the last known view, rewritten when it answers.`;
+}
+
+/** The view's text with its mark replaced (undefined when the text is not a view or already says so). */
+export function withViewMark(text: string, mark: string): string | undefined {
+  if (!isSharedView(text)) return undefined;
+  const out = withMark(text, mark);
+  return out === text ? undefined : out;
+}
+
+/** Whether the board text is a view of a shared store (it carries the mark above its sections). */
+export function isSharedView(text: string): boolean {
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    if (line.startsWith('## ')) return false;
+    if (line.startsWith(VIEW_MARK)) return true;
+  }
+  return false;
+}
+
+/** What the view shows: the shared store's board as one transaction read it. */
+export interface SharedBoardState {
+  where: string;
+  /** The database's clock when it was read: what `Last updated:` says. */
+  at: Date;
+  claims: Claim[];
+  /** Newest first. */
+  releases: Release[];
+  notes: PinnedNote[];
+  sessions: SessionRecord[];
+}
+
+/** What was last written into the view: the claims and notes a person did not add. */
+export interface WrittenView {
+  claims: readonly Pick<Claim, 'id' | 'session' | 'path'>[];
+  notes: readonly Pick<PinnedNote, 'text'>[];
+}
+
+/** Claims known by id, or by holder and key: one look-up each, so a view of 10,000 claims stays linear. */
+class ClaimSet {
+  private readonly ids = new Set<string>();
+  private readonly heads = new Set<string>();
+  constructor(claims: Iterable<Pick<Claim, 'id' | 'session' | 'path'>>) {
+    for (const c of claims) {
+      if (c.id !== undefined) this.ids.add(c.id);
+      this.heads.add(ClaimSet.head(c));
+    }
+  }
+  private static head(c: Pick<Claim, 'session' | 'path'>): string {
+    return `${c.session}\n${matchKey(c.path)}`;
+  }
+  has(c: Pick<Claim, 'id' | 'session' | 'path'>): boolean {
+    return (c.id !== undefined && this.ids.has(c.id)) || this.heads.has(ClaimSet.head(c));
+  }
+}
+
+/**
+ * The claim lines and pinned notes of a view that claimboard did not write there: a person (or a
+ * session's file tools) added them. A board file that is not a view yet has none: its claims are
+ * the file board's, copied by `store import`, not taken silently.
+ */
+export function handWritten(text: string, written: WrittenView, now: Date, ttlMs?: number): { claims: Claim[]; notes: PinnedNote[] } {
+  if (!isSharedView(text)) return { claims: [], notes: [] };
+  const doc = BoardDocument.parse(text, { now, ttlMs });
+  const known = new Set(written.notes.map((n) => n.text));
+  const ours = new ClaimSet(written.claims);
+  return {
+    claims: doc.claims.filter((c) => !ours.has(c)),
+    notes: doc.notes.filter((n) => !known.has(n.text)),
+  };
+}
+
+/**
+ * The view's new text. From the file as it is now (`existing`, a view), it drops the claim lines
+ * and notes claimboard wrote (`written`) or that the store now holds, and every release and
+ * session line (the store's history and sessions), then writes the store's; a hand-written line
+ * the store did not take stays where the person put it. Everything else in the file is kept.
+ */
+export function renderSharedView(existing: string | undefined, state: SharedBoardState, written: WrittenView): string {
+  const view = existing !== undefined && isSharedView(existing);
+  const doc = view ? BoardDocument.parse(existing, { now: state.at }) : BoardDocument.create(state.at);
+  const ours = new ClaimSet([...written.claims, ...state.claims]);
+  const noteTexts = new Set([...written.notes, ...state.notes].map((n) => n.text));
+  const drop = [
+    ...doc.claims.filter((c) => ours.has(c)).map((c) => c.line),
+    ...doc.notes.filter((n) => noteTexts.has(n.text)).map((n) => n.line),
+    ...doc.releases.map((r) => r.line),
+    ...doc.sessions.map((s) => s.line),
+  ];
+  doc.removeLines(drop);
+  doc.addClaims(state.claims.map(({ line: _line, leaseDerived: _derived, ...c }) => c));
+  doc.addReleases(state.releases.map(({ line: _line, ...r }) => r));
+  doc.addNotes(state.notes.map((n) => n.text));
+  doc.addSessions(state.sessions.filter((s) => !s.ended || state.at.getTime() - s.ended.getTime() <= ENDED_SESSION_KEPT_MS).map(({ line: _line, ...rec }) => rec));
+  doc.setLastUpdated(state.at);
+  return withMark(doc.serialize(), viewMarkLine(state.where));
+}
+
+/** Puts the mark under `Last updated:` (or replaces the one there), before the first section. */
+function withMark(text: string, mark: string): string {
+  const lines = text.split('\n');
+  let updated = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').replace(/\r$/, '');
+    if (line.startsWith('## ')) break;
+    if (line.startsWith(VIEW_MARK)) {
+      lines[i] = mark;
+      return lines.join('\n');
+    }
+    if (updated < 0 && /^\s*Last updated:/i.test(line)) updated = i;
+  }
+  lines.splice(updated + 1, 0, '', mark);
+  return lines.join('\n');
+}
+
+/** Hand-written claim lines the store did not take, reported by their line in the view. */
+export function notSharedProblems(text: string, refused: readonly { claim: Pick<Claim, 'session' | 'path'>; why: string }[], now: Date): Problem[] {
+  if (refused.length === 0) return [];
+  const doc = BoardDocument.parse(text, { now });
+  const out: Problem[] = [];
+  for (const r of refused) {
+    const at = doc.claims.find((c) => c.session === r.claim.session && sameKey(c.path, r.claim.path));
+    if (at) out.push({ line: at.line, message: `not shared: ${r.why}` });
+  }
+  return out;
+}
+
+/** The view file's text, or undefined when there is none (or it cannot be read). */
+export function readViewText(boardPath: string): string | undefined {
+  try {
+    return fs.readFileSync(boardPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
