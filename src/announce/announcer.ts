@@ -16,6 +16,7 @@ import { announcementsFor, askAnnouncement, needsYouAnnouncement, type Announcem
 import { DeliveryError, MattermostClient } from './mattermost-client';
 import { Outbox, newPostId, sleep, type JournalLine, type OutboxEntry, type OutboxState } from './outbox';
 import { ChannelReader } from './channel-reader';
+import { normalizeUsername } from './decision';
 import { maskSecrets } from './secrets';
 import { readRecap, type Recap } from './recap';
 import { checkDestination, type CheckLine } from './check';
@@ -108,10 +109,19 @@ export interface Announcer {
   reader(signal?: AbortSignal): Promise<ChannelReader | undefined>;
   /** The people whose replies and reactions decide (mention + humans). */
   deciders(): Set<string>;
+  /**
+   * Posts the person's own words in a question's thread with the configured token (VS Code's
+   * answers), at once rather than through the outbox: the person waits to see it land. Not
+   * marked as claimboard's, so it reads in the channel, and to every reader, as the person's reply.
+   */
+  reply(rootPostId: string, text: string, signal?: AbortSignal): Promise<{ postId: string; at: number; by: string }>;
   close(): Promise<void>;
 }
 
 const MAX_MESSAGE = 16_000;
+
+/** Why nothing can be answered from here with a webhook only. */
+export const WEBHOOK_ONLY_ANSWER = 'answers need a Mattermost token (a webhook can only post, so no answer can be read back or threaded)';
 
 const DEFAULT_RETRY: RetryPolicy = { baseMs: 500, capMs: 5000 };
 
@@ -390,6 +400,24 @@ class OutboxAnnouncer implements Announcer {
 
   deciders(): Set<string> {
     return this.options.config ? deciders(this.options.config) : new Set();
+  }
+
+  private me?: Promise<string>;
+
+  async reply(rootPostId: string, text: string, signal?: AbortSignal): Promise<{ postId: string; at: number; by: string }> {
+    const d = this.options.config?.destination;
+    if (d?.kind !== 'rest') throw new Error(WEBHOOK_ONLY_ANSWER);
+    const client = this.getClient();
+    // Who the token speaks for, once: the answer is recorded in their name, as the channel shows it.
+    this.me ??= client.getMe(d.serverUrl, d.token, signal).then((u) => normalizeUsername(u.username));
+    const by = await this.me.catch((err: unknown) => {
+      this.me = undefined;
+      throw err;
+    });
+    const channelId = await this.resolveChannel(this.outbox.read(), signal);
+    const message = text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text;
+    const created = await client.createPost(d.serverUrl, d.token, { channel_id: channelId, message, root_id: rootPostId, props: { claimboard_kind: 'answer' } }, signal);
+    return { postId: created.id, at: created.create_at, by };
   }
 
   async check(): Promise<CheckLine[]> {
