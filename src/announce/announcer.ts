@@ -19,6 +19,7 @@ import { ChannelReader } from './channel-reader';
 import { normalizeUsername } from './decision';
 import { maskSecrets } from './secrets';
 import { readRecap, type Recap } from './recap';
+import { readAnswers } from './answers';
 import { checkDestination, type CheckLine } from './check';
 import { DEFAULT_TTL_MS } from '../core/duration';
 
@@ -382,9 +383,18 @@ class OutboxAnnouncer implements Announcer {
       // One deadline for the lookup and every page: a hung server must not hold a session start.
       const signal = AbortSignal.timeout(options.budgetMs ?? 15_000);
       const channelId = await this.resolveChannel(this.outbox.read(), signal);
-      return readRecap({ since: options.since, source: 'channel', client: this.getClient(), serverUrl: d.serverUrl, token: d.token, channelId, signal });
+      return readRecap({
+        since: options.since,
+        source: 'channel',
+        client: this.getClient(),
+        serverUrl: d.serverUrl,
+        token: d.token,
+        channelId,
+        signal,
+        answered: readAnswers(this.options.boardPath).questions,
+      });
     }
-    return readRecap({ since: options.since, source: 'journal', journal: this.outbox.readJournal() });
+    return readRecap({ since: options.since, source: 'journal', journal: this.outbox.readJournal(), answered: readAnswers(this.options.boardPath).questions });
   }
 
   journal(): JournalLine[] {

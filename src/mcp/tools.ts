@@ -355,13 +355,26 @@ const recapInput = z.strictObject({ since: duration(`How far back to look (defau
 const recap: ToolDef<typeof recapInput> = {
   name: 'recap',
   title: 'Recap of the channel',
-  description: 'What each session started, claimed, released and asked, and what expired, from the team channel (or the local journal).',
+  description: "What each session started, claimed, released and asked, what expired, and the person's answers, from the team channel (or the local journal).",
   input: recapInput,
   output: z.object({
     since: z.string(),
     source: z.enum(['channel', 'journal']),
     sessions: z.array(z.object({ session: z.string(), items: z.array(recapItem) })),
     openQuestions: z.array(z.object({ at: z.string(), session: z.string(), holder: z.string().optional(), path: z.string().optional(), text: z.string() })),
+    answers: z.array(
+      z.object({
+        at: z.string(),
+        by: z.string(),
+        text: z.string(),
+        decision: z.enum(['yes', 'no', 'other']),
+        session: z.string(),
+        holder: z.string().optional(),
+        path: z.string().optional(),
+        decided: z.boolean(),
+        holds: z.boolean().optional(),
+      }),
+    ),
     otherPosts: z.number(),
   }),
   readOnly: true,
