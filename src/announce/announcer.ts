@@ -16,8 +16,10 @@ import { announcementsFor, askAnnouncement, needsYouAnnouncement, type Announcem
 import { DeliveryError, MattermostClient } from './mattermost-client';
 import { Outbox, newPostId, sleep, type JournalLine, type OutboxEntry, type OutboxState } from './outbox';
 import { ChannelReader } from './channel-reader';
+import { normalizeUsername } from './decision';
 import { maskSecrets } from './secrets';
 import { readRecap, type Recap } from './recap';
+import { readAnswers } from './answers';
 import { checkDestination, type CheckLine } from './check';
 import { DEFAULT_TTL_MS } from '../core/duration';
 import { must } from '../core/errors';
@@ -109,10 +111,19 @@ export interface Announcer {
   reader(signal?: AbortSignal): Promise<ChannelReader | undefined>;
   /** The people whose replies and reactions decide (mention + humans). */
   deciders(): Set<string>;
+  /**
+   * Posts the person's own words in a question's thread with the configured token (VS Code's
+   * answers), at once rather than through the outbox: the person waits to see it land. Not
+   * marked as claimboard's, so it reads in the channel, and to every reader, as the person's reply.
+   */
+  reply(rootPostId: string, text: string, signal?: AbortSignal): Promise<{ postId: string; at: number; by: string }>;
   close(): Promise<void>;
 }
 
 const MAX_MESSAGE = 16_000;
+
+/** Why nothing can be answered from here with a webhook only. */
+export const WEBHOOK_ONLY_ANSWER = 'answers need a Mattermost token (a webhook can only post, so no answer can be read back or threaded)';
 
 const DEFAULT_RETRY: RetryPolicy = { baseMs: 500, capMs: 5000 };
 
@@ -374,9 +385,18 @@ class OutboxAnnouncer implements Announcer {
       // One deadline for the lookup and every page: a hung server must not hold a session start.
       const signal = AbortSignal.timeout(options.budgetMs ?? 15_000);
       const channelId = await this.resolveChannel(this.outbox.read(), signal);
-      return readRecap({ since: options.since, source: 'channel', client: this.getClient(), serverUrl: d.serverUrl, token: d.token, channelId, signal });
+      return readRecap({
+        since: options.since,
+        source: 'channel',
+        client: this.getClient(),
+        serverUrl: d.serverUrl,
+        token: d.token,
+        channelId,
+        signal,
+        answered: readAnswers(this.options.boardPath).questions,
+      });
     }
-    return readRecap({ since: options.since, source: 'journal', journal: this.outbox.readJournal() });
+    return readRecap({ since: options.since, source: 'journal', journal: this.outbox.readJournal(), answered: readAnswers(this.options.boardPath).questions });
   }
 
   journal(): JournalLine[] {
@@ -392,6 +412,24 @@ class OutboxAnnouncer implements Announcer {
 
   deciders(): Set<string> {
     return this.options.config ? deciders(this.options.config) : new Set();
+  }
+
+  private me?: Promise<string>;
+
+  async reply(rootPostId: string, text: string, signal?: AbortSignal): Promise<{ postId: string; at: number; by: string }> {
+    const d = this.options.config?.destination;
+    if (d?.kind !== 'rest') throw new Error(WEBHOOK_ONLY_ANSWER);
+    const client = this.getClient();
+    // Who the token speaks for, once: the answer is recorded in their name, as the channel shows it.
+    this.me ??= client.getMe(d.serverUrl, d.token, signal).then((u) => normalizeUsername(u.username));
+    const by = await this.me.catch((err: unknown) => {
+      this.me = undefined;
+      throw err;
+    });
+    const channelId = await this.resolveChannel(this.outbox.read(), signal);
+    const message = text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text;
+    const created = await client.createPost(d.serverUrl, d.token, { channel_id: channelId, message, root_id: rootPostId, props: { claimboard_kind: 'answer' } }, signal);
+    return { postId: created.id, at: created.create_at, by };
   }
 
   async check(): Promise<CheckLine[]> {

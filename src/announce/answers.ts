@@ -90,6 +90,28 @@ export function questionsToWatch(journal: readonly JournalLine[], now = Date.now
   return { questions, since };
 }
 
+/** A question this machine asked that no one who decides has answered yes or no yet. */
+export interface OpenQuestion extends QuestionRef {
+  text: string;
+  /** When it was posted (ISO). */
+  at: string;
+}
+
+/**
+ * The open questions, newest first: asked from this machine (the journal of its posts, so with
+ * a post id, which a webhook never gives) within the watch window, and not decided in the
+ * answers journal. VS Code shows these; the listener and `ask --wait` keep the journal current.
+ */
+export function openQuestions(boardPath: string, journal: readonly JournalLine[], now = Date.now()): OpenQuestion[] {
+  const decided = readAnswers(boardPath).questions;
+  const open: OpenQuestion[] = [];
+  for (const j of journal) {
+    if (j.kind !== 'ask' || !j.postId || now - Date.parse(j.at) > QUESTION_WATCH_MS || decided[j.postId]?.decided) continue;
+    open.push({ ...questionFromJournal(j), at: j.postAt !== undefined ? new Date(j.postAt).toISOString() : j.at });
+  }
+  return open.reverse();
+}
+
 export function questionFromJournal(j: JournalLine): QuestionRef & { text: string } {
   const parsed = parseAnnouncement(j.text);
   return { postId: j.postId ?? '', session: j.session, holder: parsed?.holder, path: j.path, text: j.text };
@@ -113,7 +135,7 @@ export interface Applied {
 export async function recordAnswers(o: {
   boardPath: string;
   found: readonly { question: QuestionRef & { text?: string }; answer: Answer }[];
-  service: () => ClaimStore;
+  service: () => Pick<ClaimStore, 'handOver'>;
   printedFor?: string;
 }): Promise<Applied[]> {
   if (o.found.length === 0) return [];

@@ -19,6 +19,7 @@ import type { Announcer } from './announcer';
 import { answersIn, pollUntil, type ReadResult } from './channel-reader';
 import { questionsToWatch, readAnswers, recordAnswers, updateAnswers } from './answers';
 import { addressedMessages } from './addressed';
+import { putInInbox } from '../core/inbox';
 
 /** A session without a recorded process counts as live this long after it started, or while it holds a live claim. */
 export const SESSION_WITHOUT_PID_LIVE_MS = 10 * 60_000;
@@ -96,7 +97,6 @@ export async function listenOnce(o: Pick<ListenOptions, 'boardPath' | 'announcer
 }
 
 async function deliverAddressed(boardPath: string, delivered: Record<string, string>, addressed: ReturnType<typeof addressedMessages>): Promise<void> {
-  const { putInInbox } = await import('../core/inbox');
   for (const m of addressed) {
     const key = `${m.postId}:${m.session}`;
     if (delivered[key]) continue;

@@ -8,6 +8,8 @@ import type { Post } from '@mattermost/types/posts';
 import { parseAnnouncement, type AnnouncementKind } from './messages';
 import type { MattermostClient } from './mattermost-client';
 import type { JournalLine } from './outbox';
+import type { QuestionState } from './answers';
+import type { Decision } from './decision';
 import { formatClock, formatDayAndClock, formatIsoLocal } from '../core/duration';
 
 /**
@@ -32,18 +34,37 @@ export interface RecapQuestion {
   text: string;
 }
 
+/** The person's answer to a question, as the answers journal recorded it (each once, by its source). */
+export interface RecapAnswer {
+  at: string;
+  by: string;
+  text: string;
+  decision: Decision;
+  /** The session that asked, and what about. */
+  session: string;
+  holder?: string;
+  path?: string;
+  /** This answer decided the question (the first yes or no); with a yes about a path, whether the asker got it. */
+  decided: boolean;
+  holds?: boolean;
+}
+
 export interface Recap {
   /** ISO 8601 with the local offset, like every time claimboard prints. */
   since: string;
   source: 'channel' | 'journal';
   sessions: { session: string; items: RecapItem[] }[];
   openQuestions: RecapQuestion[];
+  /** Answers given in the window, oldest first. */
+  answers: RecapAnswer[];
   /** Posts read that were not claimboard announcements (people talking): counted, not shown. */
   otherPosts: number;
 }
 
 interface ReadFromChannel {
   since: Date;
+  /** The answers journal's questions (`readAnswers`): who answered what, read off the channel by the listener, `ask --wait` or VS Code. */
+  answered?: Record<string, QuestionState>;
   source: 'channel';
   client: MattermostClient;
   serverUrl: string;
@@ -58,6 +79,7 @@ interface ReadFromChannel {
 
 interface ReadFromJournal {
   since: Date;
+  answered?: Record<string, QuestionState>;
   source: 'journal';
   journal: JournalLine[];
 }
@@ -93,10 +115,11 @@ export async function readRecap(input: ReadFromChannel | ReadFromJournal): Promi
     said.filter((s) => s.at >= since).sort((a, b) => a.at - b.at),
     input.since,
     input.source,
+    input.answered ?? {},
   );
 }
 
-function buildRecap(said: Said[], since: Date, source: Recap['source']): Recap {
+function buildRecap(said: Said[], since: Date, source: Recap['source'], answered: Record<string, QuestionState>): Recap {
   const sessions = new Map<string, RecapItem[]>();
   const questions: (RecapQuestion & { id?: string; atMs: number })[] = [];
   const repliedTo = new Set<string>();
@@ -118,14 +141,53 @@ function buildRecap(said: Said[], since: Date, source: Recap['source']): Recap {
     if (a.kind === 'end') freed.push({ path: '*', session: a.session, at: s.at });
   }
   // A question is settled by a reply in its thread, or by the holder letting go of the path.
-  const open = questions.filter((q) => !(q.id && repliedTo.has(q.id)) && !freed.some((f) => f.at >= q.atMs && (f.path === q.path || (f.path === '*' && f.session === q.holder))));
+  const open = questions.filter(
+    (q) => !(q.id && (repliedTo.has(q.id) || answered[q.id]?.decided)) && !freed.some((f) => f.at >= q.atMs && (f.path === q.path || (f.path === '*' && f.session === q.holder))),
+  );
   return {
     since: formatIsoLocal(since),
     source,
     sessions: [...sessions].map(([session, items]) => ({ session, items })),
     openQuestions: open.map(({ at, session, holder, path, text }) => ({ at, session, holder, path, text })),
+    answers: answersSince(answered, since.getTime()),
     otherPosts,
   };
+}
+
+/** Every answer given since then, to questions asked in the window or before it. */
+function answersSince(answered: Record<string, QuestionState>, since: number): RecapAnswer[] {
+  const out: (RecapAnswer & { atMs: number })[] = [];
+  for (const q of Object.values(answered)) {
+    for (const a of q.answers) {
+      const atMs = Date.parse(a.at);
+      if (!(atMs >= since)) continue;
+      const decided = q.decided?.source === a.source;
+      out.push({
+        atMs,
+        at: formatIsoLocal(new Date(atMs)),
+        by: a.by,
+        text: a.text,
+        decision: a.decision,
+        session: q.session,
+        holder: q.holder,
+        path: q.path,
+        decided,
+        ...(decided && q.decided?.holds !== undefined ? { holds: q.decided.holds } : {}),
+      });
+    }
+  }
+  return out.sort((a, b) => a.atMs - b.atMs).map(({ atMs: _, ...a }) => a);
+}
+
+/** `@alice answered session-b about `x`: "take it" (yes, handed over)`. */
+function answerLine(a: RecapAnswer): string {
+  const about = a.path ? ` about \`${a.path}\`` : '';
+  const words = a.text.replace(/\s+/g, ' ').trim();
+  const shown = words.length > 200 ? `${words.slice(0, 199)}…` : words;
+  let what: string = a.decision === 'other' ? 'not a yes or no' : a.decision;
+  if (!a.decided && a.decision !== 'other') what += ', after the decision';
+  if (a.decided && a.decision === 'yes' && a.path && a.holder) what += a.holds ? `, handed over from ${a.holder}` : `, ${a.holder} or another still holds it`;
+  return `@${a.by} answered ${a.session}${about}: "${shown}" (${what})`;
 }
 
 /** Plain text for the terminal and for a Claude session's context. */
@@ -142,6 +204,10 @@ export function formatRecap(r: Recap): string {
   if (r.openQuestions.length) {
     lines.push('Open questions:');
     for (const q of r.openQuestions) lines.push(`  ${formatClock(new Date(q.at))}  ${q.text}`);
+  }
+  if (r.answers?.length) {
+    lines.push("The person's answers:");
+    for (const a of r.answers) lines.push(`  ${formatClock(new Date(a.at))}  ${answerLine(a)}`);
   }
   if (r.otherPosts) lines.push(`(${r.otherPosts} other message${r.otherPosts === 1 ? '' : 's'} in the channel)`);
   return lines.join('\n');

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ClaimIndex } from '../core/matcher';
 import type { BoardView, ClaimResult, ClaimService, Conflict } from '../core/claim-service';
 import type { Claim } from '../core/model';
+import type { HandOverRequest, HandOverResult } from '../core/claim-store';
 import { BoardWatcher } from './board-watcher';
 import type { Settings, SettingsChange } from './config';
 
@@ -150,6 +151,13 @@ export class BoardModel implements vscode.Disposable {
     const out = await this.service.renew(this.session);
     this.refresh();
     return out.renewed;
+  }
+
+  /** The person said yes to a question about a held path (answered from this window). */
+  async handOver(req: HandOverRequest): Promise<HandOverResult> {
+    const out = await this.service.handOver(req);
+    this.refresh();
+    return out;
   }
 
   /** Read-only: who would refuse these keys to the person. */

@@ -2,6 +2,11 @@ import * as vscode from 'vscode';
 import { loadAnnounceConfig, type LoadedAnnounceConfig } from '../announce/config';
 import { createAnnouncer, formatRecap, RECAP_WINDOW_MS, type AnnounceResult, type Announcer } from '../announce';
 import type { BoardEvent, Claim } from '../core/model';
+import type { ClaimStore } from '../core/claim-store';
+import type { JournalLine } from '../announce/outbox';
+import type { OpenQuestion } from '../announce/answers';
+import { WEBHOOK_ONLY_ANSWER } from '../announce/announcer';
+import { answerQuestion, type AnswerOutcome } from '../announce/answer-here';
 import type { Settings, SettingsChange } from './config';
 import { debounce, type Debounced } from './debounce';
 
@@ -104,6 +109,8 @@ export class ChatController implements vscode.Disposable {
     });
     if (this.loaded.error) this.log.warn(`Mattermost: ${this.loaded.error}`);
     this.readStatus();
+    // What can be answered from here depends on the set-up (a token, or a webhook only).
+    this.emitter.fire();
   }
 
   /** The CLI's config file, with VS Code's settings and secrets taking precedence. */
@@ -172,6 +179,25 @@ export class ChatController implements vscode.Disposable {
     const r = await this.announcer.ask({ session: this.session(), holder: holder.session, path: holder.path, ...(message ? { message } : {}) });
     this.after(r);
     return r;
+  }
+
+  /** With a webhook only, nothing can be read back, so no question can be answered from here. */
+  get webhookOnly(): boolean {
+    return this.loaded.config?.destination.kind === 'webhook';
+  }
+
+  /** What this machine posted (the journal beside the board): where open questions are found. */
+  journal(): JournalLine[] {
+    return this.announcer?.journal() ?? [];
+  }
+
+  /** The person's answer, posted in the question's thread and decided as a reply from the phone. */
+  async answer(question: OpenQuestion, text: string, store: () => Pick<ClaimStore, 'handOver'>): Promise<AnswerOutcome> {
+    if (!this.announcer || !this.loaded.config) throw new ChatNotConfiguredError(this.loaded.error ?? NOT_CONFIGURED);
+    if (this.webhookOnly) throw new ChatNotConfiguredError(`Mattermost: ${WEBHOOK_ONLY_ANSWER}`);
+    const out = await answerQuestion({ announcer: this.announcer, boardPath: this.boardPath(), question, text, service: store, signal: AbortSignal.timeout(15_000) });
+    this.readStatus();
+    return out;
   }
 
   /** What happened in the channel lately, as text. */

@@ -6,6 +6,7 @@ import { COLOR_HELD_BY_ME, COLOR_HELD_BY_OTHER } from './decorations';
 import { COMMANDS, VIEWS, VIEW_ITEMS } from './ids';
 import type { WaitQueue } from './wait-queue';
 import type { Settings } from './config';
+import type { QuestionNode, QuestionsController } from './questions';
 
 const GROUP_ITEMS = {
   expired: VIEW_ITEMS.groupExpired,
@@ -13,13 +14,15 @@ const GROUP_ITEMS = {
   notes: VIEW_ITEMS.groupNotes,
   problems: VIEW_ITEMS.groupProblems,
   waiting: VIEW_ITEMS.groupWaiting,
+  questions: VIEW_ITEMS.groupQuestions,
 } as const;
 
 /** A node of the Claims view; `contextValue` drives the inline actions in package.json. */
 export type ClaimsNode =
   | { kind: 'session'; session: string; claims: Claim[] }
   | { kind: 'claim'; claim: Claim; expired: boolean }
-  | { kind: 'group'; group: 'waiting' | 'expired' | 'releases' | 'notes' | 'problems' }
+  | { kind: 'group'; group: 'questions' | 'waiting' | 'expired' | 'releases' | 'notes' | 'problems' }
+  | QuestionNode
   | { kind: 'waiting'; key: string }
   | { kind: 'release'; release: Release }
   | { kind: 'note'; note: PinnedNote; index: number }
@@ -44,12 +47,14 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
     private readonly model: BoardModel,
     private readonly waits: WaitQueue,
     private readonly settings: Settings,
+    private readonly questions?: QuestionsController,
   ) {
     this.view = vscode.window.createTreeView(VIEWS.claims, { treeDataProvider: this, showCollapseAll: true });
     this.subscriptions.push(
       this.view,
       model.onDidChange(() => this.update()),
       waits.onDidChange(() => this.update()),
+      ...(questions ? [questions.onDidChange(() => this.update())] : []),
       settings.onDidChange((e) => {
         if (e.affects('viewBadge')) this.update();
       }),
@@ -78,6 +83,8 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
       const sessions = [...bySession.keys()].sort((a, b) => Number(b === this.model.session) - Number(a === this.model.session));
       // What the person waits for comes first: it is theirs, and they may want to stop waiting.
       const roots: ClaimsNode[] = this.waits.keys.length > 0 ? [{ kind: 'group', group: 'waiting' }] : [];
+      // A session waits on the person's answer: before anything else.
+      if (this.questions?.hasGroup) roots.unshift({ kind: 'group', group: 'questions' });
       roots.push(...sessions.map((s): ClaimsNode => ({ kind: 'session', session: s, claims: bySession.get(s) ?? [] })));
       if (v.expired.length > 0) roots.push({ kind: 'group', group: 'expired' });
       if (v.releases.length > 0) roots.push({ kind: 'group', group: 'releases' });
@@ -89,6 +96,7 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
       case 'session':
         return node.claims.map((claim) => ({ kind: 'claim', claim, expired: false }));
       case 'group':
+        if (node.group === 'questions') return this.questions?.children() ?? [];
         if (node.group === 'waiting') return this.waits.keys.map((key) => ({ kind: 'waiting', key }));
         if (node.group === 'expired') return v.expired.map((claim) => ({ kind: 'claim', claim, expired: true }));
         if (node.group === 'releases') return v.releases.map((release) => ({ kind: 'release', release }));
@@ -129,8 +137,8 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
         return item;
       }
       case 'group': {
-        const labels = { waiting: 'Waiting for', expired: 'Expired', releases: 'Recent releases', notes: 'Pinned notes', problems: 'Problems' } as const;
-        const icons = { waiting: 'watch', expired: 'history', releases: 'unlock', notes: 'pinned', problems: 'warning' } as const;
+        const labels = { questions: 'Questions', waiting: 'Waiting for', expired: 'Expired', releases: 'Recent releases', notes: 'Pinned notes', problems: 'Problems' } as const;
+        const icons = { questions: 'comment-discussion', waiting: 'watch', expired: 'history', releases: 'unlock', notes: 'pinned', problems: 'warning' } as const;
         const item = new vscode.TreeItem(labels[node.group], node.group === 'releases' ? C.Collapsed : C.Expanded);
         item.iconPath = new vscode.ThemeIcon(icons[node.group]);
         item.contextValue = GROUP_ITEMS[node.group];
@@ -145,6 +153,9 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
         item.contextValue = VIEW_ITEMS.waiting;
         return item;
       }
+      case 'question':
+      case 'questionsNeedToken':
+        return this.questions?.treeItem(node) ?? new vscode.TreeItem('');
       case 'release': {
         const r = node.release;
         const item = new vscode.TreeItem(r.path, C.None);

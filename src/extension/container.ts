@@ -17,6 +17,7 @@ import { ReadOnlyFiles } from './read-only';
 import { IdentityNoticeController } from './identity-notice';
 import { OpenWarningController } from './open-warning';
 import { PathKeys } from './path-keys';
+import { QuestionsController } from './questions';
 import { StatusBarController } from './status-bar';
 import { WaitQueue } from './wait-queue';
 import { SharedStoreWatch } from './store-watch';
@@ -92,7 +93,8 @@ export class Container implements vscode.Disposable {
     const warnings = own(new OpenWarningController(model, keys, settings, chat, readOnly, log));
     const waits = own(new WaitQueue(model, log));
     const statusBar = own(new StatusBarController(model, chat, edits, waits));
-    const tree = own(new ClaimsViewController(model, waits, settings));
+    const questions = own(new QuestionsController(model, chat, log));
+    const tree = own(new ClaimsViewController(model, waits, settings, questions));
     const commands = own(new CommandsController(model, keys, settings, chat, waits, log));
     const heartbeat = own(new HeartbeatController(model, settings, log));
 
@@ -153,6 +155,7 @@ export class Container implements vscode.Disposable {
       identityNotes: () => identity.shownNotes.map((n) => n.message),
       editWarnings: () => [...edits.shown],
       freedReadOnly: () => [...readOnly.freedFiles],
+      questionNotifications: () => [...questions.shown],
     };
   }
 

@@ -22,6 +22,9 @@ export const COMMANDS = {
   showLog: 'claimboard.showLog',
   makeReadOnly: 'claimboard.makeReadOnly',
   stopWaiting: 'claimboard.stopWaiting',
+  answerYes: 'claimboard.answerYes',
+  answerNo: 'claimboard.answerNo',
+  answerReply: 'claimboard.answerReply',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -49,6 +52,9 @@ export const VIEW_ITEMS = {
   groupNotes: 'group.notes',
   groupProblems: 'group.problems',
   groupWaiting: 'group.waiting',
+  groupQuestions: 'group.questions',
+  question: 'question',
+  questionsNeedToken: 'questions.needToken',
   waiting: 'waiting',
   release: 'release',
   note: 'note',

@@ -55,4 +55,6 @@ export interface ClaimboardTestApi {
   editWarnings(): string[];
   /** Files (URIs) made writeable again after their holder released them. */
   freedReadOnly(): string[];
+  /** One notification per open question a session asked the person, oldest first. */
+  questionNotifications(): string[];
 }

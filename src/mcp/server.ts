@@ -17,6 +17,8 @@ import { FileClaimStore, type ClaimStore } from '../core/claim-store';
 import { InputError } from '../core/errors';
 import type { BoardEvent } from '../core/model';
 import { createAnnouncer, loadAnnounceConfig, type Announcer, type LoadedAnnounceConfig } from '../announce';
+import { pollIntervalFromEnv } from '../announce/channel-reader';
+import { parseDuration } from '../core/duration';
 import { resolveSession, type SessionLookup } from './session';
 import { TOOLS, ToolFailure, type ToolContext } from './tools';
 
@@ -85,6 +87,7 @@ export function createMcpServer(o: McpServerOptions): Server {
     cwd: o.cwd,
     now: () => new Date(),
     session: () => resolveSession(service, lookup, o.sessionWaitMs ?? sessionWaitFromEnv(o.env)),
+    pollIntervalMs: () => pollIntervalFromEnv(o.env as NodeJS.ProcessEnv, (t) => parseDuration(t, 'CLAIMBOARD_POLL_INTERVAL')),
     announcer,
   };
 

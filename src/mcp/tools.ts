@@ -16,6 +16,7 @@ import { isFileSystemArgument, resolvePathKey, resolvePathKeyWithWarning } from 
 import { claimWaiting } from '../core/claim-wait';
 import type { Announcer, LoadedAnnounceConfig, Recap } from '../announce';
 import { RECAP_WINDOW } from '../announce/recap';
+import { waitForDecision, waitText } from '../announce/ask-wait';
 import type { SessionIdentity } from './session';
 
 /** A failure the model should read and act on (held path, no session, unreadable board): a tool error, not a protocol error. */
@@ -36,6 +37,8 @@ export interface ToolContext {
   now(): Date;
   /** The session this server acts as, or undefined when none can be found. */
   session(): Promise<SessionIdentity | undefined>;
+  /** How often `ask` with `wait` reads the channel (`CLAIMBOARD_POLL_INTERVAL`). */
+  pollIntervalMs(): number;
   /** Loaded on first use: only `ask` and `recap` need Mattermost. */
   announcer(): { announcer: Announcer; loaded: LoadedAnnounceConfig };
 }
@@ -282,32 +285,64 @@ const status: ToolDef = {
 const askInput = z.strictObject({
   question: z.string().trim().min(1, 'the question is not empty').max(2000).describe('What to ask the person (one or two sentences).'),
   about: z.string().min(1).optional().describe('A path someone else holds that the question is about: the question names the holder and asks whether to interrupt.'),
+  wait: duration("Wait up to this long for the person's answer and return it (needs a Mattermost token)").optional(),
 });
+
+const askWaitOut = {
+  question: z.object({ id: z.string(), session: z.string(), holder: z.string().nullable(), path: z.string().nullable(), text: z.string(), at: z.string().nullable() }).nullable().optional(),
+  answer: z
+    .object({ by: z.string(), text: z.string(), decision: z.enum(['yes', 'no', 'other']), at: z.string() })
+    .nullable()
+    .optional(),
+  holds: z.boolean().optional(),
+};
 
 const ask: ToolDef<typeof askInput> = {
   name: 'ask',
   title: 'Ask the human',
   description:
-    "Post a question to the team channel, mentioning the person. It does not wait for the answer: the person's reply reaches you in your hooks' context once it comes (a yes to an `about` question hands you the path); " +
-    'carry on with other work meanwhile. A tool error when Mattermost is not configured.',
+    'Post a question to the team channel, mentioning the person. With `wait` (e.g. `10m`), wait that long for the answer and return it as `claimboard ask --wait --json` does (`answer`: who, what, yes/no/other; `holds`: you now hold the `about` path). ' +
+    "Without `wait` it returns at once: the person's reply reaches you in your hooks' context once it comes (a yes to an `about` question hands you the path); carry on with other work meanwhile. " +
+    'A tool error when Mattermost is not configured.',
   input: askInput,
-  output: z.object({ session: z.string(), holder: z.string().nullable(), path: z.string().nullable(), queued: z.boolean(), delivered: z.boolean() }),
+  output: z.object({ session: z.string(), holder: z.string().nullable(), path: z.string().nullable(), queued: z.boolean(), delivered: z.boolean(), ...askWaitOut }),
   readOnly: false,
   async run(a, ctx) {
+    const waitMs = a.wait !== undefined ? parseDuration(a.wait, 'wait') : undefined;
     const key = a.about !== undefined ? resolvePathKey(a.about, ctx.cwd) : undefined;
     const me = await requireSession(ctx);
     const { announcer, loaded } = ctx.announcer();
     if (!loaded.configured) throw new ToolFailure('Mattermost is not configured, so there is nobody to ask (see README, "Mattermost")');
+    if (waitMs !== undefined && loaded.config?.destination.kind !== 'rest') {
+      throw new ToolFailure('wait needs a Mattermost token (CLAIMBOARD_MATTERMOST_URL, _TOKEN, _CHANNEL): with a webhook only, no answer can come back');
+    }
     // As `claimboard ask --about`: a question about a path names its holder; a free path needs no asking.
     const conflict = key ? (await ctx.service.check(me.name, [key]))[0] : undefined;
     if (key && !conflict) throw new InputError(`nobody else holds ${key}: it is free to claim`);
     const holder = conflict?.holder.session;
     const path = conflict?.holder.path;
+    const started = Date.now();
     const r = await announcer.ask({ session: me.name, holder, path, message: a.question });
     if (r.error && r.queued === 0) throw new ToolFailure(`could not post the question: ${r.error}`);
+    const asked = { session: me.name, holder: holder ?? null, path: path ?? null, queued: r.queued > 0 };
+    if (waitMs !== undefined && r.id) {
+      // The same wait as `ask --wait --json`: one reader of the answer, one meaning of it.
+      const w = await waitForDecision({
+        announcer,
+        boardPath: ctx.service.boardPath,
+        outboxId: r.id,
+        deadline: started + waitMs,
+        intervalMs: ctx.pollIntervalMs(),
+        service: () => ctx.service,
+        session: me.name,
+        about: path,
+        status: () => ctx.service.status(),
+      });
+      return { structured: { ...asked, delivered: w.json.question !== null, ...w.json }, text: waitText(w.result, w.json.holds, path, waitMs) };
+    }
     const where = r.delivered > 0 ? 'posted' : 'queued for delivery';
     return {
-      structured: { session: me.name, holder: holder ?? null, path: path ?? null, queued: r.queued > 0, delivered: r.delivered > 0 },
+      structured: { ...asked, delivered: r.delivered > 0 },
       text: `question ${where}${holder ? ` (about ${path}, held by ${holder})` : ''}; the answer comes in the channel, not here.`,
     };
   },
@@ -320,13 +355,26 @@ const recapInput = z.strictObject({ since: duration(`How far back to look (defau
 const recap: ToolDef<typeof recapInput> = {
   name: 'recap',
   title: 'Recap of the channel',
-  description: 'What each session started, claimed, released and asked, and what expired, from the team channel (or the local journal).',
+  description: "What each session started, claimed, released and asked, what expired, and the person's answers, from the team channel (or the local journal).",
   input: recapInput,
   output: z.object({
     since: z.string(),
     source: z.enum(['channel', 'journal']),
     sessions: z.array(z.object({ session: z.string(), items: z.array(recapItem) })),
     openQuestions: z.array(z.object({ at: z.string(), session: z.string(), holder: z.string().optional(), path: z.string().optional(), text: z.string() })),
+    answers: z.array(
+      z.object({
+        at: z.string(),
+        by: z.string(),
+        text: z.string(),
+        decision: z.enum(['yes', 'no', 'other']),
+        session: z.string(),
+        holder: z.string().optional(),
+        path: z.string().optional(),
+        decided: z.boolean(),
+        holds: z.boolean().optional(),
+      }),
+    ),
     otherPosts: z.number(),
   }),
   readOnly: true,

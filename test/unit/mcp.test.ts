@@ -86,8 +86,8 @@ describe('claimboard mcp (SDK client over stdio)', function () {
     const claim = tools.find((t) => t.name === 'claim')!;
     assert.deepEqual(Object.keys(claim.inputSchema.properties ?? {}).sort(), ['eta', 'paths', 'reason', 'shared', 'ttl', 'wait']);
     const ask = tools.find((t) => t.name === 'ask')!;
-    assert.ok(!('wait' in (ask.inputSchema.properties ?? {})), 'ask does not offer a wait it cannot keep');
-    assert.match(ask.description ?? '', /does not wait for the answer/);
+    assert.ok('wait' in (ask.inputSchema.properties ?? {}), 'ask offers wait, as ask --wait does');
+    assert.match(ask.description ?? '', /With `wait`/);
     const { resources } = await c.listResources();
     assert.deepEqual(
       resources.map((r) => r.uri),
@@ -321,6 +321,45 @@ describe('claimboard mcp (SDK client over stdio)', function () {
       assert.ok(!dflt.isError, textOf(dflt));
       const since = Date.parse((dflt.structuredContent as { since: string }).since);
       assert.ok(since >= before - RECAP_WINDOW_MS - 1_000 && since <= Date.now() - RECAP_WINDOW_MS, `since ${new Date(since).toISOString()}`);
+    });
+
+    it("ask with wait returns the answer as ask --wait --json does: the person's yes hands the path over", async () => {
+      await holder('session-q', ['shop/src/a.ts']);
+      mm = await startMattermostServer();
+      const server = mm;
+      const on = await connect({
+        CLAIMBOARD_SESSION: 'session-m',
+        CLAIMBOARD_MATTERMOST_URL: server.url,
+        CLAIMBOARD_MATTERMOST_TOKEN: server.bot.token,
+        CLAIMBOARD_MATTERMOST_CHANNEL: 'team/claims',
+        CLAIMBOARD_MENTION: 'alice',
+        CLAIMBOARD_POLL_INTERVAL: '2s',
+      });
+      const pending = call(on, 'ask', { question: 'I need a.ts for the fix', about: 'src/a.ts', wait: '25s' });
+      let question: { id: string } | undefined;
+      for (let i = 0; i < 200 && !question; i++) {
+        question = server.posts.find((p) => p.message.includes('I need a.ts for the fix'));
+        if (!question) await new Promise((res) => setTimeout(res, 50));
+      }
+      assert.ok(question, 'the question was posted');
+      await server.postAs(server.alice, 'yes, take it', question.id);
+      const r = await pending;
+      assert.ok(!r.isError, textOf(r));
+      const out = r.structuredContent as { question: { id: string; holder: string | null; path: string | null }; answer: { by: string; text: string; decision: string } | null; holds: boolean };
+      assert.deepEqual([out.question.id, out.question.holder, out.question.path], [question.id, 'session-q', 'shop/src/a.ts']);
+      assert.deepEqual(out.answer && [out.answer.by, out.answer.text, out.answer.decision], ['alice', 'yes, take it', 'yes']);
+      assert.equal(out.holds, true);
+      assert.equal(textOf(r), '@alice answered: "yes, take it" (yes); you hold shop/src/a.ts now');
+      const view = await new ClaimService({ boardPath: board }).status();
+      assert.deepEqual(
+        view.claims.map((c) => [c.session, c.path]),
+        [['session-m', 'shop/src/a.ts']],
+      );
+      // A wait with a webhook only cannot be kept: a tool error, as --wait is refused by the CLI.
+      const hook = await connect({ CLAIMBOARD_SESSION: 'session-m', CLAIMBOARD_MATTERMOST_WEBHOOK: server.hookUrl });
+      const refused = await call(hook, 'ask', { question: 'may I?', wait: '5s' });
+      assert.equal(refused.isError, true);
+      assert.match(textOf(refused), /wait needs a Mattermost token/);
     });
   });
 });

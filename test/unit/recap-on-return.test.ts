@@ -141,6 +141,32 @@ describe('recap on return: a prompt after an idle spell gets what happened meanw
     assert.equal(await prompt('uuid-a', { ...e, CLAIMBOARD_RECAP_IDLE: '10m' }), undefined, 'delivered once');
   });
 
+  it("the person's answers while the session was idle are in the recap: who, what, and what it decided", async () => {
+    const e = env(rest());
+    await start('uuid-a', e);
+    await delivered(e, 1);
+    assert.equal(await prompt('uuid-a', e), undefined, 'a first prompt gets no recap: its start had one');
+    await cli(['claim', 'src/parser/**', '--eta', '30m'], 'session-c', e);
+    await cli(['ask', 'I need the parser for the fix', '--about', 'src/parser/**'], 'session-b', e);
+    await cli(['ask', 'Is Friday a freeze?'], 'session-b', e);
+    await delivered(e, 4);
+    const about = mm.posts.find((p) => p.message.includes('I need the parser'));
+    const plain = mm.posts.find((p) => p.message.includes('Is Friday a freeze'));
+    assert.ok(about && plain);
+    await mm.postAs(mm.alice, 'take it', about.id);
+    await mm.postAs(mm.alice, 'only until noon', plain.id);
+    // The listener reads the channel and records the answers (one read, as its poll would).
+    await cli(['listen', '--once'], 'session-b', e);
+    await idle('uuid-a');
+
+    const context = await prompt('uuid-a', e);
+    assert.match(context ?? '', /^The person's answers:$/m);
+    assert.match(context ?? '', /^ {2}\d\d:\d\d {2}@alice answered session-b about `repo\/src\/parser\/\*\*`: "take it" \(yes, handed over from session-c\)$/m);
+    assert.match(context ?? '', /^ {2}\d\d:\d\d {2}@alice answered session-b: "only until noon" \(not a yes or no\)$/m);
+    // Answered: no longer an open question.
+    assert.doesNotMatch(context ?? '', /Open questions:/);
+  });
+
   it('with the server hung, the hook still answers: it says the channel could not be read, with the command for later', async () => {
     const e = env(rest());
     await start('uuid-a', e);

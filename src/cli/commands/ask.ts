@@ -4,7 +4,6 @@ import { cliAnnouncer } from '../announcements';
 import { InputError } from '../../core/errors';
 import { isFileSystemArgument, resolvePathKey } from '../../core/path-key';
 import { parseDuration } from '../../core/duration';
-import { claimCovers } from '../../core/overlap';
 import type { CliContext } from '../cli-context';
 import type { Announcer } from '../../announce';
 
@@ -82,33 +81,22 @@ function looksLikePath(text: string, cwd: string): boolean {
  * when the asker now holds the path), 3 when the answer is no or the time passed without one.
  */
 async function waitAndPrint(ctx: CliContext, o: { announcer: Announcer; session: string; outboxId: string; deadline: number; about?: string; waitMs: number }): Promise<number> {
-  const [{ waitForAnswer }, { pollIntervalFromEnv }] = await Promise.all([import('../../announce/ask-wait'), import('../../announce/channel-reader')]);
-  const r = await waitForAnswer({
+  const [{ waitForDecision, waitText }, { pollIntervalFromEnv }] = await Promise.all([import('../../announce/ask-wait'), import('../../announce/channel-reader')]);
+  const {
+    result: r,
+    json,
+    ok,
+  } = await waitForDecision({
     announcer: o.announcer,
     boardPath: ctx.boardPath,
     outboxId: o.outboxId,
     deadline: o.deadline,
     intervalMs: pollIntervalFromEnv(ctx.env, (t) => parseDuration(t, 'CLAIMBOARD_POLL_INTERVAL')),
     service: () => ctx.service(),
+    session: o.session,
+    about: o.about,
+    status: () => ctx.service().status(),
   });
-  // The board is the truth: a yes seen first by another process handed the path over there.
-  const holds = o.about !== undefined ? (await ctx.service().status()).claims.some((c) => c.session === o.session && claimCovers(c.path, o.about!)) : false;
-  const a = r.answer;
-  const ok = a !== undefined && a.decision !== 'no' && (o.about === undefined || holds);
-  if (ctx.json) {
-    const question = r.question
-      ? { id: r.question.postId, session: r.question.session, holder: r.question.holder ?? null, path: r.question.path ?? null, text: r.question.text, at: r.question.at ?? null }
-      : null;
-    ctx.out(JSON.stringify({ question, answer: a ? { by: a.by, text: a.text, decision: a.decision, at: a.at } : null, holds }, null, 2));
-  } else if (!r.question) {
-    ctx.out(`the question is not in the channel yet (the server did not take it within ${Math.round(o.waitMs / 1000)} s); it stays queued`);
-  } else if (!a) {
-    ctx.out(`no answer within ${Math.round(o.waitMs / 1000)} s${o.about ? `: ${r.question.holder ?? 'the holder'} still holds ${o.about}; wait or pick other work` : ''}`);
-  } else {
-    const what = a.decision === 'other' ? 'not a yes or no' : a.decision;
-    let tail = '';
-    if (o.about !== undefined) tail = holds ? `; you hold ${o.about} now` : a.decision === 'no' ? `; leave ${o.about} alone: wait or pick other work` : `; ${o.about} is not yours`;
-    ctx.out(`@${a.by} answered: "${a.text.replace(/\s+/g, ' ').trim()}" (${what})${tail}`);
-  }
+  ctx.out(ctx.json ? JSON.stringify(json, null, 2) : waitText(r, json.holds, o.about, o.waitMs));
   return ok ? EXIT.ok : EXIT.conflict;
 }

@@ -36,7 +36,7 @@ export const recap: Command = {
         }
       }
       if (ctx.json) {
-        const empty = { sessions: [], openQuestions: [], otherPosts: 0 };
+        const empty = { sessions: [], openQuestions: [], answers: [], otherPosts: 0 };
         const mattermost = loaded.configured ? (channel ? channel.source : 'unreadable') : 'not configured';
         ctx.outJson({ ...(channel ?? empty), since: formatIsoLocal(since), mattermost, board });
       } else {
