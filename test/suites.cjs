@@ -44,6 +44,7 @@ const INTEGRATION = [
   'identity',
   'packaging',
   'vscode-run-env',
+  'npm-start',
 ].map((name) => `test/unit/${name}.test.ts`);
 
 module.exports = { base, INTEGRATION };

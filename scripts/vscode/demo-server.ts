@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { VIEWS } from '../../src/extension/ids';
 import { runEnv, startCodeServer, type CodeServer } from './code-server';
 import { seedDemoBoard, type DemoContext } from './demo';
 import { extensionId, manifest, repoRoot } from './paths';
@@ -19,6 +20,8 @@ export interface DemoOptions {
   log?: (line: string) => void;
   /** More code-server arguments. */
   args?: string[];
+  /** The workbench shows the Claims view at start (for `npm start`, whose URL opens a held file). */
+  openClaimsView?: boolean;
 }
 
 export interface Demo {
@@ -34,6 +37,39 @@ export interface Demo {
 
 /** The files of the extension as the .vsix holds them (see .vscodeignore). */
 const packagedEntries = ['package.json', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+
+/**
+ * A workbench URL can open a file but run no command, and the Claims view starts collapsed at
+ * the bottom of the Explorer: this tiny extension of the demo's own expands it once claimboard
+ * is up, then gives the keyboard back to the editor.
+ */
+export function installClaimsViewOpener(extensionsDir: string): void {
+  const dir = path.join(extensionsDir, 'claimboard-demo.open-claims-view-0.0.0');
+  fs.mkdirSync(dir, { recursive: true });
+  const pkg = {
+    name: 'open-claims-view',
+    displayName: 'claimboard demo: open the Claims view',
+    publisher: 'claimboard-demo',
+    version: '0.0.0',
+    engines: { vscode: '^1.100.0' },
+    activationEvents: ['onStartupFinished'],
+    extensionDependencies: [extensionId],
+    main: './extension.js',
+  };
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(dir, 'extension.js'),
+    [
+      "const vscode = require('vscode');",
+      'exports.activate = async () => {',
+      "  await vscode.commands.executeCommand('workbench.view.explorer');",
+      `  await vscode.commands.executeCommand('${VIEWS.claims}.focus');`,
+      "  await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');",
+      '};',
+      '',
+    ].join('\n'),
+  );
+}
 
 /** Installs the built extension as `<publisher>.<name>-<version>` in an extensions folder. */
 export function installBuiltExtension(extensionsDir: string): string {
@@ -58,6 +94,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   try {
     await seedDemoBoard(ctx, demoPerson);
     installBuiltExtension(path.join(runDir, 'extensions'));
+    if (opts.openClaimsView) installClaimsViewOpener(path.join(runDir, 'extensions'));
     server = await startDemoServer(runDir, env, opts);
   } catch (e) {
     fs.rmSync(runDir, { recursive: true, force: true });

@@ -6,8 +6,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromiumPath, codeServerCache, codeServerEntry, codeServerStamp, codeServerVersion, repoRoot } from './paths';
 
-/** Debian packages: the browser, kerberos headers for a native build, and rg to seed ripgrep. */
-const aptPackages = ['chromium', 'libkrb5-dev', 'ripgrep'];
 /** The version of @vscode/ripgrep inside code-server 4.100.3 and the asset it would fetch. */
 const ripgrepCache = path.join(os.tmpdir(), 'vscode-ripgrep-cache-1.15.11');
 const ripgrepAsset = 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz';
@@ -43,22 +41,36 @@ function has(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-function missingAptPackages(): string[] {
-  const missing: string[] = [];
-  if (!fs.existsSync(chromiumPath)) missing.push('chromium');
-  if (!fs.existsSync('/usr/include/krb5.h') && !fs.existsSync('/usr/include/krb5/krb5.h')) missing.push('libkrb5-dev');
-  if (!has('rg')) missing.push('ripgrep');
-  return missing;
-}
+/**
+ * Debian packages the tests need, each with how to tell it is there: the browser, kerberos
+ * headers and rg for code-server's native build and ripgrep, and the shells whose completion
+ * is run for real (test/unit/completion.test.ts).
+ */
+const systemPackages = {
+  chromium: () => fs.existsSync(chromiumPath),
+  'libkrb5-dev': () => fs.existsSync('/usr/include/krb5.h') || fs.existsSync('/usr/include/krb5/krb5.h'),
+  ripgrep: () => has('rg'),
+  zsh: () => has('zsh'),
+  fish: () => has('fish'),
+};
+export type SystemPackage = keyof typeof systemPackages;
 
-function ensureAptPackages(needCodeServerBuild: boolean): void {
-  const missing = missingAptPackages().filter((p) => needCodeServerBuild || p === 'chromium');
+/**
+ * Installs the packages of `wanted` that are missing with apt-get (as root, on a fresh Debian
+ * machine such as CI's), or throws a SetupError naming them. The one install path for every
+ * system package the test suite needs.
+ */
+export function ensureSystemPackages(wanted: SystemPackage[]): void {
+  const missing = wanted.filter((p) => !systemPackages[p]());
   if (missing.length === 0) return;
   if (!has('apt-get')) throw new SetupError(`missing ${missing.join(', ')} and no apt-get to install them`);
-  if (process.getuid?.() !== 0) throw new SetupError(`missing ${missing.join(', ')}: run as root or apt-get install ${aptPackages.join(' ')}`);
+  if (process.getuid?.() !== 0) throw new SetupError(`missing ${missing.join(', ')}: run as root or apt-get install ${missing.join(' ')}`);
+  log(`installing ${missing.join(', ')} (apt-get, once)`);
+  // Several test runs on one machine may install at once: wait for dpkg's lock, not fail on it.
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update', '-qq'], { env });
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+  const lock = ['-o', 'DPkg::Lock::Timeout=300'];
+  run('apt-get', [...lock, 'update', '-qq'], { env });
+  run('apt-get', [...lock, 'install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
 }
 
 /** @vscode/ripgrep downloads rg from GitHub unless its cache holds the asset; Debian's rg fills it. */
@@ -214,7 +226,7 @@ export function prepareOrExit(tool: string, build: boolean): void {
 /** Ensures code-server and Chromium are installed; throws SetupError with a one-line reason if not possible. */
 export function ensureRealVSCode(): { codeServerEntry: string; chromiumPath: string } {
   const needCodeServer = !codeServerInstalled();
-  ensureAptPackages(needCodeServer);
+  ensureSystemPackages(needCodeServer ? ['chromium', 'libkrb5-dev', 'ripgrep'] : ['chromium']);
   if (!fs.existsSync(chromiumPath)) throw new SetupError(`no Chromium at ${chromiumPath} (set CLAIMBOARD_CHROMIUM)`);
   if (needCodeServer) {
     withInstallLock(() => {

@@ -12,7 +12,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from './code-server';
-import { startScriptedSessions, type ScriptedSessions } from './demo';
+import { shellWord } from '../../src/core/shell-word';
+import { cliPath, startScriptedSessions, type ScriptedSessions } from './demo';
 import { demoPerson, startDemo, type Demo } from './demo-server';
 import { repoRoot } from './paths';
 import { prepareOrExit } from './setup';
@@ -123,7 +124,10 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       say('stopping…');
-      void stop().then(() => process.exit(0));
+      void stop().then(() => {
+        say('stopped');
+        process.exit(0);
+      });
     });
   }
   try {
@@ -134,7 +138,7 @@ async function main(): Promise<void> {
     if (opts.shared) store = await startSharedStore();
     const wanted = Number(opts.port);
     const port = (await isFree(wanted)) ? wanted : await freePort();
-    demo = await startDemo({ port, env: { ...chat?.env, ...(store ? { CLAIMBOARD_STORE: store.url } : {}) } });
+    demo = await startDemo({ port, env: { ...chat?.env, ...(store ? { CLAIMBOARD_STORE: store.url } : {}) }, openClaimsView: true });
     if (store) say(`shared store: ${store.shown} (an embedded PostgreSQL, stopped with the demo)`);
     say(`board:     ${demo.board}${store ? " (this machine's view of the shared store)" : ''}`);
     say(`workspace: ${demo.repo}`);
@@ -148,10 +152,20 @@ async function main(): Promise<void> {
     say('(everything listens on 127.0.0.1 only)');
     say('');
     say(`you are "${demoPerson}"; session-a, session-b and session-c claim and release every ${opts.interval} s. Ctrl-C stops.`);
+    // The CLI of this checkout on the demo's board, as a terminal of the person would run it
+    // (test/unit/npm-start.test.ts runs each printed command as printed).
+    const board = demo.board;
+    const cb = (session: string | undefined, args: string[]): string => ['node', cliPath, '--board', board, ...(session ? ['--session', session] : []), ...args].map(shellWord).join(' ');
+    const readme = path.join(demo.repo, 'README.md');
     say('things to try:');
     say('  - src/db/schema.sql opens first: session-b holds it, so VS Code warns you (badge B in the Explorer, a lock in the gutter)');
-    say('  - expand CLAIMS at the bottom of the Explorer: who holds what; right-click a claim of yours to release it');
+    say('  - the Claims view (open at the bottom of the Explorer): who holds what; right-click a claim of yours to release it');
     say('  - right-click src/server.ts > Claim Path: if a session holds it, Wait for It tells you when it is free');
+    say('  - from a terminal, the same board: the sessions, their claims and what was released');
+    say(`      $ ${cb(undefined, ['status'])}`);
+    say(`  - claim README.md as "${demoPerson}" (waiting while a session holds it): its badge turns ✓ in VS Code; then release it`);
+    say(`      $ ${cb(demoPerson, ['claim', readme, '--eta', '10m', '--wait', '2m'])}`);
+    say(`      $ ${cb(demoPerson, ['release', readme])}`);
     sessions = startScriptedSessions(demo.ctx, Number(opts.interval) * 1000, (line) => say(line));
     if (chat) {
       let seen = 0;

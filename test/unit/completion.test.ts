@@ -1,13 +1,22 @@
-/** `claimboard completion <shell>`: sourced into a real bash, it completes commands, options and words. */
+/**
+ * `claimboard completion <shell>`: loaded into a real bash, zsh and fish the way the README says,
+ * it completes commands, options and words. zsh and fish are installed when missing, through
+ * the one install path of the test suite's system packages (scripts/vscode/setup.ts).
+ */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cleanEnv, runCli, tempDir } from '../support/cli';
+import { ensureSystemPackages } from '../../scripts/vscode/setup';
+import { ROOT, cleanEnv, pathWithClaimboard, runCli, tempDir } from '../support/cli';
 
 describe('shell completion (CLI)', function () {
   this.timeout(60_000);
   let dir: string;
+  before(function () {
+    this.timeout(600_000); // a fresh machine: apt-get update and install, once
+    ensureSystemPackages(['zsh', 'fish']);
+  });
   beforeEach(() => {
     dir = fs.realpathSync(tempDir());
   });
@@ -44,14 +53,76 @@ describe('shell completion (CLI)', function () {
     assert.deepEqual(complete('claimboard', 'help', 'install-'), ['install-git-hook', 'install-hooks']);
   });
 
-  it('zsh and fish scripts name every command; an unknown shell is exit 2 naming the shells', async () => {
-    const zsh = await runCli(['completion', 'zsh'], { cwd: dir, env: cleanEnv() });
-    assert.equal(zsh.code, 0, zsh.stderr);
-    assert.match(zsh.stdout, /bashcompinit/);
-    const fish = await runCli(['completion', 'fish'], { cwd: dir, env: cleanEnv() });
-    assert.equal(fish.code, 0, fish.stderr);
-    for (const c of ['status', 'claim', 'release', 'completion']) assert.match(fish.stdout, new RegExp(`-a ${c} -d `));
-    assert.match(fish.stdout, /__fish_seen_subcommand_from claim" -l eta -x -d /);
+  /** A scratch folder with one file and `claimboard` on PATH, as after `npm install -g`. */
+  function shellEnv(): NodeJS.ProcessEnv {
+    fs.writeFileSync(path.join(dir, 'notes.md'), '');
+    return cleanEnv({ PATH: pathWithClaimboard(path.join(dir, '.tools')), HOME: dir, TMPDIR: dir });
+  }
+
+  it('zsh: `source <(claimboard completion zsh)`, then Tab completes commands, options, option values and words', () => {
+    const env = shellEnv();
+    // The README's line once; then the same script from a file (a node start less per Tab).
+    let load = 'source <(claimboard completion zsh)';
+    // What an interactive zsh offers on Tab after these words (test/support/zsh-complete.zsh).
+    const complete = (...words: string[]) => {
+      const z = spawnSync('zsh', ['-f', path.join(ROOT, 'test', 'support', 'zsh-complete.zsh'), load, ...words], {
+        cwd: dir,
+        env,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      assert.equal(z.status, 0, `zsh: ${z.stderr}${z.stdout}`);
+      return z.stdout.split('\n').filter(Boolean).sort();
+    };
+    assert.deepEqual(complete('claimboard', 'cl'), ['claim']);
+    const script = path.join(dir, 'claimboard.zsh');
+    fs.writeFileSync(script, spawnSync('claimboard', ['completion', 'zsh'], { env, encoding: 'utf8' }).stdout);
+    load = `source ${script}`;
+    assert.deepEqual(complete('claimboard', '--board', 'b.md', 'sta'), ['start', 'status']);
+    assert.deepEqual(complete('claimboard', 'claim', '--e'), ['--eta']);
+    assert.ok(complete('claimboard', 'claim', '--').includes('--wait'));
+    assert.ok(complete('claimboard', 'status', '--').includes('--watch'));
+    assert.deepEqual(complete('claimboard', 'claim', 'x', '--eta', ''), [], 'an ETA is typed, not a file');
+    assert.deepEqual(complete('claimboard', 'claim', 'no'), ['notes.md'], 'paths complete as files');
+    assert.deepEqual(complete('claimboard', 'note', ''), ['add', 'remove']);
+    assert.deepEqual(complete('claimboard', 'completion', ''), ['bash', 'fish', 'zsh']);
+    assert.deepEqual(complete('claimboard', 'help', 'install-'), ['install-git-hook', 'install-hooks']);
+  });
+
+  it('fish: `claimboard completion fish | source`, then complete -C gives commands with descriptions, options and words', () => {
+    const env = shellEnv();
+    const script = path.join(dir, 'claimboard.fish');
+    let load = 'claimboard completion fish | source'; // the README's line, for the first line below
+    // fish's own answer to Tab after `line`: one `candidate<TAB>description` a line.
+    const complete = (line: string) => {
+      const f = spawnSync('fish', ['--no-config', '-c', `${load}; complete -C ${JSON.stringify(line)}`], {
+        cwd: dir,
+        env,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      assert.equal(f.status, 0, `fish: ${f.stderr}`);
+      return f.stdout.split('\n').filter(Boolean);
+    };
+    const names = (line: string) =>
+      complete(line)
+        .map((l) => l.split('\t')[0] ?? '')
+        .sort();
+    assert.match(complete('claimboard cl').join('\n'), /^claim\tclaim paths for this session[^\n]*$/, 'commands carry their help line');
+    fs.writeFileSync(script, spawnSync('claimboard', ['completion', 'fish'], { env, encoding: 'utf8' }).stdout);
+    load = `source ${script}`;
+    assert.deepEqual(names('claimboard --board b.md sta'), ['start', 'status']);
+    assert.deepEqual(names('claimboard claim --e'), ['--eta']);
+    assert.ok(names('claimboard claim --').includes('--wait'));
+    assert.ok(names('claimboard status --').includes('--watch'));
+    assert.deepEqual(names('claimboard claim x --eta '), [], 'an ETA is typed, not a file');
+    assert.deepEqual(names('claimboard claim no'), ['notes.md'], 'paths complete as files');
+    assert.deepEqual(names('claimboard note '), ['add', 'remove']);
+    assert.deepEqual(names('claimboard completion '), ['bash', 'fish', 'zsh']);
+    assert.deepEqual(names('claimboard help install-'), ['install-git-hook', 'install-hooks']);
+  });
+
+  it('an unknown shell is exit 2 naming the shells', async () => {
     const bad = await runCli(['completion', 'tcsh'], { cwd: dir, env: cleanEnv() });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^claimboard: completion needs one shell: bash, zsh, fish/);

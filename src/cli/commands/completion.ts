@@ -92,6 +92,7 @@ function fish(commands: Command[]): string {
     ...Object.entries(GLOBAL_OPTIONS).map(([n, d]) => option('', n, d)),
     ...commands.map((c) => `complete -c claimboard -n "not __fish_seen_subcommand_from ${names}" -a ${c.name} -d ${q(c.summary)}`),
     `complete -c claimboard -n "not __fish_seen_subcommand_from ${names}" -a help -d 'help on a command'`,
+    `complete -c claimboard -n "__fish_seen_subcommand_from help" -a ${q(commands.map((c) => c.name).join(' '))}`,
     ...commands.flatMap((c) => [
       ...Object.entries(c.options ?? {}).map(([n, d]) => option(`-n "__fish_seen_subcommand_from ${c.name}" `, n, d)),
       ...(c.words?.length ? [`complete -c claimboard -n "__fish_seen_subcommand_from ${c.name}" -a ${q(c.words.join(' '))}`] : []),
