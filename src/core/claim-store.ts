@@ -416,6 +416,7 @@ export async function writeSharedView(boardPath: string, state: SharedBoardState
     if (last?.dbAt && last.dbAt.getTime() > state.at.getTime()) return;
     const existing = readViewText(boardPath);
     if (existing !== undefined && existing.trim() !== '' && !isSharedView(existing)) keepFileBoard(boardPath, existing);
+    const edited = existing !== undefined && last?.written !== viewDigest(existing);
     let text = renderSharedView(existing, state, { claims: last?.claims ?? [], notes: last?.notes ?? [] });
     // Only a change is written: a read that found nothing new leaves the file (and its watchers) alone.
     if (existing === undefined || withoutStamp(existing) !== withoutStamp(text)) writeFileAtomic(boardPath, text, 'the board (a view of the shared store)');
@@ -428,7 +429,9 @@ export async function writeSharedView(boardPath: string, state: SharedBoardState
       notes: state.notes,
       sessions: state.sessions,
       dbAt: state.at,
-      problems: notSharedProblems(text, refused, state.at),
+      // Only a view a person edited (or one with problems already) is read for them: a board of
+      // 10,000 claims written by claimboard alone is not parsed again on every write.
+      problems: edited || refused.length > 0 || (last?.problems?.length ?? 0) > 0 ? notSharedProblems(text, refused, state.at) : [],
       refused,
       written: viewDigest(text),
     });

@@ -136,16 +136,18 @@ function withMark(text: string, mark: string): string {
   return lines.join('\n');
 }
 
-/** Hand-written claim lines the store did not take, reported by their line in the view. */
+/**
+ * What a person wrote in the view that is not shared, by its line there: the claim lines the
+ * store did not take, and lines in the sections that are not entries of the board's form.
+ */
 export function notSharedProblems(text: string, refused: readonly { claim: Pick<Claim, 'session' | 'path'>; why: string }[], now: Date): Problem[] {
-  if (refused.length === 0) return [];
   const doc = BoardDocument.parse(text, { now });
-  const out: Problem[] = [];
+  const out: Problem[] = doc.problems.map((p) => ({ line: p.line, message: `not shared: ${p.message}` }));
   for (const r of refused) {
     const at = doc.claims.find((c) => c.session === r.claim.session && sameKey(c.path, r.claim.path));
     if (at) out.push({ line: at.line, message: `not shared: ${r.why}` });
   }
-  return out;
+  return out.sort((a, b) => a.line - b.line);
 }
 
 /** The view file's text, or undefined when there is none (or it cannot be read). */

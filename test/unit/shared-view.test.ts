@@ -82,8 +82,9 @@ describe('the markdown board as each machine’s live view of the shared store',
     const handClaim = '- carol (started 10:00) — shop/docs/* — eta 23:59';
     const clash = '- dave (started 10:00) — shop/src/cart.ts — eta 23:59';
     const note = "- Don't deploy shop before Friday — release review";
+    const words = '- carol looks at the docs first';
     const edited = read(b.board)
-      .replace(/(## Active claims\n\n(?:- .*\n)*)/, `$1${handClaim}\n${clash}\n`)
+      .replace(/(## Active claims\n\n(?:- .*\n)*)/, `$1${handClaim}\n${clash}\n${words}\n`)
       .replace(/## Pinned notes\n\n?/, `## Pinned notes\n\n${note}\n`);
     fs.writeFileSync(b.board, edited);
 
@@ -92,6 +93,9 @@ describe('the markdown board as each machine’s live view of the shared store',
     const clashLine = read(b.board).split('\n').indexOf(clash) + 1;
     assert.ok(clashLine > 0, 'the line the store did not take stays in the view as written');
     assert.match(st.stdout, new RegExp(`line ${clashLine}: not shared: shop/src/cart\\.ts is held by alpha`));
+    const wordsLine = read(b.board).split('\n').indexOf(words) + 1;
+    assert.ok(wordsLine > 0, 'a line that is not a claim stays too');
+    assert.match(st.stdout, new RegExp(`line ${wordsLine}: not shared: `));
 
     // Machine A sees the person's claim and note, as the store's.
     const fromA = JSON.parse((await runCli(['status', '--json'], { env: a.env() })).stdout) as { claims: { session: string; path: string }[]; notes: { text: string }[] };
