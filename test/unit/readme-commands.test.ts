@@ -114,6 +114,7 @@ const NOT_HERE: Record<string, string> = {
   'npm link': 'changes the machine (a global link); packaging.test.ts installs globally into a scratch prefix',
   'npm ci && npm start': 'npm-start.test.ts runs `npm start` and every command it prints',
   'npm start': 'npm-start.test.ts runs it and every command it prints',
+  'npm start -- --shared': 'start-shared.test.ts runs it over the embedded PostgreSQL it starts and stops',
   'npm ci && npm test': 'the whole CI (.ci/run)',
   'npm test': 'the whole CI (.ci/run)',
   'npm run test:unit': 'one half of npm test; CI runs it',
