@@ -109,7 +109,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     url: server.workbenchUrl(repo),
     async stop() {
       await server.stop();
-      fs.rmSync(runDir, { recursive: true, force: true });
+      // A detached claimboard (the outbox's flusher) may still be writing its last file there.
+      fs.rmSync(runDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }
