@@ -9,6 +9,7 @@ import type { Post } from '@mattermost/types/posts';
 import type { Reaction } from '@mattermost/types/reactions';
 import type { MattermostClient } from './mattermost-client';
 import { sleep as outboxSleep } from './outbox';
+import { wakeOnChannelEvents, type ChannelWake } from './channel-wake';
 import { normalizeUsername, parseDecision, reactionDecision, type Decision } from './decision';
 
 export interface HeardPost {
@@ -88,6 +89,11 @@ export class ChannelReader {
       fromClaimboard: (p.props as Record<string, unknown> | undefined)?.from_claimboard === 'true',
     }));
     return { posts, reactions, cursor: next };
+  }
+
+  /** The websocket speed-up (optional): `onEvent` when a post or a reaction lands in this channel. */
+  wake(o: { retryMs: number; onEvent: () => void; onError?: (message: string) => void }): ChannelWake {
+    return wakeOnChannelEvents({ serverUrl: this.o.serverUrl, token: this.o.token, channelId: this.o.channelId, ...o });
   }
 
   private name(userId: string): string {

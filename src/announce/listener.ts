@@ -64,6 +64,8 @@ export interface ListenOptions {
   intervalMs: number;
   /** One read, then return (several may run at once: the journal's lock keeps decisions once). */
   once?: boolean;
+  /** Also listen on the websocket, to read at once when something lands (never required). */
+  websocket?: boolean;
   signal?: AbortSignal;
   onError?: (err: Error) => void;
 }
@@ -131,16 +133,23 @@ export async function listen(o: ListenOptions): Promise<'once' | 'busy' | 'no-se
   try {
     const reader = await o.announcer.reader(AbortSignal.timeout(15_000));
     if (!reader) return 'webhook';
-    const end = await pollUntil(
-      async () => {
-        const view = await o.service().status();
-        if (!anySessionLive(view, new Date())) return 'no-session' as const;
-        await listenOnce(o, reader);
-        return undefined;
-      },
-      { intervalMs: o.intervalMs, deadline: Number.MAX_SAFE_INTEGER, signal: o.signal, onError: o.onError },
-    );
-    return end ?? 'stopped';
+    const waker = new Waker();
+    const ws = o.websocket ? reader.wake({ retryMs: o.intervalMs, onEvent: () => waker.wake() }) : undefined;
+    try {
+      const end = await pollUntil(
+        async () => {
+          waker.readStarts();
+          const view = await o.service().status();
+          if (!anySessionLive(view, new Date())) return 'no-session' as const;
+          await listenOnce(o, reader);
+          return undefined;
+        },
+        { intervalMs: o.intervalMs, deadline: Number.MAX_SAFE_INTEGER, signal: o.signal, onError: o.onError, sleep: (ms, signal) => waker.sleep(ms, signal) },
+      );
+      return end ?? 'stopped';
+    } finally {
+      ws?.close();
+    }
   } finally {
     try {
       if (fs.readFileSync(pidFile, 'utf8').trim() === String(process.pid)) fs.unlinkSync(pidFile);
@@ -148,5 +157,47 @@ export async function listen(o: ListenOptions): Promise<'once' | 'busy' | 'no-se
       // Already gone.
     }
     await release().catch(() => undefined);
+  }
+}
+
+/** Events from the websocket never make reads closer than this (a busy channel must not make the listener spin). */
+export const WAKE_FLOOR_MS = 1_000;
+
+/** The listener's sleep between reads, which a websocket event ends early (after the floor). */
+class Waker {
+  private woken = false;
+  private lastRead = 0;
+  private end: (() => void) | undefined;
+
+  readStarts(): void {
+    this.lastRead = Date.now();
+    this.woken = false;
+  }
+
+  wake(): void {
+    this.woken = true;
+    this.end?.();
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout;
+      const done = () => {
+        clearTimeout(timer);
+        this.end = undefined;
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const at = (delay: number) => {
+        clearTimeout(timer);
+        timer = setTimeout(done, Math.max(0, delay));
+      };
+      signal?.addEventListener('abort', done);
+      if (signal?.aborted) return done();
+      at(ms);
+      // Something landed (now, or during the read just done): read once the floor has passed.
+      this.end = () => at(Math.min(ms, this.lastRead + WAKE_FLOOR_MS - Date.now()));
+      if (this.woken) this.end();
+    });
   }
 }

@@ -155,6 +155,7 @@ export class MattermostTestServer {
         if (!res.headersSent) this.appError(res, 500, 'api.context.unknown.app_error', String(err));
       });
     });
+    server.on('upgrade', (req: http.IncomingMessage, socket: Socket) => this.upgrade(req, socket));
     server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -336,7 +337,51 @@ export class MattermostTestServer {
     this.reactions.push(reaction);
     // A reaction changes the post: `since` polling sees it again.
     this.touch(post.id);
+    this.broadcast('reaction_added', ch.id, { reaction: JSON.stringify(reaction) });
     json(res, 201, reaction);
+  }
+
+  /**
+   * Off by default, so every other test reads by REST polling alone (websockets are blocked on
+   * some networks): on, `/api/v4/websocket` takes a Bearer token on the upgrade and sends
+   * `posted` and `reaction_added` events as Mattermost does (text frames, unmasked).
+   */
+  websocket = false;
+  /** Open websocket connections (for tests: one listener opens one). */
+  readonly wsSockets = new Set<Socket>();
+  private wsSeq = 0;
+
+  private upgrade(req: http.IncomingMessage, socket: Socket): void {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const token = /^bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+    const user = this.users().find((u) => u.token === token);
+    const key = req.headers['sec-websocket-key'];
+    this.requests.push({ method: 'GET', path: url.pathname, status: this.websocket && user && key ? 101 : 404 });
+    if (!this.websocket || url.pathname !== '/api/v4/websocket' || !user || typeof key !== 'string') {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const accept = crypto.createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    this.wsSockets.add(socket);
+    socket.on('close', () => this.wsSockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    // Client frames (pings, close) are not read: a close from the client ends the socket.
+    socket.on('data', (d: Buffer) => {
+      if (((d[0] ?? 0) & 0x0f) === 0x8) socket.destroy();
+    });
+    this.sendWs(socket, { event: 'hello', data: { server_version: '10.5.0.test' }, broadcast: {}, seq: this.wsSeq++ });
+  }
+
+  private sendWs(socket: Socket, message: unknown): void {
+    const payload = Buffer.from(JSON.stringify(message));
+    const n = payload.length;
+    const head = n < 126 ? Buffer.from([0x81, n]) : n < 65536 ? Buffer.from([0x81, 126, n >> 8, n & 0xff]) : Buffer.concat([Buffer.from([0x81, 127]), bigLength(n)]);
+    socket.write(Buffer.concat([head, payload]));
+  }
+
+  private broadcast(event: string, channelId: string, data: Record<string, unknown>): void {
+    for (const s of this.wsSockets) this.sendWs(s, { event, data, broadcast: { channel_id: channelId }, seq: this.wsSeq++ });
   }
 
   private touch(postId: string): void {
@@ -456,6 +501,7 @@ export class MattermostTestServer {
       }
     }
     this.posts.push(post);
+    this.broadcast('posted', post.channel_id, { post: JSON.stringify(post) });
     return post;
   }
 
@@ -543,4 +589,10 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 export async function startMattermostServer(): Promise<MattermostTestServer> {
   return new MattermostTestServer().listen();
+}
+
+function bigLength(n: number): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(BigInt(n));
+  return b;
 }

@@ -3,6 +3,7 @@ import { EXIT } from '../cli-context';
 import { cliAnnouncer, closeAnnouncers } from '../announcements';
 import { parseDuration } from '../../core/duration';
 import { InputError } from '../../core/errors';
+import { websocketWanted } from '../../announce/channel-wake';
 
 /**
  * `claimboard listen`: this board's one listener, which reads the channel every few seconds while
@@ -41,6 +42,7 @@ export const listen: Command = {
           service: () => ctx.service(),
           intervalMs,
           once: Boolean(values.once),
+          websocket: websocketWanted(ctx.env),
           signal: stop.signal,
           onError: quiet ? undefined : (e) => ctx.err(`claimboard listen: ${e.message}`),
         });
