@@ -153,6 +153,71 @@ export function endedClaim(c: Claim, now: Date): { release: Omit<Release, 'line'
   };
 }
 
+/**
+ * How a claim taken from its holder ends, on the board and in the shared store's history:
+ * `taken over by <session>` (forced), `… (approved by @<person>)` (the person said yes).
+ */
+export function takenOverOutcome(to: string, approvedBy?: string): string {
+  return approvedBy === undefined ? `taken over by ${to}` : `taken over by ${to} (approved by @${approvedBy})`;
+}
+
+export interface HandOverRequest {
+  from: string;
+  to: string;
+  path: string;
+  approvedBy: string;
+  questionId?: string;
+}
+
+/** A hand-over as every store takes it: the person's username without `@`, the path as a key. */
+export function checkHandOver(req: HandOverRequest): { by: string; key: string } {
+  validateSession(req.from);
+  validateSession(req.to);
+  validatePathArgument(req.path);
+  const by = req.approvedBy.replace(/^@/, '');
+  const err = validateField('reason', by);
+  if (err || by === '' || /[\r\n]/.test(by)) throw new InputError(`approved by: ${err ?? 'a username is needed'}`);
+  return { by, key: normalizeKey(req.path) };
+}
+
+/**
+ * What a hand-over grants `to` once `from`'s claims on the path (`taken`) have ended and nobody
+ * else holds it: `to`'s own claim renewed (`own`) or a new one, and its announcement. Undefined
+ * for a repeat (`to` holds it and nothing was taken): nothing to write.
+ */
+export function handOverGrant(
+  req: HandOverRequest,
+  by: string,
+  key: string,
+  now: Date,
+  ttlMs: number,
+  taken: readonly Claim[],
+  own: Claim | undefined,
+): { claim: ClaimLine & { id: string }; event: BoardEvent } | undefined {
+  if (own && taken.length === 0) return undefined;
+  const claim = {
+    id: own?.id ?? newClaimId(),
+    session: req.to,
+    path: key,
+    started: own?.started ?? now,
+    eta: new Date(now.getTime() + DEFAULT_ETA_MS),
+    // A lease `to` already had runs on: a hand-over never shortens it.
+    expires: new Date(now.getTime() + Math.max(ttlMs, own ? own.expires.getTime() - now.getTime() : 0)),
+    ttlMs,
+    mode: 'exclusive' as const,
+    reason: own?.reason ?? `approved by @${by}`,
+    pid: own?.pid,
+    host: own?.host,
+    forcedFrom: taken[0]?.session,
+    extras: own?.extras,
+  };
+  const event: BoardEvent =
+    taken.length > 0
+      ? { kind: 'takeover', session: req.to, path: key, from: req.from, claimId: claim.id, approvedBy: by, questionId: req.questionId }
+      : { kind: 'claim', session: req.to, path: key, eta: claim.eta, expires: claim.expires, mode: 'exclusive', reason: claim.reason, claimId: claim.id, ttlMs };
+  return { claim, event };
+}
+
 /** A pinned note as it will be kept: one trimmed, non-empty line within the limits. */
 export function checkNoteText(text: string): string {
   const t = text.trim();
@@ -343,7 +408,7 @@ export class ClaimService {
         const holders = [...new Map(result.conflicts.map((c) => [c.holder.line, c.holder])).values()];
         for (const h of holders) takenFrom.set(h.path, h.session);
         doc.removeLines(holders.map((h) => h.line));
-        doc.addReleases(holders.map((h) => ({ at: now, session: h.session, path: h.path, outcome: `taken over by ${session}` })));
+        doc.addReleases(holders.map((h) => ({ at: now, session: h.session, path: h.path, outcome: takenOverOutcome(session) })));
         result.takenOver = holders;
       }
       const fresh: ClaimLine[] = [];
@@ -386,14 +451,8 @@ export class ClaimService {
    * `to` holds it and `from` does not, nothing changes. `to` does not get the path while a third
    * session holds part of it (`holds: false`); `from`'s claims end all the same, as approved.
    */
-  async handOver(req: { from: string; to: string; path: string; approvedBy: string; questionId?: string }): Promise<{ holds: boolean; takenOver: Claim[]; granted?: Claim }> {
-    validateSession(req.from);
-    validateSession(req.to);
-    validatePathArgument(req.path);
-    const by = req.approvedBy.replace(/^@/, '');
-    const err = validateField('reason', by);
-    if (err || by === '' || /[\r\n]/.test(by)) throw new InputError(`approved by: ${err ?? 'a username is needed'}`);
-    const key = normalizeKey(req.path);
+  async handOver(req: HandOverRequest): Promise<{ holds: boolean; takenOver: Claim[]; granted?: Claim }> {
+    const { by, key } = checkHandOver(req);
     return this.write((doc, now, events) => {
       const live = doc.claims;
       const fromClaims = this.conflictsIn(
@@ -404,7 +463,7 @@ export class ClaimService {
       const taken = [...new Map(fromClaims.map((c) => [c.line, c])).values()];
       if (taken.length > 0) {
         doc.removeLines(taken.map((c) => c.line));
-        doc.addReleases(taken.map((c) => ({ at: now, session: c.session, path: c.path, outcome: `taken over by ${req.to} (approved by @${by})` })));
+        doc.addReleases(taken.map((c) => ({ at: now, session: c.session, path: c.path, outcome: takenOverOutcome(req.to, by) })));
       }
       const others = this.conflictsIn(
         doc.claims.filter((c) => c.session !== req.from),
@@ -413,27 +472,11 @@ export class ClaimService {
       );
       const own = doc.claims.find((c) => c.session === req.to && sameKey(c.path, key));
       if (others.length > 0) return { holds: false, takenOver: taken };
-      if (own && taken.length === 0) return { holds: true, takenOver: taken, granted: own };
-      const ttl = this.ttlMs;
-      const line: ClaimLine = {
-        id: own?.id ?? newClaimId(),
-        session: req.to,
-        path: key,
-        started: own?.started ?? now,
-        eta: new Date(now.getTime() + DEFAULT_ETA_MS),
-        expires: new Date(now.getTime() + Math.max(ttl, own ? own.expires.getTime() - now.getTime() : 0)),
-        ttlMs: ttl,
-        mode: 'exclusive',
-        reason: own?.reason ?? `approved by @${by}`,
-        pid: own?.pid,
-        host: own?.host,
-        forcedFrom: taken[0]?.session,
-        extras: own?.extras,
-      };
-      if (own) doc.replaceLine(own.line, formatClaimLine(line));
-      else doc.addClaims([line]);
-      if (taken.length > 0) events.push({ kind: 'takeover', session: req.to, path: key, from: req.from, claimId: line.id, approvedBy: by, questionId: req.questionId });
-      else events.push({ kind: 'claim', session: req.to, path: key, eta: line.eta, expires: line.expires, mode: 'exclusive', reason: line.reason, claimId: line.id, ttlMs: ttl });
+      const grant = handOverGrant(req, by, key, now, this.ttlMs, taken, own);
+      if (!grant) return { holds: true, takenOver: taken, granted: own };
+      if (own) doc.replaceLine(own.line, formatClaimLine(grant.claim));
+      else doc.addClaims([grant.claim]);
+      events.push(grant.event);
       const granted = doc.claims.find((c) => c.session === req.to && sameKey(c.path, key));
       return { holds: true, takenOver: taken, granted };
     });

@@ -8,7 +8,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Claim, ClaimMode, PinnedNote, Problem, SessionRecord, BoardEvent } from './model';
-import { ClaimService, type BoardView, type ClaimRequest, type ClaimResult, type Conflict, type RenewResult, type ServiceOptions } from './claim-service';
+import { ClaimService, type BoardView, type HandOverRequest, type ClaimRequest, type ClaimResult, type Conflict, type RenewResult, type ServiceOptions } from './claim-service';
 import { defaultConfigPath } from './config-path';
 import { InputError } from './errors';
 import { waitForBoardChange } from './board-watch';
@@ -27,13 +27,7 @@ export interface LapsedClaim {
   fence: number;
 }
 
-export interface HandOverRequest {
-  from: string;
-  to: string;
-  path: string;
-  approvedBy: string;
-  questionId?: string;
-}
+export type { HandOverRequest };
 export interface HandOverResult {
   holds: boolean;
   takenOver: Claim[];

@@ -14,11 +14,14 @@ import {
   DEFAULT_ETA_MS,
   ENDED_SESSION_KEPT_MS,
   checkClaimRequest,
+  checkHandOver,
   checkNoteText,
   checkSessionRecord,
   describeHeld,
   endedClaim,
+  handOverGrant,
   newClaimId,
+  takenOverOutcome,
   validatePathArgument,
   validateSession,
   type BoardView,
@@ -506,7 +509,7 @@ export class PgClaimStore implements ClaimStore {
       const eta = req.eta ?? new Date(now.getTime() + DEFAULT_ETA_MS);
       const expires = new Date(Math.max(now.getTime() + ttl, req.eta?.getTime() ?? 0));
       const holders = [...new Map(result.conflicts.map((c) => [c.holder.id, c.holder as SharedClaim])).values()];
-      for (const h of holders) await this.toHistory(t, h, now, `taken over by ${session}`, 'takeover');
+      for (const h of holders) await this.toHistory(t, h, now, takenOverOutcome(session), 'takeover');
       result.takenOver = holders;
       const ids = new Set(live.map((c) => c.id));
       for (const p of paths) {
@@ -543,12 +546,7 @@ export class PgClaimStore implements ClaimStore {
 
   /** As the board file's `ClaimService.handOver`: one transaction, safe to repeat. */
   async handOver(req: HandOverRequest): Promise<HandOverResult> {
-    validateSession(req.from);
-    validateSession(req.to);
-    validatePathArgument(req.path);
-    const by = req.approvedBy.replace(/^@/, '');
-    if (by === '' || /[\r\n]/.test(by)) throw new InputError('approved by: a username is needed');
-    const key = normalizeKey(req.path);
+    const { by, key } = checkHandOver(req);
     return this.write(async (t, now, events, live) => {
       const hits = this.rules.conflictsIn(
         live.filter((c) => c.session === req.from),
@@ -556,7 +554,7 @@ export class PgClaimStore implements ClaimStore {
         [key],
       );
       const taken = [...new Map(hits.map((c) => [c.holder.id, c.holder as SharedClaim])).values()];
-      for (const h of taken) await this.toHistory(t, h, now, `taken over by ${req.to} (approved by @${by})`, 'takeover');
+      for (const h of taken) await this.toHistory(t, h, now, takenOverOutcome(req.to, by), 'takeover');
       const rest = live.filter((c) => !taken.includes(c));
       if (
         this.rules.conflictsIn(
@@ -567,24 +565,25 @@ export class PgClaimStore implements ClaimStore {
       )
         return { holds: false, takenOver: taken };
       const own = rest.find((c) => c.session === req.to && sameKey(c.path, key));
-      if (own) return { holds: true, takenOver: taken, granted: own };
-      const eta = new Date(now.getTime() + DEFAULT_ETA_MS);
-      const expires = new Date(now.getTime() + this.ttlMs);
-      const reason = `approved by @${by}`;
-      const granted = await this.insertClaim(t, {
-        id: newClaimId(),
-        session: req.to,
-        path: key,
-        started: now,
-        eta,
-        expires,
-        ttlMs: this.ttlMs,
-        mode: 'exclusive',
-        reason,
-        forcedFrom: taken[0]?.session,
-      });
-      if (taken.length > 0) events.push({ kind: 'takeover', session: req.to, path: key, from: req.from, claimId: granted.id, approvedBy: by, questionId: req.questionId });
-      else events.push({ kind: 'claim', session: req.to, path: key, eta, expires, mode: 'exclusive', reason, claimId: granted.id, ttlMs: this.ttlMs });
+      const grant = handOverGrant(req, by, key, now, this.ttlMs, taken, own);
+      if (!grant) return { holds: true, takenOver: taken, granted: own };
+      const { claim } = grant;
+      let granted: SharedClaim;
+      if (own) {
+        // `to` already had a claim on the path: the same grant (and fencing number), renewed by the hand-over.
+        await t.q('update claimboard_claims set eta = $3, expires = $4, ttl_ms = $5, mode = $6, reason = $7, forced_from = $8 where board = $1 and id = $2', [
+          this.board,
+          own.id,
+          claim.eta,
+          claim.expires,
+          claim.ttlMs,
+          claim.mode,
+          claim.reason ?? null,
+          claim.forcedFrom ?? null,
+        ]);
+        granted = { ...own, ...claim };
+      } else granted = await this.insertClaim(t, claim);
+      events.push(grant.event);
       return { holds: true, takenOver: taken, granted };
     });
   }

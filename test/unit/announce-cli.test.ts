@@ -7,27 +7,10 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli, cleanEnv, tempDir, type CliRun } from '../support/cli';
+import { BackgroundProcesses, mattermostEnv, until } from '../support/background';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
 import { outboxPaths } from '../../src/announce';
-import { flusherPidFile } from '../../src/cli/announcements';
 import { must } from '../../src/core/errors';
-
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('announcements through the CLI (real processes)', function () {
   this.timeout(180_000);
@@ -35,20 +18,11 @@ describe('announcements through the CLI (real processes)', function () {
   let dir: string;
   let board: string;
   let env: NodeJS.ProcessEnv;
-  const flushers = new Set<number>();
-
-  /** Remember the background flusher's pid while it runs, so the test can end it. */
-  function noteFlusher(): void {
-    try {
-      flushers.add(Number(fs.readFileSync(flusherPidFile(outboxPaths(board).outbox), 'utf8').trim()));
-    } catch {
-      // none running right now
-    }
-  }
+  const background = new BackgroundProcesses();
 
   async function cli(args: string[], session = 'session-a', extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> {
     const r = await runCli(['--board', board, ...args], { cwd: dir, env: { ...env, CLAIMBOARD_SESSION: session, ...extraEnv }, timeoutMs: 30_000 });
-    noteFlusher();
+    background.note(board);
     return r;
   }
 
@@ -61,21 +35,12 @@ describe('announcements through the CLI (real processes)', function () {
     server = await startMattermostServer();
     dir = tempDir();
     board = path.join(dir, 'coordination.md');
-    env = cleanEnv({
-      XDG_CONFIG_HOME: path.join(dir, 'config'),
-      CLAIMBOARD_MATTERMOST_URL: server.url,
-      CLAIMBOARD_MATTERMOST_TOKEN: server.bot.token,
-      CLAIMBOARD_MATTERMOST_CHANNEL: 'team/claims',
-      CLAIMBOARD_MENTION: 'alice',
-      // A flusher left behind by a failing test gives up soon.
-      CLAIMBOARD_FLUSH_BUDGET: '60s',
-    });
+    // A flusher left behind by a failing test gives up soon.
+    env = mattermostEnv(server, dir, { CLAIMBOARD_FLUSH_BUDGET: '60s' });
   });
 
   afterEach(async () => {
-    noteFlusher();
-    for (const pid of flushers) if (alive(pid)) process.kill(pid, 'SIGTERM');
-    flushers.clear();
+    background.endAll(board);
     await server.close();
   });
 
@@ -150,7 +115,7 @@ describe('announcements through the CLI (real processes)', function () {
       ok(await cli(['claim', ...batch], 'session-a', { CLAIMBOARD_ANNOUNCE_INLINE: '1' }));
       expected.push(...batch.map((p) => `[session-a] CLAIM \`${p}\` — eta 30min`));
     }
-    assert.equal(flushers.size, 0, 'no background flusher was started');
+    assert.equal(background.count, 0, 'no background flusher was started');
     await server.up();
     server.inject({ kind: 'slow', delayMs: 15 });
     const runs = await Promise.all([0, 1, 2].map(() => cli(['flush', '--json'])));

@@ -125,6 +125,61 @@ function suite(name: string, make: () => Maker): void {
       assert.ok(events.some((e) => e.kind === 'takeover' && e.from === 'alpha'));
     });
 
+    it("hands a path over on the person's yes: the holder's claim ends as approved, the asker holds it, once", async () => {
+      const events: BoardEvent[] = [];
+      const { store } = await fresh({ onEvents: (e) => void events.push(...e) });
+      await store.claim('alpha', { paths: ['repo/a'] });
+      const req = { from: 'alpha', to: 'beta', path: 'repo/a', approvedBy: '@alice', questionId: 'q1' };
+      const r = await store.handOver(req);
+      assert.equal(r.holds, true);
+      assert.deepEqual(
+        r.takenOver.map((c) => c.session),
+        ['alpha'],
+      );
+      assert.deepEqual([r.granted?.session, r.granted?.forcedFrom, r.granted?.reason], ['beta', 'alpha', 'approved by @alice']);
+      const v = await store.status();
+      assert.deepEqual(
+        v.claims.map((c) => [c.session, c.path, c.mode]),
+        [['beta', 'repo/a', 'exclusive']],
+      );
+      assert.deepEqual(
+        v.releases.map((x) => [x.session, x.outcome]),
+        [['alpha', 'taken over by beta (approved by @alice)']],
+      );
+      assert.deepEqual(
+        events.filter((e) => e.kind === 'takeover'),
+        [{ kind: 'takeover', session: 'beta', path: 'repo/a', from: 'alpha', claimId: r.granted?.id, approvedBy: 'alice', questionId: 'q1' }],
+      );
+      // The same yes read again (a second listener, a restart): nothing more is written or said.
+      events.length = 0;
+      assert.equal((await store.handOver(req)).holds, true);
+      assert.deepEqual(events, []);
+      assert.equal((await store.status()).releases.length, 1);
+    });
+
+    it("a hand-over to a session that shares the path renews the asker's own claim, announced as the takeover", async () => {
+      const events: BoardEvent[] = [];
+      const { store } = await fresh({ onEvents: (e) => void events.push(...e) });
+      await store.claim('alpha', { paths: ['repo/a'], mode: 'shared' });
+      const own = (await store.claim('beta', { paths: ['repo/a'], mode: 'shared' })).granted[0];
+      events.length = 0;
+      const r = await store.handOver({ from: 'alpha', to: 'beta', path: 'repo/a', approvedBy: 'alice' });
+      assert.equal(r.granted?.id, own?.id, 'the same grant');
+      const v = await store.status();
+      assert.deepEqual(
+        v.claims.map((c) => [c.session, c.mode, c.forcedFrom]),
+        [['beta', 'exclusive', 'alpha']],
+      );
+      assert.deepEqual(
+        v.releases.map((x) => x.outcome),
+        ['taken over by beta (approved by @alice)'],
+      );
+      assert.deepEqual(
+        events.map((e) => e.kind),
+        ['takeover'],
+      );
+    });
+
     it("renews leases by each claim's own length", async () => {
       const { store } = await fresh();
       await store.claim('alpha', { paths: ['repo/a'], ttlMs: 5_000 });

@@ -8,35 +8,14 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli, cleanEnv, tempDir, type CliRun } from '../support/cli';
+import { runCli, tempDir, type CliRun } from '../support/cli';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
-import { outboxPaths } from '../../src/announce';
-import { flusherPidFile } from '../../src/cli/announcements';
+import { BackgroundProcesses, mattermostEnv, until } from '../support/background';
 import { questionsToWatch, recordAnswers, readAnswers } from '../../src/announce/answers';
 import { ClaimService } from '../../src/core/claim-service';
 import { FileClaimStore } from '../../src/core/claim-store';
 import { inboxFile, takeInbox } from '../../src/core/inbox';
-import { listenerPidFile } from '../../src/announce/listener';
 import type { BoardEvent } from '../../src/core/model';
-
-async function until<T>(get: () => T | undefined, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = get();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 interface AskJson {
   question: { id: string; session: string; holder: string | null; path: string | null; text: string } | null;
@@ -51,21 +30,11 @@ describe('ask --wait: the person decides (real processes)', function () {
   let repo: string;
   let board: string;
   let env: NodeJS.ProcessEnv;
-  const flushers = new Set<number>();
-
-  function noteFlusher(): void {
-    for (const f of [flusherPidFile(outboxPaths(board).outbox), listenerPidFile(board)]) {
-      try {
-        flushers.add(Number(fs.readFileSync(f, 'utf8').trim()));
-      } catch {
-        // none running right now
-      }
-    }
-  }
+  const background = new BackgroundProcesses();
 
   async function cli(args: string[], session = 'session-a', extraEnv: NodeJS.ProcessEnv = {}, input?: string): Promise<CliRun> {
     const r = await runCli(['--board', board, ...args], { cwd: repo, env: { ...env, CLAIMBOARD_SESSION: session, ...extraEnv }, input, timeoutMs: 90_000 });
-    noteFlusher();
+    background.note(board);
     return r;
   }
 
@@ -81,22 +50,12 @@ describe('ask --wait: the person decides (real processes)', function () {
     fs.mkdirSync(path.join(repo, 'parser'), { recursive: true });
     execFileSync('git', ['init', '-q'], { cwd: repo });
     board = path.join(dir, 'coordination.md');
-    env = cleanEnv({
-      XDG_CONFIG_HOME: path.join(dir, 'config'),
-      CLAIMBOARD_MATTERMOST_URL: server.url,
-      CLAIMBOARD_MATTERMOST_TOKEN: server.bot.token,
-      CLAIMBOARD_MATTERMOST_CHANNEL: 'team/claims',
-      CLAIMBOARD_MENTION: 'alice',
-      CLAIMBOARD_POLL_INTERVAL: '2s',
-      CLAIMBOARD_FLUSH_BUDGET: '30s',
-    });
+    env = mattermostEnv(server, dir, { CLAIMBOARD_POLL_INTERVAL: '2s', CLAIMBOARD_FLUSH_BUDGET: '30s' });
     assert.equal((await cli(['claim', 'repo/parser/**', '--eta', '30m'])).code, 0);
   });
 
   afterEach(async () => {
-    noteFlusher();
-    for (const pid of flushers) if (alive(pid)) process.kill(pid, 'SIGTERM');
-    flushers.clear();
+    background.endAll(board);
     await server.close();
   });
 

@@ -11,33 +11,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CLAIMBOARD_CLI, ensureCliBuilt, runClaimboard, runClaude, startModelServer, type ModelServer } from '../support/model-server';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
-import { listenerPidFile } from '../../src/announce/listener';
-import { flusherPidFile } from '../../src/cli/announcements';
-import { outboxPaths } from '../../src/announce';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { BackgroundProcesses } from '../support/background';
 
 describe("the person's answer in the real Claude Code CLI", function () {
   this.timeout(150_000);
   let srv: ModelServer | undefined;
   let mm: MattermostTestServer | undefined;
   let board = '';
+  const background = new BackgroundProcesses();
   afterEach(async () => {
-    for (const f of [listenerPidFile(board), flusherPidFile(outboxPaths(board).outbox)]) {
-      try {
-        const pid = Number(fs.readFileSync(f, 'utf8').trim());
-        if (alive(pid)) process.kill(pid, 'SIGTERM');
-      } catch {
-        // not running
-      }
-    }
+    background.endAll(board);
     await srv?.close();
     await mm?.close();
     srv = undefined;

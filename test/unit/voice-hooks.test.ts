@@ -9,30 +9,10 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SyncHookJSONOutput } from '@anthropic-ai/claude-agent-sdk' with { 'resolution-mode': 'import' };
-import { runCli, cleanEnv, tempDir, type CliRun } from '../support/cli';
+import { runCli, tempDir, type CliRun } from '../support/cli';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
-import { outboxPaths } from '../../src/announce';
-import { flusherPidFile } from '../../src/cli/announcements';
+import { alive, BackgroundProcesses, mattermostEnv, until } from '../support/background';
 import { listenerPidFile } from '../../src/announce/listener';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until<T>(get: () => Promise<T | undefined> | T | undefined, ms: number, what: string, everyMs = 100): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 describe('the person reaches Claude through the hooks (real processes)', function () {
   this.timeout(120_000);
@@ -43,21 +23,11 @@ describe('the person reaches Claude through the hooks (real processes)', functio
   let env: NodeJS.ProcessEnv;
   /** Stands in for each Claude Code process: the listener lives while one of them does. */
   let claudes: ChildProcess[];
-  const started = new Set<number>();
-
-  function noteBackground(): void {
-    for (const f of [flusherPidFile(outboxPaths(board).outbox), listenerPidFile(board)]) {
-      try {
-        started.add(Number(fs.readFileSync(f, 'utf8').trim()));
-      } catch {
-        // not running
-      }
-    }
-  }
+  const background = new BackgroundProcesses();
 
   async function cli(args: string[], extra: NodeJS.ProcessEnv = {}, input?: string): Promise<CliRun> {
     const r = await runCli(['--board', board, ...args], { cwd: repo, env: { ...env, ...extra }, input, timeoutMs: 60_000 });
-    noteBackground();
+    background.note(board);
     return r;
   }
 
@@ -89,23 +59,13 @@ describe('the person reaches Claude through the hooks (real processes)', functio
     execFileSync('git', ['init', '-q'], { cwd: repo });
     board = path.join(dir, 'coordination.md');
     claudes = [];
-    env = cleanEnv({
-      HOME: dir,
-      XDG_CONFIG_HOME: path.join(dir, 'config'),
-      CLAIMBOARD_MATTERMOST_URL: server.url,
-      CLAIMBOARD_MATTERMOST_TOKEN: server.bot.token,
-      CLAIMBOARD_MATTERMOST_CHANNEL: 'team/claims',
-      CLAIMBOARD_MENTION: 'alice',
-      CLAIMBOARD_POLL_INTERVAL: '2s',
-      CLAIMBOARD_FLUSH_BUDGET: '30s',
-    });
+    env = mattermostEnv(server, dir, { HOME: dir, CLAIMBOARD_POLL_INTERVAL: '2s', CLAIMBOARD_FLUSH_BUDGET: '30s' });
   });
 
   afterEach(async () => {
-    noteBackground();
+    background.note(board);
     for (const c of claudes) c.kill();
-    for (const pid of started) if (alive(pid)) process.kill(pid, 'SIGTERM');
-    started.clear();
+    background.endAll(board);
     await server.close();
   });
 
