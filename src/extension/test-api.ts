@@ -57,4 +57,6 @@ export interface ClaimboardTestApi {
   freedReadOnly(): string[];
   /** One notification per open question a session asked the person, oldest first. */
   questionNotifications(): string[];
+  /** How the Explorer and tab menus take a file: `other` (Ask), `mine` (Release), undefined (Claim). */
+  menuClaimOf(uri: vscode.Uri): 'other' | 'mine' | undefined;
 }

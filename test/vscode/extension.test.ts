@@ -117,7 +117,9 @@ describe('claimboard extension', function () {
     const src = a.decorationFor(fileUri('src'));
     assert.equal(src?.kind, 'contains');
     assert.equal(src?.color, 'claimboard.containsClaims');
-    assert.match(src?.tooltip ?? '', /session-a/);
+    // Folder hovers list what is held inside, and the status bar's hover says why, as the board does.
+    assert.match(src?.tooltip ?? '', /session-a holds demo-repo\/src\/api\/\*\* \(eta \d\d:\d\d\) — refactoring the router/);
+    assert.match(a.statusBarTooltip(), /session-a holds demo-repo\/src\/api\/\*\* \(eta \d\d:\d\d\) — refactoring the router/);
 
     // A release by the CLI clears the badge again.
     await cli(A, 'release', '--all');
@@ -314,13 +316,14 @@ describe('claimboard extension', function () {
     assert.equal(tree[0]?.label, a.sessionName, 'your own session comes first');
     assert.deepEqual(
       me?.children?.map((c) => [c.label, c.contextValue]),
-      [['demo-repo/docs/deploy.md', 'claim.mine']],
+      // A single-folder workspace: labels without the repository, the key in the tooltip.
+      [['docs/deploy.md', 'claim.mine']],
     );
     assert.deepEqual(
       other?.children?.map((c) => [c.label, c.contextValue]),
       [
-        ['demo-repo/src/api/**', 'claim.other'],
-        ['demo-repo/infra/**', 'claim.other'],
+        ['src/api/**', 'claim.other'],
+        ['infra/**', 'claim.other'],
       ],
     );
     assert.match(other?.description ?? '', /2 claims/);
