@@ -110,15 +110,16 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
       for (const c of v.claims) bySession.set(c.session, [...(bySession.get(c.session) ?? []), c]);
       // The person's own session first, then the others in board order.
       const sessions = [...bySession.keys()].sort((a, b) => Number(b === this.model.session) - Number(a === this.model.session));
-      // What the person waits for comes first: it is theirs, and they may want to stop waiting.
-      const roots: ClaimsNode[] = this.waits.keys.length > 0 ? [{ kind: 'group', group: 'waiting' }] : [];
-      // A session waits on the person's answer: before anything else.
-      if (this.questions?.hasGroup) roots.unshift({ kind: 'group', group: 'questions' });
+      // A board with lines nobody can read comes first: claims written there are not seen by anyone.
+      const roots: ClaimsNode[] = v.problems.length > 0 ? [{ kind: 'group', group: 'problems' }] : [];
+      // Then a session waiting on the person's answer.
+      if (this.questions?.hasGroup) roots.push({ kind: 'group', group: 'questions' });
+      // Then what the person waits for: it is theirs, and they may want to stop waiting.
+      if (this.waits.keys.length > 0) roots.push({ kind: 'group', group: 'waiting' });
       roots.push(...sessions.map((s): ClaimsNode => ({ kind: 'session', session: s, claims: bySession.get(s) ?? [] })));
       if (v.expired.length > 0) roots.push({ kind: 'group', group: 'expired' });
       if (v.releases.length > 0) roots.push({ kind: 'group', group: 'releases' });
       if (v.notes.length > 0) roots.push({ kind: 'group', group: 'notes' });
-      if (v.problems.length > 0) roots.push({ kind: 'group', group: 'problems' });
       return roots;
     }
     switch (node.kind) {
@@ -202,14 +203,14 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
         item.tooltip = node.note.text;
         item.accessibilityInformation = { label: `pinned note: ${node.note.text}` };
         item.contextValue = VIEW_ITEMS.note;
-        item.command = { command: COMMANDS.openBoard, title: 'Show on Board', arguments: [node.note.line] };
+        item.command = { command: COMMANDS.showOnBoard, title: 'Show on Board', arguments: [node.note.line] };
         return item;
       }
       case 'problem': {
         const item = new vscode.TreeItem(`line ${node.problem.line}: ${node.problem.message}`, C.None);
         item.contextValue = VIEW_ITEMS.problem;
         item.iconPath = new vscode.ThemeIcon('warning');
-        item.command = { command: COMMANDS.openBoard, title: 'Show on Board', arguments: [node.problem.line] };
+        item.command = { command: COMMANDS.showOnBoard, title: 'Show on Board', arguments: [node.problem.line] };
         return item;
       }
     }

@@ -16,6 +16,7 @@ import { HeldEditsController } from './held-edits';
 import { ReadOnlyFiles } from './read-only';
 import { IdentityNoticeController } from './identity-notice';
 import { MenuContextController } from './menu-context';
+import { BoardProblemsController } from './board-problems';
 import { OpenWarningController } from './open-warning';
 import { PathKeys } from './path-keys';
 import { QuestionsController } from './questions';
@@ -103,6 +104,7 @@ export class Container implements vscode.Disposable {
     const tree = own(new ClaimsViewController(model, waits, settings, label, log, questions));
     const commands = own(new CommandsController(model, keys, settings, chat, waits, label, log));
     const menus = own(new MenuContextController(model, keys));
+    const problems = own(new BoardProblemsController(model));
     const heartbeat = own(new HeartbeatController(model, settings, log));
 
     log.info(`board ${model.boardPath}, you are ${model.session}`);
@@ -164,6 +166,8 @@ export class Container implements vscode.Disposable {
       freedReadOnly: () => [...readOnly.freedFiles],
       questionNotifications: () => [...questions.shown],
       menuClaimOf: (uri) => menus.claimOf(uri.fsPath),
+      boardHighlight: () => commands.boardHighlight,
+      boardDiagnostics: () => problems.current().map((d) => ({ line: d.range.start.line + 1, message: d.message })),
     };
   }
 

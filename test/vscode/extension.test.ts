@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { outboxPaths } from '../../src/announce/outbox';
 import { activeLines, api, board, boardText, clearBoard, cli, closeEditors, env, fileUri, waitFor, workspace } from './support';
+import { ui } from './ui';
 
 /** Runs the built CLI on the test board with no session set (as a hook runs), `input` on stdin. */
 function cliWithInput(input: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -413,6 +414,36 @@ describe('claimboard extension', function () {
     const editor = await waitFor('the board editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === board() && vscode.window.activeTextEditor);
     assert.equal(editor.selection.active.line, claim.line - 1);
     assert.match(editor.document.lineAt(claim.line - 1).text, /session-a .*demo-repo\/src\/api\/\*\*/);
+  });
+
+  it("Show on Board opens the board read-only in its own tab, the claim's line highlighted, the previewed file kept", async () => {
+    const a = await api();
+    await cli(A, 'claim', 'demo-repo/src/api/**', '--eta', '30m');
+    a.refresh();
+    const claim = a.view().claims[0];
+    assert.ok(claim);
+    await vscode.window.showTextDocument(fileUri('src/server.ts'), { preview: true });
+    await vscode.commands.executeCommand('claimboard.showOnBoard', { kind: 'claim', claim, expired: false });
+    const editor = await waitFor('the board', () => vscode.window.activeTextEditor?.document.uri.path === vscode.Uri.file(board()).path && vscode.window.activeTextEditor);
+    assert.equal(editor.document.uri.scheme, 'claimboard-board', 'a view of the board, not the file itself');
+    assert.equal(editor.selection.active.line, claim.line - 1);
+    assert.equal(a.boardHighlight(), claim.line);
+    assert.match(editor.document.lineAt(claim.line - 1).text, /session-a .*demo-repo\/src\/api\/\*\*/);
+    const tabs = vscode.window.tabGroups.activeTabGroup.tabs.map((t) => (t.input instanceof vscode.TabInputText ? t.input.uri.path : ''));
+    assert.ok(
+      tabs.some((p) => p.endsWith('/src/server.ts')),
+      `the previewed file was replaced: ${tabs.join(', ')}`,
+    );
+    if (ui) {
+      // What the person types there goes nowhere: the view cannot change the board.
+      const before = editor.document.getText();
+      await ui.click('.part.editor .editor-group-container.active .view-lines');
+      await ui.type('x');
+      await new Promise((r) => setTimeout(r, 300));
+      await ui.shot('show-on-board');
+      assert.equal(editor.document.getText(), before, 'the board view took an edit');
+      assert.equal(editor.document.isDirty, false);
+    }
   });
 
   it('reads the session name from the settings: the same claim turns from theirs to mine', async () => {

@@ -22,6 +22,42 @@ const BUTTONS = {
   board: { iconPath: new vscode.ThemeIcon('book'), tooltip: 'Show on Board', action: 'board' },
 } as const satisfies Record<string, PickButton>;
 
+/** Documents of this scheme are the board as a read-only view (Show on Board). */
+export const BOARD_VIEW_SCHEME = 'claimboard-board';
+
+/** Serves the board's text read-only, and follows the board as it changes. */
+class BoardView implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly sub: vscode.Disposable;
+  private readonly shown = new Set<string>();
+
+  constructor(model: BoardModel) {
+    this.sub = model.onDidChange(() => {
+      for (const u of this.shown) this.changed.fire(vscode.Uri.parse(u));
+    });
+  }
+
+  uriFor(board: string): vscode.Uri {
+    const uri = vscode.Uri.file(board).with({ scheme: BOARD_VIEW_SCHEME });
+    this.shown.add(uri.toString());
+    return uri;
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    try {
+      return fs.readFileSync(uri.fsPath, 'utf8');
+    } catch (e) {
+      return `The board cannot be read: ${(e as Error).message}`;
+    }
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}
+
 /** The board line a Claims view node or a claim stands for. */
 function lineOf(x: unknown): number | undefined {
   if (typeof x === 'number') return x;
@@ -45,6 +81,13 @@ function lineOf(x: unknown): number | undefined {
 /** The board itself and its pinned notes; the status bar's pick of claims; revealing a claim. */
 export class BoardCommands implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly boardView: BoardView;
+  private readonly highlight = vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
+    overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.rangeHighlightForeground'),
+    overviewRulerLane: vscode.OverviewRulerLane.Full,
+  });
 
   constructor(
     private readonly model: BoardModel,
@@ -53,9 +96,13 @@ export class BoardCommands implements vscode.Disposable {
     private readonly label: (key: string) => string,
     log: vscode.LogOutputChannel,
   ) {
+    this.boardView = new BoardView(model);
     this.subscriptions.push(
       registerCommand(COMMANDS.openBoard, (line) => this.openBoard(typeof line === 'number' ? line : undefined), log),
-      registerCommand(COMMANDS.showOnBoard, (x) => this.openBoard(lineOf(x)), log),
+      registerCommand(COMMANDS.showOnBoard, (x) => this.showOnBoard(lineOf(x)), log),
+      vscode.workspace.registerTextDocumentContentProvider(BOARD_VIEW_SCHEME, this.boardView),
+      this.boardView,
+      this.highlight,
       registerCommand(COMMANDS.addNote, (text) => this.addNote(typeof text === 'string' ? text : undefined), log),
       registerCommand(COMMANDS.removeNote, (node, options) => this.removeNote(node, options), log),
       registerCommand(COMMANDS.showClaims, () => this.showClaims(), log),
@@ -75,6 +122,29 @@ export class BoardCommands implements vscode.Disposable {
     const at = line !== undefined && line > 0 ? new vscode.Position(Math.min(line - 1, doc.lineCount - 1), 0) : undefined;
     await vscode.window.showTextDocument(doc, at ? { selection: new vscode.Range(at, at) } : {});
   }
+
+  /**
+   * The board as a read-only view, in its own tab (the preview tab keeps the file the person was
+   * looking at), with the line highlighted: looking up a claim must not risk an edit of the board.
+   * Open Board is the way to edit it.
+   */
+  async showOnBoard(line?: number): Promise<void> {
+    const board = this.model.boardPath;
+    if (!fs.existsSync(board)) {
+      void vscode.window.showInformationMessage(`There is no board yet at ${board}: the first claim creates it.`);
+      return;
+    }
+    const doc = await vscode.workspace.openTextDocument(this.boardView.uriFor(board));
+    const at = line !== undefined && line > 0 ? Math.min(line - 1, doc.lineCount - 1) : undefined;
+    const range = at === undefined ? undefined : doc.lineAt(at).range;
+    const editor = await vscode.window.showTextDocument(doc, { preview: false, ...(range ? { selection: new vscode.Range(range.start, range.start) } : {}) });
+    if (range) editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    editor.setDecorations(this.highlight, range ? [range] : []);
+    this.highlighted = at === undefined ? undefined : at + 1;
+  }
+
+  /** The board line Show on Board highlighted last (tests read it). */
+  highlighted: number | undefined;
 
   async addNote(text?: string): Promise<void> {
     this.targets.requireTrust();
@@ -138,7 +208,7 @@ export class BoardCommands implements vscode.Disposable {
     if (id === 'reveal') await this.reveal(c);
     else if (id === 'release') await vscode.commands.executeCommand(COMMANDS.releasePath, c);
     else if (id === 'ask') await vscode.commands.executeCommand(COMMANDS.askHolder, c);
-    else await this.openBoard(c.line);
+    else await this.showOnBoard(c.line);
   }
 
   /** The pick of claims; each row also has buttons (Release or Ask, Show on Board) that act at once. */
@@ -193,7 +263,7 @@ export class BoardCommands implements vscode.Disposable {
       else await vscode.window.showTextDocument(uri, { preview: true, preserveFocus: true });
       return;
     }
-    await this.openBoard(claim.line);
+    await this.showOnBoard(claim.line);
   }
 
   dispose(): void {

@@ -34,6 +34,11 @@ export class CommandsController implements vscode.Disposable {
     return this.board.pickItems().map((i) => i.label);
   }
 
+  /** The board line Show on Board highlighted last. */
+  get boardHighlight(): number | undefined {
+    return this.board.highlighted;
+  }
+
   get refusal(): Refusal | undefined {
     return this.claims.refusal;
   }
