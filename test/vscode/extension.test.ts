@@ -370,11 +370,28 @@ describe('claimboard extension', function () {
       if (a.view().problems.length === 0) this.skip(); // the format keeps such lines silently
       assert.equal(a.statusBarWarning(), true);
       assert.match(a.statusBarText(), /^\$\(warning\) /);
+      // In the Problems panel, on the line itself, and first in the Claims view.
+      const line = boardText().split('\n').indexOf('- this line is not a claim at all') + 1;
+      assert.deepEqual(
+        a.boardDiagnostics().map((d) => d.line),
+        [line],
+      );
+      assert.match(a.boardDiagnostics()[0]?.message ?? '', /not a claim/);
+      assert.equal(a.claimsTreeItems()[0]?.label, 'Problems');
+      assert.deepEqual(
+        vscode.languages.getDiagnostics(vscode.Uri.file(board())).map((d) => d.range.start.line + 1),
+        [line],
+      );
+      if (ui) {
+        await vscode.commands.executeCommand('workbench.actions.view.problems');
+        await ui.shot('board-problems');
+      }
     } finally {
       fs.writeFileSync(board(), text);
       a.refresh();
     }
     assert.equal(a.statusBarWarning(), false);
+    assert.deepEqual(a.boardDiagnostics(), []);
   });
 
   it('an announcement the outbox gave up on turns the status bar to a warning', async () => {
