@@ -48,6 +48,11 @@ export function claimSummary(c: Claim, now: Date = new Date()): string {
   return `${c.session} holds ${c.path}${c.eta ? ` (eta ${when(c.eta, now)})` : ''}`;
 }
 
+/** `you hold repo/a.ts (eta 19:45) — fixing rounding`: one claim as a line of a list (status bar, folder hover). */
+export function claimLine(c: Claim, mine: boolean, now: Date = new Date()): string {
+  return `${mine ? 'you hold' : `${c.session} holds`} ${c.path}${c.eta ? ` (eta ${when(c.eta, now)})` : ''}${c.reason ? ` — ${c.reason}` : ''}`;
+}
+
 /**
  * `repo/a.ts is claimed by session-b until about 02:12 (fixing util rounding)`: how every
  * warning (open, edit, save, a refused claim) names a held path, so they read alike.

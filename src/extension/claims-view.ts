@@ -7,6 +7,11 @@ import { COMMANDS, VIEWS, VIEW_ITEMS } from './ids';
 import type { WaitQueue } from './wait-queue';
 import type { Settings } from './config';
 import type { QuestionNode, QuestionsController } from './questions';
+import { CONFIRMATION_MS, registerCommand } from './commands/register';
+
+function isClaimsNode(x: unknown): x is ClaimsNode {
+  return typeof x === 'object' && x !== null && typeof (x as { kind?: unknown }).kind === 'string';
+}
 
 const GROUP_ITEMS = {
   expired: VIEW_ITEMS.groupExpired,
@@ -47,11 +52,14 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
     private readonly model: BoardModel,
     private readonly waits: WaitQueue,
     private readonly settings: Settings,
+    private readonly label: (key: string) => string,
+    log: vscode.LogOutputChannel,
     private readonly questions?: QuestionsController,
   ) {
     this.view = vscode.window.createTreeView(VIEWS.claims, { treeDataProvider: this, showCollapseAll: true });
     this.subscriptions.push(
       this.view,
+      registerCommand(COMMANDS.removeSelected, (x) => this.removeSelected(x), log),
       model.onDidChange(() => this.update()),
       waits.onDidChange(() => this.update()),
       ...(questions ? [questions.onDidChange(() => this.update())] : []),
@@ -67,7 +75,28 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
     // The view's badge lands on the Explorer icon, in place of VS Code's unsaved-files count: opt-in.
     this.view.badge = this.settings.value.viewBadge && n > 0 ? { value: n, tooltip: `${n} live claim${n === 1 ? '' : 's'}` } : undefined;
     this.view.message = this.model.error ? `The board cannot be read: ${this.model.error}` : undefined;
+    // The board is re-read after every write, ours included, mostly unchanged: redrawing anyway
+    // drops the rows' commands VS Code holds, and a click at that moment fails ("command not found").
+    const drawn = JSON.stringify(this.items());
+    if (drawn === this.drawn) return;
+    this.drawn = drawn;
     this.changed.fire(undefined);
+  }
+
+  private drawn = '';
+
+  /**
+   * Delete in the view: releases your claim, removes a pinned note (with Undo), stops a wait.
+   * Acts on the focused row (the keybinding's arguments ask the extension host for it), else on
+   * the selection; never on the file in the editor.
+   */
+  async removeSelected(x?: unknown): Promise<void> {
+    const node = isClaimsNode(x) ? x : this.view.selection[0];
+    if (!node) return;
+    if (node.kind === 'claim' && !node.expired && this.model.isMine(node.claim)) await vscode.commands.executeCommand(COMMANDS.releasePath, node);
+    else if (node.kind === 'note') await vscode.commands.executeCommand(COMMANDS.removeNote, node);
+    else if (node.kind === 'waiting') await vscode.commands.executeCommand(COMMANDS.stopWaiting, node);
+    else if (node.kind === 'claim' && !node.expired) vscode.window.setStatusBarMessage(`$(lock) ${node.claim.session} holds ${node.claim.path}: only they can release it`, CONFIRMATION_MS);
   }
 
   get badge(): number | undefined {
@@ -81,15 +110,16 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
       for (const c of v.claims) bySession.set(c.session, [...(bySession.get(c.session) ?? []), c]);
       // The person's own session first, then the others in board order.
       const sessions = [...bySession.keys()].sort((a, b) => Number(b === this.model.session) - Number(a === this.model.session));
-      // What the person waits for comes first: it is theirs, and they may want to stop waiting.
-      const roots: ClaimsNode[] = this.waits.keys.length > 0 ? [{ kind: 'group', group: 'waiting' }] : [];
-      // A session waits on the person's answer: before anything else.
-      if (this.questions?.hasGroup) roots.unshift({ kind: 'group', group: 'questions' });
+      // A board with lines nobody can read comes first: claims written there are not seen by anyone.
+      const roots: ClaimsNode[] = v.problems.length > 0 ? [{ kind: 'group', group: 'problems' }] : [];
+      // Then a session waiting on the person's answer.
+      if (this.questions?.hasGroup) roots.push({ kind: 'group', group: 'questions' });
+      // Then what the person waits for: it is theirs, and they may want to stop waiting.
+      if (this.waits.keys.length > 0) roots.push({ kind: 'group', group: 'waiting' });
       roots.push(...sessions.map((s): ClaimsNode => ({ kind: 'session', session: s, claims: bySession.get(s) ?? [] })));
       if (v.expired.length > 0) roots.push({ kind: 'group', group: 'expired' });
       if (v.releases.length > 0) roots.push({ kind: 'group', group: 'releases' });
       if (v.notes.length > 0) roots.push({ kind: 'group', group: 'notes' });
-      if (v.problems.length > 0) roots.push({ kind: 'group', group: 'problems' });
       return roots;
     }
     switch (node.kind) {
@@ -115,6 +145,7 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
         const mine = node.session === this.model.session;
         const item = new vscode.TreeItem(node.session, C.Expanded);
         item.description = `${mine ? 'you · ' : ''}${node.claims.length} claim${node.claims.length === 1 ? '' : 's'}`;
+        item.accessibilityInformation = { label: `${mine ? 'your session' : 'session'} ${node.session}, ${node.claims.length} claim${node.claims.length === 1 ? '' : 's'}` };
         item.iconPath = new vscode.ThemeIcon(mine ? 'account' : 'person');
         item.contextValue = mine ? VIEW_ITEMS.sessionMine : VIEW_ITEMS.session;
         return item;
@@ -122,17 +153,19 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
       case 'claim': {
         const c = node.claim;
         const mine = this.model.isMine(c);
-        const item = new vscode.TreeItem(c.path, C.None);
+        const item = new vscode.TreeItem(this.label(c.path), C.None);
         const parts = node.expired ? [`${c.session}`, `expired ${when(c.expires, now)}`] : [];
         if (!node.expired && c.eta) parts.push(`eta ${when(c.eta, now)}`);
         if (!node.expired) parts.push(`lease ${when(c.expires, now)}`);
         if (c.reason) parts.push(c.reason);
         item.description = parts.join(' · ');
-        item.tooltip = claimTooltip(c, mine, now);
+        item.tooltip = `${c.path}\n${claimTooltip(c, mine, now)}`;
+        // Read out first by a screen reader, and how a test finds the row among releases of the same path.
+        item.accessibilityInformation = { label: `${c.path}, ${node.expired ? 'expired claim' : mine ? 'your claim' : `claimed by ${c.session}`}, ${item.description}` };
         item.contextValue = node.expired ? VIEW_ITEMS.claimExpired : mine ? VIEW_ITEMS.claimMine : VIEW_ITEMS.claimOther;
         item.iconPath = node.expired
           ? new vscode.ThemeIcon('history', new vscode.ThemeColor('disabledForeground'))
-          : new vscode.ThemeIcon(mine ? 'pass' : 'lock', new vscode.ThemeColor(mine ? COLOR_HELD_BY_ME : COLOR_HELD_BY_OTHER));
+          : new vscode.ThemeIcon(mine ? 'check' : 'lock', new vscode.ThemeColor(mine ? COLOR_HELD_BY_ME : COLOR_HELD_BY_OTHER));
         item.command = { command: COMMANDS.revealClaim, title: 'Reveal', arguments: [node] };
         return item;
       }
@@ -145,7 +178,7 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
         return item;
       }
       case 'waiting': {
-        const item = new vscode.TreeItem(node.key, C.None);
+        const item = new vscode.TreeItem(this.label(node.key), C.None);
         const holders = this.model.covering(node.key).filter((c) => !this.model.isMine(c));
         item.description = holders.length > 0 ? `held by ${[...new Set(holders.map((c) => c.session))].join(', ')}` : 'free';
         item.tooltip = `You will be told when ${node.key} is free, and asked whether to claim it.`;
@@ -158,23 +191,26 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
         return this.questions?.treeItem(node) ?? new vscode.TreeItem('');
       case 'release': {
         const r = node.release;
-        const item = new vscode.TreeItem(r.path, C.None);
+        const item = new vscode.TreeItem(this.label(r.path), C.None);
+        item.tooltip = r.path;
         item.description = `${r.session} · ${when(r.at, now)}${r.outcome ? ` · ${r.outcome}` : ''}`;
+        item.accessibilityInformation = { label: `${r.path}, released by ${item.description}` };
         item.contextValue = VIEW_ITEMS.release;
         return item;
       }
       case 'note': {
         const item = new vscode.TreeItem(node.note.text, C.None);
         item.tooltip = node.note.text;
+        item.accessibilityInformation = { label: `pinned note: ${node.note.text}` };
         item.contextValue = VIEW_ITEMS.note;
-        item.command = { command: COMMANDS.openBoard, title: 'Show on Board', arguments: [node.note.line] };
+        item.command = { command: COMMANDS.showOnBoard, title: 'Show on Board', arguments: [node.note.line] };
         return item;
       }
       case 'problem': {
         const item = new vscode.TreeItem(`line ${node.problem.line}: ${node.problem.message}`, C.None);
         item.contextValue = VIEW_ITEMS.problem;
         item.iconPath = new vscode.ThemeIcon('warning');
-        item.command = { command: COMMANDS.openBoard, title: 'Show on Board', arguments: [node.problem.line] };
+        item.command = { command: COMMANDS.showOnBoard, title: 'Show on Board', arguments: [node.problem.line] };
         return item;
       }
     }

@@ -15,6 +15,8 @@ import { HeartbeatController } from './heartbeat';
 import { HeldEditsController } from './held-edits';
 import { ReadOnlyFiles } from './read-only';
 import { IdentityNoticeController } from './identity-notice';
+import { MenuContextController } from './menu-context';
+import { BoardProblemsController } from './board-problems';
 import { OpenWarningController } from './open-warning';
 import { PathKeys } from './path-keys';
 import { QuestionsController } from './questions';
@@ -84,6 +86,11 @@ export class Container implements vscode.Disposable {
       log.warn(`${(e as Error).message}; using folder names`);
     }
     const keys = new PathKeys(fileKeyAndRepo);
+    const label = (key: string): string =>
+      keys.shortLabel(
+        key,
+        (vscode.workspace.workspaceFolders ?? []).map((f) => (f.uri.scheme === 'file' ? f.uri.fsPath : f.uri.toString())),
+      );
     own(vscode.workspace.onDidChangeWorkspaceFolders(() => keys.clear()));
 
     const decorations = own(new DecorationController(model, keys, settings));
@@ -94,8 +101,10 @@ export class Container implements vscode.Disposable {
     const waits = own(new WaitQueue(model, log));
     const statusBar = own(new StatusBarController(model, chat, edits, waits));
     const questions = own(new QuestionsController(model, chat, log));
-    const tree = own(new ClaimsViewController(model, waits, settings, questions));
-    const commands = own(new CommandsController(model, keys, settings, chat, waits, log));
+    const tree = own(new ClaimsViewController(model, waits, settings, label, log, questions));
+    const commands = own(new CommandsController(model, keys, settings, chat, waits, label, log));
+    const menus = own(new MenuContextController(model, keys));
+    const problems = own(new BoardProblemsController(model));
     const heartbeat = own(new HeartbeatController(model, settings, log));
 
     log.info(`board ${model.boardPath}, you are ${model.session}`);
@@ -156,6 +165,9 @@ export class Container implements vscode.Disposable {
       editWarnings: () => [...edits.shown],
       freedReadOnly: () => [...readOnly.freedFiles],
       questionNotifications: () => [...questions.shown],
+      menuClaimOf: (uri) => menus.claimOf(uri.fsPath),
+      boardHighlight: () => commands.boardHighlight,
+      boardDiagnostics: () => problems.current().map((d) => ({ line: d.range.start.line + 1, message: d.message })),
     };
   }
 

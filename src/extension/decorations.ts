@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Claim } from '../core/model';
 import type { BoardModel } from './board-model';
-import { CONTAINS_BADGE, OWN_BADGE, claimTooltip, holderBadge } from './claim-text';
+import { CONTAINS_BADGE, OWN_BADGE, claimLine, claimTooltip, holderBadge } from './claim-text';
 import type { PathKeys } from './path-keys';
 import { COLORS } from './ids';
 import type { Settings } from './config';
@@ -69,7 +69,8 @@ export class DecorationController implements vscode.FileDecorationProvider, vsco
       const othersInside = inside.some((c) => !this.model.isMine(c));
       return {
         badge: CONTAINS_BADGE,
-        tooltip: `Contains claims by ${holders.join(', ')}`,
+        // What is held inside, as the status bar lists it: the folder's hover answers "may I touch this?".
+        tooltip: [`Contains claims by ${holders.join(', ')}:`, ...inside.map((c) => claimLine(c, this.model.isMine(c)))].join('\n'),
         color: othersInside ? COLOR_CONTAINS : COLOR_HELD_BY_ME,
         colored: this.settings.value.colorExplorer,
         kind: 'contains',

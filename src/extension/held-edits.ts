@@ -137,7 +137,7 @@ export class HeldEditsController implements vscode.Disposable {
     const actions = [askAction(this.chat), SHOW, ...(editor && !this.readOnly.has(doc.uri) ? [READ_ONLY] : [])];
     void vscode.window.showWarningMessage(message, ...actions).then(async (choice) => {
       if (await runAskAction(choice, holder)) return;
-      if (choice === SHOW) await vscode.commands.executeCommand(COMMANDS.openBoard, holder.line);
+      if (choice === SHOW) await vscode.commands.executeCommand(COMMANDS.showOnBoard, holder.line);
       else if (choice === READ_ONLY && editor) await this.readOnly.lock(editor, holder);
     });
   }

@@ -11,6 +11,7 @@ export const COMMANDS = {
   releaseAll: 'claimboard.releaseAll',
   renew: 'claimboard.renew',
   openBoard: 'claimboard.openBoard',
+  showOnBoard: 'claimboard.showOnBoard',
   addNote: 'claimboard.addNote',
   removeNote: 'claimboard.removeNote',
   askHolder: 'claimboard.askHolder',
@@ -18,6 +19,7 @@ export const COMMANDS = {
   setMattermostToken: 'claimboard.setMattermostToken',
   showClaims: 'claimboard.showClaims',
   revealClaim: 'claimboard.revealClaim',
+  removeSelected: 'claimboard.removeSelected',
   refresh: 'claimboard.refresh',
   showLog: 'claimboard.showLog',
   makeReadOnly: 'claimboard.makeReadOnly',
@@ -67,6 +69,10 @@ export const CONTEXT_KEYS = {
   activeFileClaim: 'claimboard.activeFileClaim',
   /** The file in the active editor was made read-only by claimboard (VS Code's own key does not follow a change in session). */
   activeFileReadOnly: 'claimboard.activeFileReadOnly',
+  /** Paths (fsPath → true) someone else holds, or folders with their claims inside: `resourcePath in …` in the Explorer and tab menus. */
+  heldByOther: 'claimboard.heldByOther',
+  /** Paths (fsPath → true) only you hold. */
+  heldByMe: 'claimboard.heldByMe',
 } as const;
 
 /** The status bar item's id (its entry in the status bar's context menu). */

@@ -84,7 +84,7 @@ export class OpenWarningController implements vscode.Disposable {
     this.last = { uri: editor.document.uri.toString(), holder: holder.session, path: key, ...(eta ? { eta } : {}), message, readOnly, actions };
     const choice = await vscode.window.showWarningMessage(message, ...actions);
     if (await runAskAction(choice, holder)) return;
-    if (choice === SHOW) await vscode.commands.executeCommand(COMMANDS.openBoard, holder.line);
+    if (choice === SHOW) await vscode.commands.executeCommand(COMMANDS.showOnBoard, holder.line);
     else if (choice === READ_ONLY) await this.readOnly.lock(editor, holder);
   }
 

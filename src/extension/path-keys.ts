@@ -49,6 +49,17 @@ export class PathKeys {
     return root ? path.join(root, ...rest) : undefined;
   }
 
+  /**
+   * How a key reads in a single-folder workspace: `src/a.ts` for `repo/src/a.ts`, since every
+   * key there starts with the same repository (tooltips keep the whole key). Unchanged otherwise.
+   */
+  shortLabel(key: string, folders: readonly string[]): string {
+    const [only] = folders;
+    if (folders.length !== 1 || only === undefined) return key;
+    const root = this.keyForPath(only);
+    return key.startsWith(`${root}/`) && key.length > root.length + 1 ? key.slice(root.length + 1) : key;
+  }
+
   /** Forget cached keys (a folder was added, a repo initialised). */
   clear(): void {
     this.keyByPath.clear();

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { BoardModel } from './board-model';
 import type { ChatController } from './chat';
-import { claimSummary, heldText } from './claim-text';
+import { claimLine, heldText } from './claim-text';
 import type { HeldEditsController } from './held-edits';
 import type { WaitQueue } from './wait-queue';
 import { COMMANDS, STATUS_ITEM } from './ids';
@@ -73,7 +73,7 @@ export class StatusBarController implements vscode.Disposable {
     if (live === 0) lines.push('No live claims.');
     for (const c of view.claims) {
       const mine = this.model.isMine(c);
-      lines.push(`${mine ? '$(check)' : '$(lock)'} ${mine ? claimSummary(c, now).replace(`${c.session} holds`, 'you hold') : claimSummary(c, now)}`);
+      lines.push(`${mine ? '$(check)' : '$(lock)'} ${claimLine(c, mine, now)}`);
     }
     for (const key of waiting) lines.push(`$(watch) you wait for ${key} (Stop Waiting in the Claims view)`);
     if (view.expired.length > 0) lines.push('', `${view.expired.length} expired, not yet pruned.`);

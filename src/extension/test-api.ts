@@ -57,4 +57,10 @@ export interface ClaimboardTestApi {
   freedReadOnly(): string[];
   /** One notification per open question a session asked the person, oldest first. */
   questionNotifications(): string[];
+  /** How the Explorer and tab menus take a file: `other` (Ask), `mine` (Release), undefined (Claim). */
+  menuClaimOf(uri: vscode.Uri): 'other' | 'mine' | undefined;
+  /** The board line Show on Board highlighted last. */
+  boardHighlight(): number | undefined;
+  /** Diagnostics on the board file (Problems panel): 1-based line and message. */
+  boardDiagnostics(): { line: number; message: string }[];
 }

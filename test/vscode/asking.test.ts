@@ -134,7 +134,7 @@ describe('ask before acting', function () {
     assert.equal(first?.label, 'Waiting for');
     assert.deepEqual(
       first?.children?.map((c) => [c.label, c.description, c.contextValue]),
-      [['demo-repo/src/db/schema.sql', 'held by session-a', 'waiting']],
+      [['src/db/schema.sql', 'held by session-a', 'waiting']],
     );
     assert.match(a.statusBarText(), /\$\(watch\) 1 waiting/);
     assert.match(a.statusBarTooltip(), /you wait for demo-repo\/src\/db\/schema\.sql/);

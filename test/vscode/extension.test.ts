@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { outboxPaths } from '../../src/announce/outbox';
 import { activeLines, api, board, boardText, clearBoard, cli, closeEditors, env, fileUri, waitFor, workspace } from './support';
+import { ui } from './ui';
 
 /** Runs the built CLI on the test board with no session set (as a hook runs), `input` on stdin. */
 function cliWithInput(input: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -117,7 +118,9 @@ describe('claimboard extension', function () {
     const src = a.decorationFor(fileUri('src'));
     assert.equal(src?.kind, 'contains');
     assert.equal(src?.color, 'claimboard.containsClaims');
-    assert.match(src?.tooltip ?? '', /session-a/);
+    // Folder hovers list what is held inside, and the status bar's hover says why, as the board does.
+    assert.match(src?.tooltip ?? '', /session-a holds demo-repo\/src\/api\/\*\* \(eta \d\d:\d\d\) — refactoring the router/);
+    assert.match(a.statusBarTooltip(), /session-a holds demo-repo\/src\/api\/\*\* \(eta \d\d:\d\d\) — refactoring the router/);
 
     // A release by the CLI clears the badge again.
     await cli(A, 'release', '--all');
@@ -314,13 +317,14 @@ describe('claimboard extension', function () {
     assert.equal(tree[0]?.label, a.sessionName, 'your own session comes first');
     assert.deepEqual(
       me?.children?.map((c) => [c.label, c.contextValue]),
-      [['demo-repo/docs/deploy.md', 'claim.mine']],
+      // A single-folder workspace: labels without the repository, the key in the tooltip.
+      [['docs/deploy.md', 'claim.mine']],
     );
     assert.deepEqual(
       other?.children?.map((c) => [c.label, c.contextValue]),
       [
-        ['demo-repo/src/api/**', 'claim.other'],
-        ['demo-repo/infra/**', 'claim.other'],
+        ['src/api/**', 'claim.other'],
+        ['infra/**', 'claim.other'],
       ],
     );
     assert.match(other?.description ?? '', /2 claims/);
@@ -366,11 +370,28 @@ describe('claimboard extension', function () {
       if (a.view().problems.length === 0) this.skip(); // the format keeps such lines silently
       assert.equal(a.statusBarWarning(), true);
       assert.match(a.statusBarText(), /^\$\(warning\) /);
+      // In the Problems panel, on the line itself, and first in the Claims view.
+      const line = boardText().split('\n').indexOf('- this line is not a claim at all') + 1;
+      assert.deepEqual(
+        a.boardDiagnostics().map((d) => d.line),
+        [line],
+      );
+      assert.match(a.boardDiagnostics()[0]?.message ?? '', /not a claim/);
+      assert.equal(a.claimsTreeItems()[0]?.label, 'Problems');
+      assert.deepEqual(
+        vscode.languages.getDiagnostics(vscode.Uri.file(board())).map((d) => d.range.start.line + 1),
+        [line],
+      );
+      if (ui) {
+        await vscode.commands.executeCommand('workbench.actions.view.problems');
+        await ui.shot('board-problems');
+      }
     } finally {
       fs.writeFileSync(board(), text);
       a.refresh();
     }
     assert.equal(a.statusBarWarning(), false);
+    assert.deepEqual(a.boardDiagnostics(), []);
   });
 
   it('an announcement the outbox gave up on turns the status bar to a warning', async () => {
@@ -410,6 +431,36 @@ describe('claimboard extension', function () {
     const editor = await waitFor('the board editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === board() && vscode.window.activeTextEditor);
     assert.equal(editor.selection.active.line, claim.line - 1);
     assert.match(editor.document.lineAt(claim.line - 1).text, /session-a .*demo-repo\/src\/api\/\*\*/);
+  });
+
+  it("Show on Board opens the board read-only in its own tab, the claim's line highlighted, the previewed file kept", async () => {
+    const a = await api();
+    await cli(A, 'claim', 'demo-repo/src/api/**', '--eta', '30m');
+    a.refresh();
+    const claim = a.view().claims[0];
+    assert.ok(claim);
+    await vscode.window.showTextDocument(fileUri('src/server.ts'), { preview: true });
+    await vscode.commands.executeCommand('claimboard.showOnBoard', { kind: 'claim', claim, expired: false });
+    const editor = await waitFor('the board', () => vscode.window.activeTextEditor?.document.uri.path === vscode.Uri.file(board()).path && vscode.window.activeTextEditor);
+    assert.equal(editor.document.uri.scheme, 'claimboard-board', 'a view of the board, not the file itself');
+    assert.equal(editor.selection.active.line, claim.line - 1);
+    assert.equal(a.boardHighlight(), claim.line);
+    assert.match(editor.document.lineAt(claim.line - 1).text, /session-a .*demo-repo\/src\/api\/\*\*/);
+    const tabs = vscode.window.tabGroups.activeTabGroup.tabs.map((t) => (t.input instanceof vscode.TabInputText ? t.input.uri.path : ''));
+    assert.ok(
+      tabs.some((p) => p.endsWith('/src/server.ts')),
+      `the previewed file was replaced: ${tabs.join(', ')}`,
+    );
+    if (ui) {
+      // What the person types there goes nowhere: the view cannot change the board.
+      const before = editor.document.getText();
+      await ui.click('.part.editor .editor-group-container.active .view-lines');
+      await ui.type('x');
+      await new Promise((r) => setTimeout(r, 300));
+      await ui.shot('show-on-board');
+      assert.equal(editor.document.getText(), before, 'the board view took an edit');
+      assert.equal(editor.document.isDirty, false);
+    }
   });
 
   it('reads the session name from the settings: the same claim turns from theirs to mine', async () => {

@@ -20,6 +20,44 @@ async function editorMenu(): Promise<string[]> {
   return items.map((t) => t.trim()).filter((t) => ['Claim Path', 'Release Claim', 'Ask Holder'].includes(t));
 }
 
+const CLAIMS_PANE = '.pane:has(.pane-header[aria-label="Claims Section"])';
+const CLAIMS_ROWS = `${CLAIMS_PANE} .monaco-list-row`;
+/** A Claims view row by the start of its accessible label (`demo-repo/docs/deploy.md, your claim`). */
+const claimsRow = (label: string): string => `${CLAIMS_ROWS}[aria-label^="${label}"]`;
+const FOLDERS_HEADER = '.pane-header[aria-label^="Explorer Section"]';
+
+/** Collapses (or expands) the file tree above the Claims view: the view's rows only exist in the DOM when on screen. */
+async function fileTree(expanded: boolean): Promise<void> {
+  if (!ui) return;
+  await vscode.commands.executeCommand('workbench.view.explorer');
+  const now = await waitForAsync(
+    'the file tree header',
+    async () => (await ui!.texts(`${FOLDERS_HEADER}[aria-expanded="true"]`)).length + (await ui!.texts(`${FOLDERS_HEADER}[aria-expanded="false"]`)).length * 2,
+  );
+  if ((now === 1) !== expanded) await ui.click(FOLDERS_HEADER);
+}
+
+/** Waits until the quick input titled with `title` is on screen. */
+async function quickInput(title: string): Promise<void> {
+  await waitForAsync(`the quick input "${title}"`, async () => (await ui!.texts('.quick-input-widget .quick-input-title')).some((t) => t.includes(title)));
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The entries of the context menu opened on `selector`, as drawn (the menu is closed again). */
+async function contextMenu(selector: string): Promise<string[]> {
+  if (!ui) return [];
+  await ui.rightClick(selector);
+  const items = await waitForAsync('the context menu', async () => {
+    const texts = await ui!.texts('.monaco-menu .action-label');
+    return texts.length > 0 && texts;
+  });
+  await ui.press('Escape');
+  return items.map((t) => t.trim()).filter((t) => t !== '');
+}
+
+/** The claimboard entries of a context menu. */
+const ours = (items: string[]): string[] => items.filter((t) => ['Claim Path', 'Release Claim', 'Ask Holder'].includes(t));
+
 describe('menus, keyboard and the Claims view', function () {
   this.timeout(60_000);
 
@@ -30,6 +68,7 @@ describe('menus, keyboard and the Claims view', function () {
   });
 
   after(async () => {
+    await fileTree(true);
     await closeEditors();
     await clearBoard([A]);
   });
@@ -53,7 +92,8 @@ describe('menus, keyboard and the Claims view', function () {
     await cli(A, 'claim', 'demo-repo/src/api/**', '--eta', '30m');
     await vscode.commands.executeCommand('claimboard.claimPath', fileUri('docs/deploy.md'), { eta: '15m' });
     a.refresh();
-    assert.deepEqual(a.claimsPickLabels(), ['$(pass) demo-repo/docs/deploy.md', '$(lock) demo-repo/src/api/**']);
+    // One mark for "mine" everywhere (✓); workspace-relative paths in a single-folder workspace.
+    assert.deepEqual(a.claimsPickLabels(), ['$(check) docs/deploy.md', '$(lock) src/api/**']);
     assert.equal(a.claimsTreeItems()[0]?.label, a.sessionName);
   });
 
@@ -67,7 +107,140 @@ describe('menus, keyboard and the Claims view', function () {
     await waitFor('the file shown', () => vscode.window.visibleTextEditors.some((e) => e.document.uri.fsPath.endsWith('deploy.md')));
     if (ui) {
       await new Promise((r) => setTimeout(r, 300));
+      await ui.shot('reveal-keeps-focus');
       assert.ok((await ui.texts('.part.sidebar :focus')).length > 0, 'the focus moved out of the Claims view');
     }
+  });
+
+  it('Delete in the Claims view releases the focused claim of yours, or removes the focused note; the file keeps its text', async () => {
+    const a = await api();
+    if (!ui) return;
+    await vscode.commands.executeCommand('claimboard.claimPath', fileUri('docs/deploy.md'), { eta: '15m' });
+    await vscode.commands.executeCommand('claimboard.claimPath', fileUri('src/server.ts'), { eta: '15m' });
+    await vscode.commands.executeCommand('claimboard.addNote', 'freeze on friday');
+    const editor = await vscode.window.showTextDocument(fileUri('src/server.ts'));
+    const text = editor.document.getText();
+    await fileTree(false);
+    await vscode.commands.executeCommand('claimboard.claims.focus');
+    // A click selects and reveals the row (focus kept in the view); Delete then means "release".
+    await ui.click(claimsRow('demo-repo/docs/deploy.md, your claim'));
+    await sleep(300);
+    await ui.shot('claims-view-before-delete');
+    await ui.press('Delete');
+    await waitFor('docs/deploy.md released', () => !a.view().claims.some((c) => c.path.endsWith('docs/deploy.md')));
+    assert.ok(
+      a.view().claims.some((c) => c.path.endsWith('src/server.ts')),
+      'only the focused claim is released',
+    );
+    // Moved to with the keyboard, not clicked: Delete acts on the focused row.
+    await ui.click(claimsRow('demo-repo/src/server.ts, your claim'));
+    await ui.press('End');
+    await sleep(300);
+    await ui.shot('claims-view-note-focused');
+    await ui.press('Delete');
+    await waitFor('the note removed', () => a.view().notes.length === 0);
+    assert.ok(
+      a.view().claims.some((c) => c.path.endsWith('src/server.ts')),
+      'the claim stays: the note had the focus',
+    );
+    assert.equal(editor.document.getText(), text, 'a key meant for the view reached the file');
+    assert.equal(editor.document.isDirty, false);
+  });
+
+  it('Enter on a claim in the Claims view opens the file and keeps the focus in the view', async () => {
+    await api();
+    if (!ui) return;
+    await vscode.commands.executeCommand('claimboard.claimPath', fileUri('docs/deploy.md'), { eta: '15m' });
+    await fileTree(false);
+    await vscode.commands.executeCommand('claimboard.claims.focus');
+    // The keyboard only: a click on the session row would fold it.
+    await ui.press('Home');
+    await ui.press('ArrowDown');
+    await ui.press('Enter');
+    await waitFor('the file shown', () => vscode.window.visibleTextEditors.some((e) => e.document.uri.fsPath.endsWith('deploy.md')));
+    await sleep(300);
+    assert.ok((await ui.texts('.part.sidebar :focus')).length > 0, 'the focus moved out of the Claims view');
+  });
+
+  it('every inline action of the Claims view is also in its context menu (claims, session rows, notes)', async () => {
+    const a = await api();
+    if (!ui) return;
+    await vscode.commands.executeCommand('claimboard.claimPath', fileUri('docs/deploy.md'), { eta: '15m' });
+    await cli(A, 'claim', 'demo-repo/src/index.ts', '--eta', '10m');
+    await vscode.commands.executeCommand('claimboard.addNote', 'freeze on friday');
+    a.refresh();
+    await fileTree(false);
+    await vscode.commands.executeCommand('claimboard.claims.focus');
+    await waitForAsync('the note row', async () => (await ui!.texts(claimsRow('pinned note: freeze on friday'))).length > 0);
+    const mineSession = await contextMenu(claimsRow('your session'));
+    assert.ok(mineSession.includes('Release All My Claims') && mineSession.includes('Renew My Claims'), mineSession.join(', '));
+    assert.ok((await contextMenu(claimsRow(`session ${A}`))).includes('Ask Holder'));
+    const note = await contextMenu(claimsRow('pinned note: freeze on friday'));
+    assert.ok(note.includes('Remove Pinned Note') && note.includes('Show on Board'), note.join(', '));
+    const claim = await contextMenu(claimsRow('demo-repo/docs/deploy.md, your claim'));
+    assert.ok(claim.includes('Release Claim') && claim.includes('Show on Board'), claim.join(', '));
+    await ui.rightClick(claimsRow('pinned note: freeze on friday'));
+    await ui.shot('claims-view-note-menu');
+    await ui.press('Escape');
+    await vscode.commands.executeCommand('claimboard.removeNote', 1, { interactive: false });
+  });
+
+  it('keys claim and release the file in the editor (Ctrl+Alt+Shift+C, Ctrl+Alt+Shift+R)', async () => {
+    const a = await api();
+    if (!ui) return;
+    await vscode.window.showTextDocument(fileUri('src/server.ts'));
+    await ui.click('.part.editor .view-lines');
+    await ui.press('Control+Alt+Shift+C');
+    await quickInput('ETA');
+    // Enter before the suggestions are drawn accepts an empty ETA, which the prompt refuses.
+    await waitForAsync('the ETA suggestions', async () => (await ui!.texts('.quick-input-list .monaco-list-row')).length > 0);
+    await ui.press('Enter');
+    await quickInput('reason');
+    await ui.press('Enter');
+    await waitFor('the claim', () => a.view().claims.some((c) => c.session === a.sessionName && c.path === 'demo-repo/src/server.ts'));
+    await ui.press('Control+Alt+Shift+R');
+    await waitFor('the release', () => !a.view().claims.some((c) => c.path === 'demo-repo/src/server.ts'));
+  });
+
+  it("the status bar's pick has buttons on each claim: Release (yours) or Ask, and Show on Board", async () => {
+    const a = await api();
+    if (!ui) return;
+    await vscode.commands.executeCommand('claimboard.claimPath', fileUri('docs/deploy.md'), { eta: '15m' });
+    await cli(A, 'claim', 'demo-repo/src/index.ts', '--eta', '10m');
+    a.refresh();
+    await ui.click('.statusbar-item[id="claimboard.claimboard.claimboard.status"], .statusbar-item:has-text("2 claims")');
+    await waitForAsync('the pick', async () => (await ui!.texts('.quick-input-list .monaco-list-row')).length === 2);
+    await ui.hover('.quick-input-list .monaco-list-row:has-text("deploy.md")');
+    await ui.shot('claims-pick-buttons');
+    await ui.click('.quick-input-list .monaco-list-row:has-text("deploy.md") .action-label[aria-label="Release"]');
+    await waitFor('released from the pick', () => !a.view().claims.some((c) => c.path.endsWith('docs/deploy.md')));
+  });
+
+  it('the Explorer and tab menus offer Claim on a free file, Release on yours, Ask on a file someone else holds (folder claims too)', async () => {
+    const a = await api();
+    if (!ui) return;
+    await cli(A, 'claim', 'demo-repo/src/api/**', '--eta', '10m');
+    await vscode.commands.executeCommand('claimboard.claimPath', fileUri('docs/deploy.md'), { eta: '15m' });
+    a.refresh();
+    assert.equal(a.menuClaimOf(fileUri('src/api/users.ts')), 'other', 'a file under a held folder');
+    assert.equal(a.menuClaimOf(fileUri('src')), 'other', 'a folder with a held folder inside');
+    assert.equal(a.menuClaimOf(fileUri('docs/deploy.md')), 'mine');
+    assert.equal(a.menuClaimOf(fileUri('README.md')), undefined);
+    await fileTree(true);
+    await vscode.commands.executeCommand('revealInExplorer', fileUri('src/api/users.ts'));
+    await vscode.commands.executeCommand('revealInExplorer', fileUri('docs/deploy.md'));
+    const row = (name: string) => `.explorer-folders-view .monaco-list-row[aria-label^="${name}"]`;
+    assert.deepEqual(ours(await contextMenu(row('users.ts'))), ['Ask Holder']);
+    assert.deepEqual(ours(await contextMenu(row('deploy.md'))), ['Release Claim']);
+    assert.deepEqual(ours(await contextMenu(row('README.md'))), ['Claim Path']);
+    await vscode.window.showTextDocument(fileUri('src/api/users.ts'), { preview: false });
+    await vscode.window.showTextDocument(fileUri('README.md'), { preview: false });
+    const tab = (name: string) => `.tabs-container .tab[aria-label^="${name}"]`;
+    await vscode.commands.executeCommand('notifications.clearAll');
+    assert.deepEqual(ours(await contextMenu(tab('users.ts'))), ['Ask Holder']);
+    assert.deepEqual(ours(await contextMenu(tab('README.md'))), ['Claim Path']);
+    await ui.rightClick(tab('users.ts'));
+    await ui.shot('tab-menu-held');
+    await ui.press('Escape');
   });
 });

@@ -46,6 +46,8 @@ function targetOf(x: unknown): CommandTarget[] {
   if (isNode(x)) {
     if (x.kind === 'claim') return [{ kind: 'claim', claim: x.claim }];
     if (x.kind === 'note') return [{ kind: 'note', index: x.index + 1 }];
+    // A session row stands for its claims (Ask Holder asks about the first).
+    if (x.kind === 'session') return x.claims.map((claim) => ({ kind: 'claim', claim }));
     return [];
   }
   if (isClaim(x)) return [{ kind: 'claim', claim: x }];

@@ -22,16 +22,21 @@ export class CommandsController implements vscode.Disposable {
   private readonly board: BoardCommands;
   private readonly areas: vscode.Disposable[];
 
-  constructor(model: BoardModel, keys: PathKeys, settings: Settings, chat: ChatController, waits: WaitQueue, log: vscode.LogOutputChannel) {
+  constructor(model: BoardModel, keys: PathKeys, settings: Settings, chat: ChatController, waits: WaitQueue, label: (key: string) => string, log: vscode.LogOutputChannel) {
     const targets = new CommandTargets(keys);
     this.claims = new ClaimCommands(model, targets, settings, waits, chat, log);
-    this.board = new BoardCommands(model, keys, targets, log);
+    this.board = new BoardCommands(model, keys, targets, label, log);
     this.areas = [this.claims, this.board, new MattermostCommands(model, targets, chat, log)];
   }
 
   /** Labels of the status bar's pick of claims, in its order. */
   pickLabels(): string[] {
     return this.board.pickItems().map((i) => i.label);
+  }
+
+  /** The board line Show on Board highlighted last. */
+  get boardHighlight(): number | undefined {
+    return this.board.highlighted;
   }
 
   get refusal(): Refusal | undefined {
