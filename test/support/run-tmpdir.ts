@@ -16,6 +16,8 @@ export const mochaHooks = {
       process.stderr.write(`test files kept in ${runDir}\n`);
       return;
     }
-    fs.rmSync(runDir, { recursive: true, force: true });
+    // A background flusher or listener a test started may write its last file while the folder
+    // goes (ENOTEMPTY): Node's own retries take it again, rather than leave it behind.
+    fs.rmSync(runDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   },
 };
