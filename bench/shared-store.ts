@@ -4,7 +4,11 @@
  * (target: at most 2x); then claims per second with 16 writers on two simulated machines, and
  * lost updates (must be 0).
  *
- *   npm run build && node --import tsx bench/shared-store.ts
+ *   npm run build && node --import tsx bench/shared-store.ts [--rounds N] [--before OLD/dist/cli.js] [--no-storm]
+ *
+ * `--before` adds the same calls through another build (e.g. main's) in the same rounds. Two
+ * more lanes split a shared-store call's time: a process that only loads `pg`, connects
+ * (TCP + SCRAM) and ends, and the same with the read's one query.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,19 +18,41 @@ import pg from 'pg';
 import { FileClaimStore, type ClaimStore } from '../src/core/claim-store';
 import { openPgStore } from '../src/store-pg';
 import { testPostgres, stopTestPostgres } from '../test/support/postgres';
-import { median } from './report';
+import { loadAverage, median } from './report';
+import { must } from '../src/core/errors';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
-const RUNS = 15;
 
-function time(args: string[], input: string, env: NodeJS.ProcessEnv, expect?: RegExp): number {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { env, input, encoding: 'utf8' });
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const RUNS = Number(arg('--rounds') ?? 15);
+const BEFORE = arg('--before');
+const STORM = !process.argv.includes('--no-storm');
+
+/**
+ * Times whole processes from a tiny plain-Node driver (spawning from this tsx-loaded process
+ * would add its own fork cost to every lane), lanes interleaved round by round; beside wall
+ * time, the children's CPU time (user + system) from /proc, which other load disturbs less.
+ */
+const DRIVER = `
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const [lanes, rounds] = JSON.parse(process.argv[1]);
+const childTicks = () => { try { const f = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' '); return +f[13] + +f[14]; } catch { return NaN; } };
+const time = (l) => { const c = childTicks(); const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, l.args, { env: l.env, input: l.input, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (expect && !expect.test(r.stdout + r.stderr)) throw new Error(`${args.join(' ')}: unexpected ${r.status} ${r.stdout}${r.stderr}`);
-  return ms;
-}
+  if (l.expect && !new RegExp(l.expect).test(r.stdout + r.stderr)) throw new Error(l.args.join(' ') + ': unexpected ' + r.status + ' ' + r.stdout + r.stderr);
+  return [ms, childTicks() - c]; };
+for (let i = 0; i < 2; i++) for (const l of lanes) time(l);
+const ms = lanes.map(() => []);
+const ticks = lanes.map(() => 0);
+for (let i = 0; i < rounds; i++) lanes.forEach((l, j) => { const [w, c] = time(l); ms[j].push(w); ticks[j] += c; });
+process.stdout.write(JSON.stringify({ ms, ticks }));
+`;
 
 async function seed(store: ClaimStore): Promise<void> {
   for (let s = 0; s < 4; s++) {
@@ -63,19 +89,34 @@ async function main(): Promise<void> {
       tool_name: 'Edit',
       tool_input: { file_path: path.join(repo, 'src/mod8/x.ts'), old_string: 'a', new_string: 'b' },
     });
-    const lanes: { name: string; args: string[]; input: string; env: NodeJS.ProcessEnv; expect?: RegExp; ms: number[] }[] = [
-      { name: '`node -e 0`', args: ['-e', '0'], input: '', env: fileEnv, ms: [] },
-      { name: '`check` (held), board file', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: fileEnv, expect: /held by session-d/, ms: [] },
-      { name: '`check` (held), shared store', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: sharedEnv, expect: /held by session-d/, ms: [] },
-      { name: '`hook pre-tool-use` (deny), board file', args: [CLI, 'hook', 'pre-tool-use'], input: hookInput, env: fileEnv, expect: /"deny"/, ms: [] },
-      { name: '`hook pre-tool-use` (deny), shared store', args: [CLI, 'hook', 'pre-tool-use'], input: hookInput, env: sharedEnv, expect: /"deny"/, ms: [] },
+    const probe = (query: string): string =>
+      `const pg = require(${JSON.stringify(require.resolve('pg'))}); const c = new pg.Client({ connectionString: process.env.CLAIMBOARD_STORE });` +
+      `c.connect().then(() => ${query ? `c.query(${JSON.stringify(query)})` : 'undefined'}).then(() => c.end()).then(() => console.log('ok'))`;
+    const lanes: { name: string; args: string[]; input: string; env: NodeJS.ProcessEnv; expect?: string }[] = [
+      { name: '`node -e 0`', args: ['-e', '0'], input: '', env: fileEnv },
+      { name: '`check` (held), board file', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: fileEnv, expect: 'held by session-d' },
+      { name: '`check` (held), shared store', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: sharedEnv, expect: 'held by session-d' },
+      { name: '`hook pre-tool-use` (deny), board file', args: [CLI, 'hook', 'pre-tool-use'], input: hookInput, env: fileEnv, expect: '"deny"' },
+      { name: '`hook pre-tool-use` (deny), shared store', args: [CLI, 'hook', 'pre-tool-use'], input: hookInput, env: sharedEnv, expect: '"deny"' },
+      { name: 'load `pg`, connect (TCP + SCRAM), end', args: ['-e', probe('')], input: '', env: sharedEnv, expect: 'ok' },
+      { name: 'load `pg`, connect, one query (`select 1`), end', args: ['-e', probe('select 1')], input: '', env: sharedEnv, expect: 'ok' },
     ];
-    for (const l of lanes) for (let i = 0; i < 2; i++) time(l.args, l.input, l.env, l.expect);
-    for (let i = 0; i < RUNS; i++) for (const l of lanes) l.ms.push(time(l.args, l.input, l.env, l.expect));
-    const node = median(lanes[0]!.ms);
-    const out = ['| call | median | ratio to `node -e 0` |', '|---|---|---|'];
-    for (const l of lanes) out.push(`| ${l.name} | ${median(l.ms).toFixed(1)} ms | ${(median(l.ms) / node).toFixed(2)}x |`);
+    if (BEFORE) {
+      lanes.push({ ...must(lanes[2], 'the check lane'), name: 'before: `check` (held), shared store', args: [BEFORE, 'check', 'repo8/src/mod8/x.ts'] });
+      lanes.push({ ...must(lanes[4], 'the hook lane'), name: 'before: `hook pre-tool-use` (deny), shared store', args: [BEFORE, 'hook', 'pre-tool-use'] });
+    }
+    const driven = spawnSync(process.execPath, ['-e', DRIVER, JSON.stringify([lanes, RUNS])], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (driven.status !== 0) throw new Error(driven.stderr);
+    const { ms, ticks } = JSON.parse(driven.stdout) as { ms: number[][]; ticks: number[] };
+    const node = median(must(ms[0], 'the baseline'));
+    const out = [`${RUNS} rounds, load average ${loadAverage()}`, '', '| call | median | ratio to `node -e 0` | cpu ratio |', '|---|---|---|---|'];
+    lanes.forEach((l, j) =>
+      out.push(
+        `| ${l.name} | ${median(must(ms[j], 'a lane')).toFixed(1)} ms | ${(median(must(ms[j], 'a lane')) / node).toFixed(2)}x | ${(must(ticks[j], 'a lane') / must(ticks[0], 'the baseline')).toFixed(2)}x |`,
+      ),
+    );
     console.log(out.join('\n'));
+    if (!STORM) return;
 
     // Claims per second: 16 writers (8 per machine), 25 claims each over overlapping keys.
     const stormUrl = await server.database();

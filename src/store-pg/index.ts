@@ -80,14 +80,14 @@ interface ClaimRow {
   started: Date;
   eta: Date | null;
   expires: Date;
-  ttl_ms: string | null;
+  ttl_ms: string | number | null;
   mode: string;
   reason: string | null;
   pid: number | null;
   host: string | null;
   forced_from: string | null;
   extras: string[] | null;
-  fence: string;
+  fence: string | number;
 }
 
 /** A claim as the core knows it, with the fencing number its grant took. */
@@ -115,6 +115,53 @@ function toClaim(r: ClaimRow): SharedClaim {
 }
 
 const CLAIM_COLUMNS = 'id, session, path, started, eta, expires, ttl_ms, mode, reason, pid, host, forced_from, extras, fence';
+
+interface SessionRow {
+  name: string;
+  external_id: string | null;
+  started: Date;
+  pid: number | null;
+  host: string | null;
+  repo: string | null;
+  task: string | null;
+  ended: Date | null;
+}
+
+const SESSION_COLUMNS = 'name, external_id, started, pid, host, repo, task, ended';
+
+function toSession(r: SessionRow): SessionRecord {
+  return {
+    name: r.name,
+    externalId: r.external_id ?? undefined,
+    started: r.started,
+    pid: r.pid ?? undefined,
+    host: r.host ?? undefined,
+    repo: r.repo ?? undefined,
+    task: r.task ?? undefined,
+    ended: r.ended ?? undefined,
+    line: 0,
+  };
+}
+
+/** A row as JSON carries its times as text (and its bigints as numbers: `ClaimRow` takes both). */
+type AsJson<R> = { [K in keyof R]: R[K] extends Date ? string : R[K] extends Date | null ? string | null : R[K] };
+
+interface LiveRow {
+  version: number | null;
+  now: string;
+  claims: AsJson<ClaimRow>[];
+  sessions: AsJson<SessionRow>[];
+}
+
+/**
+ * The schema's version, the database's clock, the board's unexpired claims and its sessions in
+ * one row. The clock is read once (the `with`), so the filter and the caller's `now` agree.
+ */
+const LIVE_READ = `with t as (select clock_timestamp() as now)
+select (select version from claimboard_schema limit 1) as version, t.now::text as now,
+  (select coalesce(json_agg(c order by c.fence), '[]') from (select ${CLAIM_COLUMNS} from claimboard_claims where board = $1 and expires > t.now) c) as claims,
+  (select coalesce(json_agg(s order by s.started, s.name), '[]') from (select ${SESSION_COLUMNS} from claimboard_sessions where board = $1) s) as sessions
+from t`;
 
 export class PgClaimStore implements ClaimStore {
   readonly boardPath: string;
@@ -155,7 +202,13 @@ export class PgClaimStore implements ClaimStore {
 
   private connect(): Promise<pg.Client> {
     this.client ??= (async () => {
-      const c = new pg.Client({ connectionString: this.choice.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'claimboard' });
+      // The lock wait limit goes with the start-up message: a read then needs no statement to set it.
+      const c = new pg.Client({
+        connectionString: this.choice.url,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        application_name: 'claimboard',
+        lock_timeout: Math.max(1, Math.round(this.lockWaitMs)),
+      });
       // A connection the server dropped (restart, kill) is reported by the next query; this keeps
       // the process from dying of an unhandled 'error' event meanwhile.
       c.on('error', () => {
@@ -189,6 +242,10 @@ export class PgClaimStore implements ClaimStore {
     } catch (e) {
       if ((e as { code?: string }).code !== '42P01') throw e; // undefined_table
     }
+    this.checkVersion(version);
+  }
+
+  private checkVersion(version: number | undefined): void {
     if (version === undefined) throw new StoreUnavailableError(maskStoreText(`${this.where} has no claimboard tables: run \`claimboard store init\``, this.choice.url));
     if (version > SCHEMA_VERSION)
       throw new StoreUnavailableError(maskStoreText(`${this.where} has schema version ${version}, newer than this claimboard knows (${SCHEMA_VERSION}): upgrade claimboard`, this.choice.url));
@@ -345,21 +402,8 @@ export class PgClaimStore implements ClaimStore {
   }
 
   private async sessions(t: Tx): Promise<SessionRecord[]> {
-    const rows = await t.q<{ name: string; external_id: string | null; started: Date; pid: number | null; host: string | null; repo: string | null; task: string | null; ended: Date | null }>(
-      'select name, external_id, started, pid, host, repo, task, ended from claimboard_sessions where board = $1 order by started, name',
-      [this.board],
-    );
-    return rows.map((r) => ({
-      name: r.name,
-      externalId: r.external_id ?? undefined,
-      started: r.started,
-      pid: r.pid ?? undefined,
-      host: r.host ?? undefined,
-      repo: r.repo ?? undefined,
-      task: r.task ?? undefined,
-      ended: r.ended ?? undefined,
-      line: 0,
-    }));
+    const rows = await t.q<SessionRow>(`select ${SESSION_COLUMNS} from claimboard_sessions where board = $1 order by started, name`, [this.board]);
+    return rows.map(toSession);
   }
 
   private async notes(t: Tx): Promise<(PinnedNote & { seq: number })[]> {
@@ -414,15 +458,37 @@ export class PgClaimStore implements ClaimStore {
   }
 
   async near(paths: string[], session?: string): Promise<{ claims: Claim[]; sessions: SessionRecord[]; exists: boolean }> {
-    return this.tx(
-      async (t, now) => {
-        const claims = (await this.claims(t, 'and expires > $2', [now])).filter((c) => this.rules.isLive(c, now));
-        void paths;
-        void session;
-        return { claims, sessions: await this.sessions(t), exists: true };
-      },
-      { write: false },
-    );
+    void paths;
+    void session;
+    const { now, claims, sessions } = await this.readLive();
+    return { claims: claims.filter((c) => this.rules.isLive(c, now)), sessions, exists: true };
+  }
+
+  /**
+   * The hot read (check, the edit guard): one statement, so one round trip and one snapshot
+   * without begin/commit. The schema's version comes in the same row; a statement that fails
+   * before the schema was seen is explained by the schema check (no tables, an older schema).
+   */
+  private async readLive(): Promise<{ now: Date; claims: SharedClaim[]; sessions: SessionRecord[] }> {
+    const c = await this.connect();
+    let row: LiveRow | undefined;
+    try {
+      row = (await c.query<LiveRow>(LIVE_READ, [this.board])).rows[0];
+    } catch (e) {
+      // The server answered with an error: the connection is still good for the schema check.
+      if (e instanceof pg.DatabaseError) {
+        if (!this.schemaChecked) await this.schemaCheck(c).catch((schema: unknown) => Promise.reject(this.unavailable(schema)));
+      } else this.dropClient(c);
+      throw this.unavailable(e, 'read');
+    }
+    if (!row) throw this.unavailable(new Error('the read returned no row'), 'read');
+    this.checkVersion(row.version ?? undefined);
+    this.schemaChecked = true;
+    return {
+      now: new Date(row.now),
+      claims: row.claims.map((r) => toClaim({ ...r, started: new Date(r.started), eta: r.eta === null ? null : new Date(r.eta), expires: new Date(r.expires) })),
+      sessions: row.sessions.map((r) => toSession({ ...r, started: new Date(r.started), ended: r.ended === null ? null : new Date(r.ended) })),
+    };
   }
 
   async check(session: string | undefined, paths: string[], mode: ClaimMode = 'exclusive', opts: { files?: readonly string[] } = {}): Promise<Conflict[]> {

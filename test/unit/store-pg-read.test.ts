@@ -1,0 +1,96 @@
+/**
+ * The shared store's hot read (`check`, the edit guard's deny path): one statement to the
+ * database, with the schema's version folded in, and still today's clear errors for a database
+ * without the tables or with another schema version.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import pg from 'pg';
+import type { StoreChoice } from '../../src/core/claim-store';
+import { openPgStore, type PgClaimStore } from '../../src/store-pg';
+import { testPostgres } from '../support/postgres';
+
+describe('the shared store: the hot read', function () {
+  this.timeout(60_000);
+  const opened: PgClaimStore[] = [];
+  afterEach(async () => {
+    await Promise.allSettled(opened.splice(0).map((s) => s.close()));
+  });
+
+  async function board(): Promise<{ url: string; open: () => PgClaimStore }> {
+    const url = await (await testPostgres()).database();
+    const choice: StoreChoice = { kind: 'postgres', url, shown: url, board: 'default', source: 'test' };
+    const boardPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'store-pg-read-')), 'coordination.md');
+    return {
+      url,
+      open: () => {
+        const s = openPgStore(choice, { boardPath });
+        opened.push(s);
+        return s;
+      },
+    };
+  }
+
+  /** The statements a store sends while `fn` runs. */
+  async function statements(fn: () => Promise<unknown>): Promise<string[]> {
+    const sent: string[] = [];
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const q = args[0];
+      sent.push(typeof q === 'string' ? q : String((q as { text?: string }).text));
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    try {
+      await fn();
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    return sent;
+  }
+
+  it('a process that checks sends one statement (no begin, commit or schema query), and reads what status reads', async () => {
+    const { open } = await board();
+    const writer = open();
+    await writer.init();
+    const eta = new Date(Date.now() + 3600_000);
+    await writer.claim('alpha', { paths: ['repo/src/a.ts', 'repo/docs/**'], reason: 'refactor', eta, mode: 'shared' });
+    await writer.claim('beta', { paths: ['repo/lib/b.ts'], ttlMs: 600_000 });
+    await writer.registerSession({ name: 'beta', started: new Date(), repo: 'repo', task: 'the lib' });
+
+    const fresh = open();
+    let conflicts: Awaited<ReturnType<PgClaimStore['check']>> = [];
+    const sent = await statements(async () => {
+      conflicts = await fresh.check('gamma', ['repo/src/a.ts']);
+    });
+    assert.equal(sent.length, 1, sent.join('\n'));
+    assert.deepEqual(
+      conflicts.map((c) => [c.path, c.holder.session, c.holder.reason]),
+      [['repo/src/a.ts', 'alpha', 'refactor']],
+    );
+    const near = await fresh.near([]);
+    const view = await writer.status();
+    assert.deepEqual(near.claims, view.claims);
+    assert.deepEqual(near.sessions, view.sessions);
+  });
+
+  it('a database without the tables, or with another schema version, gives the same clear errors', async () => {
+    const { url, open } = await board();
+    await assert.rejects(open().check('alpha', ['repo/a']), /has no claimboard tables: run `claimboard store init`/);
+    await open().init();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query('update claimboard_schema set version = 99');
+      await assert.rejects(open().check('alpha', ['repo/a']), /has schema version 99, newer than this claimboard knows \(1\): upgrade claimboard/);
+      await admin.query('update claimboard_schema set version = 0');
+      await assert.rejects(open().check('alpha', ['repo/a']), /has schema version 0: run `claimboard store init` to migrate it to 1/);
+      // An old schema whose tables lack what the read asks for is explained the same way.
+      await admin.query('alter table claimboard_claims rename column fence to fence_old');
+      await assert.rejects(open().check('alpha', ['repo/a']), /has schema version 0: run `claimboard store init` to migrate it to 1/);
+    } finally {
+      await admin.end();
+    }
+  });
+});
