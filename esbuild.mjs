@@ -108,7 +108,10 @@ const storePgApart = {
 
 /**
  * pg's optional native binding and its Cloudflare socket are never used here: each becomes a
- * module that throws if required, so the bundle needs neither package.
+ * module that throws if required, so the bundle needs neither package. pg's lib/stream.js asks
+ * whether it runs in a Cloudflare Worker by building a `Response` where Node has no `navigator`
+ * (Node 20): that loads Node's whole fetch (undici), about 75 ms of every shared-store process;
+ * here it is always Node, so the socket is Node's.
  * @type {import('esbuild').Plugin}
  */
 const pgOptionalsAbsent = {
@@ -116,6 +119,10 @@ const pgOptionalsAbsent = {
   setup(b) {
     b.onResolve({ filter: /^(pg-native|pg-cloudflare)$/ }, (a) => ({ path: a.path, namespace: 'pg-absent' }));
     b.onLoad({ filter: /.*/, namespace: 'pg-absent' }, () => ({ contents: 'throw new Error("not bundled")', loader: 'js' }));
+    b.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, () => ({
+      contents: 'module.exports = { getStream: () => new (require("net").Socket)(), getSecureStream: (options) => require("tls").connect(options) };',
+      loader: 'js',
+    }));
   },
 };
 

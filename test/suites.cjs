@@ -35,6 +35,7 @@ const INTEGRATION = [
   'claim-store',
   'store-cli',
   'store-storm',
+  'store-pg-read',
   'shared-view',
   'start-shared',
   'cli-help',

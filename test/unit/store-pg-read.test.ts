@@ -4,6 +4,7 @@
  * without the tables or with another schema version.
  */
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,6 +12,7 @@ import pg from 'pg';
 import type { StoreChoice } from '../../src/core/claim-store';
 import { openPgStore, type PgClaimStore } from '../../src/store-pg';
 import { testPostgres } from '../support/postgres';
+import { ROOT } from '../support/cli';
 
 describe('the shared store: the hot read', function () {
   this.timeout(60_000);
@@ -92,5 +94,19 @@ describe('the shared store: the hot read', function () {
     } finally {
       await admin.end();
     }
+  });
+
+  it("the built store's process reads the board without loading Node's fetch (pg's Cloudflare test builds a Response)", async () => {
+    const { url, open } = await board();
+    await open().init();
+    const script = `const { openPgStore } = require(${JSON.stringify(path.join(ROOT, 'dist', 'store-pg.js'))});
+      const s = openPgStore({ kind: 'postgres', url: process.env.URL, shown: '', board: 'default', source: 'test' }, { boardPath: process.env.VIEW });
+      s.check('alpha', ['repo/a']).then((c) => s.close().then(() => console.log(JSON.stringify({ conflicts: c.length, loaded: process.moduleLoadList.filter((m) => /undici|fetch/.test(m)) }))));`;
+    const r = spawnSync(process.execPath, ['-e', script], {
+      env: { PATH: process.env.PATH, URL: url, VIEW: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'store-pg-read-')), 'view.md') },
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { conflicts: 0, loaded: [] });
   });
 });
