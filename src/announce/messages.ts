@@ -181,7 +181,7 @@ export function announcementsFor(events: readonly BoardEvent[], ctx: MessageCont
 
 /** An expiry's text with the lease its claim actually had (the default TTL is only a guess). */
 export function withLease(text: string, leaseMs: number): string {
-  return text.replace(/no heartbeat for [^—]*$/, `no heartbeat for ${ttlText(leaseMs)}`);
+  return text.replace(/no heartbeat for [^\u2014]*$/, `no heartbeat for ${ttlText(leaseMs)}`);
 }
 
 export interface AskInput {
@@ -243,7 +243,7 @@ export function parseAnnouncement(text: string): ParsedAnnouncement | undefined 
   if (rest.startsWith('RELEASE ')) return { kind: 'release', session, path };
   if (rest.startsWith('EXPIRED ')) return { kind: 'expire', session, path };
   if (rest.startsWith('TAKEOVER ')) return { kind: 'takeover', session, path };
-  if (/^(?:@\S+ )?needs you — /.test(rest)) return { kind: 'needs-you', session };
+  if (/^(?:@\S+ )?needs you \u2014 /.test(rest)) return { kind: 'needs-you', session };
   const ask = /^(?:@\S+ )?(\S+) is holding /.exec(rest);
   if (ask && /OK to interrupt\?$/.test(rest)) return { kind: 'ask', session, path, holder: must(ask[1], 'holder').replace(/\u2060/g, '') };
   // A plain question: it mentions the person first.

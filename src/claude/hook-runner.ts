@@ -498,7 +498,11 @@ export function heartbeatDue(mine: readonly Claim[], now: Date): boolean {
 }
 
 function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').replace(/—/g, '-').trim().slice(0, 120);
+  return s
+    .replace(/\s+/g, ' ')
+    .replace(/\u2014/g, '-')
+    .trim()
+    .slice(0, 120);
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {

@@ -10,15 +10,18 @@
  * exists it caches what was compiled while loading, not the functions a command ran
  * (docs/benchmarks.md has the numbers).
  */
+import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as vm from 'node:vm';
+import { Script } from 'node:vm';
 
 /** The bundle's build id (a hash of its text), written in by esbuild.mjs. */
 declare const CLI_BUILD_ID: string;
 
 const bundleFile = path.join(__dirname, 'cli-bundle.js');
-const source = fs.readFileSync(bundleFile, 'utf8');
+// The build keeps the bundle ASCII (esbuild.mjs): read as one-byte text, not decoded as UTF-8.
+const bytes = fs.readFileSync(bundleFile);
+const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 const env = process.env;
 if (process.sourceMapsEnabled) runForDebugging();
 const cacheName = process.sourceMapsEnabled ? undefined : cacheFileName();
@@ -33,7 +36,7 @@ for (const dir of cacheName ? cacheDirs : []) {
   }
 }
 if (!process.sourceMapsEnabled) {
-  const script = new vm.Script(source, { filename: bundleFile, cachedData: cached });
+  const script = new Script(source, { filename: bundleFile, cachedData: cached });
   if (cacheName && (cached === undefined || script.cachedDataRejected)) {
     // At exit the cache holds every function this command ran, not only the bundle's top level.
     process.once('exit', (code) => {
@@ -88,7 +91,7 @@ function commandKey(argv: string[]): string {
  * the last rename wins, and a reader sees an old whole file or a new whole one. Any failure (a
  * read-only install and home, a full disk) leaves the run as it was.
  */
-function writeCache(dirs: string[], name: string, compiled: vm.Script): void {
+function writeCache(dirs: string[], name: string, compiled: Script): void {
   let data: Buffer;
   try {
     data = compiled.createCachedData();

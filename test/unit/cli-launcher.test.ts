@@ -163,6 +163,26 @@ describe('CLI launcher and its code cache', function () {
     assert.equal(run(cli, ['--version'], home).stdout.trim(), PKG_VERSION);
     assert.deepEqual(cacheFiles(installCache(cli)), []);
   });
+
+  it('reads the bundle as one-byte text: the build keeps it ASCII, and takes fs, path and os as they are', () => {
+    const text = fs.readFileSync(path.join(path.dirname(CLI), 'cli-bundle.js'), 'latin1');
+    const wide = [...Buffer.from(text, 'latin1')].findIndex((b) => b > 0x7f);
+    assert.equal(wide, -1, `a byte outside ASCII near ${JSON.stringify(text.slice(wide - 40, wide + 10))}`);
+    // esbuild's namespace import copies a module object per importing file (\`X(require("node:fs"))\`).
+    assert.deepEqual(text.match(/[\w$]\(require\("node:(?:fs|path|os)"\)\)/g) ?? [], []);
+    assert.ok(/\brequire\("node:fs"\)/.test(text), 'the bundle requires node:fs itself');
+  });
+
+  it('a bundle that is not ASCII (another build of it) still runs, read as UTF-8', () => {
+    const home = tempDir();
+    const cli = copyOfDist();
+    const bundleFile = path.join(path.dirname(cli), 'cli-bundle.js');
+    const text = fs.readFileSync(bundleFile, 'utf8');
+    const wide = `${PKG_VERSION}\u2014\u00e9`;
+    fs.writeFileSync(bundleFile, text.replace(JSON.stringify(PKG_VERSION), JSON.stringify(wide)));
+    const r = run(cli, ['--version'], home);
+    assert.equal(r.stdout.trim(), wide, r.stderr);
+  });
 });
 
 describe('the published package', function () {
