@@ -4,6 +4,8 @@
  * costs above `node -e 0` was mostly V8 compiling the bundle; with the cache, V8 reads back the
  * functions the same command compiled last time instead. The cache only ever saves time: when it
  * cannot be read, does not match, or cannot be written, the bundle is compiled as without it.
+ * The shared store's client (dist/store-pg.js, required by the bundle only over a shared store)
+ * goes through a cache of its own the same way.
  *
  * Kept to Node built-ins and a few lines: this file is compiled on every call, cache or not.
  * Why not `module.enableCompileCache()`: Node 20 (the floor) does not have it, and where it
@@ -18,32 +20,79 @@ import { Script } from 'node:vm';
 /** The bundle's build id (a hash of its text), written in by esbuild.mjs. */
 declare const CLI_BUILD_ID: string;
 
+type CommonJsBody = (e: unknown, r: NodeJS.Require, m: { exports: unknown }, f: string, d: string) => void;
+
 const bundleFile = path.join(__dirname, 'cli-bundle.js');
-// The build keeps the bundle ASCII (esbuild.mjs): read as one-byte text, not decoded as UTF-8.
-const bytes = fs.readFileSync(bundleFile);
-const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+const storeFile = path.join(__dirname, 'store-pg.js');
+const source = readText(bundleFile);
 const env = process.env;
 if (process.sourceMapsEnabled) runForDebugging();
-const cacheName = process.sourceMapsEnabled ? undefined : cacheFileName();
-const cacheDirs = cacheName ? cacheFolders() : [];
-let cached: Buffer | undefined;
-for (const dir of cacheName ? cacheDirs : []) {
-  try {
-    cached = fs.readFileSync(path.join(dir, cacheName as string));
-    break;
-  } catch {
-    // Not there (or unreadable): the next folder, else compile and write one at exit.
-  }
-}
+const cacheOn = !process.sourceMapsEnabled && !(env.CLAIMBOARD_COMPILE_CACHE === '0' || env.NODE_DISABLE_COMPILE_CACHE);
+const cacheDirs = cacheOn ? cacheFolders() : [];
+const command = commandKey(process.argv.slice(2));
 if (!process.sourceMapsEnabled) {
-  const script = new Script(source, { filename: bundleFile, cachedData: cached });
-  if (cacheName && (cached === undefined || script.cachedDataRejected)) {
-    // At exit the cache holds every function this command ran, not only the bundle's top level.
+  // A launcher from one build over a bundle from another (a build in progress): no cache.
+  const name = cacheOn && source.startsWith(`/*claimboard-build:${CLI_BUILD_ID}*/`) ? `cli-${CLI_BUILD_ID}-${process.version}-${process.arch}-${command}.cache` : undefined;
+  (runCached(bundleFile, source, name) as CommonJsBody)(module.exports, bundleRequire(), module, bundleFile, __dirname);
+}
+
+/** The build keeps the bundles ASCII (esbuild.mjs): read as one-byte text, not decoded as UTF-8. */
+function readText(file: string): string {
+  const bytes = fs.readFileSync(file);
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
+/**
+ * Compiles `text` with the code cache `name` when there is one, and writes it at exit when there
+ * was none (or V8 rejected it): by then it holds every function this command ran, not only the
+ * top level. Returns what the script evaluates to.
+ */
+function runCached(file: string, text: string, name: string | undefined): unknown {
+  let cached: Buffer | undefined;
+  for (const dir of name ? cacheDirs : []) {
+    try {
+      cached = fs.readFileSync(path.join(dir, name as string));
+      break;
+    } catch {
+      // Not there (or unreadable): the next folder, else compile and write one at exit.
+    }
+  }
+  const script = new Script(text, { filename: file, cachedData: cached });
+  if (name && (cached === undefined || script.cachedDataRejected)) {
     process.once('exit', (code) => {
-      if (code === 0 || code === 3) writeCache(cacheDirs, cacheName, script);
+      if (code === 0 || code === 3) writeCache(cacheDirs, name, script);
     });
   }
-  (script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: NodeJS.Module, f: string, d: string) => void)(module.exports, require, module, bundleFile, __dirname);
+  return script.runInThisContext();
+}
+
+/**
+ * The bundle's `require`, except for dist/store-pg.js (the shared store's client, 220 KB, loaded
+ * by every call over a shared store): that one goes through a code cache of its own too.
+ */
+function bundleRequire(): NodeJS.Require {
+  if (!cacheOn) return require;
+  let store: { exports: unknown } | undefined;
+  const loadStore = (): unknown => {
+    if (store) return store.exports;
+    let text: string;
+    try {
+      text = readText(storeFile);
+    } catch {
+      return require(storeFile); // Node's own error for a missing file
+    }
+    // Named by its text's hash: the store's bundle can be rebuilt without the CLI's.
+    const id = (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(text).digest('hex').slice(0, 16);
+    const body = runCached(
+      storeFile,
+      `(function (exports, require, module, __filename, __dirname) {${text}\n})`,
+      `cli-${CLI_BUILD_ID}-${process.version}-${process.arch}-${command}-store-${id}.cache`,
+    ) as CommonJsBody;
+    store = { exports: {} };
+    body(store.exports, (require('node:module') as typeof import('node:module')).createRequire(storeFile), store, storeFile, __dirname);
+    return store.exports;
+  };
+  return Object.assign((id: string): unknown => (id === storeFile ? loadStore() : require(id)), require);
 }
 
 /**
@@ -53,17 +102,6 @@ if (!process.sourceMapsEnabled) {
  */
 function runForDebugging(): void {
   (module as unknown as { _compile(content: string, filename: string): void })._compile(`${source}\n(exports, require, module, __filename, __dirname);`, bundleFile);
-}
-
-/**
- * One cache file per build, Node version and command (each command keeps the functions it
- * runs): a rebuilt bundle or another Node never reads a cache made for something else.
- */
-function cacheFileName(): string | undefined {
-  if (env.CLAIMBOARD_COMPILE_CACHE === '0' || env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-  // A launcher from one build over a bundle from another (a build in progress): no cache.
-  if (!source.startsWith(`/*claimboard-build:${CLI_BUILD_ID}*/`)) return undefined;
-  return `cli-${CLI_BUILD_ID}-${process.version}-${process.arch}-${commandKey(process.argv.slice(2))}.cache`;
 }
 
 /**
@@ -122,12 +160,14 @@ function writeCache(dirs: string[], name: string, compiled: Script): void {
   }
 }
 
-/** Caches of other builds, untouched for a week, and leftovers of interrupted writes go. */
+/** Caches of other builds (and stores' caches), untouched for a week, and leftovers of interrupted writes go. */
 function forgetOldBuilds(dir: string): void {
   const now = Date.now();
   for (const name of fs.readdirSync(dir)) {
     const tmp = name.endsWith('.tmp');
-    if (!name.startsWith('cli-') || (name.startsWith(`cli-${CLI_BUILD_ID}-`) && !tmp)) continue;
+    // A store's cache is named by its own text too: one of this build may be of an older store.
+    const current = name.startsWith(`cli-${CLI_BUILD_ID}-`) && !tmp && !name.includes('-store-');
+    if (!name.startsWith('cli-') || current) continue;
     const file = path.join(dir, name);
     try {
       if (fs.statSync(file).mtimeMs < now - (tmp ? 3_600_000 : 7 * 24 * 3_600_000)) fs.rmSync(file, { force: true });

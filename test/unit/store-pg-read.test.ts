@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as vm from 'node:vm';
 import pg from 'pg';
 import type { StoreChoice } from '../../src/core/claim-store';
 import { openPgStore, type PgClaimStore } from '../../src/store-pg';
@@ -108,5 +109,38 @@ describe('the shared store: the hot read', function () {
     });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { conflicts: 0, loaded: [] });
+  });
+
+  it("the CLI runs the store's bundle through a code cache of its own, named by the store's text", async () => {
+    const { url, open } = await board();
+    await open().init();
+    // An install of its own, so the caches seen are the ones these calls made.
+    const dist = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'store-pg-cache-')), 'pkg', 'dist');
+    fs.mkdirSync(dist, { recursive: true });
+    for (const f of ['cli.js', 'cli-bundle.js', 'store-pg.js']) fs.copyFileSync(path.join(ROOT, 'dist', f), path.join(dist, f));
+    const caches = path.join(dist, '..', 'node_modules', '.cache', 'claimboard');
+    const env = { PATH: process.env.PATH, HOME: path.dirname(dist), CLAIMBOARD_STORE: url, CLAIMBOARD_BOARD: path.join(path.dirname(dist), 'view.md'), CLAIMBOARD_SESSION: 'alpha' };
+    const check = (): void => {
+      const r = spawnSync(process.execPath, [path.join(dist, 'cli.js'), 'check', 'repo/a'], { env, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+    };
+    const storeCaches = (): string[] => fs.readdirSync(caches).filter((f) => f.includes('-check-store-'));
+    check();
+    const [first, ...more] = storeCaches();
+    assert.ok(first, `a cache for the store beside the CLI's: ${fs.readdirSync(caches).join(', ')}`);
+    assert.deepEqual(more, []);
+    // V8 takes it for the store's text as the launcher wraps it (CommonJS's function).
+    const storeFile = path.join(dist, 'store-pg.js');
+    const wrapped = (text: string): string => `(function (exports, require, module, __filename, __dirname) {${text}\n})`;
+    assert.ok(!new vm.Script(wrapped(fs.readFileSync(storeFile, 'latin1')), { filename: storeFile, cachedData: fs.readFileSync(path.join(caches, first)) }).cachedDataRejected);
+    check();
+    assert.deepEqual(storeCaches(), [first], 'the next call reads it, writes nothing');
+    // A rebuilt store (same length, one character changed) never runs the old cache: a new name.
+    const text = fs.readFileSync(storeFile, 'latin1');
+    const at = text.indexOf('claimboard_changed');
+    assert.ok(at > 0);
+    fs.writeFileSync(storeFile, `${text.slice(0, at)}X${text.slice(at + 1)}`, 'latin1');
+    check();
+    assert.equal(storeCaches().length, 2);
   });
 });
