@@ -8,6 +8,7 @@ import * as z from 'zod';
 import type { Conflict } from '../core/claim-service';
 import type { ClaimStore } from '../core/claim-store';
 import type { Claim } from '../core/model';
+import { claimJson, conflictJson, type ClaimJson, type ConflictJson } from '../core/claim-json';
 import { formatClock, formatIsoLocal, parseDuration, parseEta } from '../core/duration';
 import { InputError } from '../core/errors';
 import { heldReason } from '../core/held-reason';
@@ -61,35 +62,24 @@ export interface ToolDef<I extends z.ZodObject = z.ZodObject> {
 
 // ------------------------------------------------------------------ shapes
 
-const claimOut = z.object({
+// The core's JSON of a claim, the same the CLI's `--json` prints; typed against it so the two cannot drift.
+const claimOut: z.ZodType<ClaimJson> = z.object({
   id: z.string().nullable(),
   session: z.string(),
   path: z.string(),
   started: z.string(),
   eta: z.string().nullable(),
   expires: z.string(),
+  ttl: z.string(),
   mode: z.enum(['exclusive', 'shared']),
   reason: z.string().nullable(),
+  pid: z.number().nullable(),
+  host: z.string().nullable(),
+  forcedFrom: z.string().nullable(),
+  line: z.number(),
 });
 
-const conflictOut = z.object({ path: z.string(), holder: claimOut });
-
-function claimJson(c: Claim): z.infer<typeof claimOut> {
-  return {
-    id: c.id ?? null,
-    session: c.session,
-    path: c.path,
-    started: formatIsoLocal(c.started),
-    eta: c.eta ? formatIsoLocal(c.eta) : null,
-    expires: formatIsoLocal(c.expires),
-    mode: c.mode,
-    reason: c.reason ?? null,
-  };
-}
-
-function conflictJson(k: Conflict): z.infer<typeof conflictOut> {
-  return { path: k.path, holder: claimJson(k.holder) };
-}
+const conflictOut: z.ZodType<ConflictJson> = z.object({ path: z.string(), relation: z.enum(['same', 'covers', 'inside', 'overlaps']), holder: claimOut });
 
 const paths = z.array(z.string().min(1, 'a path is not empty')).min(1, 'give at least one path');
 const duration = (what: string) => z.string().describe(`${what}: a duration (\`90s\`, \`30m\`, \`2h\`)`);

@@ -4,7 +4,7 @@
  * it cannot read, and which session the tools act as.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -136,6 +136,28 @@ describe('claimboard mcp (SDK client over stdio)', function () {
       ['shop/src/**'],
     );
     assert.equal(new ClaimService({ boardPath: board }).status().claims.length, 0);
+  });
+
+  it("gives a claim and a conflict the same JSON as the CLI's --json", async () => {
+    // Every field a claim line can carry: an id, an ETA, its own lease, a reason, a holder pid, a takeover.
+    const svc = new ClaimService({ boardPath: board });
+    await svc.claim('session-q', { paths: ['shop/src/**'], eta: new Date(Date.now() + 45 * 60_000), ttlMs: 90 * 60_000, reason: 'parser', pid: process.pid });
+    await svc.claim('session-p', { paths: ['infra:db'], mode: 'shared' });
+    await svc.claim('session-q', { paths: ['infra:db'], force: true });
+    await svc.claim('session-p', { paths: ['infra:cache'], mode: 'shared' });
+    const cli = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [CLAIMBOARD_CLI, '--board', board, '--json', ...args], { cwd: repo, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: dir } });
+      return JSON.parse(r.stdout) as { claims?: unknown[]; conflicts?: unknown[] };
+    };
+    const c = await connect({ CLAIMBOARD_SESSION: 'session-m' });
+
+    const viaCli = cli('status').claims;
+    assert.equal(viaCli?.length, 3);
+    assert.deepEqual((await call(c, 'status', {})).structuredContent?.claims, viaCli);
+
+    const held = cli('--session', 'session-m', 'check', 'src/a.ts', 'infra:db', 'infra:cache').conflicts;
+    assert.equal(held?.length, 3);
+    assert.deepEqual((await call(c, 'check', { paths: ['src/a.ts', 'infra:db', 'infra:cache'] })).structuredContent?.conflicts, held);
   });
 
   it("a key with no repository prefix is claimed as written, with the CLI's warning in the result", async () => {

@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
-import { conflictJson, describeConflict } from '../format';
+import { conflictJson } from '../../core/claim-json';
+import { describeConflict } from '../format';
 import { InputError } from '../../core/errors';
 import { resolvePathKeyWithWarning } from '../../core/path-key';
 

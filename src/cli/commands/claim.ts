@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
-import { claimJson, clockSeconds, conflictJson, describeClaim, describeConflict, formatCountdown } from '../format';
+import { claimJson, conflictJson } from '../../core/claim-json';
+import { clockSeconds, describeClaim, describeConflict, formatCountdown } from '../format';
 import type { CliContext } from '../cli-context';
 import { ETA_FORMS, formatDurationExact, parseDuration, parseEta, parseLeaseDuration } from '../../core/duration';
 import { InputError } from '../../core/errors';

@@ -1,6 +1,6 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-context';
-import { claimJson } from '../format';
+import { claimJson } from '../../core/claim-json';
 import { InputError } from '../../core/errors';
 import { resolvePathKey } from '../../core/path-key';
 

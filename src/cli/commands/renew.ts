@@ -1,5 +1,5 @@
 import type { Command } from '../command';
-import { claimJson } from '../format';
+import { claimJson } from '../../core/claim-json';
 import { formatDurationExact, formatWhen, parseLeaseDuration } from '../../core/duration';
 import { leaseLength } from '../../core/claim-service';
 

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import type { Command } from '../command';
 import type { CliContext } from '../cli-context';
-import { claimJson, paint, releaseJson, table, whenRelative, type Paint } from '../format';
+import { claimJson, releaseJson } from '../../core/claim-json';
+import { paint, table, whenRelative, type Paint } from '../format';
 import { DEFAULT_TTL_MS, formatDurationExact, formatIsoLocal } from '../../core/duration';
 import { waitForBoardChange } from '../../core/board-watch';
 import type { Claim, SessionRecord } from '../../core/model';
