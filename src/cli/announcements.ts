@@ -5,14 +5,11 @@
  * exits when the outbox is empty. Used in-process (tests, other Node callers) it delivers
  * inline within the usual ~1 s budget instead.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createAnnouncer, loadAnnounceConfig, type Announcer, type LoadedAnnounceConfig } from '../announce';
 import { WEBHOOK_ONLY } from '../announce/config';
-import { runningAsCli } from './listener-start';
-
-export { ensureListener, runningAsCli } from './listener-start';
+import { runningAsCli, spawnDetached } from './spawn-detached';
 
 export interface CliAnnouncer {
   announcer: Announcer;
@@ -48,20 +45,7 @@ export async function closeAnnouncers(): Promise<void> {
 }
 
 function startBackgroundFlusher(boardPath: string, env: NodeJS.ProcessEnv): void {
-  startDetachedCli(['flush', '--background', '--board', path.resolve(boardPath)], env);
-}
-
-/** Another claimboard process, detached so this one (often a hook) exits at once; its pid. */
-export function startDetachedCli(args: string[], env: NodeJS.ProcessEnv): number | undefined {
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1] ?? '', ...args], {
-    detached: true,
-    stdio: 'ignore',
-    env,
-    windowsHide: true,
-  });
-  child.on('error', () => undefined);
-  child.unref();
-  return child.pid;
+  spawnDetached(['flush', '--background', '--board', path.resolve(boardPath)], env);
 }
 
 /** The background flusher records its pid beside the outbox so tests and people can find it. */

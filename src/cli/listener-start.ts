@@ -5,16 +5,8 @@
  * node:child_process load only when a listener must be started.
  */
 import * as path from 'node:path';
-import type * as ChildProcess from 'node:child_process';
 import { loadAnnounceConfig } from '../announce/config';
-
-/** True when this process is the claimboard CLI itself, so it can start another one of itself. */
-export function runningAsCli(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  const base = path.basename(script);
-  return base === 'cli.js' || base === 'claimboard';
-}
+import { runningAsCli, spawnDetached } from './spawn-detached';
 
 /**
  * Starts this board's listener (`claimboard listen --background`, detached) unless the channel
@@ -25,14 +17,5 @@ export async function ensureListener(boardPath: string, env: NodeJS.ProcessEnv):
   if (loadAnnounceConfig({ env }).config?.destination.kind !== 'rest') return;
   const { listenerRunning } = await import('../announce/listener');
   if (listenerRunning(boardPath)) return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { spawn } = require('node:child_process') as typeof ChildProcess;
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'listen', '--background', '--board', path.resolve(boardPath)], {
-    detached: true,
-    stdio: 'ignore',
-    env,
-    windowsHide: true,
-  });
-  child.on('error', () => undefined);
-  child.unref();
+  spawnDetached(['listen', '--background', '--board', path.resolve(boardPath)], env);
 }

@@ -129,6 +129,43 @@ describe('announcements through the CLI (real processes)', function () {
     assert.deepEqual(server.messages(), expected);
   });
 
+  it('a hook loads node:child_process only when it starts a process: the flusher, not an inline post', async () => {
+    // Each claimboard process records, as it exits, whether Node loaded child_process; NODE_OPTIONS reaches the flusher too.
+    const preload = path.join(dir, 'loaded.cjs');
+    const loaded = path.join(dir, 'loaded.jsonl');
+    fs.writeFileSync(
+      preload,
+      `process.on('exit', () => require('node:fs').appendFileSync(${JSON.stringify(loaded)}, JSON.stringify({ args: process.argv.slice(2).join(' '), childProcess: process.moduleLoadList.includes('NativeModule child_process') }) + '\\n'));`,
+    );
+    const records = () => (fs.existsSync(loaded) ? fs.readFileSync(loaded, 'utf8').trim().split('\n') : []).map((l) => JSON.parse(l) as { args: string; childProcess: boolean });
+    // A webhook only: no listener to start, so the flusher is the one process a hook may start.
+    const webhookOnly = {
+      CLAIMBOARD_MATTERMOST_URL: '',
+      CLAIMBOARD_MATTERMOST_TOKEN: '',
+      CLAIMBOARD_MATTERMOST_CHANNEL: '',
+      CLAIMBOARD_MATTERMOST_WEBHOOK: server.hookUrl,
+      NODE_OPTIONS: `--require=${preload}`,
+    };
+    const start = (id: string) => JSON.stringify({ session_id: id, transcript_path: path.join(dir, 't.jsonl'), cwd: dir, hook_event_name: 'SessionStart', source: 'startup' });
+    const hook = (id: string, extra: NodeJS.ProcessEnv) =>
+      runCli(['--board', board, 'hook', 'session-start'], { cwd: dir, env: { ...env, ...webhookOnly, ...extra }, input: start(id), timeoutMs: 30_000 });
+
+    ok(await hook('uuid-inline', { CLAIMBOARD_ANNOUNCE_INLINE: '1' }));
+    await until(() => server.messages().some((m) => m.includes('] starting —')), 30_000, 'the start posted inline');
+    assert.deepEqual(records(), [{ args: `--board ${board} hook session-start`, childProcess: false }]);
+
+    fs.rmSync(loaded);
+    ok(await hook('uuid-flushed', {}));
+    background.note(board);
+    await until(() => server.messages().filter((m) => m.includes('] starting —')).length === 2, 30_000, 'the second start, posted by the flusher');
+    await until(() => records().some((r) => r.args.includes('flush --background')), 30_000, 'the flusher exits');
+    assert.deepEqual(
+      records().find((r) => r.args.includes('hook session-start')),
+      { args: `--board ${board} hook session-start`, childProcess: true },
+      'the hook that started the flusher loaded it',
+    );
+  });
+
   it('an expired lease is announced by prune, in the thread of its claim', async () => {
     ok(await cli(['claim', 'repo/short', '--ttl', '1s']));
     const leaseEnd = new Date(must(/repo\/short — .*lease until (\S+)/.exec(fs.readFileSync(board, 'utf8'))?.[1], 'the lease of repo/short')).getTime();

@@ -64,10 +64,9 @@ export const hook: Command = {
       autoClaim: !/^(0|false|no|off)$/i.test(ctx.env.CLAIMBOARD_AUTO_CLAIM ?? ''),
       announcer: () => (announcer ??= hookAnnouncer(ctx.boardPath, ctx.env, ctx.err, ttlMs)),
       startNeedsYouTimer: async (sessionId, spellId) => {
-        const { runningAsCli } = await import('../listener-start');
+        const { runningAsCli, spawnDetached } = await import('../spawn-detached');
         if (!runningAsCli()) return undefined;
-        const { startDetachedCli } = await import('../announcements');
-        return startDetachedCli(['hook', 'notification', '--spell', spellId, '--claude-session', sessionId, '--board', path.resolve(ctx.boardPath)], ctx.env);
+        return spawnDetached(['hook', 'notification', '--spell', spellId, '--claude-session', sessionId, '--board', path.resolve(ctx.boardPath)], ctx.env);
       },
       openStore: (o) => ctx.openStore(o),
     });
