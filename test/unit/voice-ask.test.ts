@@ -5,12 +5,12 @@
  * several readers at once is applied once.
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli, tempDir, type CliRun } from '../support/cli';
-import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
-import { BackgroundProcesses, mattermostEnv, until } from '../support/background';
+import { tempDir, type CliRun } from '../support/cli';
+import type { MattermostTestServer } from '../support/mattermost-server';
+import { until } from '../support/background';
+import { startVoiceRepo, type VoiceRepo } from '../support/voice-repo';
 import { questionsToWatch, recordAnswers, readAnswers } from '../../src/announce/answers';
 import { ClaimService } from '../../src/core/claim-service';
 import { FileClaimStore } from '../../src/core/claim-store';
@@ -25,18 +25,12 @@ interface AskJson {
 
 describe('ask --wait: the person decides (real processes)', function () {
   this.timeout(120_000);
+  let voice: VoiceRepo;
   let server: MattermostTestServer;
-  let dir: string;
   let repo: string;
   let board: string;
-  let env: NodeJS.ProcessEnv;
-  const background = new BackgroundProcesses();
 
-  async function cli(args: string[], session = 'session-a', extraEnv: NodeJS.ProcessEnv = {}, input?: string): Promise<CliRun> {
-    const r = await runCli(['--board', board, ...args], { cwd: repo, env: { ...env, CLAIMBOARD_SESSION: session, ...extraEnv }, input, timeoutMs: 90_000 });
-    background.note(board);
-    return r;
-  }
+  const cli = (args: string[], session = 'session-a', extraEnv: NodeJS.ProcessEnv = {}, input?: string): Promise<CliRun> => voice.cli(args, { CLAIMBOARD_SESSION: session, ...extraEnv }, input);
 
   /** The question's post, once the asking process has posted it. */
   async function questionPost(containing = 'OK to interrupt?') {
@@ -44,20 +38,12 @@ describe('ask --wait: the person decides (real processes)', function () {
   }
 
   beforeEach(async () => {
-    server = await startMattermostServer();
-    dir = tempDir();
-    repo = path.join(dir, 'repo');
-    fs.mkdirSync(path.join(repo, 'parser'), { recursive: true });
-    execFileSync('git', ['init', '-q'], { cwd: repo });
-    board = path.join(dir, 'coordination.md');
-    env = mattermostEnv(server, dir, { CLAIMBOARD_POLL_INTERVAL: '2s', CLAIMBOARD_FLUSH_BUDGET: '30s' });
+    voice = await startVoiceRepo({ cliTimeoutMs: 90_000 });
+    ({ server, repo, board } = voice);
     assert.equal((await cli(['claim', 'repo/parser/**', '--eta', '30m'])).code, 0);
   });
 
-  afterEach(async () => {
-    background.endAll(board);
-    await server.close();
-  });
+  afterEach(() => voice.stop());
 
   it('yes from the human (after a yes from someone else) hands the path over: board, TAKEOVER in the thread, the holder told', async () => {
     const asking = cli(['ask', 'I need the parser for the fix', '--about', 'repo/parser/**', '--wait', '60s', '--json'], 'session-b');

@@ -5,31 +5,27 @@
  * the same way; three listeners reading the same yes at once apply it once.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SyncHookJSONOutput } from '@anthropic-ai/claude-agent-sdk' with { 'resolution-mode': 'import' };
-import { runCli, tempDir, type CliRun } from '../support/cli';
-import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
-import { alive, BackgroundProcesses, mattermostEnv, until } from '../support/background';
+import type { CliRun } from '../support/cli';
+import type { MattermostTestServer } from '../support/mattermost-server';
+import { alive, until } from '../support/background';
+import { startVoiceRepo, type VoiceRepo } from '../support/voice-repo';
 import { listenerPidFile } from '../../src/announce/listener';
 
 describe('the person reaches Claude through the hooks (real processes)', function () {
   this.timeout(120_000);
+  let voice: VoiceRepo;
   let server: MattermostTestServer;
   let dir: string;
   let repo: string;
   let board: string;
-  let env: NodeJS.ProcessEnv;
   /** Stands in for each Claude Code process: the listener lives while one of them does. */
   let claudes: ChildProcess[];
-  const background = new BackgroundProcesses();
 
-  async function cli(args: string[], extra: NodeJS.ProcessEnv = {}, input?: string): Promise<CliRun> {
-    const r = await runCli(['--board', board, ...args], { cwd: repo, env: { ...env, ...extra }, input, timeoutMs: 60_000 });
-    background.note(board);
-    return r;
-  }
+  const cli = (args: string[], extra: NodeJS.ProcessEnv = {}, input?: string): Promise<CliRun> => voice.cli(args, extra, input);
 
   function claude(): ChildProcess {
     const c = spawn('sleep', ['600'], { stdio: 'ignore' });
@@ -52,21 +48,15 @@ describe('the person reaches Claude through the hooks (real processes)', functio
   const prompt = (id: string, pid: number) => hook('user-prompt-submit', id, pid, { prompt: 'go on' });
 
   beforeEach(async () => {
-    server = await startMattermostServer();
-    dir = tempDir();
-    repo = path.join(dir, 'repo');
-    fs.mkdirSync(path.join(repo, 'parser'), { recursive: true });
-    execFileSync('git', ['init', '-q'], { cwd: repo });
-    board = path.join(dir, 'coordination.md');
+    voice = await startVoiceRepo({ cliTimeoutMs: 60_000 });
+    ({ server, dir, repo, board } = voice);
     claudes = [];
-    env = mattermostEnv(server, dir, { HOME: dir, CLAIMBOARD_POLL_INTERVAL: '2s', CLAIMBOARD_FLUSH_BUDGET: '30s' });
   });
 
   afterEach(async () => {
-    background.note(board);
+    voice.background.note(board);
     for (const c of claudes) c.kill();
-    background.endAll(board);
-    await server.close();
+    await voice.stop();
   });
 
   it("a yes reaches the holder (handover) and the asker (answer) in their next hook, once; the holder's edit is then denied", async () => {
