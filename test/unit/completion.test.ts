@@ -59,68 +59,57 @@ describe('shell completion (CLI)', function () {
     return cleanEnv({ PATH: pathWithClaimboard(path.join(dir, '.tools')), HOME: dir, TMPDIR: dir });
   }
 
-  it('zsh: `source <(claimboard completion zsh)`, then Tab completes commands, options, option values and words', () => {
-    const env = shellEnv();
-    // The README's line once; then the same script from a file (a node start less per Tab).
-    let load = 'source <(claimboard completion zsh)';
-    // What an interactive zsh offers on Tab after these words (test/support/zsh-complete.zsh).
-    const complete = (...words: string[]) => {
-      const z = spawnSync('zsh', ['-f', path.join(ROOT, 'test', 'support', 'zsh-complete.zsh'), load, ...words], {
-        cwd: dir,
-        env,
-        encoding: 'utf8',
-        timeout: 30_000,
-      });
-      assert.equal(z.status, 0, `zsh: ${z.stderr}${z.stdout}`);
-      return z.stdout.split('\n').filter(Boolean).sort();
-    };
-    assert.deepEqual(complete('claimboard', 'cl'), ['claim']);
-    const script = path.join(dir, 'claimboard.zsh');
-    fs.writeFileSync(script, spawnSync('claimboard', ['completion', 'zsh'], { env, encoding: 'utf8' }).stdout);
-    load = `source ${script}`;
-    assert.deepEqual(complete('claimboard', '--board', 'b.md', 'sta'), ['start', 'status']);
-    assert.deepEqual(complete('claimboard', 'claim', '--e'), ['--eta']);
-    assert.ok(complete('claimboard', 'claim', '--').includes('--wait'));
-    assert.ok(complete('claimboard', 'status', '--').includes('--watch'));
-    assert.deepEqual(complete('claimboard', 'claim', 'x', '--eta', ''), [], 'an ETA is typed, not a file');
-    assert.deepEqual(complete('claimboard', 'claim', 'no'), ['notes.md'], 'paths complete as files');
-    assert.deepEqual(complete('claimboard', 'note', ''), ['add', 'remove']);
-    assert.deepEqual(complete('claimboard', 'completion', ''), ['bash', 'fish', 'zsh']);
-    assert.deepEqual(complete('claimboard', 'help', 'install-'), ['install-git-hook', 'install-hooks']);
-  });
+  /**
+   * zsh and fish, each as a person loads it: first the README's line, then the same script from
+   * a file (a node start less per Tab). `run` gives the shell's own answer to Tab after these
+   * words, one candidate a line (fish adds a tab and the description).
+   */
+  const shells: { name: 'zsh' | 'fish'; readme: string; helpLine?: RegExp; run(load: string, words: string[], env: NodeJS.ProcessEnv): string[] }[] = [
+    {
+      name: 'zsh',
+      readme: 'source <(claimboard completion zsh)',
+      run(load, words, env) {
+        // What an interactive zsh offers on Tab (test/support/zsh-complete.zsh).
+        const z = spawnSync('zsh', ['-f', path.join(ROOT, 'test', 'support', 'zsh-complete.zsh'), load, ...words], { cwd: dir, env, encoding: 'utf8', timeout: 30_000 });
+        assert.equal(z.status, 0, `zsh: ${z.stderr}${z.stdout}`);
+        return z.stdout.split('\n').filter(Boolean);
+      },
+    },
+    {
+      name: 'fish',
+      readme: 'claimboard completion fish | source',
+      helpLine: /^claim\tclaim paths for this session[^\n]*$/,
+      run(load, words, env) {
+        const f = spawnSync('fish', ['--no-config', '-c', `${load}; complete -C ${JSON.stringify(words.join(' '))}`], { cwd: dir, env, encoding: 'utf8', timeout: 30_000 });
+        assert.equal(f.status, 0, `fish: ${f.stderr}`);
+        return f.stdout.split('\n').filter(Boolean);
+      },
+    },
+  ];
 
-  it('fish: `claimboard completion fish | source`, then complete -C gives commands with descriptions, options and words', () => {
-    const env = shellEnv();
-    const script = path.join(dir, 'claimboard.fish');
-    let load = 'claimboard completion fish | source'; // the README's line, for the first line below
-    // fish's own answer to Tab after `line`: one `candidate<TAB>description` a line.
-    const complete = (line: string) => {
-      const f = spawnSync('fish', ['--no-config', '-c', `${load}; complete -C ${JSON.stringify(line)}`], {
-        cwd: dir,
-        env,
-        encoding: 'utf8',
-        timeout: 30_000,
-      });
-      assert.equal(f.status, 0, `fish: ${f.stderr}`);
-      return f.stdout.split('\n').filter(Boolean);
-    };
-    const names = (line: string) =>
-      complete(line)
-        .map((l) => l.split('\t')[0] ?? '')
-        .sort();
-    assert.match(complete('claimboard cl').join('\n'), /^claim\tclaim paths for this session[^\n]*$/, 'commands carry their help line');
-    fs.writeFileSync(script, spawnSync('claimboard', ['completion', 'fish'], { env, encoding: 'utf8' }).stdout);
-    load = `source ${script}`;
-    assert.deepEqual(names('claimboard --board b.md sta'), ['start', 'status']);
-    assert.deepEqual(names('claimboard claim --e'), ['--eta']);
-    assert.ok(names('claimboard claim --').includes('--wait'));
-    assert.ok(names('claimboard status --').includes('--watch'));
-    assert.deepEqual(names('claimboard claim x --eta '), [], 'an ETA is typed, not a file');
-    assert.deepEqual(names('claimboard claim no'), ['notes.md'], 'paths complete as files');
-    assert.deepEqual(names('claimboard note '), ['add', 'remove']);
-    assert.deepEqual(names('claimboard completion '), ['bash', 'fish', 'zsh']);
-    assert.deepEqual(names('claimboard help install-'), ['install-git-hook', 'install-hooks']);
-  });
+  for (const shell of shells) {
+    it(`${shell.name}: \`${shell.readme}\`, then Tab completes commands${shell.helpLine ? ' with their help line' : ''}, options, option values and words`, () => {
+      const env = shellEnv();
+      let load = shell.readme;
+      const namesOf = (lines: string[]) => lines.map((l) => l.split('\t')[0] ?? '').sort();
+      const names = (...words: string[]) => namesOf(shell.run(load, words, env));
+      const first = shell.run(load, ['claimboard', 'cl'], env);
+      assert.deepEqual(namesOf(first), ['claim']);
+      if (shell.helpLine) assert.match(first.join('\n'), shell.helpLine, 'commands carry their help line');
+      const script = path.join(dir, `claimboard.${shell.name}`);
+      fs.writeFileSync(script, spawnSync('claimboard', ['completion', shell.name], { env, encoding: 'utf8' }).stdout);
+      load = `source ${script}`;
+      assert.deepEqual(names('claimboard', '--board', 'b.md', 'sta'), ['start', 'status']);
+      assert.deepEqual(names('claimboard', 'claim', '--e'), ['--eta']);
+      assert.ok(names('claimboard', 'claim', '--').includes('--wait'));
+      assert.ok(names('claimboard', 'status', '--').includes('--watch'));
+      assert.deepEqual(names('claimboard', 'claim', 'x', '--eta', ''), [], 'an ETA is typed, not a file');
+      assert.deepEqual(names('claimboard', 'claim', 'no'), ['notes.md'], 'paths complete as files');
+      assert.deepEqual(names('claimboard', 'note', ''), ['add', 'remove']);
+      assert.deepEqual(names('claimboard', 'completion', ''), ['bash', 'fish', 'zsh']);
+      assert.deepEqual(names('claimboard', 'help', 'install-'), ['install-git-hook', 'install-hooks']);
+    });
+  }
 
   it('an unknown shell is exit 2 naming the shells', async () => {
     const bad = await runCli(['completion', 'tcsh'], { cwd: dir, env: cleanEnv() });
