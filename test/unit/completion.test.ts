@@ -22,37 +22,6 @@ describe('shell completion (CLI)', function () {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('bash: complete -p after sourcing, then commands, options, option values and words', async () => {
-    const r = await runCli(['completion', 'bash'], { cwd: dir, env: cleanEnv() });
-    assert.equal(r.code, 0, r.stderr);
-    const script = path.join(dir, 'claimboard.bash');
-    fs.writeFileSync(script, r.stdout);
-    fs.writeFileSync(path.join(dir, 'notes.md'), '');
-    // What bash asks the function for when Tab is pressed after these words.
-    const complete = (...words: string[]) => {
-      const quoted = words.map((w) => `'${w}'`).join(' ');
-      const b = spawnSync('bash', ['--norc', '-c', `source '${script}'; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _claimboard; printf '%s\\n' "\${COMPREPLY[@]}"`], {
-        cwd: dir,
-        encoding: 'utf8',
-      });
-      assert.equal(b.status, 0, b.stderr);
-      return b.stdout.split('\n').filter(Boolean).sort();
-    };
-    const p = spawnSync('bash', ['--norc', '-c', `source '${script}'; complete -p claimboard`], { encoding: 'utf8' });
-    assert.equal(p.stdout.trim(), 'complete -o filenames -F _claimboard claimboard', p.stderr);
-    assert.deepEqual(complete('claimboard', 'cl'), ['claim']);
-    assert.deepEqual(complete('claimboard', '--board', 'b.md', 'sta'), ['start', 'status']);
-    assert.deepEqual(complete('claimboard', 'claim', '--e'), ['--eta']);
-    assert.ok(complete('claimboard', 'claim', '--').includes('--wait'));
-    assert.ok(complete('claimboard', 'status', '--').includes('--watch'));
-    assert.deepEqual(complete('claimboard', 'claim', 'x', '--eta', ''), [], 'an ETA is typed, not a file');
-    assert.deepEqual(complete('claimboard', 'claim', 'no'), ['notes.md'], 'paths complete as files');
-    assert.deepEqual(complete('claimboard', 'note', ''), ['add', 'remove']);
-    assert.deepEqual(complete('claimboard', 'completion', ''), ['bash', 'fish', 'zsh']);
-    assert.deepEqual(complete('claimboard', 'hook', 'session-'), ['session-end', 'session-start']);
-    assert.deepEqual(complete('claimboard', 'help', 'install-'), ['install-git-hook', 'install-hooks']);
-  });
-
   /** A scratch folder with one file and `claimboard` on PATH, as after `npm install -g`. */
   function shellEnv(): NodeJS.ProcessEnv {
     fs.writeFileSync(path.join(dir, 'notes.md'), '');
@@ -60,11 +29,26 @@ describe('shell completion (CLI)', function () {
   }
 
   /**
-   * zsh and fish, each as a person loads it: first the README's line, then the same script from
-   * a file (a node start less per Tab). `run` gives the shell's own answer to Tab after these
-   * words, one candidate a line (fish adds a tab and the description).
+   * Each shell as a person loads it: first the README's line, then the same script from a file
+   * (a node start less per Tab). `run` gives the shell's own answer to Tab after these words,
+   * one candidate a line (fish adds a tab and the description).
    */
-  const shells: { name: 'zsh' | 'fish'; readme: string; helpLine?: RegExp; run(load: string, words: string[], env: NodeJS.ProcessEnv): string[] }[] = [
+  const shells: { name: 'bash' | 'zsh' | 'fish'; readme: string; helpLine?: RegExp; run(load: string, words: string[], env: NodeJS.ProcessEnv): string[] }[] = [
+    {
+      name: 'bash',
+      readme: 'source <(claimboard completion bash)',
+      run(load, words, env) {
+        // What bash asks the function for when Tab is pressed after these words.
+        const quoted = words.map((w) => `'${w}'`).join(' ');
+        const b = spawnSync('bash', ['--norc', '-c', `${load}; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _claimboard; printf '%s\\n' "\${COMPREPLY[@]}"`], {
+          cwd: dir,
+          env,
+          encoding: 'utf8',
+        });
+        assert.equal(b.status, 0, b.stderr);
+        return b.stdout.split('\n').filter(Boolean);
+      },
+    },
     {
       name: 'zsh',
       readme: 'source <(claimboard completion zsh)',
@@ -107,9 +91,15 @@ describe('shell completion (CLI)', function () {
       assert.deepEqual(names('claimboard', 'claim', 'no'), ['notes.md'], 'paths complete as files');
       assert.deepEqual(names('claimboard', 'note', ''), ['add', 'remove']);
       assert.deepEqual(names('claimboard', 'completion', ''), ['bash', 'fish', 'zsh']);
+      assert.deepEqual(names('claimboard', 'hook', 'session-'), ['session-end', 'session-start']);
       assert.deepEqual(names('claimboard', 'help', 'install-'), ['install-git-hook', 'install-hooks']);
     });
   }
+
+  it('bash: sourcing registers the function for `claimboard`, completing file names', () => {
+    const p = spawnSync('bash', ['--norc', '-c', 'source <(claimboard completion bash); complete -p claimboard'], { env: shellEnv(), encoding: 'utf8' });
+    assert.equal(p.stdout.trim(), 'complete -o filenames -F _claimboard claimboard', p.stderr);
+  });
 
   it('an unknown shell is exit 2 naming the shells', async () => {
     const bad = await runCli(['completion', 'tcsh'], { cwd: dir, env: cleanEnv() });
