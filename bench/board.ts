@@ -9,68 +9,46 @@
  *
  *   npm run build && node --import tsx bench/board.ts [--write]
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import micromatch from 'micromatch';
 import picomatch from 'picomatch';
 import { BoardDocument } from '../src/core/board-format';
-import type { ClaimLine } from '../src/core/board-lines';
 import { ClaimIndex } from '../src/core/matcher';
 import { ClaimService } from '../src/core/claim-service';
 import { formatClock, formatIsoLocal } from '../src/core/duration';
-import { median, writeSection } from './report';
+import { benchClaims } from './bench-board';
+import { median, msSince, timeLanes, writeSection } from './report';
+import { must } from '../src/core/errors';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const WORKER = path.join(ROOT, 'test', 'support', 'claim-worker.ts');
 
-function claimsFixture(n: number): ClaimLine[] {
-  const now = Date.now();
-  const out: ClaimLine[] = [];
-  for (let i = 0; i < n; i++) {
-    const repo = `repo${i % 20}`;
-    const kind = i % 4;
-    const p = kind === 0 ? `${repo}/src/mod${i}/**` : kind === 1 ? `${repo}/lib/file${i}.ts` : kind === 2 ? `${repo}/docs/sec${i}/*.md` : `${repo}/pkg${i}`;
-    out.push({ id: `b${i}`, session: `session-${i % 5}`, path: p, started: new Date(now), expires: new Date(now + 3_600_000), mode: 'exclusive' });
-  }
-  return out;
-}
-
-/**
- * Times whole processes from a tiny plain-Node driver: spawning from this (tsx-loaded, large)
- * process would add its own fork cost to both sides and flatter the ratio.
- */
-const DRIVER = `
-const { spawnSync } = require('node:child_process');
-const [cli, path, rounds] = JSON.parse(process.argv[1]);
-const time = (args) => { const t = process.hrtime.bigint(); const r = spawnSync(process.execPath, args, { stdio: 'ignore' });
-  if (r.status !== 0 && r.status !== 3) throw new Error(args.join(' ') + ' exited ' + r.status); return Number(process.hrtime.bigint() - t) / 1e6; };
-const node = [], cliMs = [];
-for (let i = 0; i < 3; i++) { time(['-e', '0']); time([cli, 'check', path]); }
-for (let i = 0; i < rounds; i++) { node.push(time(['-e', '0'])); cliMs.push(time([cli, 'check', path])); }
-process.stdout.write(JSON.stringify({ node, cli: cliMs }));
-`;
-
 function benchCheck(dir: string): { cliMs: number; nodeMs: number; ratio: number } {
   const board = path.join(dir, 'check-board.md');
   const doc = BoardDocument.create(new Date());
-  doc.addClaims(claimsFixture(1000));
+  doc.addClaims(benchClaims(1000));
   fs.writeFileSync(board, doc.serialize());
   // A clean environment, as a hook gets it: this machine's NODE_EXTRA_CA_CERTS alone adds ~35 ms
   // to every Node start and would flatter the ratio.
   const env = { PATH: process.env.PATH, HOME: dir, CLAIMBOARD_BOARD: board, CLAIMBOARD_SESSION: 'bench' };
-  const r = spawnSync(process.execPath, ['-e', DRIVER, JSON.stringify([CLI, 'repo7/src/mod8/x.ts', 25])], { env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`timing driver failed: ${r.stderr}`);
-  const times = JSON.parse(r.stdout) as { node: number[]; cli: number[] };
-  const cliMs = median(times.cli);
-  const nodeMs = median(times.node);
+  const [node, cli] = timeLanes(
+    [
+      { name: 'node -e 0', args: ['-e', '0'], env, input: '' },
+      { name: 'check', args: [CLI, 'check', 'repo7/src/mod8/x.ts'], env, input: '', status: [0, 3] },
+    ],
+    { rounds: 25, warmups: 3, driverEnv: env },
+  );
+  const cliMs = median(must(cli, 'the check lane').ms);
+  const nodeMs = median(must(node, 'the baseline').ms);
   return { cliMs, nodeMs, ratio: cliMs / nodeMs };
 }
 
 function benchMatch(): { indexPerPathUs: number; naivePerPathUs: number; compiledPerPathUs: number; ratio: number; hits: number } {
-  const claims = claimsFixture(1000);
+  const claims = benchClaims(1000);
   const paths: string[] = [];
   for (let i = 0; i < 100_000; i++) {
     const repo = `repo${i % 20}`;
@@ -91,14 +69,14 @@ function benchMatch(): { indexPerPathUs: number; naivePerPathUs: number; compile
   const index = new ClaimIndex(claims);
   let hits = 0;
   for (const p of paths) hits += index.covering(p).length;
-  const indexMs = Number(process.hrtime.bigint() - t) / 1e6;
+  const indexMs = msSince(t);
 
   // The naive loop is too slow for all 100,000 paths: time a slice and compare per path.
   const slice = paths.slice(0, 1000);
   let naiveHits = 0;
   t = process.hrtime.bigint();
   for (const p of slice) for (const c of claims) if (micromatch.isMatch(p, [c.path, `${c.path}/**`], { dot: true })) naiveHits++;
-  const naiveMs = Number(process.hrtime.bigint() - t) / 1e6;
+  const naiveMs = msSince(t);
   let sliceHits = 0;
   for (const p of slice) sliceHits += index.covering(p).length;
   if (sliceHits !== naiveHits) throw new Error(`matchers disagree: index ${sliceHits}, naive ${naiveHits}`);
@@ -107,7 +85,7 @@ function benchMatch(): { indexPerPathUs: number; naivePerPathUs: number; compile
   t = process.hrtime.bigint();
   let compiledHits = 0;
   for (const p of paths) for (const m of compiled) if (m(p)) compiledHits++;
-  const compiledMs = Number(process.hrtime.bigint() - t) / 1e6;
+  const compiledMs = msSince(t);
   if (compiledHits !== hits) throw new Error(`matchers disagree: index ${hits}, compiled loop ${compiledHits}`);
   const indexPerPathUs = (indexMs * 1000) / paths.length;
   const naivePerPathUs = (naiveMs * 1000) / slice.length;
@@ -146,7 +124,7 @@ async function firstWrite(dir: string, n: number): Promise<number> {
   const service = new ClaimService({ boardPath: board });
   const t = process.hrtime.bigint();
   await service.claim('bench', { paths: ['repo/other.ts'] });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  const ms = msSince(t);
   const text = fs.readFileSync(board, 'utf8');
   if ((text.match(/lease until/g) ?? []).length !== n + 1) throw new Error('not every hand-written claim got its lease');
   return ms;

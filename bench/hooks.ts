@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeBenchBoard } from './bench-board';
-import { loadAverage, median, writeSection } from './report';
+import { loadAverage, median, msSince, ratio, writeSection } from './report';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -20,7 +20,7 @@ const RUNS = 25;
 function time(args: string[], input: string, env: NodeJS.ProcessEnv): { ms: number; stdout: string } {
   const t = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, { env, input, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  const ms = msSince(t);
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return { ms, stdout: r.stdout };
 }
@@ -74,8 +74,8 @@ function main(): void {
     }
     const h = median(hook);
     const n = median(node);
-    console.log(`${c.name}: hook ${h.toFixed(1)} ms, node -e 0 ${n.toFixed(1)} ms, ratio ${(h / n).toFixed(2)}x`);
-    rows.push(`| ${c.name} | ${h.toFixed(1)} ms | ${n.toFixed(1)} ms | **${(h / n).toFixed(2)}x** | ≤ 1.25x |`);
+    console.log(`${c.name}: hook ${h.toFixed(1)} ms, node -e 0 ${n.toFixed(1)} ms, ratio ${ratio(h, n)}`);
+    rows.push(`| ${c.name} | ${h.toFixed(1)} ms | ${n.toFixed(1)} ms | **${ratio(h, n)}** | ≤ 1.25x |`);
   }
   // The floor every hook call pays before its own code runs: loading the CLI bundle.
   {
@@ -87,8 +87,8 @@ function main(): void {
     }
     const h = median(cli);
     const n = median(node);
-    console.log(`claimboard --version (start-up floor): ${h.toFixed(1)} ms, node -e 0 ${n.toFixed(1)} ms, ratio ${(h / n).toFixed(2)}x`);
-    rows.push(`| for reference: \`claimboard --version\` (loading the CLI) | ${h.toFixed(1)} ms | ${n.toFixed(1)} ms | ${(h / n).toFixed(2)}x | |`);
+    console.log(`claimboard --version (start-up floor): ${h.toFixed(1)} ms, node -e 0 ${n.toFixed(1)} ms, ratio ${ratio(h, n)}`);
+    rows.push(`| for reference: \`claimboard --version\` (loading the CLI) | ${h.toFixed(1)} ms | ${n.toFixed(1)} ms | ${ratio(h, n)} | |`);
   }
   if (fs.readFileSync(board, 'utf8') !== before) throw new Error('the measured calls must not write the board');
   if (process.argv.includes('--write')) {

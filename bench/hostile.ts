@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { BoardDocument } from '../src/core/board-format';
 import type { ClaimLine } from '../src/core/board-lines';
 import { PATTERN_LIMITS, patternProblem } from '../src/core/glob';
-import { loadAverage, median, writeSection } from './report';
+import { editHookInput, loadAverage, median, msSince, ratio, writeSection } from './report';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -52,7 +52,7 @@ function run(args: string[], input: string, env: NodeJS.ProcessEnv, cwd: string)
   const out = path.join(os.tmpdir(), `claimboard-bench-rss-${process.pid}`);
   const t = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--require', PEAK, CLI, ...args], { env: { ...env, BENCH_RSS_FILE: out }, input, encoding: 'utf8', cwd });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  const ms = msSince(t);
   const rssKb = Number(fs.readFileSync(out, 'utf8'));
   return { ms, rssMb: rssKb / 1024, stdout: r.stdout, code: r.status };
 }
@@ -79,15 +79,7 @@ function main(): void {
   fs.writeFileSync(path.join(repo, 'src', 'x.ts'), 'x\n');
   const board = path.join(dir, 'board.md');
   const env = { PATH: process.env.PATH, HOME: dir, CLAIMBOARD_BOARD: board, CLAIMBOARD_SESSION: 'session-z' };
-  const payload = JSON.stringify({
-    session_id: 'uuid-bench',
-    transcript_path: '',
-    cwd: repo,
-    hook_event_name: 'PreToolUse',
-    tool_use_id: 'toolu_b',
-    tool_name: 'Edit',
-    tool_input: { file_path: path.join(repo, 'src', 'x.ts'), old_string: 'a', new_string: 'b' },
-  });
+  const payload = editHookInput(repo, path.join(repo, 'src', 'x.ts'));
   const calls = (): { hook: { ms: number; rssMb: number }; check: { ms: number; rssMb: number } } => ({
     hook: measure(['hook', 'pre-tool-use'], payload, { ...env, CLAIMBOARD_AUTO_CLAIM: '0' }, repo, 0),
     check: measure(['check', 'src/x.ts'], '', env, repo, 0),
@@ -97,8 +89,7 @@ function main(): void {
   const plainText = fs.readFileSync(board, 'utf8');
   const plain = calls();
   const rows: string[] = [];
-  const fmt = (h: { ms: number; rssMb: number }, p: { ms: number; rssMb: number }) =>
-    `${h.ms.toFixed(0)} ms / ${h.rssMb.toFixed(0)} MB | **${(h.ms / p.ms).toFixed(2)}x** / **${(h.rssMb / p.rssMb).toFixed(2)}x**`;
+  const fmt = (h: { ms: number; rssMb: number }, p: { ms: number; rssMb: number }) => `${h.ms.toFixed(0)} ms / ${h.rssMb.toFixed(0)} MB | **${ratio(h.ms, p.ms)}** / **${ratio(h.rssMb, p.rssMb)}**`;
   for (const [name, pathFor] of Object.entries(candidates())) {
     writeBoard(board, pathFor);
     const hostile = calls();

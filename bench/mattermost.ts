@@ -16,7 +16,7 @@ import { startMattermostServer, type MattermostTestServer } from '../test/suppor
 import { outboxPaths } from '../src/announce';
 import { flusherPidFile } from '../src/cli/announcements';
 import { must } from '../src/core/errors';
-import { writeSection } from './report';
+import { argNumber, msSince, ratio, writeSection } from './report';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -41,7 +41,7 @@ function run(lane: Lane, args: string[]): Promise<number> {
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`${args.join(' ')} → ${code}: ${err}`));
-      resolve(Number(process.hrtime.bigint() - started) / 1e6);
+      resolve(msSince(started));
     });
   });
 }
@@ -69,8 +69,7 @@ function stats(xs: number[]) {
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const rounds = Number(argv[argv.indexOf('--rounds') + 1]) || 30;
+  const rounds = argNumber('--rounds', 30);
   if (!fs.existsSync(CLI)) throw new Error('run `npm run build` first');
   const lanes = [await lane('none'), await lane('up'), await lane('hung')];
   // One warm-up claim per lane: the first run of a bundle pays for the disk cache.
@@ -100,7 +99,6 @@ async function main(): Promise<void> {
   }
 
   const s = Object.fromEntries(lanes.map((l) => [l.mode, stats(l.claimMs)])) as Record<Mode, ReturnType<typeof stats>>;
-  const r = (a: number, b: number) => (a / b).toFixed(2);
   // Load from other processes drifts over a run; a per-round ratio compares neighbours in time.
   const paired = stats(hung.claimMs.map((h, i) => h / must(up.claimMs[i], 'the up round'))).median;
   const table = [
@@ -110,14 +108,14 @@ async function main(): Promise<void> {
     '|---|---|---|---|---|---|',
     ...lanes.map(
       (l) =>
-        `| ${l.mode === 'none' ? 'no Mattermost (baseline)' : l.mode === 'up' ? 'server up' : 'server hung (accepts, never answers)'} | ${s[l.mode].median.toFixed(0)} ms | ${s[l.mode].p95.toFixed(0)} ms | ${s[l.mode].max.toFixed(0)} ms | ${r(s[l.mode].median, s.up.median)}x | ${r(s[l.mode].mean, s.up.mean)}x |`,
+        `| ${l.mode === 'none' ? 'no Mattermost (baseline)' : l.mode === 'up' ? 'server up' : 'server hung (accepts, never answers)'} | ${s[l.mode].median.toFixed(0)} ms | ${s[l.mode].p95.toFixed(0)} ms | ${s[l.mode].max.toFixed(0)} ms | ${ratio(s[l.mode].median, s.up.median)} | ${ratio(s[l.mode].mean, s.up.mean)} |`,
     ),
     '',
-    `**Hung vs up: ${r(s.hung.median, s.up.median)}x (medians), ${r(s.hung.mean, s.up.mean)}x (means), ${paired.toFixed(2)}x (median of per-round ratios); target ≤ 1.2x.** Up vs no Mattermost: ${r(s.up.median, s.none.median)}x (median).`,
+    `**Hung vs up: ${ratio(s.hung.median, s.up.median)} (medians), ${ratio(s.hung.mean, s.up.mean)} (means), ${paired.toFixed(2)}x (median of per-round ratios); target ≤ 1.2x.** Up vs no Mattermost: ${ratio(s.up.median, s.none.median)} (median).`,
     `Server up: ${delivered} of ${rounds * 2 + 1} announcements delivered by the background flushers during the run. Server hung: ${hungRequests} request(s) received, ${hungAnswered} answered; every message stays in the outbox.`,
   ].join('\n');
   process.stdout.write(`${table}\n`);
-  if (argv.includes('--write')) {
+  if (process.argv.includes('--write')) {
     writeSection(
       'Mattermost',
       `${table}\n\nReproduce: \`npm run build && node --import tsx bench/mattermost.ts --write\`. A claimboard process only appends to the outbox and, when nobody is delivering, starts a detached \`claimboard flush --background\`; it never waits on the server. The machine is shared with other work, so compare the ratios, not the milliseconds.`,

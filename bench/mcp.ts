@@ -13,7 +13,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { BoardDocument } from '../src/core/board-format';
 import type { ClaimLine } from '../src/core/board-lines';
-import { loadAverage, median, writeSection } from './report';
+import { loadAverage, median, msSince, ratio, writeSection } from './report';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -30,14 +30,10 @@ function board(file: string): void {
   fs.writeFileSync(file, doc.serialize());
 }
 
-function ms(t: bigint): number {
-  return Number(process.hrtime.bigint() - t) / 1e6;
-}
-
 function cli(args: string[], env: NodeJS.ProcessEnv, expectCode: number): number {
   const t = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' });
-  const took = ms(t);
+  const took = msSince(t);
   if (r.status !== expectCode) throw new Error(`claimboard ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return took;
 }
@@ -46,7 +42,7 @@ async function connect(env: Record<string, string>): Promise<{ client: Client; m
   const t = process.hrtime.bigint();
   const client = new Client({ name: 'bench', version: '1' });
   await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp'], env, stderr: 'ignore' }));
-  return { client, ms: ms(t) };
+  return { client, ms: msSince(t) };
 }
 
 async function main(): Promise<void> {
@@ -64,7 +60,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS + 3; i++) {
       const t = process.hrtime.bigint();
       await viaMcp(i);
-      const tookMcp = ms(t);
+      const tookMcp = msSince(t);
       await after?.(i);
       const tookCli = viaCli(i);
       await after?.(i + 1000);
@@ -75,8 +71,8 @@ async function main(): Promise<void> {
     }
     const a = median(m);
     const b = median(c);
-    console.log(`${name}: MCP ${a.toFixed(2)} ms, CLI ${b.toFixed(1)} ms, ratio ${(a / b).toFixed(3)}`);
-    rows.push(`| ${name} | ${a.toFixed(2)} ms | ${b.toFixed(1)} ms | **${(a / b).toFixed(3)}x** |`);
+    console.log(`${name}: MCP ${a.toFixed(2)} ms, CLI ${b.toFixed(1)} ms, ratio ${ratio(a, b, 3)}`);
+    rows.push(`| ${name} | ${a.toFixed(2)} ms | ${b.toFixed(1)} ms | **${ratio(a, b, 3)}** |`);
   };
 
   const held = 'repo8/src/mod8/x.ts';
@@ -106,7 +102,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < RUNS + 3; i++) {
     const t = process.hrtime.bigint();
     spawnSync(process.execPath, ['-e', '0'], { env });
-    const n = ms(t);
+    const n = msSince(t);
     const { client: c, ms: s } = await connect(env);
     await c.close();
     if (i >= 3) {
@@ -116,7 +112,7 @@ async function main(): Promise<void> {
   }
   const s = median(start);
   const n = median(node);
-  console.log(`start-up (spawn to initialize answered): ${s.toFixed(1)} ms, node -e 0 ${n.toFixed(1)} ms, ratio ${(s / n).toFixed(2)}`);
+  console.log(`start-up (spawn to initialize answered): ${s.toFixed(1)} ms, node -e 0 ${n.toFixed(1)} ms, ratio ${ratio(s, n)}`);
 
   if (process.argv.includes('--write')) {
     writeSection(
@@ -131,7 +127,7 @@ Reproduce: \`npm run build && node --import tsx bench/mcp.ts\`.
 |---|---|---|---|
 ${rows.join('\n')}
 
-Start-up, spawn to the \`initialize\` answer: **${s.toFixed(1)} ms against ${n.toFixed(1)} ms for \`node -e 0\` (${(s / n).toFixed(2)}x)**.
+Start-up, spawn to the \`initialize\` answer: **${s.toFixed(1)} ms against ${n.toFixed(1)} ms for \`node -e 0\` (${ratio(s, n)})**.
 The server is its own bundle (\`dist/mcp.js\`, the SDK and zod), loaded only by \`claimboard mcp\`:
 the CLI file every hook call loads does not grow. Claude Code starts the server once per session,
 so a tool call pays only the board read or write, not a Node start-up.

@@ -10,7 +10,7 @@
  * more lanes split a shared-store call's time: a process that only loads `pg`, connects
  * (TCP + SCRAM) and ends, and the same with the read's one query.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,41 +18,15 @@ import pg from 'pg';
 import { FileClaimStore, type ClaimStore } from '../src/core/claim-store';
 import { openPgStore } from '../src/store-pg';
 import { testPostgres, stopTestPostgres } from '../test/support/postgres';
-import { loadAverage, median } from './report';
+import { argNumber, argValue, editHookInput, loadAverage, median, ratio, timeLanes, type Lane } from './report';
 import { must } from '../src/core/errors';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 
-const arg = (name: string): string | undefined => {
-  const i = process.argv.indexOf(name);
-  return i < 0 ? undefined : process.argv[i + 1];
-};
-const RUNS = Number(arg('--rounds') ?? 15);
-const BEFORE = arg('--before');
+const RUNS = argNumber('--rounds', 15);
+const BEFORE = argValue('--before');
 const STORM = !process.argv.includes('--no-storm');
-
-/**
- * Times whole processes from a tiny plain-Node driver (spawning from this tsx-loaded process
- * would add its own fork cost to every lane), lanes interleaved round by round; beside wall
- * time, the children's CPU time (user + system) from /proc, which other load disturbs less.
- */
-const DRIVER = `
-const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const [lanes, rounds] = JSON.parse(process.argv[1]);
-const childTicks = () => { try { const f = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' '); return +f[13] + +f[14]; } catch { return NaN; } };
-const time = (l) => { const c = childTicks(); const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, l.args, { env: l.env, input: l.input, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (l.expect && !new RegExp(l.expect).test(r.stdout + r.stderr)) throw new Error(l.args.join(' ') + ': unexpected ' + r.status + ' ' + r.stdout + r.stderr);
-  return [ms, childTicks() - c]; };
-for (let i = 0; i < 2; i++) for (const l of lanes) time(l);
-const ms = lanes.map(() => []);
-const ticks = lanes.map(() => 0);
-for (let i = 0; i < rounds; i++) lanes.forEach((l, j) => { const [w, c] = time(l); ms[j].push(w); ticks[j] += c; });
-process.stdout.write(JSON.stringify({ ms, ticks }));
-`;
 
 async function seed(store: ClaimStore): Promise<void> {
   for (let s = 0; s < 4; s++) {
@@ -80,19 +54,11 @@ async function main(): Promise<void> {
     await seed(new FileClaimStore({ boardPath: fileBoard }));
     const fileEnv = { PATH: process.env.PATH, HOME: dir, CLAIMBOARD_BOARD: fileBoard, CLAIMBOARD_SESSION: 'bench' };
     const sharedEnv = { ...fileEnv, CLAIMBOARD_BOARD: viewBoard, CLAIMBOARD_STORE: url };
-    const hookInput = JSON.stringify({
-      session_id: 'uuid-bench',
-      transcript_path: '',
-      cwd: repo,
-      hook_event_name: 'PreToolUse',
-      tool_use_id: 'toolu_b',
-      tool_name: 'Edit',
-      tool_input: { file_path: path.join(repo, 'src/mod8/x.ts'), old_string: 'a', new_string: 'b' },
-    });
+    const hookInput = editHookInput(repo, path.join(repo, 'src/mod8/x.ts'));
     const probe = (query: string): string =>
       `const pg = require(${JSON.stringify(require.resolve('pg'))}); const c = new pg.Client({ connectionString: process.env.CLAIMBOARD_STORE });` +
       `c.connect().then(() => ${query ? `c.query(${JSON.stringify(query)})` : 'undefined'}).then(() => c.end()).then(() => console.log('ok'))`;
-    const lanes: { name: string; args: string[]; input: string; env: NodeJS.ProcessEnv; expect?: string }[] = [
+    const lanes: Lane[] = [
       { name: '`node -e 0`', args: ['-e', '0'], input: '', env: fileEnv },
       { name: '`check` (held), board file', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: fileEnv, expect: 'held by session-d' },
       { name: '`check` (held), shared store', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: sharedEnv, expect: 'held by session-d' },
@@ -105,16 +71,13 @@ async function main(): Promise<void> {
       lanes.push({ ...must(lanes[2], 'the check lane'), name: 'before: `check` (held), shared store', args: [BEFORE, 'check', 'repo8/src/mod8/x.ts'] });
       lanes.push({ ...must(lanes[4], 'the hook lane'), name: 'before: `hook pre-tool-use` (deny), shared store', args: [BEFORE, 'hook', 'pre-tool-use'] });
     }
-    const driven = spawnSync(process.execPath, ['-e', DRIVER, JSON.stringify([lanes, RUNS])], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    if (driven.status !== 0) throw new Error(driven.stderr);
-    const { ms, ticks } = JSON.parse(driven.stdout) as { ms: number[][]; ticks: number[] };
-    const node = median(must(ms[0], 'the baseline'));
+    const times = timeLanes(lanes, { rounds: RUNS, warmups: 2 });
+    const node = must(times[0], 'the baseline');
     const out = [`${RUNS} rounds, load average ${loadAverage()}`, '', '| call | median | ratio to `node -e 0` | cpu ratio |', '|---|---|---|---|'];
-    lanes.forEach((l, j) =>
-      out.push(
-        `| ${l.name} | ${median(must(ms[j], 'a lane')).toFixed(1)} ms | ${(median(must(ms[j], 'a lane')) / node).toFixed(2)}x | ${(must(ticks[j], 'a lane') / must(ticks[0], 'the baseline')).toFixed(2)}x |`,
-      ),
-    );
+    lanes.forEach((l, j) => {
+      const t = must(times[j], 'a lane');
+      out.push(`| ${l.name} | ${median(t.ms).toFixed(1)} ms | ${ratio(median(t.ms), median(node.ms))} | ${ratio(t.ticks, node.ticks)} |`);
+    });
     console.log(out.join('\n'));
     if (!STORM) return;
 

@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { startMattermostServer, type MattermostTestServer } from '../test/support/mattermost-server';
 import { listenerPidFile } from '../src/announce/listener';
 import { POLL_INTERVAL_MS } from '../src/announce/channel-reader';
-import { median, writeSection } from './report';
+import { argNumber, loadAverage, median, writeSection } from './report';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -52,9 +52,8 @@ async function until<T>(get: () => T | undefined, ms: number, what: string): Pro
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const rounds = Number(argv[argv.indexOf('--rounds') + 1]) || 8;
-  const minuteMs = (Number(argv[argv.indexOf('--minute') + 1]) || 60) * 1000;
+  const rounds = argNumber('--rounds', 8);
+  const minuteMs = argNumber('--minute', 60) * 1000;
   const server: MattermostTestServer = await startMattermostServer();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claimboard-bench-voice-'));
   const repo = path.join(dir, 'repo');
@@ -141,7 +140,7 @@ async function main(): Promise<void> {
 
     const fmt = (xs: number[]) => `${(median(xs) / 1000).toFixed(2)} s / ${(Math.max(...xs) / 1000).toFixed(2)} s`;
     const ratio = (xs: number[]) => `${(median(xs) / POLL_INTERVAL_MS).toFixed(2)}x / ${(Math.max(...xs) / POLL_INTERVAL_MS).toFixed(2)}x`;
-    const load = os.loadavg()[0]!.toFixed(1);
+    const load = loadAverage();
     const table = [
       "| from the person's reply to | median / max | as a fraction of the poll interval (5 s) |",
       '|---|---|---|',
@@ -160,7 +159,7 @@ Requests to the server with **5 idle sessions** (one listener for all of them), 
 **${perMinute.toFixed(1)} per minute** (${[...kinds].map(([k, n]) => `\`${k}\` ${n}`).join(', ')}).
 The bound is one read per poll interval, 12 per minute, whatever the number of sessions.`;
     console.log(body);
-    if (argv.includes('--write')) writeSection("The person's voice (answers from Mattermost)", body);
+    if (process.argv.includes('--write')) writeSection("The person's voice (answers from Mattermost)", body);
   } finally {
     for (const c of claudes) c.kill();
     try {
