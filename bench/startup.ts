@@ -19,65 +19,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeBenchBoard } from './bench-board';
 import { must } from '../src/core/errors';
-import { loadAverage, median, writeSection } from './report';
+import { argValue, argValues, editHookInput, loadAverage, median, timeLanes, writeSection, type Lane } from './report';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 
-function arg(name: string): string[] {
-  const out: string[] = [];
-  process.argv.forEach((a, i) => {
-    const value = process.argv[i + 1];
-    if (a === name && value) out.push(value);
-  });
-  return out;
-}
-
-const ROUNDS = Number(arg('--rounds')[0] ?? 21);
-const SIZES = (arg('--sizes')[0] ?? '1000,10000,50000').split(',').map(Number);
-const NODES = arg('--node').length > 0 ? arg('--node') : [process.execPath];
-const CLI_UNDER_TEST = arg('--cli')[0] ?? CLI;
-const BEFORE = arg('--before')[0];
-
-/**
- * Times whole processes from a tiny plain-Node driver run by the Node under test: spawning from
- * this (tsx-loaded, large) process would add its own fork cost to both sides and flatter the
- * ratio. Lanes are interleaved round by round so a burst of load on the shared machine hits all.
- */
-const DRIVER = `
-const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const [lanes, rounds] = JSON.parse(process.argv[1]);
-// CPU time of waited-for children (user + system, in clock ticks) from /proc: less sensitive to
-// the other work on a shared machine than wall time. NaN where there is no /proc.
-const childTicks = () => { try { const f = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' '); return +f[13] + +f[14]; } catch { return NaN; } };
-const time = (l) => { const c = childTicks(); const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, l.args, { env: l.env, input: l.input, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== l.status) throw new Error(l.args.join(' ') + ' exited ' + r.status + ': ' + r.stderr);
-  if (l.expect && !new RegExp(l.expect).test(r.stdout + r.stderr)) throw new Error(l.args.join(' ') + ': unexpected answer ' + r.stdout + r.stderr);
-  return [ms, childTicks() - c]; };
-for (let i = 0; i < 3; i++) for (const l of lanes) time(l);
-const ms = lanes.map(() => []);
-const ticks = lanes.map(() => 0);
-for (let i = 0; i < rounds; i++) lanes.forEach((l, j) => { const [w, c] = time(l); ms[j].push(w); ticks[j] += c; });
-process.stdout.write(JSON.stringify({ ms, ticks }));
-`;
-
-interface Lane {
-  name: string;
-  args: string[];
-  env: NodeJS.ProcessEnv;
-  input: string;
-  status: number;
-  expect?: string;
-}
-
-function runLanes(node: string, lanes: Lane[]): { ms: number[][]; ticks: number[] } {
-  const r = spawnSync(node, ['-e', DRIVER, JSON.stringify([lanes, ROUNDS])], { env: { PATH: process.env.PATH }, encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`timing driver failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as { ms: number[][]; ticks: number[] };
-}
+const ROUNDS = Number(argValue('--rounds') ?? 21);
+const SIZES = (argValue('--sizes') ?? '1000,10000,50000').split(',').map(Number);
+const NODES = argValues('--node').length > 0 ? argValues('--node') : [process.execPath];
+const CLI_UNDER_TEST = argValue('--cli') ?? CLI;
+const BEFORE = argValue('--before');
 
 function main(): void {
   if (!fs.existsSync(CLI_UNDER_TEST)) throw new Error('run `npm run build` first');
@@ -99,15 +50,7 @@ function main(): void {
         // NODE_EXTRA_CA_CERTS alone adds ~35 ms to every Node start and would flatter the ratio.
         const env = { PATH: process.env.PATH, HOME: dir, CLAIMBOARD_BOARD: board, CLAIMBOARD_SESSION: 'session-z' };
         const noCache = { ...env, CLAIMBOARD_COMPILE_CACHE: '0' };
-        const input = JSON.stringify({
-          session_id: 'uuid-bench',
-          transcript_path: '',
-          cwd: repo,
-          hook_event_name: 'PreToolUse',
-          tool_use_id: 'toolu_b',
-          tool_name: 'Edit',
-          tool_input: { file_path: path.join(repo, 'src/mod8/x.ts'), old_string: 'a', new_string: 'b' },
-        });
+        const input = editHookInput(repo, path.join(repo, 'src/mod8/x.ts'));
         const hook = [CLI_UNDER_TEST, 'hook', 'pre-tool-use'];
         const check = [CLI_UNDER_TEST, 'check', 'repo8/src/mod8/x.ts'];
         const lanes: Lane[] = [
@@ -121,8 +64,8 @@ function main(): void {
           lanes.push({ name: 'before: hook', args: [BEFORE, ...hook.slice(1)], env, input, status: 0, expect: '"deny"' });
           lanes.push({ name: 'before: check', args: [BEFORE, ...check.slice(1)], env, input: '', status: 3 });
         }
-        const { ms, ticks } = runLanes(node, lanes);
-        const lane = (j: number) => ({ ms: must(ms[j], `lane ${j}'s times`), ticks: must(ticks[j], `lane ${j}'s CPU ticks`) });
+        const times = timeLanes(lanes, { rounds: ROUNDS, warmups: 3, node, driverEnv: { PATH: process.env.PATH } });
+        const lane = (j: number) => must(times[j], `lane ${j}'s times`);
         const base = median(lane(0).ms);
         // Wall-time ratio of medians, then the ratio of CPU time summed over all rounds.
         const cell = (j: number) => `**${(median(lane(j).ms) / base).toFixed(2)}x** (cpu ${(lane(j).ticks / lane(0).ticks).toFixed(2)}x)`;
