@@ -194,6 +194,47 @@ function lostStructure(text: string, reference: string | undefined): { why: stri
   return undefined;
 }
 
+/**
+ * Writes an empty board (the seed's title and sections, as `BoardDocument.create` fixes them)
+ * at `boardPath` when there is no file there, and says whether it did. It never replaces a
+ * file: the finished board is hard-linked into place, which fails when anything (a board a
+ * session wrote a moment ago) is already there. Where the file system has no hard links, the
+ * check and the rename happen under the board's lock, as every locked writer's do.
+ */
+export async function createBoardIfMissing(boardPath: string, now: Date = new Date()): Promise<boolean> {
+  const real = realBoardPath(path.resolve(boardPath));
+  try {
+    fs.mkdirSync(path.dirname(real), { recursive: true });
+  } catch (e) {
+    throw describeFileError('the board', real, e);
+  }
+  const tmp = writeTemp(real, encodeBoard(BoardDocument.create(now).serialize(), false), 'the board');
+  try {
+    fs.linkSync(tmp, real);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw describeFileError('the board', real, e);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  let release: () => Promise<void>;
+  try {
+    release = await acquireLock(real, { budgetMs: LOCK_WAIT_MS, staleMs: LOCK_STALE_MS, onCompromised: () => undefined });
+  } catch (e) {
+    if (e instanceof LockBusyError) throw new BoardLockedError(boardPath, real, LOCK_WAIT_MS);
+    throw describeFileError('the board', real, e);
+  }
+  try {
+    if (fs.existsSync(real)) return false;
+    writeFileAtomic(real, encodeBoard(BoardDocument.create(now).serialize(), false), 'the board');
+    return true;
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
 export class BoardStore {
   readonly boardPath: string;
   readonly ttlMs: number | undefined;
