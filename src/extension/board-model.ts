@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ClaimIndex } from '../core/matcher';
+import { createBoardIfMissing } from '../core/board-store';
 import type { BoardView, ClaimResult, ClaimService, Conflict } from '../core/claim-service';
 import type { Claim } from '../core/model';
 import type { HandOverRequest, HandOverResult } from '../core/claim-store';
@@ -163,6 +164,13 @@ export class BoardModel implements vscode.Disposable {
   /** Read-only: who would refuse these keys to the person. */
   check(keys: string[]): Conflict[] {
     return this.service.check(this.session, keys);
+  }
+
+  /** Writes the seed's empty board at the board path unless a file is there; true when it did. */
+  async createBoard(): Promise<boolean> {
+    const created = await createBoardIfMissing(this.boardPath);
+    this.refresh();
+    return created;
   }
 
   async addNote(text: string): Promise<void> {

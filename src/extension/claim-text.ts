@@ -1,3 +1,5 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Claim } from '../core/model';
 import { formatWhen } from '../core/duration';
 
@@ -64,4 +66,10 @@ export function heldText(key: string, holder: Claim, now: Date = new Date()): st
 /** Identifies one claim on one file: a new claim on the same file warns again. */
 export function claimIdentity(c: Claim): string {
   return c.id ?? `${c.session}|${c.path}|${c.started.getTime()}`;
+}
+
+/** A path under the home folder as \`~/…\`, as a person writes it. */
+export function tildify(p: string): string {
+  const home = os.homedir();
+  return p === home || p.startsWith(home + path.sep) ? `~${p.slice(home.length)}` : p;
 }

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { Claim, PinnedNote, Problem, Release } from '../core/model';
 import type { BoardModel } from './board-model';
-import { claimTooltip, when } from './claim-text';
+import { claimTooltip, tildify, when } from './claim-text';
 import { COLOR_HELD_BY_ME, COLOR_HELD_BY_OTHER } from './decorations';
-import { COMMANDS, VIEWS, VIEW_ITEMS } from './ids';
+import { COMMANDS, CONTEXT_KEYS, VIEWS, VIEW_ITEMS } from './ids';
 import type { WaitQueue } from './wait-queue';
 import type { Settings } from './config';
 import type { QuestionNode, QuestionsController } from './questions';
@@ -75,6 +75,13 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
     // The view's badge lands on the Explorer icon, in place of VS Code's unsaved-files count: opt-in.
     this.view.badge = this.settings.value.viewBadge && n > 0 ? { value: n, tooltip: `${n} live claim${n === 1 ? '' : 's'}` } : undefined;
     this.view.message = this.model.error ? `The board cannot be read: ${this.model.error}` : undefined;
+    // A tree view's welcome text is fixed in the manifest: the path it speaks of is shown beside the title.
+    const noBoard = !this.model.error && !this.model.view.exists;
+    this.view.description = noBoard ? tildify(this.model.boardPath) : undefined;
+    if (noBoard !== this.noBoard) {
+      this.noBoard = noBoard;
+      void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.noBoard, noBoard);
+    }
     // The board is re-read after every write, ours included, mostly unchanged: redrawing anyway
     // drops the rows' commands VS Code holds, and a click at that moment fails ("command not found").
     const drawn = JSON.stringify(this.items());
@@ -84,6 +91,7 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
   }
 
   private drawn = '';
+  private noBoard: boolean | undefined;
 
   /**
    * Delete in the view: releases your claim, removes a pinned note (with Undo), stops a wait.
@@ -101,6 +109,9 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
 
   get badge(): number | undefined {
     return this.view.badge?.value;
+  }
+  get description(): string | undefined {
+    return this.view.description;
   }
 
   getChildren(node?: ClaimsNode): ClaimsNode[] {

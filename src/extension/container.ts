@@ -152,6 +152,7 @@ export class Container implements vscode.Disposable {
       statusBarWarning: () => statusBar.warning,
       claimsTreeItems: () => tree.items(),
       claimsViewBadge: () => tree.badge,
+      claimsViewDescription: () => tree.description,
       claimsPickLabels: () => commands.pickLabels(),
       lastWarning: () => warnings.lastWarning,
       warningsShown: () => warnings.count,

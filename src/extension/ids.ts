@@ -11,6 +11,8 @@ export const COMMANDS = {
   releaseAll: 'claimboard.releaseAll',
   renew: 'claimboard.renew',
   openBoard: 'claimboard.openBoard',
+  createBoard: 'claimboard.createBoard',
+  chooseBoard: 'claimboard.chooseBoard',
   showOnBoard: 'claimboard.showOnBoard',
   addNote: 'claimboard.addNote',
   removeNote: 'claimboard.removeNote',
@@ -73,6 +75,8 @@ export const CONTEXT_KEYS = {
   heldByOther: 'claimboard.heldByOther',
   /** Paths (fsPath → true) only you hold. */
   heldByMe: 'claimboard.heldByMe',
+  /** There is no board file at the board path (the Claims view's welcome offers Create Board and Choose Board…). */
+  noBoard: 'claimboard.noBoard',
 } as const;
 
 /** The status bar item's id (its entry in the status bar's context menu). */

@@ -36,6 +36,8 @@ export interface ClaimboardTestApi {
   claimsTreeItems(): TreeItemInfo[];
   /** The Claims view's badge (on the Explorer icon), if any. */
   claimsViewBadge(): number | undefined;
+  /** The text beside the Claims view's title (the board path when there is no board). */
+  claimsViewDescription(): string | undefined;
   /** The status bar's pick of claims, labels in order. */
   claimsPickLabels(): string[];
   lastWarning(): OpenWarning | undefined;

@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Claim } from '../../core/model';
 import type { BoardModel } from '../board-model';
 import type { ClaimsNode } from '../claims-view';
-import { when } from '../claim-text';
+import { tildify, when } from '../claim-text';
 import { COMMANDS } from '../ids';
 import type { PathKeys } from '../path-keys';
 import { parseCommandArgs } from './args';
@@ -99,6 +101,8 @@ export class BoardCommands implements vscode.Disposable {
     this.boardView = new BoardView(model);
     this.subscriptions.push(
       registerCommand(COMMANDS.openBoard, (line) => this.openBoard(typeof line === 'number' ? line : undefined), log),
+      registerCommand(COMMANDS.createBoard, () => this.createBoard(), log),
+      registerCommand(COMMANDS.chooseBoard, (uri) => this.chooseBoard(uri instanceof vscode.Uri ? uri : undefined), log),
       registerCommand(COMMANDS.showOnBoard, (x) => this.showOnBoard(lineOf(x)), log),
       vscode.workspace.registerTextDocumentContentProvider(BOARD_VIEW_SCHEME, this.boardView),
       this.boardView,
@@ -121,6 +125,38 @@ export class BoardCommands implements vscode.Disposable {
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(board));
     const at = line !== undefined && line > 0 ? new vscode.Position(Math.min(line - 1, doc.lineCount - 1), 0) : undefined;
     await vscode.window.showTextDocument(doc, at ? { selection: new vscode.Range(at, at) } : {});
+  }
+
+  /** The Claims view's Create Board: the core's empty board, never over a file that is there. */
+  async createBoard(): Promise<void> {
+    const board = this.model.boardPath;
+    const created = await this.model.createBoard();
+    vscode.window.setStatusBarMessage(created ? `$(check) Created the board ${tildify(board)}` : `$(info) The board ${tildify(board)} was already there: left as it was`, 5000);
+  }
+
+  /**
+   * The Claims view's Choose Board…: a board file the person's sessions already use, kept in
+   * the User settings (\`claimboard.boardPath\` is one board for every window, as for the CLI).
+   * A test may pass the file instead of picking it.
+   */
+  async chooseBoard(picked?: vscode.Uri): Promise<void> {
+    const current = this.model.boardPath;
+    const near = [path.dirname(current), os.homedir()].find((d) => fs.existsSync(d));
+    const uri =
+      picked ??
+      (
+        await vscode.window.showOpenDialog({
+          title: 'Choose the coordination board your sessions use',
+          openLabel: 'Use This Board',
+          canSelectFiles: true,
+          canSelectFolders: false,
+          canSelectMany: false,
+          filters: { Markdown: ['md', 'markdown'], 'All files': ['*'] },
+          ...(near ? { defaultUri: vscode.Uri.file(near) } : {}),
+        })
+      )?.[0];
+    if (!uri) return;
+    await vscode.workspace.getConfiguration('claimboard').update('boardPath', uri.fsPath, vscode.ConfigurationTarget.Global);
   }
 
   /**

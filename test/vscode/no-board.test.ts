@@ -1,0 +1,111 @@
+// Issue 15, the no-board empty state: with no board file the Claims view names the board's path
+// and offers Create Board and Choose Board…; Create writes the seed's empty board and the view
+// becomes the usual one.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { api, waitFor, waitForAsync } from './support';
+import { ui } from './ui';
+
+// With a description (the board's path) beside the title, the header's label is no longer "Claims Section".
+const CLAIMS_PANE = '.pane:has(> .pane-header .title:text-is("Claims"))';
+const WELCOME = `${CLAIMS_PANE} .welcome-view`;
+const FOLDERS_HEADER = '.pane-header[aria-label^="Explorer Section"]';
+
+async function setBoardPath(value: string | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration('claimboard').update('boardPath', value, vscode.ConfigurationTarget.Global);
+}
+
+/** The Claims view on screen, the file tree above it collapsed so the view has room. */
+async function showClaimsView(): Promise<void> {
+  if (!ui) return;
+  await vscode.commands.executeCommand('workbench.view.explorer');
+  if ((await ui.texts(`${FOLDERS_HEADER}[aria-expanded="true"]`)).length > 0) await ui.click(FOLDERS_HEADER);
+  await vscode.commands.executeCommand('claimboard.claims.focus');
+}
+
+describe('the Claims view with no board', function () {
+  this.timeout(60_000);
+  let dir: string;
+  const before = { board: '' };
+
+  beforeEach(async () => {
+    before.board = (await api()).boardPath;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claimboard-no-board-'));
+  });
+
+  afterEach(async () => {
+    await setBoardPath(undefined);
+    const a = await api();
+    await waitFor('the test board again', () => a.boardPath === before.board, 10_000);
+    await vscode.commands.executeCommand('notifications.clearAll');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names the missing board, offers Create Board and Choose Board…, and Create makes the board', async () => {
+    const a = await api();
+    const missing = path.join(dir, 'team', 'coordination.md');
+    await setBoardPath(missing);
+    await waitFor('the missing board read', () => a.boardPath === missing && !a.view().exists, 10_000);
+    assert.equal(a.claimsViewDescription(), missing);
+    if (ui) {
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await showClaimsView();
+      const welcome = await waitForAsync('the no-board welcome', async () => (await ui!.texts(WELCOME)).find((t) => t.includes('No board file yet')));
+      assert.match(welcome, /Create Board/);
+      assert.match(welcome, /Choose Board…/);
+      assert.doesNotMatch(welcome, /No claims on the board/);
+      // A narrow sidebar cuts the path short on screen; its hover holds all of it.
+      await waitForAsync('the path beside the title', async () => (await ui!.texts(`${CLAIMS_PANE} > .pane-header .description`)).includes(missing));
+      await ui.shot('claims-view-no-board');
+      await ui.click(`${WELCOME} a:has-text("Create Board")`);
+    } else {
+      await vscode.commands.executeCommand('claimboard.createBoard');
+    }
+    await waitFor('the board written', () => fs.existsSync(missing) && a.view().exists, 10_000);
+    assert.match(fs.readFileSync(missing, 'utf8'), /^# Claude Session Coordination Board\n\nLast updated: .+\n\n## Active claims\n\n## Recent releases\n\n## Pinned notes\n$/);
+    assert.equal(a.claimsViewDescription(), undefined);
+    if (ui) {
+      const normal = await waitForAsync('the usual empty view', async () => (await ui!.texts(WELCOME)).find((t) => t.includes('No claims on the board')));
+      assert.doesNotMatch(normal, /Create Board/);
+      await ui.shot('claims-view-board-created');
+    }
+  });
+
+  it('Create Board leaves a board that appeared meanwhile as it was', async () => {
+    const a = await api();
+    const missing = path.join(dir, 'coordination.md');
+    await setBoardPath(missing);
+    await waitFor('the missing board read', () => a.boardPath === missing && !a.view().exists, 10_000);
+    const theirs = '# Claude Session Coordination Board\n\n## Active claims\n\n- session-z (started 09:00) — demo-repo/x — eta 10:00\n';
+    fs.writeFileSync(missing, theirs);
+    await vscode.commands.executeCommand('claimboard.createBoard');
+    assert.equal(fs.readFileSync(missing, 'utf8'), theirs);
+    await waitFor('their claim in the view', () => a.view().claims.some((c) => c.session === 'session-z'));
+  });
+
+  it('Choose Board… picks a board file and keeps it in claimboard.boardPath', async () => {
+    const a = await api();
+    await setBoardPath(path.join(dir, 'nothing-here.md'));
+    await waitFor('the missing board read', () => !a.view().exists, 10_000);
+    const chosen = path.join(dir, 'ours.md');
+    fs.writeFileSync(chosen, '# Claude Session Coordination Board\n\n## Active claims\n\n- session-y (started 09:00) — demo-repo/y — eta 10:00\n');
+    if (ui) {
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await showClaimsView();
+      await ui.click(`${WELCOME} a:has-text("Choose Board")`);
+      // code-server's file picker is a quick input holding a path: type the file's path and accept it.
+      await waitForAsync('the file picker', async () => (await ui!.texts('.quick-input-widget .quick-input-title')).some((t) => t.includes('Choose the coordination board')));
+      await ui.press('Control+A');
+      await ui.type(chosen);
+      await ui.shot('claims-view-choose-board');
+      await ui.press('Enter');
+    } else {
+      await vscode.commands.executeCommand('claimboard.chooseBoard', vscode.Uri.file(chosen));
+    }
+    await waitFor('the chosen board in use', () => a.boardPath === chosen && a.view().claims.some((c) => c.session === 'session-y'), 10_000);
+    assert.equal(vscode.workspace.getConfiguration('claimboard').inspect<string>('boardPath')?.globalValue, chosen);
+  });
+});
