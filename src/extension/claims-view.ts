@@ -22,6 +22,13 @@ const GROUP_ITEMS = {
   questions: VIEW_ITEMS.groupQuestions,
 } as const;
 
+/** The Delete key's argument (package.json): VS Code passes the row that has the keyboard focus. */
+const FOCUSED_ROW = { $treeViewId: VIEWS.claims, $focusedTreeItem: true } as const;
+/** Asked again at most this often: the rows come back level by level (sessions and groups, then their rows). */
+const FOCUSED_ROW_ATTEMPTS = 3;
+/** The longest wait for the workbench to fetch rows again before asking anyway. */
+const ROWS_FETCHED_WAIT_MS = 1000;
+
 /** A node of the Claims view; `contextValue` drives the inline actions in package.json. */
 export type ClaimsNode =
   | { kind: 'session'; session: string; claims: Claim[] }
@@ -62,7 +69,7 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
       this.view.onDidChangeVisibility((e) => {
         if (e.visible) this.drawOnFirstShow();
       }),
-      registerCommand(COMMANDS.removeSelected, (x) => this.removeSelected(x), log),
+      registerCommand(COMMANDS.removeSelected, (...args) => this.removeSelected(...args), log),
       model.onDidChange(() => this.update()),
       waits.onDidChange(() => this.update()),
       ...(questions ? [questions.onDidChange(() => this.update())] : []),
@@ -95,6 +102,13 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
     this.view.message = this.model.error ? `The board cannot be read: ${this.model.error}` : undefined;
     // A tree view's welcome text is fixed in the manifest: the path it speaks of is shown beside the title.
     const noBoard = !this.model.error && !this.model.view.exists;
+    // The welcome text claims the board is empty: shown only once that is known, not while the
+    // workbench has not yet fetched the first rows (it would take the focus, then vanish with it).
+    const noClaims = !this.model.error && this.model.view.exists && this.children().length === 0;
+    if (noClaims !== this.noClaims) {
+      this.noClaims = noClaims;
+      void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.noClaims, noClaims);
+    }
     this.view.description = noBoard ? tildify(this.model.boardPath) : undefined;
     if (noBoard !== this.noBoard) {
       this.noBoard = noBoard;
@@ -111,15 +125,32 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
   private drawn = '';
   private shownOnce = false;
   private noBoard: boolean | undefined;
+  private noClaims: boolean | undefined;
+  /** Who waits for the workbench's next fetch of rows. */
+  private waitingForRows: (() => void)[] = [];
 
   /**
    * Delete in the view: releases your claim, removes a pinned note (with Undo), stops a wait.
    * Acts on the focused row (the keybinding's arguments ask the extension host for it), else on
    * the selection; never on the file in the editor.
+   *
+   * After every change of the board the view is redrawn, and VS Code's extension host forgets
+   * every row until the workbench has fetched them again: a Delete pressed meanwhile (the next
+   * Delete right after one, or just after another session wrote) arrives with no row. It is asked
+   * for again once the rows are back, never guessed from the selection (another row).
    */
-  async removeSelected(x?: unknown): Promise<void> {
-    const node = isClaimsNode(x) ? x : this.view.selection[0];
-    if (!node) return;
+  async removeSelected(...args: unknown[]): Promise<void> {
+    const [x, attempt] = args;
+    const fromKey = args.length > 0 && (x === undefined || x === null);
+    const node = isClaimsNode(x) ? x : fromKey ? undefined : this.view.selection[0];
+    if (!node) {
+      const done = typeof attempt === 'number' ? attempt : 0;
+      if (!fromKey || done >= FOCUSED_ROW_ATTEMPTS) return;
+      await this.rowsFetched();
+      // Through the workbench, so that the extension host looks up the focused row again.
+      await vscode.commands.executeCommand('runCommands', { commands: [{ command: COMMANDS.removeSelected, args: [FOCUSED_ROW, done + 1] }] });
+      return;
+    }
     if (node.kind === 'claim' && !node.expired && this.model.isMine(node.claim)) await vscode.commands.executeCommand(COMMANDS.releasePath, node);
     else if (node.kind === 'note') await vscode.commands.executeCommand(COMMANDS.removeNote, node);
     else if (node.kind === 'waiting') await vscode.commands.executeCommand(COMMANDS.stopWaiting, node);
@@ -133,7 +164,30 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
     return this.view.description;
   }
 
+  /** The workbench's fetch of rows (VS Code's TreeDataProvider): once answered, the extension host knows them again. */
   getChildren(node?: ClaimsNode): ClaimsNode[] {
+    const children = this.children(node);
+    if (this.waitingForRows.length > 0) {
+      const waiting = this.waitingForRows;
+      this.waitingForRows = [];
+      // The extension host records the rows after this returns and their items resolve.
+      setTimeout(() => waiting.forEach((resolve) => resolve()), 0);
+    }
+    return children;
+  }
+
+  private rowsFetched(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ROWS_FETCHED_WAIT_MS);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.waitingForRows.push(done);
+    });
+  }
+
+  private children(node?: ClaimsNode): ClaimsNode[] {
     const v = this.model.view;
     if (!node) {
       const bySession = new Map<string, Claim[]>();
@@ -248,7 +302,7 @@ export class ClaimsViewController implements vscode.TreeDataProvider<ClaimsNode>
 
   /** The whole tree as plain values (what the person would see expanded). */
   items(node?: ClaimsNode): TreeItemInfo[] {
-    return this.getChildren(node).map((child) => {
+    return this.children(node).map((child) => {
       const item = this.getTreeItem(child);
       const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
       const children = item.collapsibleState === vscode.TreeItemCollapsibleState.None ? undefined : this.items(child);

@@ -77,6 +77,8 @@ export const CONTEXT_KEYS = {
   heldByMe: 'claimboard.heldByMe',
   /** There is no board file at the board path (the Claims view's welcome offers Create Board and Choose Board…). */
   noBoard: 'claimboard.noBoard',
+  /** The board is there and the Claims view has no row (its welcome says so, and only then). */
+  noClaims: 'claimboard.noClaims',
 } as const;
 
 /** The status bar item's id (its entry in the status bar's context menu). */
