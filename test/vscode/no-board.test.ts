@@ -14,6 +14,11 @@ const CLAIMS_PANE = '.pane:has(> .pane-header .title:text-is("Claims"))';
 const WELCOME = `${CLAIMS_PANE} .welcome-view`;
 const FOLDERS_HEADER = '.pane-header[aria-label^="Explorer Section"]';
 
+/** A claim line someone wrote by hand, live now: fixed clock times would run out during the day. */
+function liveClaim(session: string, key: string): string {
+  return `- ${session} (started ${new Date().toISOString()}) — ${key} — eta ${new Date(Date.now() + 3_600_000).toISOString()}\n`;
+}
+
 async function setBoardPath(value: string | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('claimboard').update('boardPath', value, vscode.ConfigurationTarget.Global);
 }
@@ -79,7 +84,7 @@ describe('the Claims view with no board', function () {
     const missing = path.join(dir, 'coordination.md');
     await setBoardPath(missing);
     await waitFor('the missing board read', () => a.boardPath === missing && !a.view().exists, 10_000);
-    const theirs = '# Claude Session Coordination Board\n\n## Active claims\n\n- session-z (started 09:00) — demo-repo/x — eta 10:00\n';
+    const theirs = `# Claude Session Coordination Board\n\n## Active claims\n\n${liveClaim('session-z', 'demo-repo/x')}`;
     fs.writeFileSync(missing, theirs);
     await vscode.commands.executeCommand('claimboard.createBoard');
     assert.equal(fs.readFileSync(missing, 'utf8'), theirs);
@@ -91,7 +96,7 @@ describe('the Claims view with no board', function () {
     await setBoardPath(path.join(dir, 'nothing-here.md'));
     await waitFor('the missing board read', () => !a.view().exists, 10_000);
     const chosen = path.join(dir, 'ours.md');
-    fs.writeFileSync(chosen, '# Claude Session Coordination Board\n\n## Active claims\n\n- session-y (started 09:00) — demo-repo/y — eta 10:00\n');
+    fs.writeFileSync(chosen, `# Claude Session Coordination Board\n\n## Active claims\n\n${liveClaim('session-y', 'demo-repo/y')}`);
     if (ui) {
       await vscode.commands.executeCommand('notifications.clearAll');
       await showClaimsView();
