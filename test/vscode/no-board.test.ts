@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, waitFor, waitForAsync } from './support';
-import { ui } from './ui';
+import { api, closeEditors, waitFor, waitForAsync } from './support';
+import { toasts, ui } from './ui';
 
 // With a description (the board's path) beside the title, the header's label is no longer "Claims Section".
 const CLAIMS_PANE = '.pane:has(> .pane-header .title:text-is("Claims"))';
@@ -89,6 +89,49 @@ describe('the Claims view with no board', function () {
     await vscode.commands.executeCommand('claimboard.createBoard');
     assert.equal(fs.readFileSync(missing, 'utf8'), theirs);
     await waitFor('their claim in the view', () => a.view().claims.some((c) => c.session === 'session-z'));
+  });
+
+  it('Open Board and Show on Board with no board offer Create Board and Choose Board…, then open the board', async () => {
+    const a = await api();
+    const missing = path.join(dir, 'coordination.md');
+    await setBoardPath(missing);
+    await waitFor('the missing board read', () => a.boardPath === missing && !a.view().exists, 10_000);
+    // The answer is a button on the notification: only the DOM can press it.
+    if (!ui) return;
+    const offer = async (command: string): Promise<string> => {
+      await vscode.commands.executeCommand('notifications.clearAll');
+      void vscode.commands.executeCommand(command);
+      return waitForAsync(`the offer of ${command}`, async () => (await toasts()).find((t) => t.includes('No board file yet')));
+    };
+    const opened = (scheme: string, file: string) => () => vscode.window.activeTextEditor?.document.uri.scheme === scheme && vscode.window.activeTextEditor.document.uri.fsPath === file;
+    const BUTTON = (label: string) => `.notification-toast:has-text("No board file yet") .monaco-button:has-text("${label}")`;
+
+    const toast = await offer('claimboard.openBoard');
+    assert.match(toast, /Create Board/);
+    assert.match(toast, /Choose Board…/);
+    assert.ok(toast.includes(missing), toast);
+    assert.doesNotMatch(toast, /first claim creates it/);
+    // The toast slides in: a hover waits until its buttons hold still.
+    await ui.hover(BUTTON('Create Board'));
+    await ui.shot('open-board-no-board');
+    await ui.click(BUTTON('Create Board'));
+    await waitFor('the new board open', opened('file', missing), 10_000);
+    assert.match(fs.readFileSync(missing, 'utf8'), /^# Claude Session Coordination Board\n/);
+    await closeEditors();
+
+    await setBoardPath(path.join(dir, 'nothing-here.md'));
+    await waitFor('the missing board read', () => !a.view().exists, 10_000);
+    const chosen = path.join(dir, 'ours.md');
+    fs.writeFileSync(chosen, `# Claude Session Coordination Board\n\n## Active claims\n\n${liveClaim('session-y', 'demo-repo/y')}`);
+    await offer('claimboard.showOnBoard');
+    await ui.click(BUTTON('Choose Board'));
+    await waitForAsync('the file picker', async () => (await ui!.texts('.quick-input-widget .quick-input-title')).some((t) => t.includes('Choose the coordination board')));
+    await ui.press('Control+A');
+    await ui.type(chosen);
+    await ui.press('Enter');
+    await waitFor('the chosen board shown, read-only', opened('claimboard-board', chosen), 10_000);
+    assert.equal(a.boardPath, chosen);
+    await closeEditors();
   });
 
   it('Choose Board… picks a board file and keeps it in claimboard.boardPath', async () => {

@@ -13,6 +13,8 @@ import { registerCommand } from './register';
 import type { CommandTargets } from './targets';
 
 const UNDO = 'Undo';
+const CREATE_BOARD = 'Create Board';
+const CHOOSE_BOARD = 'Choose Board…';
 
 type PickAction = 'reveal' | 'release' | 'ask' | 'board';
 type PickButton = vscode.QuickInputButton & { action: PickAction };
@@ -117,14 +119,28 @@ export class BoardCommands implements vscode.Disposable {
   }
 
   async openBoard(line?: number): Promise<void> {
+    if (!(await this.boardThere())) return;
     const board = this.model.boardPath;
-    if (!fs.existsSync(board)) {
-      void vscode.window.showInformationMessage(`There is no board yet at ${board}: the first claim creates it.`);
-      return;
-    }
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(board));
     const at = line !== undefined && line > 0 ? new vscode.Position(Math.min(line - 1, doc.lineCount - 1), 0) : undefined;
     await vscode.window.showTextDocument(doc, at ? { selection: new vscode.Range(at, at) } : {});
+  }
+
+  /**
+   * Open Board and Show on Board with no board file: the Claims view's offer (Create Board,
+   * Choose Board…), then true when there is a board to open.
+   */
+  private async boardThere(): Promise<boolean> {
+    if (fs.existsSync(this.model.boardPath)) return true;
+    const choice = await vscode.window.showInformationMessage(
+      `No board file yet at ${tildify(this.model.boardPath)}. Sessions coordinate through this file: create it there, or choose the board your sessions already use.`,
+      CREATE_BOARD,
+      CHOOSE_BOARD,
+    );
+    if (choice === CREATE_BOARD) await this.createBoard();
+    else if (choice === CHOOSE_BOARD) await this.chooseBoard();
+    else return false;
+    return fs.existsSync(this.model.boardPath);
   }
 
   /** The Claims view's Create Board: the core's empty board, never over a file that is there. */
@@ -165,11 +181,8 @@ export class BoardCommands implements vscode.Disposable {
    * Open Board is the way to edit it.
    */
   async showOnBoard(line?: number): Promise<void> {
+    if (!(await this.boardThere())) return;
     const board = this.model.boardPath;
-    if (!fs.existsSync(board)) {
-      void vscode.window.showInformationMessage(`There is no board yet at ${board}: the first claim creates it.`);
-      return;
-    }
     const doc = await vscode.workspace.openTextDocument(this.boardView.uriFor(board));
     const at = line !== undefined && line > 0 ? Math.min(line - 1, doc.lineCount - 1) : undefined;
     const range = at === undefined ? undefined : doc.lineAt(at).range;
