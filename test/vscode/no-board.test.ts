@@ -23,6 +23,19 @@ async function setBoardPath(value: string | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('claimboard').update('boardPath', value, vscode.ConfigurationTarget.Global);
 }
 
+/**
+ * code-server's file picker is a quick input holding a path: type the file's path and accept it.
+ * The picker fills in its folder once it has listed it: typed before that, the path lands after it.
+ */
+async function pickFile(file: string, shot?: string): Promise<void> {
+  await waitForAsync('the file picker', async () => (await ui!.texts('.quick-input-widget .quick-input-title')).some((t) => t.includes('Choose the coordination board')));
+  await waitForAsync('the folder listed', async () => (await ui!.texts('.quick-input-list .monaco-list-row')).some((t) => t.includes(path.basename(file))));
+  await ui!.press('Control+A');
+  await ui!.type(file);
+  if (shot) await ui!.shot(shot);
+  await ui!.press('Enter');
+}
+
 /** The Claims view on screen, the file tree above it collapsed so the view has room. */
 async function showClaimsView(): Promise<void> {
   if (!ui) return;
@@ -125,10 +138,7 @@ describe('the Claims view with no board', function () {
     fs.writeFileSync(chosen, `# Claude Session Coordination Board\n\n## Active claims\n\n${liveClaim('session-y', 'demo-repo/y')}`);
     await offer('claimboard.showOnBoard');
     await ui.click(BUTTON('Choose Board'));
-    await waitForAsync('the file picker', async () => (await ui!.texts('.quick-input-widget .quick-input-title')).some((t) => t.includes('Choose the coordination board')));
-    await ui.press('Control+A');
-    await ui.type(chosen);
-    await ui.press('Enter');
+    await pickFile(chosen);
     await waitFor('the chosen board shown, read-only', opened('claimboard-board', chosen), 10_000);
     assert.equal(a.boardPath, chosen);
     await closeEditors();
@@ -144,12 +154,7 @@ describe('the Claims view with no board', function () {
       await vscode.commands.executeCommand('notifications.clearAll');
       await showClaimsView();
       await ui.click(`${WELCOME} a:has-text("Choose Board")`);
-      // code-server's file picker is a quick input holding a path: type the file's path and accept it.
-      await waitForAsync('the file picker', async () => (await ui!.texts('.quick-input-widget .quick-input-title')).some((t) => t.includes('Choose the coordination board')));
-      await ui.press('Control+A');
-      await ui.type(chosen);
-      await ui.shot('claims-view-choose-board');
-      await ui.press('Enter');
+      await pickFile(chosen, 'claims-view-choose-board');
     } else {
       await vscode.commands.executeCommand('claimboard.chooseBoard', vscode.Uri.file(chosen));
     }
