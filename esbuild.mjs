@@ -135,11 +135,18 @@ const storePgApart = {
  * here it is always Node, so the socket is Node's.
  * @type {import('esbuild').Plugin}
  */
+const PG_CRYPTO = fileURLToPath(new URL('./src/store-pg/pg-crypto.ts', import.meta.url));
 const pgOptionalsAbsent = {
   name: 'pg-optionals-absent',
   setup(b) {
     b.onResolve({ filter: /^(pg-native|pg-cloudflare)$/ }, (a) => ({ path: a.path, namespace: 'pg-absent' }));
     b.onLoad({ filter: /.*/, namespace: 'pg-absent' }, () => ({ contents: 'throw new Error("not bundled")', loader: 'js' }));
+    // Node's crypto, loaded on first use, and SCRAM's key derivation remembered: src/store-pg/pg-crypto.ts.
+    b.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]crypto[\\/]utils\.js$/ }, () => ({
+      contents: `module.exports = require(${JSON.stringify(PG_CRYPTO)});`,
+      loader: 'js',
+      resolveDir: path.dirname(PG_CRYPTO),
+    }));
     b.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, () => ({
       contents: 'module.exports = { getStream: () => new (require("net").Socket)(), getSecureStream: (options) => require("tls").connect(options) };',
       loader: 'js',

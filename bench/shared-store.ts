@@ -6,9 +6,13 @@
  *
  *   npm run build && node --import tsx bench/shared-store.ts [--rounds N] [--before OLD/dist/cli.js] [--no-storm]
  *
+ * The shared store is reached three ways: over TCP as a role with a password (the test server's
+ * rule: cleartext `password`), over TCP as a SCRAM-SHA-256 role (a server's usual rule for TCP;
+ * the key derivation is remembered beside the config after the first call), and through the
+ * server's Unix socket as this user without a password (`peer`, a local server's usual rule).
  * `--before` adds the same calls through another build (e.g. main's) in the same rounds. Two
  * more lanes split a shared-store call's time: a process that only loads `pg`, connects
- * (TCP + SCRAM) and ends, and the same with the read's one query.
+ * (TCP, password) and ends, and the same with the read's one query.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -54,6 +58,15 @@ async function main(): Promise<void> {
     await seed(new FileClaimStore({ boardPath: fileBoard }));
     const fileEnv = { PATH: process.env.PATH, HOME: dir, CLAIMBOARD_BOARD: fileBoard, CLAIMBOARD_SESSION: 'bench' };
     const sharedEnv = { ...fileEnv, CLAIMBOARD_BOARD: viewBoard, CLAIMBOARD_STORE: url };
+    // The same database as a SCRAM-SHA-256 role over TCP (a server's usual rule for TCP), and
+    // through the server's Unix socket as this user without a password (peer: a local server's usual rule).
+    const db = new URL(url).pathname.slice(1);
+    const scramRole = await server.role('scram-sha-256', 'bench-scram-secret');
+    const scramEnv = { ...sharedEnv, CLAIMBOARD_STORE: `postgres://${scramRole}:bench-scram-secret@127.0.0.1:${server.port}/${db}` };
+    const peerRole = await server.role('peer');
+    const peerEnv = { ...sharedEnv, CLAIMBOARD_STORE: `postgresql://${peerRole}@/${db}?host=${server.socketDir}&port=${server.port}` };
+    // The same without libpq's user-without-host form, which a build before it refuses.
+    const peerEnvBefore = { ...sharedEnv, CLAIMBOARD_STORE: `postgresql:///${db}?host=${server.socketDir}&port=${server.port}&user=${peerRole}` };
     const hookInput = editHookInput(repo, path.join(repo, 'src/mod8/x.ts'));
     const probe = (query: string): string =>
       `const pg = require(${JSON.stringify(require.resolve('pg'))}); const c = new pg.Client({ connectionString: process.env.CLAIMBOARD_STORE });` +
@@ -61,15 +74,18 @@ async function main(): Promise<void> {
     const lanes: Lane[] = [
       { name: '`node -e 0`', args: ['-e', '0'], input: '', env: fileEnv },
       { name: '`check` (held), board file', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: fileEnv, expect: 'held by session-d' },
-      { name: '`check` (held), shared store', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: sharedEnv, expect: 'held by session-d' },
+      { name: '`check` (held), shared store: TCP, password', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: sharedEnv, expect: 'held by session-d' },
       { name: '`hook pre-tool-use` (deny), board file', args: [CLI, 'hook', 'pre-tool-use'], input: hookInput, env: fileEnv, expect: '"deny"' },
-      { name: '`hook pre-tool-use` (deny), shared store', args: [CLI, 'hook', 'pre-tool-use'], input: hookInput, env: sharedEnv, expect: '"deny"' },
-      { name: 'load `pg`, connect (TCP + SCRAM), end', args: ['-e', probe('')], input: '', env: sharedEnv, expect: 'ok' },
+      { name: '`hook pre-tool-use` (deny), shared store: TCP, password', args: [CLI, 'hook', 'pre-tool-use'], input: hookInput, env: sharedEnv, expect: '"deny"' },
+      { name: '`check` (held), shared store: TCP, SCRAM-SHA-256', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: scramEnv, expect: 'held by session-d' },
+      { name: '`check` (held), shared store: Unix socket, peer', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: peerEnv, expect: 'held by session-d' },
+      { name: '`hook pre-tool-use` (deny), shared store: Unix socket, peer', args: [CLI, 'hook', 'pre-tool-use'], input: hookInput, env: peerEnv, expect: '"deny"' },
+      { name: 'load `pg`, connect (TCP, password), end', args: ['-e', probe('')], input: '', env: sharedEnv, expect: 'ok' },
       { name: 'load `pg`, connect, one query (`select 1`), end', args: ['-e', probe('select 1')], input: '', env: sharedEnv, expect: 'ok' },
     ];
     if (BEFORE) {
-      lanes.push({ ...must(lanes[2], 'the check lane'), name: 'before: `check` (held), shared store', args: [BEFORE, 'check', 'repo8/src/mod8/x.ts'] });
-      lanes.push({ ...must(lanes[4], 'the hook lane'), name: 'before: `hook pre-tool-use` (deny), shared store', args: [BEFORE, 'hook', 'pre-tool-use'] });
+      for (const l of lanes.filter((x) => x.args[0] === CLI && x.name.includes('shared store')))
+        lanes.push({ ...l, name: `before: ${l.name}`, args: [BEFORE, ...l.args.slice(1)], env: l.env === peerEnv ? peerEnvBefore : l.env });
     }
     const times = timeLanes(lanes, { rounds: RUNS, warmups: 2 });
     const node = must(times[0], 'the baseline');

@@ -36,6 +36,7 @@ const INTEGRATION = [
   'store-cli',
   'store-storm',
   'store-pg-read',
+  'store-pg-connect',
   'shared-view',
   'start-shared',
   'cli-help',

@@ -4,7 +4,6 @@
  * board (the default) and the PostgreSQL store (src/store-pg) both implement it; the shared
  * store tests (test/unit/claim-store-suite.ts) run against both.
  */
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Claim, ClaimMode, PinnedNote, Problem, SessionRecord, BoardEvent } from './model';
@@ -13,6 +12,7 @@ import { defaultConfigPath } from './config-path';
 import { InputError } from './errors';
 import { waitForBoardChange } from './board-watch';
 import { writeFileAtomic } from './atomic-file';
+import { nodeCrypto } from './node-crypto';
 import { acquireLock } from './file-lock';
 import { LOCK_STALE_MS } from './board-store';
 import { isSharedView, notSharedProblems, readViewText, renderSharedView, staleMarkLine, withViewMark, type SharedBoardState } from './shared-view';
@@ -171,31 +171,37 @@ export type StoreChoice =
       board: string;
       /** Where the setting came from, for `store status`. */
       source: string;
+      /** The config file (it may not exist): the store keeps its private files beside it. */
+      configPath?: string;
     };
 
 /** `postgres://user:secret@host/db` → `postgres://user:***@host/db`: what every message shows. */
 export function maskStoreUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    for (const k of ['password', 'sslpassword']) if (u.searchParams.has(k)) u.searchParams.set(k, '***');
-    return u.toString();
-  } catch {
+  const parsed = parseStoreUrl(url);
+  if (!parsed) {
     // Not a URL: mask anything between `:` and `@` after the scheme.
     return url.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
   }
+  const u = parsed.url;
+  if (u.password) u.password = '***';
+  for (const k of ['password', 'sslpassword']) if (u.searchParams.has(k)) u.searchParams.set(k, '***');
+  return parsed.hostless ? u.toString().replace(HOSTLESS, '$1') : u.toString();
 }
 
 /** Replaces the URL's password wherever it appears in a message (a driver may quote it). */
 export function maskStoreText(text: string, url: string): string {
   let out = text.split(url).join(maskStoreUrl(url));
-  try {
-    const pw = decodeURIComponent(new URL(url).password);
-    if (pw.length >= 3) out = out.split(pw).join('***');
-  } catch {
-    /* not a URL: nothing more to mask */
-  }
+  const u = parseStoreUrl(url)?.url;
+  for (const pw of u ? [safeDecode(u.password), u.searchParams.get('password') ?? ''] : []) if (pw.length >= 3) out = out.split(pw).join('***');
   return out;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 const BOARD_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/i;
@@ -218,19 +224,38 @@ export function chooseStore(env: NodeJS.ProcessEnv = process.env, configPath: st
     board = readStoreSection(configPath, true).board;
   }
   if (!url || url === 'file') return { kind: 'file' };
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new InputError(`${source}: store URL ${maskStoreUrl(url)} is not a URL (postgres://user@host:5432/db)`);
-  }
+  const parsed = parseStoreUrl(url)?.url;
+  if (!parsed) throw new InputError(`${source}: store URL ${maskStoreUrl(url)} is not a URL (postgres://user@host:5432/db)`);
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new InputError(`${source}: store URL ${maskStoreUrl(url)} is not postgres://… (unset ${STORE_ENV} for the board file)`);
   }
   board ??= DEFAULT_SHARED_BOARD;
   if (!BOARD_NAME.test(board)) throw new InputError(`store board name "${board.slice(0, 80)}" must be letters, digits, . _ - (at most 63)`);
-  return { kind: 'postgres', url, shown: maskStoreUrl(url), board, source };
+  return { kind: 'postgres', url, shown: maskStoreUrl(url), board, source, configPath };
 }
+
+/**
+ * The store URL as a URL. libpq's form for a local server's Unix socket leaves the host empty and
+ * names the socket's folder in the query (`postgresql://me@/db?host=/run/postgresql`), which the
+ * WHATWG parser refuses once the URL has a user: it is read with a placeholder host (`hostless`).
+ */
+function parseStoreUrl(url: string): { url: URL; hostless: boolean } | undefined {
+  try {
+    return { url: new URL(url), hostless: false };
+  } catch {
+    /* perhaps libpq's form without a host */
+  }
+  const placed = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@]*@)(?=[/?#]|$)/i, `$1${PLACEHOLDER_HOST}`);
+  if (placed === url) return undefined;
+  try {
+    return { url: new URL(placed), hostless: true };
+  } catch {
+    return undefined;
+  }
+}
+
+const PLACEHOLDER_HOST = 'claimboard-no-host';
+const HOSTLESS = new RegExp(`^([a-z][a-z0-9+.-]*://[^/?#@]*@)${PLACEHOLDER_HOST}`, 'i');
 
 function readStoreSection(configPath: string, boardOnly = false): { url?: string; board?: string } {
   let text: string;
@@ -268,12 +293,9 @@ function readStoreSection(configPath: string, boardOnly = false): { url?: string
 }
 
 function hasPassword(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return u.password !== '' || u.searchParams.has('password');
-  } catch {
-    return /\/\/[^:/@]*:[^@]+@/.test(url);
-  }
+  const u = parseStoreUrl(url)?.url;
+  if (!u) return /\/\/[^:/@]*:[^@]+@/.test(url);
+  return u.password !== '' || u.searchParams.has('password');
 }
 
 /**
@@ -474,5 +496,5 @@ export async function markSharedViewStale(boardPath: string, where: string, sinc
 }
 
 export function viewDigest(text: string): string {
-  return crypto.createHash('sha1').update(text).digest('hex');
+  return nodeCrypto().createHash('sha1').update(text).digest('hex');
 }

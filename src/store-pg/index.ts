@@ -7,6 +7,7 @@
  * its commit, from the process that made it: an expiry is recorded (and so announced) once, by
  * whichever machine's write found it first.
  */
+import * as path from 'node:path';
 import pg from 'pg';
 import type { Claim, ClaimMode, PinnedNote, SessionRecord, BoardEvent, Release } from '../core/model';
 import {
@@ -53,6 +54,7 @@ import { livenessHost } from '../core/liveness';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { handWritten, readViewText, type SharedBoardState } from '../core/shared-view';
 import { DEFAULT_RELEASES_SHOWN } from '../core/board-store';
+import { rememberScramKeysIn } from './pg-crypto';
 
 export { SCHEMA_VERSION } from './schema';
 
@@ -64,6 +66,11 @@ type Refused = RefusedLine;
 const CONNECT_TIMEOUT_MS = 5_000;
 /** Advisory locks are held for one short transaction: a longer wait is a stuck peer. */
 const DEFAULT_LOCK_WAIT_MS = 30_000;
+
+/** Where SCRAM keys are remembered: beside the config file the store was chosen by, private as it is. */
+export function scramKeysPath(choice: PgChoice): string | undefined {
+  return choice.configPath === undefined ? undefined : path.join(path.dirname(choice.configPath), 'store-scram-keys.json');
+}
 
 export function openPgStore(choice: PgChoice, opts: ServiceOptions): PgClaimStore {
   return new PgClaimStore(choice, opts);
@@ -172,7 +179,7 @@ export class PgClaimStore implements ClaimStore {
   private readonly ttlMs: number;
   private readonly onEvents?: ServiceOptions['onEvents'];
   private readonly lockWaitMs: number;
-  private readonly host: string;
+  private readonly givenHost: string | undefined;
   private client: Promise<pg.Client> | undefined;
   private listener: pg.Client | undefined;
 
@@ -188,7 +195,12 @@ export class PgClaimStore implements ClaimStore {
     this.ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
     this.onEvents = opts.onEvents;
     this.lockWaitMs = opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
-    this.host = opts.host ?? livenessHost();
+    this.givenHost = opts.host;
+  }
+
+  /** This machine's liveness identity, for a claim that names its process: a digest, so only worked out by a claim. */
+  private get host(): string {
+    return this.givenHost ?? livenessHost();
   }
 
   // ------------------------------------------------------------ connection
@@ -202,6 +214,7 @@ export class PgClaimStore implements ClaimStore {
 
   private connect(): Promise<pg.Client> {
     this.client ??= (async () => {
+      rememberScramKeysIn(scramKeysPath(this.choice));
       // The lock wait limit goes with the start-up message: a read then needs no statement to set it.
       const c = new pg.Client({
         connectionString: this.choice.url,
@@ -786,6 +799,7 @@ export class PgClaimStore implements ClaimStore {
   /** One long-lived connection that hears every commit to the database's boards. */
   async listen(): Promise<pg.Client> {
     if (this.listener) return this.listener;
+    rememberScramKeysIn(scramKeysPath(this.choice));
     const l = new pg.Client({ connectionString: this.choice.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'claimboard-listen' });
     l.on('error', () => {
       if (this.listener === l) this.listener = undefined;

