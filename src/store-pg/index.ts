@@ -170,6 +170,26 @@ select (select version from claimboard_schema limit 1) as version, t.now::text a
   (select coalesce(json_agg(s order by s.started, s.name), '[]') from (select ${SESSION_COLUMNS} from claimboard_sessions where board = $1) s) as sessions
 from t`;
 
+/** A claim row read as JSON, with its times as dates again. */
+function fromJson(r: AsJson<ClaimRow>): SharedClaim {
+  return toClaim({ ...r, started: new Date(r.started), eta: r.eta === null ? null : new Date(r.eta), expires: new Date(r.expires) });
+}
+
+interface LapsedRow {
+  version: number | null;
+  now: string;
+  claims: AsJson<ClaimRow>[];
+  /** Newest first. */
+  history: { at: string; path: string; kind: string; fence: string | number | null }[];
+}
+
+/** The session's claims (ended ones too: not recorded yet) and its latest history, at the database's clock. */
+const LAPSED_READ = `with t as (select clock_timestamp() as now)
+select (select version from claimboard_schema limit 1) as version, t.now::text as now,
+  (select coalesce(json_agg(c order by c.fence), '[]') from (select ${CLAIM_COLUMNS} from claimboard_claims where board = $1 and session = $2) c) as claims,
+  (select coalesce(json_agg(h order by h.seq desc), '[]') from (select seq, at, path, kind, fence from claimboard_history where board = $1 and session = $2 order by seq desc limit 1000) h) as history
+from t`;
+
 export class PgClaimStore implements ClaimStore {
   readonly boardPath: string;
   readonly where: string;
@@ -479,14 +499,26 @@ export class PgClaimStore implements ClaimStore {
 
   /**
    * The hot read (check, the edit guard): one statement, so one round trip and one snapshot
-   * without begin/commit. The schema's version comes in the same row; a statement that fails
-   * before the schema was seen is explained by the schema check (no tables, an older schema).
+   * without begin/commit.
    */
   private async readLive(): Promise<{ now: Date; claims: SharedClaim[]; sessions: SessionRecord[] }> {
+    const row = await this.readRow<LiveRow>(LIVE_READ, [this.board]);
+    return {
+      now: new Date(row.now),
+      claims: row.claims.map(fromJson),
+      sessions: row.sessions.map((r) => toSession({ ...r, started: new Date(r.started), ended: r.ended === null ? null : new Date(r.ended) })),
+    };
+  }
+
+  /**
+   * One statement's one row, the schema's version in it (`version`): a statement that fails
+   * before the schema was seen is explained by the schema check (no tables, an older schema).
+   */
+  private async readRow<R extends { version: number | null }>(text: string, values: unknown[]): Promise<R> {
     const c = await this.connect();
-    let row: LiveRow | undefined;
+    let row: R | undefined;
     try {
-      row = (await c.query<LiveRow>(LIVE_READ, [this.board])).rows[0];
+      row = (await c.query<R>(text, values)).rows[0];
     } catch (e) {
       // The server answered with an error: the connection is still good for the schema check.
       if (e instanceof pg.DatabaseError) {
@@ -497,11 +529,7 @@ export class PgClaimStore implements ClaimStore {
     if (!row) throw this.unavailable(new Error('the read returned no row'), 'read');
     this.checkVersion(row.version ?? undefined);
     this.schemaChecked = true;
-    return {
-      now: new Date(row.now),
-      claims: row.claims.map((r) => toClaim({ ...r, started: new Date(r.started), eta: r.eta === null ? null : new Date(r.eta), expires: new Date(r.expires) })),
-      sessions: row.sessions.map((r) => toSession({ ...r, started: new Date(r.started), ended: r.ended === null ? null : new Date(r.ended) })),
-    };
+    return row;
   }
 
   async check(session: string | undefined, paths: string[], mode: ClaimMode = 'exclusive', opts: { files?: readonly string[] } = {}): Promise<Conflict[]> {
@@ -513,28 +541,32 @@ export class PgClaimStore implements ClaimStore {
     return this.rules.conflictsIn(near.claims, session, keys, mode, opts.files);
   }
 
-  /** The fencing number of each live claim of the session (the git guard's check). */
-  async held(session: string): Promise<SharedClaim[]> {
-    return this.tx(async (t, now) => (await this.claims(t, 'and session = $2', [session])).filter((c) => this.rules.isLive(c, now)), { write: false });
-  }
-
-  /** A write (it records what has ended first), so a lease that ran out a moment ago counts. */
+  /**
+   * The git guard's fencing check, in one statement (no lock, nothing written): a claim of the
+   * session's that ended and is not recorded yet counts as the expiry the next write records
+   * (`endedClaim`, as `settle` writes it), newer than any history row; otherwise the newest
+   * history row covering the key says whether the claim lapsed.
+   */
   async lapsed(session: string, keys: string[]): Promise<LapsedClaim[]> {
     validateSession(session);
-    return this.write(async (t, _now, _events, live) => {
-      const mine = live.filter((c) => c.session === session);
-      const history = await t.q<{ at: Date; path: string; kind: string; fence: string | null }>(
-        'select at, path, kind, fence from claimboard_history where board = $1 and session = $2 order by seq desc limit 1000',
-        [this.board, session],
-      );
-      const out: LapsedClaim[] = [];
-      for (const key of keys) {
-        if (mine.some((c) => claimCovers(c.path, key))) continue;
-        const last = history.find((h) => claimCovers(h.path, key));
-        if (last?.kind === 'expire') out.push({ key, path: last.path, at: last.at, fence: Number(last.fence) });
+    const row = await this.readRow<LapsedRow>(LAPSED_READ, [this.board, session]);
+    const now = new Date(row.now);
+    const claims = row.claims.map(fromJson);
+    const mine = claims.filter((c) => this.rules.isLive(c, now));
+    // In fence order, as `settle` records them: the last one is the newest history row.
+    const ended = claims.filter((c) => !mine.includes(c)).reverse();
+    const out: LapsedClaim[] = [];
+    for (const key of keys) {
+      if (mine.some((c) => claimCovers(c.path, key))) continue;
+      const unrecorded = ended.find((c) => claimCovers(c.path, key));
+      if (unrecorded) {
+        out.push({ key, path: unrecorded.path, at: endedClaim(unrecorded, now).release.at, fence: unrecorded.fence });
+        continue;
       }
-      return out;
-    });
+      const last = row.history.find((h) => claimCovers(h.path, key));
+      if (last?.kind === 'expire') out.push({ key, path: last.path, at: new Date(last.at), fence: Number(last.fence) });
+    }
+    return out;
   }
 
   // ------------------------------------------------------------ writes

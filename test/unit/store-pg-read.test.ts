@@ -78,6 +78,34 @@ describe('the shared store: the hot read', function () {
     assert.deepEqual(near.sessions, view.sessions);
   });
 
+  it("the git guard's fencing check sends one statement, and finds a lease that ran out before any write recorded it as the write will record it", async () => {
+    const { url, open } = await board();
+    const writer = open();
+    await writer.init();
+    await writer.claim('alpha', { paths: ['repo/src/a.ts', 'repo/src/b.ts'] });
+    await writer.claim('beta', { paths: ['repo/src/c.ts'] });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query("update claimboard_claims set expires = now() - interval '1 minute' where session = 'alpha' and path = 'repo/src/a.ts'");
+    } finally {
+      await admin.end();
+    }
+    const fresh = open();
+    let before: Awaited<ReturnType<PgClaimStore['lapsed']>> = [];
+    const sent = await statements(async () => {
+      before = await fresh.lapsed('alpha', ['repo/src/a.ts', 'repo/src/b.ts', 'repo/src/c.ts']);
+    });
+    assert.equal(sent.length, 1, sent.join('\n'));
+    assert.deepEqual(
+      before.map((l) => [l.key, l.path]),
+      [['repo/src/a.ts', 'repo/src/a.ts']],
+    );
+    // Once a write records the expiry, the history row says the same.
+    await writer.prune();
+    assert.deepEqual(await open().lapsed('alpha', ['repo/src/a.ts', 'repo/src/b.ts', 'repo/src/c.ts']), before);
+  });
+
   it('a database without the tables, or with another schema version, gives the same clear errors', async () => {
     const { url, open } = await board();
     await assert.rejects(open().check('alpha', ['repo/a']), /has no claimboard tables: run `claimboard store init`/);
