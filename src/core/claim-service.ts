@@ -170,6 +170,32 @@ export interface HandOverRequest {
 }
 
 /** A hand-over as every store takes it: the person's username without `@`, the path as a key. */
+/** A release's request as every store checks it: the session, and the keys named (or `all`). InputError for bad input. */
+export function checkReleaseRequest(session: string, paths: string[] | 'all'): string[] | 'all' {
+  validateSession(session);
+  if (paths === 'all') return 'all';
+  return paths.map((p) => {
+    validatePathArgument(p);
+    return normalizeKey(p);
+  });
+}
+
+/**
+ * Which of the session's claims (`mine`) a release of `wanted` ends: a claim on a key named, or
+ * under a folder named; and the keys named that the session holds nothing under.
+ */
+export function releasedBy<C extends Claim>(mine: readonly C[], wanted: string[] | 'all'): { released: C[]; notHeld: string[] } {
+  if (wanted === 'all') return { released: [...mine], notHeld: [] };
+  const released: C[] = [];
+  const notHeld: string[] = [];
+  for (const p of wanted) {
+    const hit = mine.filter((c) => sameKey(c.path, p) || claimCovers(p, c.path));
+    if (hit.length === 0) notHeld.push(p);
+    for (const h of hit) if (!released.includes(h)) released.push(h);
+  }
+  return { released, notHeld };
+}
+
 export function checkHandOver(req: HandOverRequest): { by: string; key: string } {
   validateSession(req.from);
   validateSession(req.to);
@@ -484,27 +510,12 @@ export class ClaimService {
 
   /** Releases the session's claims on these paths (exact keys, or claims a pattern covers), or all of them. */
   async release(session: string, paths: string[] | 'all', outcome = 'done'): Promise<{ released: Claim[]; notHeld: string[] }> {
-    validateSession(session);
-    const wanted =
-      paths === 'all'
-        ? 'all'
-        : paths.map((p) => {
-            validatePathArgument(p);
-            return normalizeKey(p);
-          });
+    const wanted = checkReleaseRequest(session, paths);
     return this.write((doc, now, events) => {
-      const mine = doc.claims.filter((c) => c.session === session);
-      const released: Claim[] = [];
-      const notHeld: string[] = [];
-      if (wanted === 'all') {
-        released.push(...mine);
-      } else {
-        for (const p of wanted) {
-          const hit = mine.filter((c) => sameKey(c.path, p) || claimCovers(p, c.path));
-          if (hit.length === 0) notHeld.push(p);
-          for (const h of hit) if (!released.includes(h)) released.push(h);
-        }
-      }
+      const { released, notHeld } = releasedBy(
+        doc.claims.filter((c) => c.session === session),
+        wanted,
+      );
       if (released.length === 0) return { released, notHeld };
       doc.removeLines(released.map((c) => c.line));
       doc.addReleases(released.map((c) => ({ at: now, session, path: c.path, outcome })));

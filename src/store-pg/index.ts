@@ -17,11 +17,13 @@ import {
   checkClaimRequest,
   checkHandOver,
   checkNoteText,
+  checkReleaseRequest,
   checkSessionRecord,
   describeHeld,
   endedClaim,
   handOverGrant,
   newClaimId,
+  releasedBy,
   takenOverOutcome,
   validatePathArgument,
   validateSession,
@@ -700,27 +702,12 @@ export class PgClaimStore implements ClaimStore {
   }
 
   async release(session: string, paths: string[] | 'all', outcome = 'done'): Promise<{ released: Claim[]; notHeld: string[] }> {
-    validateSession(session);
-    const wanted =
-      paths === 'all'
-        ? 'all'
-        : paths.map((p) => {
-            validatePathArgument(p);
-            return normalizeKey(p);
-          });
+    const wanted = checkReleaseRequest(session, paths);
     return this.write(async (t, now, events, live) => {
-      const mine = live.filter((c) => c.session === session);
-      const released: SharedClaim[] = [];
-      const notHeld: string[] = [];
-      if (wanted === 'all') {
-        released.push(...mine);
-      } else {
-        for (const p of wanted) {
-          const hit = mine.filter((c) => sameKey(c.path, p) || claimCovers(p, c.path));
-          if (hit.length === 0) notHeld.push(p);
-          for (const h of hit) if (!released.includes(h)) released.push(h);
-        }
-      }
+      const { released, notHeld } = releasedBy(
+        live.filter((c) => c.session === session),
+        wanted,
+      );
       for (const c of released) {
         await this.toHistory(t, c, now, outcome, 'release');
         events.push({ kind: 'release', session, path: c.path, claimId: c.id });

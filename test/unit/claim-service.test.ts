@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ClaimService } from '../../src/core/claim-service';
+import { ClaimService, checkReleaseRequest, releasedBy } from '../../src/core/claim-service';
 import { BoardDocument } from '../../src/core/board-format';
-import { must } from '../../src/core/errors';
-import type { BoardEvent } from '../../src/core/model';
+import { InputError, must } from '../../src/core/errors';
+import type { BoardEvent, Claim } from '../../src/core/model';
 import { tempDir } from '../support/cli';
 
 describe('claims and leases', () => {
@@ -220,5 +220,27 @@ describe('claims and leases', () => {
       s.status().sessions.map((x) => x.name),
       ['session-b'],
     );
+  });
+});
+
+describe('a release, as every store reads it', () => {
+  const claim = (session: string, p: string): Claim => ({ session, path: p, started: new Date(0), expires: new Date(1), line: 0, leaseDerived: false, mode: 'exclusive' });
+
+  it('checks the session and each path once, in the core, and gives the keys', () => {
+    assert.equal(checkReleaseRequest('alpha', 'all'), 'all');
+    assert.deepEqual(checkReleaseRequest('alpha', ['repo/src/a.ts', 'repo/docs/']), ['repo/src/a.ts', 'repo/docs']);
+    assert.throws(() => checkReleaseRequest('not a name', ['repo/a']), InputError);
+    assert.throws(() => checkReleaseRequest('alpha', ['']), InputError);
+  });
+
+  it("ends the session's claims on a key named or under a folder named, once each, and names the keys it holds nothing under", () => {
+    const mine = [claim('alpha', 'repo/src/a.ts'), claim('alpha', 'repo/src/b.ts'), claim('alpha', 'repo/docs/**')];
+    const r = releasedBy(mine, ['repo/src', 'repo/src/a.ts', 'repo/lib/x.ts']);
+    assert.deepEqual(
+      r.released.map((c) => c.path),
+      ['repo/src/a.ts', 'repo/src/b.ts'],
+    );
+    assert.deepEqual(r.notHeld, ['repo/lib/x.ts']);
+    assert.deepEqual(releasedBy(mine, 'all').released, mine);
   });
 });
