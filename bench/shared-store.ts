@@ -95,6 +95,30 @@ async function main(): Promise<void> {
       out.push(`| ${l.name} | ${median(t.ms).toFixed(1)} ms | ${ratio(median(t.ms), median(node.ms))} | ${ratio(t.ticks, node.ticks)} |`);
     });
     console.log(out.join('\n'));
+
+    // A write at 10,000 claims: `claim` and `release` (alternating, so the board stays the same)
+    // as whole processes, each rewriting this machine's markdown view of the store.
+    const bigView = path.join(dir, 'big-view.md');
+    const seeder = new pg.Client({ connectionString: url });
+    await seeder.connect();
+    await seeder.query(`insert into claimboard_claims (board, id, session, path, started, eta, expires, ttl_ms, mode, fence)
+      select 'big', 'big' || g, 'session-' || (g % 20), 'repo/src/m' || (g / 100) || '/f' || g || '.ts', now(), now() + interval '1 hour', now() + interval '4 hours', 14400000, 'exclusive', nextval('claimboard_fence')
+      from generate_series(1, 10000) g`);
+    await seeder.end();
+    const bigEnv = (session: string): NodeJS.ProcessEnv => ({ ...sharedEnv, CLAIMBOARD_BOARD: bigView, CLAIMBOARD_STORE_BOARD: 'big', CLAIMBOARD_SESSION: session });
+    const writes = [
+      { name: '`claim` of a free path, 10,000 claims', args: [CLI, 'claim', 'repo/w/now.ts'], input: '', env: bigEnv('bench-now'), expect: 'claimed' },
+      { name: '`release` of it', args: [CLI, 'release', 'repo/w/now.ts'], input: '', env: bigEnv('bench-now'), expect: 'released' },
+    ];
+    if (BEFORE) {
+      writes.push({ name: 'before: `claim` of a free path, 10,000 claims', args: [BEFORE, 'claim', 'repo/w/before.ts'], input: '', env: bigEnv('bench-before'), expect: 'claimed' });
+      writes.push({ name: 'before: `release` of it', args: [BEFORE, 'release', 'repo/w/before.ts'], input: '', env: bigEnv('bench-before'), expect: 'released' });
+    }
+    const wrote = spawnSync(process.execPath, ['-e', DRIVER, JSON.stringify([writes, Math.max(3, Math.ceil(RUNS / 2))])], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (wrote.status !== 0) throw new Error(wrote.stderr);
+    const w = JSON.parse(wrote.stdout) as { ms: number[][]; ticks: number[] };
+    console.log(['', `A write at 10,000 claims, load average ${loadAverage()}`, '', '| call | median | cpu (all rounds) |', '|---|---|---|'].join('\n'));
+    writes.forEach((l, j) => console.log(`| ${l.name} | ${median(must(w.ms[j], 'a lane')).toFixed(0)} ms | ${must(w.ticks[j], 'a lane')} ticks |`));
     if (!STORM) return;
 
     // Claims per second: 16 writers (8 per machine), 25 claims each over overlapping keys.

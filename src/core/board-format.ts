@@ -150,6 +150,11 @@ export class BoardDocument {
     return this.allClaims;
   }
 
+  /** The claim entries' text and line, in board order, none of them read: for a caller that knows which lines it wrote. */
+  claimEntries(): readonly { readonly body: string; readonly line: number }[] {
+    return this.claimItems;
+  }
+
   /** Lines that look like entries but do not parse, in line order. */
   get problems(): Problem[] {
     void this.claims;

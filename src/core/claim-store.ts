@@ -433,7 +433,10 @@ export async function writeSharedView(boardPath: string, state: SharedBoardState
     const existing = readViewText(boardPath);
     if (existing !== undefined && existing.trim() !== '' && !isSharedView(existing)) keepFileBoard(boardPath, existing);
     const edited = existing !== undefined && last?.written !== viewDigest(existing);
-    let text = renderSharedView(existing, state, { claims: last?.claims ?? [], notes: last?.notes ?? [] });
+    // Nobody touched the view since it was written, and no line a person added is left in it:
+    // only what changed is written again.
+    const unedited = existing !== undefined && last !== undefined && !edited && !last.refused?.length && !last.problems?.length;
+    let text = renderSharedView(existing, state, { claims: last?.claims ?? [], notes: last?.notes ?? [] }, unedited ? last.claims : undefined);
     // Only a change is written: a read that found nothing new leaves the file (and its watchers) alone.
     if (existing === undefined || withoutStamp(existing) !== withoutStamp(text)) writeFileAtomic(boardPath, text, 'the board (a view of the shared store)');
     else text = existing;

@@ -11,6 +11,7 @@ import { BoardDocument } from './board-format';
 import { ENDED_SESSION_KEPT_MS } from './claim-service';
 import { matchKey, sameKey } from './overlap';
 import { formatIsoLocal } from './duration';
+import { formatClaimLine } from './board-lines';
 
 /** The header line that marks a board file as a view (claimboard rewrites it): its start. */
 export const VIEW_MARK = '> This board is a view of ';
@@ -98,25 +99,104 @@ export function handWritten(text: string, written: WrittenView, now: Date, ttlMs
  * and notes claimboard wrote (`written`) or that the store now holds, and every release and
  * session line (the store's history and sessions), then writes the store's; a hand-written line
  * the store did not take stays where the person put it. Everything else in the file is kept.
+ *
+ * `uneditedFrom`: the file is exactly what claimboard last wrote, from these claims (in that
+ * order), with no hand-written claim line left in it. Then only the claim lines that changed
+ * are written (`changedClaimLines`): a write's cost follows what it changed, not the board's
+ * size, and the text is the same as the whole render's.
  */
-export function renderSharedView(existing: string | undefined, state: SharedBoardState, written: WrittenView): string {
+export function renderSharedView(existing: string | undefined, state: SharedBoardState, written: WrittenView, uneditedFrom?: readonly Claim[], counts?: RenderCounts): string {
   const view = existing !== undefined && isSharedView(existing);
   const doc = view ? BoardDocument.parse(existing, { now: state.at }) : BoardDocument.create(state.at);
-  const ours = new ClaimSet([...written.claims, ...state.claims]);
+  const claimsDone = view && uneditedFrom !== undefined && changedClaimLines(doc, uneditedFrom, state.claims, counts);
+  if (counts && !claimsDone) counts.claimLines += state.claims.length;
+  const ours = claimsDone ? undefined : new ClaimSet([...written.claims, ...state.claims]);
   const noteTexts = new Set([...written.notes, ...state.notes].map((n) => n.text));
   const drop = [
-    ...doc.claims.filter((c) => ours.has(c)).map((c) => c.line),
+    ...(ours ? doc.claims.filter((c) => ours.has(c)).map((c) => c.line) : []),
     ...doc.notes.filter((n) => noteTexts.has(n.text)).map((n) => n.line),
     ...doc.releases.map((r) => r.line),
     ...doc.sessions.map((s) => s.line),
   ];
   doc.removeLines(drop);
-  doc.addClaims(state.claims.map(({ line: _line, leaseDerived: _derived, ...c }) => c));
+  if (!claimsDone) doc.addClaims(state.claims.map(viewClaimLine));
   doc.addReleases(state.releases.map(({ line: _line, ...r }) => r));
   doc.addNotes(state.notes.map((n) => n.text));
   doc.addSessions(state.sessions.filter((s) => !s.ended || state.at.getTime() - s.ended.getTime() <= ENDED_SESSION_KEPT_MS).map(({ line: _line, ...rec }) => rec));
   doc.setLastUpdated(state.at);
   return withMark(doc.serialize(), viewMarkLine(state.where));
+}
+
+function viewClaimLine({ line: _line, leaseDerived: _derived, ...c }: Claim): Omit<Claim, 'line' | 'leaseDerived'> {
+  return c;
+}
+
+/**
+ * Brings the claim lines of a view claimboard wrote from `before` to `after` in place: a claim
+ * gone loses its line, a claim that changed gets its line written again where it is, new claims
+ * go below the others; an unchanged claim's line is neither read nor written. False (nothing
+ * done) when that would not give the whole render's text: the lines are not `before`'s, one
+ * for one and in order, or the new claims do not all come after the kept ones in `after`'s
+ * order (the store's order: fencing number), or either side is empty (the section's spacing).
+ */
+/** How many claim lines a render wrote (the rest were kept as they were): the benchmarks' and tests' handle. */
+export interface RenderCounts {
+  claimLines: number;
+}
+
+function changedClaimLines(doc: BoardDocument, before: readonly Claim[], after: readonly Claim[], counts?: RenderCounts): boolean {
+  const entries = doc.claimEntries();
+  if (before.length === 0 || after.length === 0 || entries.length !== before.length) return false;
+  const afterById = new Map<string, Claim>();
+  for (const c of after) if (c.id !== undefined) afterById.set(c.id, c);
+  if (afterById.size !== after.length) return false;
+  const beforeIds = new Set<string>();
+  const replaced: [number, string][] = [];
+  const removed: number[] = [];
+  const order: string[] = [];
+  for (let i = 0; i < before.length; i++) {
+    const b = before[i];
+    const entry = entries[i];
+    if (!b?.id || !entry || !entry.body.endsWith(`id ${b.id}`) || beforeIds.has(b.id)) return false;
+    beforeIds.add(b.id);
+    const a = afterById.get(b.id);
+    if (!a) removed.push(entry.line);
+    else {
+      order.push(b.id);
+      if (!sameClaimAs(a, b)) replaced.push([entry.line, formatViewClaim(a)]);
+    }
+  }
+  const added = after.filter((c) => !beforeIds.has(c.id as string));
+  order.push(...added.map((c) => c.id as string));
+  if (order.length !== after.length || order.some((id, i) => after[i]?.id !== id)) return false;
+  if (replaced.length > 0) doc.replaceLines(replaced);
+  if (removed.length > 0) doc.removeLines(removed);
+  if (added.length > 0) doc.addClaims(added.map(viewClaimLine));
+  if (counts) counts.claimLines += replaced.length + added.length;
+  return true;
+}
+
+/**
+ * Every field alike (a time by its instant, a list item by item; a field left out is one that
+ * is undefined), whatever the fields are: the claim's line would be written the same.
+ */
+function sameClaimAs(a: Claim, b: Claim): boolean {
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) {
+    if (k === 'line' || k === 'leaseDerived') continue;
+    const u = x[k];
+    const v = y[k];
+    if (u === v) continue;
+    if (u instanceof Date && v instanceof Date && u.getTime() === v.getTime()) continue;
+    if (Array.isArray(u) && Array.isArray(v) && u.length === v.length && u.every((e, i) => e === v[i])) continue;
+    return false;
+  }
+  return true;
+}
+
+function formatViewClaim(c: Claim): string {
+  return formatClaimLine(viewClaimLine(c));
 }
 
 /** Puts the mark under `Last updated:` (or replaces the one there), before the first section. */

@@ -431,9 +431,15 @@ export class PgClaimStore implements ClaimStore {
 
   // ------------------------------------------------------------ reads
 
-  private async claims(t: Tx, where = '', values: unknown[] = []): Promise<SharedClaim[]> {
-    const rows = await t.q<ClaimRow>(`select ${CLAIM_COLUMNS} from claimboard_claims where board = $1 ${where} order by fence`, [this.board, ...values]);
-    return rows.map(toClaim);
+  /**
+   * The board's claims in fencing order, as one JSON value: a board of 10,000 claims is read by
+   * the JSON parser and `Date`, not as 10,000 rows whose times pg-types parses one by one.
+   */
+  private async claims(t: Tx): Promise<SharedClaim[]> {
+    const rows = await t.q<{ claims: AsJson<ClaimRow>[] }>(`select coalesce(json_agg(c order by c.fence), '[]') as claims from (select ${CLAIM_COLUMNS} from claimboard_claims where board = $1) c`, [
+      this.board,
+    ]);
+    return (rows[0]?.claims ?? []).map(fromJson);
   }
 
   private async sessions(t: Tx): Promise<SessionRecord[]> {
