@@ -804,21 +804,43 @@ export class PgClaimStore implements ClaimStore {
 
   // ------------------------------------------------------------ live changes
 
-  /** Resolves on the next change to this board another process commits (LISTEN/NOTIFY), or after `timeoutMs`. */
+  /**
+   * Resolves on the next change to this board a process commits (LISTEN/NOTIFY), or after
+   * `timeoutMs`. A change heard while nobody waited (a watcher rewriting its view) resolves the
+   * next call at once; changes heard meanwhile count as one: one rewrite per burst, none missed.
+   */
   async changed(timeoutMs: number): Promise<'changed' | 'timeout'> {
-    const l = await this.listen();
+    await this.listen();
+    if (this.heard) {
+      this.heard = false;
+      return 'changed';
+    }
     return new Promise<'changed' | 'timeout'>((resolve) => {
-      const done = (how: 'changed' | 'timeout'): void => {
+      const waiter = (): void => {
         clearTimeout(timer);
-        l.off('notification', onNote);
-        resolve(how);
+        resolve('changed');
       };
-      const onNote = (m: pg.Notification): void => {
-        if (m.payload === this.board) done('changed');
-      };
-      const timer = setTimeout(() => done('timeout'), timeoutMs);
-      l.on('notification', onNote);
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        resolve('timeout');
+      }, timeoutMs);
+      this.waiters.add(waiter);
     });
+  }
+
+  /** A change to this board heard since the last `changed()` returned, with nobody waiting. */
+  private heard = false;
+  private readonly waiters = new Set<() => void>();
+
+  private hear(m: pg.Notification): void {
+    if (m.payload !== this.board) return;
+    if (this.waiters.size === 0) {
+      this.heard = true;
+      return;
+    }
+    const woken = [...this.waiters];
+    this.waiters.clear();
+    for (const w of woken) w();
   }
 
   /** One long-lived connection that hears every commit to the database's boards. */
@@ -829,6 +851,7 @@ export class PgClaimStore implements ClaimStore {
     l.on('error', () => {
       if (this.listener === l) this.listener = undefined;
     });
+    l.on('notification', (m) => this.hear(m));
     try {
       await l.connect();
       await l.query(`listen ${NOTIFY_CHANNEL}`);

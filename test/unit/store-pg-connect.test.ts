@@ -111,4 +111,30 @@ describe('the shared store: connecting', function () {
     assert.deepEqual(checkProcess(scramUrl('scram-secret-2048'), home), { conflicts: 1, derived: 1 });
     assert.deepEqual(checkProcess(scramUrl('scram-secret-2048'), home), { conflicts: 1, derived: 0 });
   });
+
+  it('a watcher hears a change made while it was rewriting its view, and a burst of changes as one', async () => {
+    const url = await (await testPostgres()).database();
+    const open = (): PgClaimStore => {
+      const st = openPgStore({ kind: 'postgres', url, shown: '', board: 'default', source: 'test' }, { boardPath: path.join(tmp(), 'view.md') });
+      opened.push(st);
+      return st;
+    };
+    const watcher = open();
+    const writer = open();
+    await writer.init();
+    assert.equal(await watcher.changed(10), 'timeout');
+    // The watcher is busy (not waiting) while two changes are committed and their notices arrive.
+    const listener = await watcher.listen();
+    const arrived = new Promise<void>((resolve) => {
+      let n = 0;
+      listener.on('notification', () => {
+        if (++n === 2) resolve();
+      });
+    });
+    await writer.claim('alpha', { paths: ['repo/src/a.ts'] });
+    await writer.claim('beta', { paths: ['repo/src/b.ts'] });
+    await arrived;
+    assert.equal(await watcher.changed(20_000), 'changed');
+    assert.equal(await watcher.changed(200), 'timeout');
+  });
 });
