@@ -106,7 +106,7 @@ async function main(): Promise<void> {
       from generate_series(1, 10000) g`);
     await seeder.end();
     const bigEnv = (session: string): NodeJS.ProcessEnv => ({ ...sharedEnv, CLAIMBOARD_BOARD: bigView, CLAIMBOARD_STORE_BOARD: 'big', CLAIMBOARD_SESSION: session });
-    const writes = [
+    const writes: Lane[] = [
       { name: '`claim` of a free path, 10,000 claims', args: [CLI, 'claim', 'repo/w/now.ts'], input: '', env: bigEnv('bench-now'), expect: 'claimed' },
       { name: '`release` of it', args: [CLI, 'release', 'repo/w/now.ts'], input: '', env: bigEnv('bench-now'), expect: 'released' },
     ];
@@ -114,11 +114,12 @@ async function main(): Promise<void> {
       writes.push({ name: 'before: `claim` of a free path, 10,000 claims', args: [BEFORE, 'claim', 'repo/w/before.ts'], input: '', env: bigEnv('bench-before'), expect: 'claimed' });
       writes.push({ name: 'before: `release` of it', args: [BEFORE, 'release', 'repo/w/before.ts'], input: '', env: bigEnv('bench-before'), expect: 'released' });
     }
-    const wrote = spawnSync(process.execPath, ['-e', DRIVER, JSON.stringify([writes, Math.max(3, Math.ceil(RUNS / 2))])], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    if (wrote.status !== 0) throw new Error(wrote.stderr);
-    const w = JSON.parse(wrote.stdout) as { ms: number[][]; ticks: number[] };
+    const wrote = timeLanes(writes, { rounds: Math.max(3, Math.ceil(RUNS / 2)), warmups: 2 });
     console.log(['', `A write at 10,000 claims, load average ${loadAverage()}`, '', '| call | median | cpu (all rounds) |', '|---|---|---|'].join('\n'));
-    writes.forEach((l, j) => console.log(`| ${l.name} | ${median(must(w.ms[j], 'a lane')).toFixed(0)} ms | ${must(w.ticks[j], 'a lane')} ticks |`));
+    writes.forEach((l, j) => {
+      const t = must(wrote[j], 'a lane');
+      console.log(`| ${l.name} | ${median(t.ms).toFixed(0)} ms | ${t.ticks} ticks |`);
+    });
     if (!STORM) return;
 
     // Claims per second: 16 writers (8 per machine), 25 claims each over overlapping keys.
