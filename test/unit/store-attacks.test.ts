@@ -16,6 +16,8 @@ import { formatIsoLocal } from '../../src/core/duration';
 import { must } from '../../src/core/errors';
 import { Outbox, outboxPaths } from '../../src/announce/outbox';
 import { CLI, ROOT, cleanEnv, runCli, tempDir, type CliRun } from '../support/cli';
+import { alive, until } from '../support/background';
+import { flusherPidFile } from '../../src/cli/announcements';
 
 const seed = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'seed-board.md'), 'utf8');
 
@@ -55,15 +57,27 @@ describe('the store under attack (issue 8), through the real CLI and hooks', fun
     fs.mkdirSync(path.join(repo, 'src'), { recursive: true });
     execFileSync('git', ['init', '-q'], { cwd: repo });
   });
-  afterEach(() => {
+  afterEach(async () => {
     for (const m of mounts.splice(0)) spawnSync('umount', ['-l', m]);
-    // A background flusher started by a claim (announcement tests) is ended by its pid.
-    try {
-      process.kill(Number(fs.readFileSync(`${outboxPaths(board).outbox}.flusher.pid`, 'utf8')), 'SIGTERM');
-    } catch {
-      /* none running */
+    // A background flusher started by a claim (announcement tests) is ended by its pid and waited
+    // for: it writes into the folder until it exits. One that was still starting (no pid file
+    // yet) shows as a folder that will not go: end it too, then remove again.
+    for (let attempt = 1; ; attempt++) {
+      let pid: number | undefined;
+      try {
+        pid = Number(fs.readFileSync(flusherPidFile(outboxPaths(board).outbox), 'utf8'));
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* none running */
+      }
+      if (pid) await until(() => !alive(pid), 10_000, `the flusher ${pid} to end`);
+      try {
+        fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+        return;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
     }
-    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   });
 
   function mountTmpfs(name: string, size: string, ro = false): string {
