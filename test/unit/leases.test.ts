@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { CLI, cleanEnv, ensureBuilt, runCli, tempDir } from '../support/cli';
 import { must } from '../../src/core/errors';
+import { formatClock } from '../../src/core/duration';
 
 const FORMS = '90s, 30m, 30min, 1h30m, 2h, 1d';
 
@@ -76,8 +77,7 @@ describe('leases that keep their word (real processes)', function () {
   it('a hand-written claim with an impossible ETA is reported as a problem, never written as NaN', async () => {
     // Started now: a bad ETA leaves the claim the default lease from its start, so a fixed
     // "started 10:00" made this test fail every day from 11:00 (the claim had ended by then).
-    const now = new Date();
-    const started = `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`;
+    const started = formatClock(new Date());
     fs.writeFileSync(board, `# Claude Session Coordination Board\n\n## Active claims\n\n- session-z (started ${started}) — repo/h — eta 99999999999h\n`);
     assert.equal((await cb(['--session', 'session-a', 'claim', 'repo/other'])).code, 0);
     assert.doesNotMatch(text(), /NaN/);

@@ -3,10 +3,9 @@
 // Yes posts in the question's thread (as alice, the window's token) and decides as a reply from
 // the phone would: the path is handed over on the board, and the asker's `ask --wait` exits 0.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as vscode from 'vscode';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
-import { activeLines, api, board, clearBoard, cli, closeEditors, env, waitFor, waitForAsync, workspace, type CliResult } from './support';
+import { activeLines, api, clearBoard, cli, cliWith, closeEditors, waitFor, waitForAsync, type CliResult } from './support';
 import { toasts, ui } from './ui';
 
 const A = 'session-a';
@@ -20,26 +19,17 @@ describe('answering a question from VS Code', function () {
 
   /** The CLI as a session with its own Mattermost set-up (the bot's token), as the hooks run it. */
   function session(name: string, ...args: string[]): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [env('CLAIMBOARD_CLI'), '--board', board(), '--session', name, ...args], {
-        cwd: workspace(),
-        env: {
-          ...process.env,
-          ELECTRON_RUN_AS_NODE: '1',
-          CLAIMBOARD_MATTERMOST_URL: server.url,
-          CLAIMBOARD_MATTERMOST_TOKEN: server.bot.token,
-          CLAIMBOARD_MATTERMOST_CHANNEL: `${server.team.name}/${server.channel.name}`,
-          CLAIMBOARD_MENTION: 'alice',
-          CLAIMBOARD_POLL_INTERVAL: '2s',
-        },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, exitedAt: performance.now() }));
-    });
+    return cliWith(
+      {
+        CLAIMBOARD_MATTERMOST_URL: server.url,
+        CLAIMBOARD_MATTERMOST_TOKEN: server.bot.token,
+        CLAIMBOARD_MATTERMOST_CHANNEL: `${server.team.name}/${server.channel.name}`,
+        CLAIMBOARD_MENTION: 'alice',
+        CLAIMBOARD_POLL_INTERVAL: '2s',
+      },
+      name,
+      ...args,
+    );
   }
 
   before(async () => {

@@ -46,10 +46,15 @@ export interface CliResult {
 
 /** Runs the built CLI on the test board as `session`. */
 export function cli(session: string, ...args: string[]): Promise<CliResult> {
+  return cliWith({}, session, ...args);
+}
+
+/** The same, with more environment (e.g. a session's own Mattermost set-up). */
+export function cliWith(extraEnv: NodeJS.ProcessEnv, session: string, ...args: string[]): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [env('CLAIMBOARD_CLI'), '--board', board(), '--session', session, ...args], {
       cwd: workspace(),
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...extraEnv },
     });
     let stdout = '';
     let stderr = '';
