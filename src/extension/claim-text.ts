@@ -71,5 +71,5 @@ export function claimIdentity(c: Claim): string {
 /** A path under the home folder as \`~/…\`, as a person writes it. */
 export function tildify(p: string): string {
   const home = os.homedir();
-  return p === home || p.startsWith(home + path.sep) ? `~${p.slice(home.length)}` : p;
+  return home && (p === home || p.startsWith(home + path.sep)) ? `~${p.slice(home.length)}` : p;
 }

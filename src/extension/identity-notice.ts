@@ -1,6 +1,6 @@
-import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { ExtensionConfig, Settings, SettingsChange } from './config';
+import { tildify } from './claim-text';
 
 const OPEN_SETTINGS = 'Open Settings';
 
@@ -9,11 +9,6 @@ export interface IdentityNote {
   message: string;
   /** The setting its Open Settings button goes to. */
   setting: string;
-}
-
-function shortPath(p: string): string {
-  const home = os.homedir();
-  return home && (p === home || p.startsWith(home + '/')) ? `~${p.slice(home.length)}` : p;
 }
 
 /**
@@ -54,7 +49,7 @@ export class IdentityNoticeController implements vscode.Disposable {
     const sessionChanged = before.sessionName !== now.sessionName;
     const boardChanged = before.boardPath !== now.boardPath;
     if (sessionChanged) parts.push(`you are now ${now.sessionName} (was ${before.sessionName})`);
-    if (boardChanged) parts.push(`the board is now ${shortPath(now.boardPath)} (was ${shortPath(before.boardPath)})`);
+    if (boardChanged) parts.push(`the board is now ${tildify(now.boardPath)} (was ${tildify(before.boardPath)})`);
     const key = sessionChanged ? 'sessionName' : 'boardPath';
     const from = now.sources[key];
     const lost = before.sources[key] !== '' && from === '';
