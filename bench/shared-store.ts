@@ -10,17 +10,21 @@
  * rule: cleartext `password`), over TCP as a SCRAM-SHA-256 role (a server's usual rule for TCP;
  * the key derivation is remembered beside the config after the first call), and through the
  * server's Unix socket as this user without a password (`peer`, a local server's usual rule).
+ * The hot reads go through this machine's store holder (src/store-pg/holder-client.ts), started
+ * by a first read before the timing, as on a machine after its first hook call; "no holder"
+ * lanes (`CLAIMBOARD_STORE_HOLDER=off`) connect from every call, as before it.
  * `--before` adds the same calls through another build (e.g. main's) in the same rounds. Two
  * more lanes split a shared-store call's time: a process that only loads `pg`, connects
  * (TCP, password) and ends, and the same with the read's one query.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import pg from 'pg';
 import { FileClaimStore, type ClaimStore } from '../src/core/claim-store';
 import { openPgStore } from '../src/store-pg';
+import { holderSocketPath } from '../src/store-pg/holder-client';
 import { testPostgres, stopTestPostgres } from '../test/support/postgres';
 import { argNumber, argValue, editHookInput, loadAverage, median, ratio, timeLanes, type Lane } from './report';
 import { must } from '../src/core/errors';
@@ -71,6 +75,8 @@ async function main(): Promise<void> {
     const probe = (query: string): string =>
       `const pg = require(${JSON.stringify(require.resolve('pg'))}); const c = new pg.Client({ connectionString: process.env.CLAIMBOARD_STORE });` +
       `c.connect().then(() => ${query ? `c.query(${JSON.stringify(query)})` : 'undefined'}).then(() => c.end()).then(() => console.log('ok'))`;
+    // Without the store holder: each call connects and loads the database client itself.
+    const direct = (e: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...e, CLAIMBOARD_STORE_HOLDER: 'off' });
     const lanes: Lane[] = [
       { name: '`node -e 0`', args: ['-e', '0'], input: '', env: fileEnv },
       { name: '`check` (held), board file', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: fileEnv, expect: 'held by session-d' },
@@ -80,12 +86,25 @@ async function main(): Promise<void> {
       { name: '`check` (held), shared store: TCP, SCRAM-SHA-256', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: scramEnv, expect: 'held by session-d' },
       { name: '`check` (held), shared store: Unix socket, peer', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: peerEnv, expect: 'held by session-d' },
       { name: '`hook pre-tool-use` (deny), shared store: Unix socket, peer', args: [CLI, 'hook', 'pre-tool-use'], input: hookInput, env: peerEnv, expect: '"deny"' },
+      { name: '`check` (held), TCP, password, no holder', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: direct(sharedEnv), expect: 'held by session-d' },
+      { name: '`hook pre-tool-use` (deny), TCP, password, no holder', args: [CLI, 'hook', 'pre-tool-use'], input: hookInput, env: direct(sharedEnv), expect: '"deny"' },
+      { name: '`check` (held), Unix socket, peer, no holder', args: [CLI, 'check', 'repo8/src/mod8/x.ts'], input: '', env: direct(peerEnv), expect: 'held by session-d' },
       { name: 'load `pg`, connect (TCP, password), end', args: ['-e', probe('')], input: '', env: sharedEnv, expect: 'ok' },
       { name: 'load `pg`, connect, one query (`select 1`), end', args: ['-e', probe('select 1')], input: '', env: sharedEnv, expect: 'ok' },
     ];
     if (BEFORE) {
       for (const l of lanes.filter((x) => x.args[0] === CLI && x.name.includes('shared store')))
         lanes.push({ ...l, name: `before: ${l.name}`, args: [BEFORE, ...l.args.slice(1)], env: l.env === peerEnv ? peerEnvBefore : l.env });
+    }
+    // Each store's holder is started by a first read, as on a machine after its first hook call.
+    for (const e of [sharedEnv, scramEnv, peerEnv]) {
+      const first = spawnSync(process.execPath, [CLI, 'check', 'repo8/src/mod8/x.ts'], { env: e, encoding: 'utf8' });
+      if (first.status !== 3) throw new Error(`check over the shared store: ${first.stderr}`);
+      const socket = must(holderSocketPath(must(e.CLAIMBOARD_STORE, 'the store'), path.join(dir, '.config', 'claimboard', 'config.json')), 'a holder socket');
+      for (let waited = 0; !fs.existsSync(socket); waited += 50) {
+        if (waited > 15_000) throw new Error('the store holder did not start');
+        await new Promise((r) => setTimeout(r, 50));
+      }
     }
     const times = timeLanes(lanes, { rounds: RUNS, warmups: 2 });
     const node = must(times[0], 'the baseline');

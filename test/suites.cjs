@@ -37,6 +37,7 @@ const INTEGRATION = [
   'store-storm',
   'store-pg-read',
   'store-pg-connect',
+  'store-holder',
   'shared-view',
   'start-shared',
   'cli-help',

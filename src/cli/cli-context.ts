@@ -109,7 +109,7 @@ export function createContext(opts: {
   let service: ClaimStore | undefined;
   const opened: ClaimStore[] = [];
   const open = (o: ServiceOptions): ClaimStore => {
-    const s = openStore(storeChoice(), o);
+    const s = openStore(storeChoice(), o, opts.env);
     opened.push(s);
     return s;
   };

@@ -51,12 +51,32 @@ import {
 } from '../core/claim-store';
 import { InputError } from '../core/errors';
 import { DEFAULT_TTL_MS, checkEta, checkLeaseLength } from '../core/duration';
-import { claimCovers, normalizeKey, sameKey } from '../core/overlap';
+import { normalizeKey, sameKey } from '../core/overlap';
 import { livenessHost } from '../core/liveness';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { handWritten, readViewText, type SharedBoardState } from '../core/shared-view';
 import { DEFAULT_RELEASES_SHOWN } from '../core/board-store';
 import { rememberScramKeysIn } from './pg-crypto';
+import {
+  CLAIM_COLUMNS,
+  LAPSED_READ,
+  LIVE_READ,
+  SESSION_COLUMNS,
+  checkFromRow,
+  checkKeys,
+  fromJson,
+  lapsedFromRow,
+  liveFromRow,
+  toClaim,
+  toSession,
+  type AsJson,
+  type ClaimRow,
+  type HotRow,
+  type LapsedRow,
+  type LiveRow,
+  type SessionRow,
+  type SharedClaim,
+} from './reads';
 
 export { SCHEMA_VERSION } from './schema';
 
@@ -81,116 +101,6 @@ export function openPgStore(choice: PgChoice, opts: ServiceOptions): PgClaimStor
 interface Tx {
   q<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]>;
 }
-
-interface ClaimRow {
-  id: string;
-  session: string;
-  path: string;
-  started: Date;
-  eta: Date | null;
-  expires: Date;
-  ttl_ms: string | number | null;
-  mode: string;
-  reason: string | null;
-  pid: number | null;
-  host: string | null;
-  forced_from: string | null;
-  extras: string[] | null;
-  fence: string | number;
-}
-
-/** A claim as the core knows it, with the fencing number its grant took. */
-export type SharedClaim = Claim & { fence: number };
-
-function toClaim(r: ClaimRow): SharedClaim {
-  return {
-    id: r.id,
-    session: r.session,
-    path: r.path,
-    started: r.started,
-    eta: r.eta ?? undefined,
-    expires: r.expires,
-    leaseDerived: false,
-    ttlMs: r.ttl_ms === null ? undefined : Number(r.ttl_ms),
-    mode: r.mode === 'shared' ? 'shared' : 'exclusive',
-    reason: r.reason ?? undefined,
-    pid: r.pid ?? undefined,
-    host: r.host ?? undefined,
-    forcedFrom: r.forced_from ?? undefined,
-    extras: r.extras ?? undefined,
-    line: 0,
-    fence: Number(r.fence),
-  };
-}
-
-const CLAIM_COLUMNS = 'id, session, path, started, eta, expires, ttl_ms, mode, reason, pid, host, forced_from, extras, fence';
-
-interface SessionRow {
-  name: string;
-  external_id: string | null;
-  started: Date;
-  pid: number | null;
-  host: string | null;
-  repo: string | null;
-  task: string | null;
-  ended: Date | null;
-}
-
-const SESSION_COLUMNS = 'name, external_id, started, pid, host, repo, task, ended';
-
-function toSession(r: SessionRow): SessionRecord {
-  return {
-    name: r.name,
-    externalId: r.external_id ?? undefined,
-    started: r.started,
-    pid: r.pid ?? undefined,
-    host: r.host ?? undefined,
-    repo: r.repo ?? undefined,
-    task: r.task ?? undefined,
-    ended: r.ended ?? undefined,
-    line: 0,
-  };
-}
-
-/** A row as JSON carries its times as text (and its bigints as numbers: `ClaimRow` takes both). */
-type AsJson<R> = { [K in keyof R]: R[K] extends Date ? string : R[K] extends Date | null ? string | null : R[K] };
-
-interface LiveRow {
-  version: number | null;
-  now: string;
-  claims: AsJson<ClaimRow>[];
-  sessions: AsJson<SessionRow>[];
-}
-
-/**
- * The schema's version, the database's clock, the board's unexpired claims and its sessions in
- * one row. The clock is read once (the `with`), so the filter and the caller's `now` agree.
- */
-const LIVE_READ = `with t as (select clock_timestamp() as now)
-select (select version from claimboard_schema limit 1) as version, t.now::text as now,
-  (select coalesce(json_agg(c order by c.fence), '[]') from (select ${CLAIM_COLUMNS} from claimboard_claims where board = $1 and expires > t.now) c) as claims,
-  (select coalesce(json_agg(s order by s.started, s.name), '[]') from (select ${SESSION_COLUMNS} from claimboard_sessions where board = $1) s) as sessions
-from t`;
-
-/** A claim row read as JSON, with its times as dates again. */
-function fromJson(r: AsJson<ClaimRow>): SharedClaim {
-  return toClaim({ ...r, started: new Date(r.started), eta: r.eta === null ? null : new Date(r.eta), expires: new Date(r.expires) });
-}
-
-interface LapsedRow {
-  version: number | null;
-  now: string;
-  claims: AsJson<ClaimRow>[];
-  /** Newest first. */
-  history: { at: string; path: string; kind: string; fence: string | number | null }[];
-}
-
-/** The session's claims (ended ones too: not recorded yet) and its latest history, at the database's clock. */
-const LAPSED_READ = `with t as (select clock_timestamp() as now)
-select (select version from claimboard_schema limit 1) as version, t.now::text as now,
-  (select coalesce(json_agg(c order by c.fence), '[]') from (select ${CLAIM_COLUMNS} from claimboard_claims where board = $1 and session = $2) c) as claims,
-  (select coalesce(json_agg(h order by h.seq desc), '[]') from (select seq, at, path, kind, fence from claimboard_history where board = $1 and session = $2 order by seq desc limit 1000) h) as history
-from t`;
 
 export class PgClaimStore implements ClaimStore {
   readonly boardPath: string;
@@ -501,28 +411,16 @@ export class PgClaimStore implements ClaimStore {
   async near(paths: string[], session?: string): Promise<{ claims: Claim[]; sessions: SessionRecord[]; exists: boolean }> {
     void paths;
     void session;
-    const { now, claims, sessions } = await this.readLive();
-    return { claims: claims.filter((c) => this.rules.isLive(c, now)), sessions, exists: true };
-  }
-
-  /**
-   * The hot read (check, the edit guard): one statement, so one round trip and one snapshot
-   * without begin/commit.
-   */
-  private async readLive(): Promise<{ now: Date; claims: SharedClaim[]; sessions: SessionRecord[] }> {
-    const row = await this.readRow<LiveRow>(LIVE_READ, [this.board]);
-    return {
-      now: new Date(row.now),
-      claims: row.claims.map(fromJson),
-      sessions: row.sessions.map((r) => toSession({ ...r, started: new Date(r.started), ended: r.ended === null ? null : new Date(r.ended) })),
-    };
+    return liveFromRow(this.rules, await this.readRow<LiveRow>(LIVE_READ, [this.board]));
   }
 
   /**
    * One statement's one row, the schema's version in it (`version`): a statement that fails
    * before the schema was seen is explained by the schema check (no tables, an older schema).
+   * The hot reads (check, the edit guard, the git guard's fencing check) are such statements:
+   * one round trip and one snapshot without begin/commit.
    */
-  private async readRow<R extends { version: number | null }>(text: string, values: unknown[]): Promise<R> {
+  private async readRow<R extends HotRow>(text: string, values: unknown[]): Promise<R> {
     const c = await this.connect();
     let row: R | undefined;
     try {
@@ -541,40 +439,14 @@ export class PgClaimStore implements ClaimStore {
   }
 
   async check(session: string | undefined, paths: string[], mode: ClaimMode = 'exclusive', opts: { files?: readonly string[] } = {}): Promise<Conflict[]> {
-    const keys = paths.map((p) => {
-      validatePathArgument(p);
-      return normalizeKey(p);
-    });
-    const near = await this.near(keys, session);
-    return this.rules.conflictsIn(near.claims, session, keys, mode, opts.files);
+    const keys = checkKeys(paths);
+    return checkFromRow(this.rules, await this.readRow<LiveRow>(LIVE_READ, [this.board]), session, keys, mode, opts.files);
   }
 
-  /**
-   * The git guard's fencing check, in one statement (no lock, nothing written): a claim of the
-   * session's that ended and is not recorded yet counts as the expiry the next write records
-   * (`endedClaim`, as `settle` writes it), newer than any history row; otherwise the newest
-   * history row covering the key says whether the claim lapsed.
-   */
+  /** The git guard's fencing check, in one statement (reads.ts says how a claim counts as lapsed). */
   async lapsed(session: string, keys: string[]): Promise<LapsedClaim[]> {
     validateSession(session);
-    const row = await this.readRow<LapsedRow>(LAPSED_READ, [this.board, session]);
-    const now = new Date(row.now);
-    const claims = row.claims.map(fromJson);
-    const mine = claims.filter((c) => this.rules.isLive(c, now));
-    // In fence order, as `settle` records them: the last one is the newest history row.
-    const ended = claims.filter((c) => !mine.includes(c)).reverse();
-    const out: LapsedClaim[] = [];
-    for (const key of keys) {
-      if (mine.some((c) => claimCovers(c.path, key))) continue;
-      const unrecorded = ended.find((c) => claimCovers(c.path, key));
-      if (unrecorded) {
-        out.push({ key, path: unrecorded.path, at: endedClaim(unrecorded, now).release.at, fence: unrecorded.fence });
-        continue;
-      }
-      const last = row.history.find((h) => claimCovers(h.path, key));
-      if (last?.kind === 'expire') out.push({ key, path: last.path, at: new Date(last.at), fence: Number(last.fence) });
-    }
-    return out;
+    return lapsedFromRow(this.rules, await this.readRow<LapsedRow>(LAPSED_READ, [this.board, session]), keys);
   }
 
   // ------------------------------------------------------------ writes
@@ -958,3 +830,6 @@ export class PgClaimStore implements ClaimStore {
 
 /** The one NOTIFY channel: its payload is the board name. */
 export const NOTIFY_CHANNEL = 'claimboard_changed';
+
+export { runHolder, HolderRunningError, HOLDER_IDLE_MS } from './holder';
+export type { SharedClaim } from './reads';

@@ -46,6 +46,8 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   input?: string;
   timeoutMs?: number;
+  /** Another built launcher to run (a copy of dist/ the test changes), instead of dist/cli.js. */
+  cli?: string;
 }
 
 /** Environment with no claimboard settings leaking in from the developer's shell. */
@@ -58,7 +60,7 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
   ensureBuilt();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd, env: opts.env ?? cleanEnv() });
+    const child = spawn(process.execPath, [opts.cli ?? CLI, ...args], { cwd: opts.cwd, env: opts.env ?? cleanEnv() });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -1,21 +1,25 @@
 import type { Command } from '../command';
 import { EXIT, ExitError } from '../cli-context';
-import { InputError } from '../../core/errors';
+import { InputError, must } from '../../core/errors';
 import { ClaimService } from '../../core/claim-service';
-import { describeStore, STORE_ENV } from '../../core/claim-store';
+import { describeStore, STORE_ENV, type StoreChoice } from '../../core/claim-store';
+import type { CliContext } from '../cli-context';
+import { holderDisabled, holderFolder, holderSocketPath, STORE_HOLDER_ENV } from '../../store-pg/holder-client';
+import { shellWord } from '../../core/shell-word';
+import { parseDuration } from '../../core/duration';
 
-const USAGE = 'store init | store status | store import [BOARD_FILE]';
+const USAGE = 'store init | store status | store import [BOARD_FILE] | store hold';
 
 /** Where claims live; the shared store's schema (init) and a file board's copy into it (import). */
 export const store: Command = {
   name: 'store',
   usage: USAGE,
   summary: 'the shared store (PostgreSQL, CLAIMBOARD_STORE): create or migrate its schema, say where claims live, import a board file',
-  words: ['init', 'status', 'import'],
+  words: ['init', 'status', 'import', 'hold'],
   examples: ['store status'],
   async run(ctx, { positionals }) {
     const [sub, ...rest] = positionals;
-    if (sub !== 'init' && sub !== 'status' && sub !== 'import') throw new InputError(`usage: claimboard ${USAGE}`);
+    if (sub !== 'init' && sub !== 'status' && sub !== 'import' && sub !== 'hold') throw new InputError(`usage: claimboard ${USAGE}`);
     if (sub !== 'import' && rest.length > 0) throw new InputError(`store ${sub} takes no arguments (got ${rest[0]})`);
     if (rest.length > 1) throw new InputError(`store import takes one board file (got ${rest.length})`);
     const choice = ctx.storeChoice();
@@ -27,6 +31,7 @@ export const store: Command = {
       }
       throw new InputError(`store ${sub} needs a shared store: set ${STORE_ENV}=postgres://user@host:5432/db (or store.url in the config file)`);
     }
+    if (sub === 'hold') return hold(ctx, choice);
     const { openPgStore } = await import('../../store-pg');
     const pg = openPgStore(choice, { boardPath: ctx.boardPath });
     try {
@@ -67,3 +72,29 @@ export const store: Command = {
     }
   },
 };
+
+/**
+ * `store hold`: this machine's store holder (src/store-pg/holder.ts), started detached by a read
+ * that found none; run by hand, it says where it holds and ends when idle or on Ctrl-C.
+ */
+async function hold(ctx: CliContext, choice: Extract<StoreChoice, { kind: 'postgres' }>): Promise<number> {
+  if (holderDisabled(ctx.env)) throw new InputError(`the store holder is turned off here (${STORE_HOLDER_ENV}=${ctx.env[STORE_HOLDER_ENV] ?? ''})`);
+  const configPath = must(choice.configPath, 'the config path of a chosen store');
+  const socket = holderSocketPath(choice.url, configPath);
+  if (!socket) {
+    const folder = holderFolder(configPath);
+    throw new InputError(`no store holder: ${folder} must be a folder only you can open: run \`chmod 700 ${shellWord(folder)}\``);
+  }
+  const { runHolder, scramKeysPath, HolderRunningError, HOLDER_IDLE_MS } = await import('../../store-pg');
+  const idle = ctx.env.CLAIMBOARD_STORE_HOLDER_IDLE ? parseDuration(ctx.env.CLAIMBOARD_STORE_HOLDER_IDLE) : HOLDER_IDLE_MS;
+  try {
+    const why = await runHolder({ url: choice.url, socket, scramKeys: scramKeysPath(choice), idleMs: idle, log: (l) => ctx.err(`claimboard store hold: ${l}`) });
+    return why.startsWith('cannot reach') ? EXIT.unexpected : EXIT.ok;
+  } catch (e) {
+    if (e instanceof HolderRunningError) {
+      ctx.err(`claimboard store hold: ${e.message}`);
+      return EXIT.ok;
+    }
+    throw e;
+  }
+}

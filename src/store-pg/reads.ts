@@ -1,0 +1,173 @@
+/**
+ * The shared store's rows as the core's claims, and its two hot reads (check and the edit
+ * guard's live claims; the git guard's lapsed claims): each one statement returning one row,
+ * and what the store makes of that row. No `pg` here: the CLI reads the same rows through the
+ * store holder (src/cli/store-holder.ts) without loading the database client, and the same
+ * functions decide on them, so a read through the holder and a direct one cannot differ.
+ */
+import type { Claim, ClaimMode, SessionRecord } from '../core/model';
+import { endedClaim, validatePathArgument, type ClaimService, type Conflict } from '../core/claim-service';
+import type { LapsedClaim } from '../core/claim-store';
+import { claimCovers, normalizeKey } from '../core/overlap';
+
+export interface ClaimRow {
+  id: string;
+  session: string;
+  path: string;
+  started: Date;
+  eta: Date | null;
+  expires: Date;
+  ttl_ms: string | number | null;
+  mode: string;
+  reason: string | null;
+  pid: number | null;
+  host: string | null;
+  forced_from: string | null;
+  extras: string[] | null;
+  fence: string | number;
+}
+
+/** A claim as the core knows it, with the fencing number its grant took. */
+export type SharedClaim = Claim & { fence: number };
+
+export function toClaim(r: ClaimRow): SharedClaim {
+  return {
+    id: r.id,
+    session: r.session,
+    path: r.path,
+    started: r.started,
+    eta: r.eta ?? undefined,
+    expires: r.expires,
+    leaseDerived: false,
+    ttlMs: r.ttl_ms === null ? undefined : Number(r.ttl_ms),
+    mode: r.mode === 'shared' ? 'shared' : 'exclusive',
+    reason: r.reason ?? undefined,
+    pid: r.pid ?? undefined,
+    host: r.host ?? undefined,
+    forcedFrom: r.forced_from ?? undefined,
+    extras: r.extras ?? undefined,
+    line: 0,
+    fence: Number(r.fence),
+  };
+}
+
+export const CLAIM_COLUMNS = 'id, session, path, started, eta, expires, ttl_ms, mode, reason, pid, host, forced_from, extras, fence';
+
+export interface SessionRow {
+  name: string;
+  external_id: string | null;
+  started: Date;
+  pid: number | null;
+  host: string | null;
+  repo: string | null;
+  task: string | null;
+  ended: Date | null;
+}
+
+export const SESSION_COLUMNS = 'name, external_id, started, pid, host, repo, task, ended';
+
+export function toSession(r: SessionRow): SessionRecord {
+  return {
+    name: r.name,
+    externalId: r.external_id ?? undefined,
+    started: r.started,
+    pid: r.pid ?? undefined,
+    host: r.host ?? undefined,
+    repo: r.repo ?? undefined,
+    task: r.task ?? undefined,
+    ended: r.ended ?? undefined,
+    line: 0,
+  };
+}
+
+/** A row as JSON carries its times as text (and its bigints as numbers: `ClaimRow` takes both). */
+export type AsJson<R> = { [K in keyof R]: R[K] extends Date ? string : R[K] extends Date | null ? string | null : R[K] };
+
+export interface LiveRow {
+  version: number | null;
+  now: string;
+  claims: AsJson<ClaimRow>[];
+  sessions: AsJson<SessionRow>[];
+}
+
+/**
+ * The schema's version, the database's clock, the board's unexpired claims and its sessions in
+ * one row. The clock is read once (the `with`), so the filter and the caller's `now` agree.
+ */
+export const LIVE_READ = `with t as (select clock_timestamp() as now)
+select (select version from claimboard_schema limit 1) as version, t.now::text as now,
+  (select coalesce(json_agg(c order by c.fence), '[]') from (select ${CLAIM_COLUMNS} from claimboard_claims where board = $1 and expires > t.now) c) as claims,
+  (select coalesce(json_agg(s order by s.started, s.name), '[]') from (select ${SESSION_COLUMNS} from claimboard_sessions where board = $1) s) as sessions
+from t`;
+
+/** A claim row read as JSON, with its times as dates again. */
+export function fromJson(r: AsJson<ClaimRow>): SharedClaim {
+  return toClaim({ ...r, started: new Date(r.started), eta: r.eta === null ? null : new Date(r.eta), expires: new Date(r.expires) });
+}
+
+export interface LapsedRow {
+  version: number | null;
+  now: string;
+  claims: AsJson<ClaimRow>[];
+  /** Newest first. */
+  history: { at: string; path: string; kind: string; fence: string | number | null }[];
+}
+
+/** The session's claims (ended ones too: not recorded yet) and its latest history, at the database's clock. */
+export const LAPSED_READ = `with t as (select clock_timestamp() as now)
+select (select version from claimboard_schema limit 1) as version, t.now::text as now,
+  (select coalesce(json_agg(c order by c.fence), '[]') from (select ${CLAIM_COLUMNS} from claimboard_claims where board = $1 and session = $2) c) as claims,
+  (select coalesce(json_agg(h order by h.seq desc), '[]') from (select seq, at, path, kind, fence from claimboard_history where board = $1 and session = $2 order by seq desc limit 1000) h) as history
+from t`;
+
+/** A hot read's one row, whatever the statement (`version` is the schema's, checked by the caller). */
+export type HotRow = { version: number | null; now: string };
+
+/** The live claims and sessions of a `LIVE_READ` row, at the database's clock. */
+export function liveFromRow(rules: ClaimService, row: LiveRow): { claims: Claim[]; sessions: SessionRecord[]; exists: true } {
+  const now = new Date(row.now);
+  return {
+    claims: row.claims.map(fromJson).filter((c) => rules.isLive(c, now)),
+    sessions: row.sessions.map((r) => toSession({ ...r, started: new Date(r.started), ended: r.ended === null ? null : new Date(r.ended) })),
+    exists: true,
+  };
+}
+
+/** The keys `check` asks about: each path checked and normalised as the core does. */
+export function checkKeys(paths: string[]): string[] {
+  return paths.map((p) => {
+    validatePathArgument(p);
+    return normalizeKey(p);
+  });
+}
+
+/** `check` on a `LIVE_READ` row: the core's conflict rule over the live claims. */
+export function checkFromRow(rules: ClaimService, row: LiveRow, session: string | undefined, keys: string[], mode: ClaimMode, files?: readonly string[]): Conflict[] {
+  return rules.conflictsIn(liveFromRow(rules, row).claims, session, keys, mode, files);
+}
+
+/**
+ * The git guard's fencing check on a `LAPSED_READ` row (no lock, nothing written): a claim of the
+ * session's that ended and is not recorded yet counts as the expiry the next write records
+ * (`endedClaim`, as the store's `settle` writes it), newer than any history row; otherwise the
+ * newest history row covering the key says whether the claim lapsed.
+ */
+export function lapsedFromRow(rules: ClaimService, row: LapsedRow, keys: string[]): LapsedClaim[] {
+  const now = new Date(row.now);
+  const claims = row.claims.map(fromJson);
+  const mine = claims.filter((c) => rules.isLive(c, now));
+  // In fence order, as `settle` records them: the last one is the newest history row.
+  const ended = claims.filter((c) => !mine.includes(c)).reverse();
+  const out: LapsedClaim[] = [];
+  for (const key of keys) {
+    if (mine.some((c) => claimCovers(c.path, key))) continue;
+    const unrecorded = ended.find((c) => claimCovers(c.path, key));
+    if (unrecorded) {
+      out.push({ key, path: unrecorded.path, at: endedClaim(unrecorded, now).release.at, fence: unrecorded.fence });
+      continue;
+    }
+    const last = row.history.find((h) => claimCovers(h.path, key));
+    if (last?.kind === 'expire') out.push({ key, path: last.path, at: new Date(last.at), fence: Number(last.fence) });
+  }
+  return out;
+}
