@@ -154,14 +154,33 @@ const pgOptionalsAbsent = {
   },
 };
 
+/**
+ * The shared store's bundle names its build on its first line, as the CLI bundle does: the
+ * launcher names the store's code cache by it (hashing 220 KB on every call would load
+ * node:crypto, more than the cache saves).
+ */
+const STORE_HEAD = (id) => `/*claimboard-store:${id}*/`;
+
 /** @type {import('esbuild').BuildOptions} */
 const storePgBundle = {
   ...common,
   entryPoints: { 'store-pg': 'src/store-pg/index.ts' },
   outdir: 'dist',
   minify: true,
+  banner: { js: STORE_HEAD(ID_PLACEHOLDER) },
   plugins: [builtinNamespaceAsModule, pgOptionalsAbsent],
 };
+
+/** The store's bundle with its id (a hash of its text) over the placeholder of the same length. */
+function writeStorePg(result) {
+  writeOutputs(
+    result.outputFiles.map((f) => {
+      if (!f.path.endsWith('.js')) return f;
+      const id = crypto.createHash('sha256').update(f.text).digest('hex').slice(0, ID_PLACEHOLDER.length);
+      return { path: f.path, contents: Buffer.from(f.text.replace(STORE_HEAD(ID_PLACEHOLDER), STORE_HEAD(id))) };
+    }),
+  );
+}
 
 /** @type {import('esbuild').BuildOptions} */
 const mcpBundle = {
@@ -253,7 +272,7 @@ if (watch) {
     [extension, (r) => writeOutputs(r.outputFiles)],
     [undiciForCli, (r) => writeOutputs(r.outputFiles)],
     [mcpBundle, (r) => writeOutputs(r.outputFiles)],
-    [storePgBundle, (r) => writeOutputs(r.outputFiles)],
+    [storePgBundle, writeStorePg],
   ]) {
     const ctx = await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), onEnd(write)] });
     // The first build is written before "watching" is printed: the editor's launch waits for it.
@@ -265,7 +284,7 @@ if (watch) {
   const [cli, ext, undici, mcp, storePg] = await Promise.all([esbuild.build(cliBundle), esbuild.build(extension), esbuild.build(undiciForCli), esbuild.build(mcpBundle), esbuild.build(storePgBundle)]);
   writeOutputs(undici.outputFiles);
   writeOutputs(mcp.outputFiles);
-  writeOutputs(storePg.outputFiles);
+  writeStorePg(storePg);
   await writeCli(cli);
   writeOutputs(ext.outputFiles);
 }

@@ -4,8 +4,8 @@
  * costs above `node -e 0` was mostly V8 compiling the bundle; with the cache, V8 reads back the
  * functions the same command compiled last time instead. The cache only ever saves time: when it
  * cannot be read, does not match, or cannot be written, the bundle is compiled as without it.
- * The shared store's client (dist/store-pg.js, required by the bundle only over a shared store)
- * goes through a cache of its own the same way.
+ * The shared store's client (dist/store-pg.js, required by the bundle only by a write or a read
+ * the store holder did not answer) goes through a cache of its own the same way.
  *
  * Kept to Node built-ins and a few lines: this file is compiled on every call, cache or not.
  * Why not `module.enableCompileCache()`: Node 20 (the floor) does not have it, and where it
@@ -81,12 +81,13 @@ function bundleRequire(): NodeJS.Require {
     } catch {
       return require(storeFile); // Node's own error for a missing file
     }
-    // Named by its text's hash: the store's bundle can be rebuilt without the CLI's.
-    const id = (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(text).digest('hex').slice(0, 16);
+    // Named by the build id on its first line (a hash of its text, esbuild.mjs): the store's
+    // bundle can be rebuilt without the CLI's. A store without one runs uncached.
+    const id = /^\/\*claimboard-store:([0-9a-f]{16})\*\//.exec(text)?.[1];
     const body = runCached(
       storeFile,
       `(function (exports, require, module, __filename, __dirname) {${text}\n})`,
-      `cli-${CLI_BUILD_ID}-${process.version}-${process.arch}-${command}-store-${id}.cache`,
+      id && `cli-${CLI_BUILD_ID}-${process.version}-${process.arch}-${command}-store-${id}.cache`,
     ) as CommonJsBody;
     store = { exports: {} };
     body(store.exports, (require('node:module') as typeof import('node:module')).createRequire(storeFile), store, storeFile, __dirname);

@@ -14,6 +14,7 @@ import type { StoreChoice } from '../../src/core/claim-store';
 import { openPgStore, type PgClaimStore } from '../../src/store-pg';
 import { testPostgres } from '../support/postgres';
 import { ROOT } from '../support/cli';
+import { must } from '../../src/core/errors';
 
 describe('the shared store: the hot read', function () {
   this.timeout(60_000);
@@ -142,7 +143,7 @@ describe('the shared store: the hot read', function () {
     assert.deepEqual(JSON.parse(r.stdout), { conflicts: 0, loaded: [] });
   });
 
-  it("the CLI runs the store's bundle through a code cache of its own, named by the store's text", async () => {
+  it("the CLI runs the store's bundle through a code cache of its own, named by the store's build", async () => {
     const { url, open } = await board();
     await open().init();
     // An install of its own, so the caches seen are the ones these calls made.
@@ -150,7 +151,15 @@ describe('the shared store: the hot read', function () {
     fs.mkdirSync(dist, { recursive: true });
     for (const f of ['cli.js', 'cli-bundle.js', 'store-pg.js']) fs.copyFileSync(path.join(ROOT, 'dist', f), path.join(dist, f));
     const caches = path.join(dist, '..', 'node_modules', '.cache', 'claimboard');
-    const env = { PATH: process.env.PATH, HOME: path.dirname(dist), CLAIMBOARD_STORE: url, CLAIMBOARD_BOARD: path.join(path.dirname(dist), 'view.md'), CLAIMBOARD_SESSION: 'alpha' };
+    // Without the store holder: every check loads the store's bundle itself.
+    const env = {
+      PATH: process.env.PATH,
+      HOME: path.dirname(dist),
+      CLAIMBOARD_STORE: url,
+      CLAIMBOARD_STORE_HOLDER: 'off',
+      CLAIMBOARD_BOARD: path.join(path.dirname(dist), 'view.md'),
+      CLAIMBOARD_SESSION: 'alpha',
+    };
     const check = (): void => {
       const r = spawnSync(process.execPath, [path.join(dist, 'cli.js'), 'check', 'repo/a'], { env, encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
@@ -166,11 +175,19 @@ describe('the shared store: the hot read', function () {
     assert.ok(!new vm.Script(wrapped(fs.readFileSync(storeFile, 'latin1')), { filename: storeFile, cachedData: fs.readFileSync(path.join(caches, first)) }).cachedDataRejected);
     check();
     assert.deepEqual(storeCaches(), [first], 'the next call reads it, writes nothing');
-    // A rebuilt store (same length, one character changed) never runs the old cache: a new name.
+    // A rebuilt store (same length, one character changed, so a new build id on its first line)
+    // never runs the old cache: a new name.
     const text = fs.readFileSync(storeFile, 'latin1');
+    const head = /^\/\*claimboard-store:([0-9a-f]{16})\*\//.exec(text);
+    assert.ok(head, 'the store names its build on its first line');
     const at = text.indexOf('claimboard_changed');
     assert.ok(at > 0);
-    fs.writeFileSync(storeFile, `${text.slice(0, at)}X${text.slice(at + 1)}`, 'latin1');
+    const rebuilt = `${text.slice(0, at)}X${text.slice(at + 1)}`.replace(must(head[1], 'the id'), 'f'.repeat(16));
+    fs.writeFileSync(storeFile, rebuilt, 'latin1');
+    check();
+    assert.equal(storeCaches().length, 2);
+    // A store without that line (not from this build script) runs without a cache.
+    fs.writeFileSync(storeFile, rebuilt.slice(head[0].length), 'latin1');
     check();
     assert.equal(storeCaches().length, 2);
   });
