@@ -53,7 +53,7 @@ export function holderSocketPath(url: string, configPath: string): string | unde
   } catch {
     return undefined;
   }
-  const socket = path.join(dir, `${urlDigest(url)}.sock`);
+  const socket = path.join(dir, `${textDigest(url)}.sock`);
   return Buffer.byteLength(socket) <= MAX_SOCKET_PATH ? socket : undefined;
 }
 
@@ -63,14 +63,15 @@ export function holderFolder(configPath: string): string {
 }
 
 /**
- * Two FNV-1a hashes of the URL (64 bits): a name, not a secret, and node:crypto would cost a
- * hook call more than the holder saves. The holder also compares the whole URL of each request.
+ * Two FNV-1a hashes (64 bits) of a URL or a statement: a name, not a secret, and node:crypto
+ * would cost a hook call more than the holder saves. The holder also compares the whole URL of
+ * each request.
  */
-function urlDigest(url: string): string {
+export function textDigest(text: string): string {
   let a = 0x811c9dc5;
   let b = 0x050c5d1f;
-  for (let i = 0; i < url.length; i++) {
-    const c = url.charCodeAt(i);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193) >>> 0;
     b = Math.imul(b ^ c, 0x01000193) >>> 0;
   }

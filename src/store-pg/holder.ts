@@ -16,7 +16,7 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import pg from 'pg';
-import type { HolderAnswer, HolderRequest } from './holder-client';
+import { textDigest, type HolderAnswer, type HolderRequest } from './holder-client';
 import { rememberScramKeysIn } from './pg-crypto';
 
 export const HOLDER_IDLE_MS = 10 * 60_000;
@@ -24,6 +24,37 @@ export const HOLDER_IDLE_MS = 10 * 60_000;
 const SOCKET_CHECK_MS = 30_000;
 /** A request is one line of a few hundred bytes: anything much longer is not a client of ours. */
 const MAX_REQUEST_BYTES = 64 * 1024;
+/** The CLI sends two statements; a connection prepares no more than this many. */
+const MAX_PREPARED = 16;
+
+/** PostgreSQL types whose text is a JSON value as it is: json, jsonb; int2, int4, oid, float4, float8. */
+const JSON_TEXT_TYPES = new Set([114, 3802, 21, 23, 26, 700, 701]);
+const BOOL_TYPE = 16;
+
+/**
+ * The first row as a JSON object, from PostgreSQL's text of each column: what the CLI gets from
+ * `pg` for the hot reads' columns (json, int4, text), without parsing 60 KB of claims and
+ * writing them again. Other types are their text as a string (pg would give a Date or a string).
+ */
+export function rowJson(r: pg.QueryArrayResult<(string | null)[]>): string {
+  const row = r.rows[0];
+  if (!row) return 'null';
+  const parts = r.fields.map((f, i) => {
+    const v = row[i];
+    // json_agg puts a newline between elements: whitespace there (a JSON string cannot hold one
+    // unescaped), and the answer must stay one line.
+    const value =
+      v === null || v === undefined
+        ? 'null'
+        : JSON_TEXT_TYPES.has(f.dataTypeID) && !/^(NaN|-?Infinity)$/.test(v)
+          ? v.replace(/[\r\n]/g, ' ')
+          : f.dataTypeID === BOOL_TYPE
+            ? String(v === 't')
+            : JSON.stringify(v);
+    return `${JSON.stringify(f.name)}:${value}`;
+  });
+  return `{${parts.join(',')}}`;
+}
 
 export interface HolderOptions {
   url: string;
@@ -86,24 +117,37 @@ export async function runHolder(opts: HolderOptions): Promise<string> {
       return c;
     })());
 
-  const answer = async (line: string): Promise<HolderAnswer> => {
+  const named = new Set<string>();
+  const answer = async (line: string): Promise<string> => {
+    const error = (message: string): string => JSON.stringify({ error: message } satisfies HolderAnswer);
     let req: HolderRequest;
     try {
       req = JSON.parse(line) as HolderRequest;
     } catch {
-      return { error: 'a request that is not JSON' };
+      return error('a request that is not JSON');
     }
-    if (req.url !== opts.url) return { error: 'a request for another store' };
-    if (typeof req.text !== 'string' || !Array.isArray(req.values)) return { error: 'a request without a statement' };
+    if (req.url !== opts.url) return error('a request for another store');
+    if (typeof req.text !== 'string' || !Array.isArray(req.values)) return error('a request without a statement');
     try {
       const c = await connect();
-      // The extended protocol: one statement, never several.
-      const r = await c.query({ text: req.text, values: req.values, queryMode: 'extended' } as pg.QueryConfig);
-      return { row: r.rows[0] ?? null };
+      // The extended protocol: one statement, never several. The few statements the CLI sends
+      // are prepared once per connection (no planning per read); their values stay PostgreSQL's
+      // text, put into the answer as they are (rowJson), not parsed here and written again.
+      const name = `claimboard_${textDigest(req.text)}`;
+      if (!named.has(name) && named.size < MAX_PREPARED) named.add(name);
+      const r = await c.query({
+        text: req.text,
+        values: req.values,
+        queryMode: 'extended',
+        name: named.has(name) ? name : undefined,
+        rowMode: 'array',
+        types: { getTypeParser: () => (text: string) => text },
+      } as pg.QueryConfig);
+      return `{"row":${rowJson(r as unknown as pg.QueryArrayResult<(string | null)[]>)}}`;
     } catch (e) {
       // The connection could not be made: this holder is of no use, the CLI reads directly.
       if (!(e instanceof pg.DatabaseError)) end(`cannot reach the store: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
-      return { error: e instanceof Error ? e.message : String(e) };
+      return error(e instanceof Error ? e.message : String(e));
     }
   };
 
@@ -120,7 +164,7 @@ export async function runHolder(opts: HolderOptions): Promise<string> {
         return;
       }
       conn.pause();
-      void answer(text.slice(0, nl)).then((a) => conn.end(`${JSON.stringify(a)}\n`));
+      void answer(text.slice(0, nl)).then((a) => conn.end(`${a}\n`));
     });
   });
 

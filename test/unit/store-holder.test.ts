@@ -59,7 +59,8 @@ describe('the store holder', function () {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'holder-'));
     const store = openPgStore(choice(), { boardPath: path.join(home, 'coordination.md') });
     await store.init();
-    await store.claim('alpha', { paths: ['repo/src/a.ts'] });
+    // Two claims: json_agg writes a newline between them, and the answer must stay one line.
+    await store.claim('alpha', { paths: ['repo/src/a.ts', 'repo/src/c.ts'] });
     await store.close();
     socket = holderSocketPath(url, must(choice().configPath, 'the config path')) ?? assert.fail('a private folder gives a socket path');
   });
@@ -104,6 +105,14 @@ describe('the store holder', function () {
     await until('the holder', () => fs.existsSync(socket));
     const live = await askHolder(socket, { url, text: LIVE_READ, values: ['default'] }, 10_000);
     assert.ok('row' in live, JSON.stringify(live));
+    // The row as the store's own read gets it from pg (the holder sends PostgreSQL's text as is).
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const direct = (await admin.query(LIVE_READ, ['default']).finally(() => admin.end())).rows[0] as Record<string, unknown>;
+    const row = live.row as Record<string, unknown>;
+    assert.equal(typeof row.now, 'string');
+    assert.deepEqual({ ...row, now: 'now' }, { ...direct, now: 'now' });
+    assert.equal((row.claims as unknown[]).length, 2);
     const write = await askHolder(socket, { url, text: `delete from claimboard_claims where board = $1`, values: ['default'] }, 10_000);
     assert.ok('failed' in write && /read-only transaction/.test(write.failed), JSON.stringify(write));
     const two = await askHolder(socket, { url, text: `select 1; delete from claimboard_claims`, values: [] }, 10_000);
