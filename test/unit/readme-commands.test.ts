@@ -120,6 +120,7 @@ const NOT_HERE: Record<string, string> = {
   'npm run test:unit': 'one half of npm test; CI runs it',
   'npm run test:integration': 'one half of npm test, which holds this test; CI runs it',
   'claimboard store init': 'needs a PostgreSQL server: store-cli.test.ts runs it against a real one',
+  'claimboard store hold': 'needs a PostgreSQL server and runs until idle: store-holder.test.ts runs it against a real one',
   'claimboard <command> --help': 'a form (<command>); cli-help.test.ts runs --help and every example of every command',
   'claimboard hook <event>': 'a form (<event>); hooks-cli.test.ts runs every event',
   'claimboard start --repo R --task T': 'a form (R, T); cli-help.test.ts runs the examples of start',

@@ -43,12 +43,39 @@ describe('the store holder', function () {
     configPath: path.join(home, '.config', 'claimboard', 'config.json'),
   });
 
-  /** Ends this database's holders the way a lost connection does (what a restarted database does to them). */
+  /**
+   * Ends this database's holder the way a lost connection does (what a restarted database does
+   * to it), once it is connected (it listens first, then connects), and waits for it to go.
+   */
   async function endHolders(): Promise<void> {
+    if (!fs.existsSync(socket)) return;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {
-      await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'claimboard holder'`);
+      const end = Date.now() + 15_000;
+      for (;;) {
+        const r = await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'claimboard holder'`);
+        if (r.rowCount || !fs.existsSync(socket)) break;
+        if (Date.now() > end) throw new Error('the holder never connected');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await admin.end();
+    }
+    await until('the holder to end', () => !fs.existsSync(socket));
+  }
+
+  /** Waits for this database's holder to have its connection (it listens first, then connects). */
+  async function holderConnected(): Promise<void> {
+    await until('the holder', () => fs.existsSync(socket));
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const end = Date.now() + 15_000;
+      while (!(await admin.query(`select 1 from pg_stat_activity where datname = current_database() and application_name = 'claimboard holder'`)).rowCount) {
+        if (Date.now() > end) throw new Error('the holder never connected');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     } finally {
       await admin.end();
     }
@@ -68,7 +95,6 @@ describe('the store holder', function () {
   afterEach(async () => {
     await Promise.allSettled(closers.splice(0).map((c) => c()));
     await endHolders();
-    await until('the holder to end', () => !fs.existsSync(socket));
   });
 
   it('a read starts the holder; the next one is answered by it without the database client, and sees every change at once', async () => {
@@ -80,7 +106,7 @@ describe('the store holder', function () {
     const first = await cli(['check', 'repo/src/a.ts']);
     assert.equal(first.code, 3, first.stderr);
     assert.match(first.stderr, /repo\/src\/a\.ts is held by alpha/);
-    await until('the holder started by that read', () => fs.existsSync(socket));
+    await holderConnected();
     // The database client is gone from this install: only the holder can answer now.
     fs.rmSync(path.join(dist, 'store-pg.js'));
     const second = await cli(['check', 'repo/src/a.ts']);
@@ -155,7 +181,6 @@ describe('the store holder', function () {
     assert.match(expected, /repo\/src\/a\.ts is held by alpha/);
     await until('the holder that read started', () => fs.existsSync(socket));
     await endHolders();
-    await until('it to end', () => !fs.existsSync(socket));
     for (const answer of [undefined, '{"error":"boom"}\n', '{"row":{"version":99,"now":"2000-01-01","claims":[],"sessions":[]}}\n', 'not json\n']) {
       const fake = net.createServer((c) => {
         c.on('data', () => {
