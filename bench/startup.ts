@@ -53,8 +53,14 @@ function main(): void {
         const input = editHookInput(repo, path.join(repo, 'src/mod8/x.ts'));
         const hook = [CLI_UNDER_TEST, 'hook', 'pre-tool-use'];
         const check = [CLI_UNDER_TEST, 'check', 'repo8/src/mod8/x.ts'];
+        // The floor under any hook or check, whatever its code: a script that reads the board
+        // and writes one line, and the CLI loaded through its code cache doing nothing else.
+        const floor = path.join(dir, 'floor.js');
+        fs.writeFileSync(floor, "const fs = require('fs'); fs.writeSync(1, fs.readFileSync(process.env.CLAIMBOARD_BOARD, 'latin1').includes('mod8/') ? 'x\\n' : 'y\\n');\n");
         const lanes: Lane[] = [
           { name: 'node -e 0', args: ['-e', '0'], env, input, status: 0 },
+          { name: 'floor: a script reads the board, writes a line', args: [floor], env, input: '', status: 0, expect: 'x' },
+          { name: 'floor: `claimboard --version`', args: [CLI_UNDER_TEST, '--version'], env, input: '', status: 0 },
           { name: 'hook pre-tool-use (deny)', args: hook, env, input, status: 0, expect: '"deny".*claimed by session-d' },
           { name: 'check (held by another)', args: check, env, input: '', status: 3, expect: 'session-d' },
           { name: 'hook pre-tool-use, no compile cache', args: hook, env: noCache, input, status: 0, expect: '"deny"' },
