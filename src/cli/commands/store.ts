@@ -14,7 +14,7 @@ const USAGE = 'store init | store status | store import [BOARD_FILE] | store hol
 export const store: Command = {
   name: 'store',
   usage: USAGE,
-  summary: 'the shared store (PostgreSQL, CLAIMBOARD_STORE): create or migrate its schema, say where claims live, import a board file',
+  summary: "the shared store (PostgreSQL, CLAIMBOARD_STORE): create or migrate its schema, say where claims live, import a board file, hold this machine's connection for the hooks' reads",
   words: ['init', 'status', 'import', 'hold'],
   examples: ['store status'],
   async run(ctx, { positionals }) {
