@@ -24,6 +24,7 @@ export const HOLDER_IDLE_MS = 10 * 60_000;
 const SOCKET_CHECK_MS = 30_000;
 /** A request is one line of a few hundred bytes: anything much longer is not a client of ours. */
 const MAX_REQUEST_BYTES = 64 * 1024;
+const QUERY_TIMEOUT_MS = 10_000;
 /** The CLI sends two statements; a connection prepares no more than this many. */
 const MAX_PREPARED = 16;
 
@@ -103,6 +104,9 @@ export async function runHolder(opts: HolderOptions): Promise<string> {
         connectionString: opts.url,
         connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
         application_name: 'claimboard holder',
+        // A read that hangs (a database cut off by the network) ends the holder: its clients
+        // connect themselves meanwhile, and the next one starts a new holder.
+        query_timeout: QUERY_TIMEOUT_MS,
         options: '-c default_transaction_read_only=on',
       });
       // A lost connection ends the holder: the next CLI call reads directly and starts another.
