@@ -64,7 +64,7 @@ export interface HolderOptions {
   scramKeys?: string;
   idleMs?: number;
   connectTimeoutMs?: number;
-  /** Told what happened, for `--verbose` and tests (never the URL). */
+  /** Told what happened (never the URL): stderr, which a person running `store hold` by hand sees. */
   log?: (line: string) => void;
 }
 

@@ -214,5 +214,9 @@ describe('the store holder', function () {
     const hold = await runCli(['store', 'hold'], { env: env({ CLAIMBOARD_STORE_HOLDER: 'off' }) });
     assert.equal(hold.code, 2);
     assert.equal(hold.stderr, 'claimboard: the store holder is turned off here (CLAIMBOARD_STORE_HOLDER=off)\n');
+    const badIdle = await runCli(['store', 'hold'], { env: env({ CLAIMBOARD_STORE_HOLDER_IDLE: 'soon' }) });
+    assert.equal(badIdle.code, 2);
+    assert.match(badIdle.stderr, /^claimboard: bad CLAIMBOARD_STORE_HOLDER_IDLE "soon": use in forms like/);
+    assert.ok(!fs.existsSync(socket));
   });
 });

@@ -86,7 +86,7 @@ async function hold(ctx: CliContext, choice: Extract<StoreChoice, { kind: 'postg
     throw new InputError(`no store holder: ${folder} must be a folder only you can open: run \`chmod 700 ${shellWord(folder)}\``);
   }
   const { runHolder, scramKeysPath, HolderRunningError, HOLDER_IDLE_MS } = await import('../../store-pg');
-  const idle = ctx.env.CLAIMBOARD_STORE_HOLDER_IDLE ? parseDuration(ctx.env.CLAIMBOARD_STORE_HOLDER_IDLE) : HOLDER_IDLE_MS;
+  const idle = ctx.env.CLAIMBOARD_STORE_HOLDER_IDLE ? parseDuration(ctx.env.CLAIMBOARD_STORE_HOLDER_IDLE, 'CLAIMBOARD_STORE_HOLDER_IDLE') : HOLDER_IDLE_MS;
   try {
     const why = await runHolder({ url: choice.url, socket, scramKeys: scramKeysPath(choice), idleMs: idle, log: (l) => ctx.err(`claimboard store hold: ${l}`) });
     return why.startsWith('cannot reach') ? EXIT.unexpected : EXIT.ok;
