@@ -6,9 +6,9 @@
  * keeps a connection open, so a hook call neither connects nor loads the database client.
  */
 import { FileClaimStore, describeStore, lazyStore, type ClaimStore, type StoreChoice } from '../core/claim-store';
-import { ClaimService, validateSession, type ServiceOptions } from '../core/claim-service';
+import { ClaimService, checkKeys, validateSession, type ServiceOptions } from '../core/claim-service';
 import { askHolder, holderDisabled, holderSocketPath } from '../store-pg/holder-client';
-import { LAPSED_READ, LIVE_READ, checkFromRow, checkKeys, lapsedFromRow, liveFromRow, type HotRow, type LapsedRow, type LiveRow } from '../store-pg/reads';
+import { LAPSED_READ, LIVE_READ, checkFromRow, lapsedFromRow, liveFromRow, type HotRow, type LapsedRow, type LiveRow } from '../store-pg/reads';
 import { SCHEMA_VERSION } from '../store-pg/schema';
 import { runningAsCli, spawnDetached } from './spawn-detached';
 

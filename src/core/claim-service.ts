@@ -119,6 +119,14 @@ export function validatePathArgument(p: string): void {
   if (err) throw new InputError(isGlob(p) && !err.startsWith('path') ? `${err}: ${p.slice(0, 80)}` : err);
 }
 
+/** The keys `check` asks about: each path checked and normalised (the file board and the shared store alike). */
+export function checkKeys(paths: string[]): string[] {
+  return paths.map((p) => {
+    validatePathArgument(p);
+    return normalizeKey(p);
+  });
+}
+
 export function validateSession(name: string): void {
   const err = validateSessionName(name);
   if (err) throw new InputError(err);
@@ -341,10 +349,7 @@ export class ClaimService {
 
   /** Read-only: is each path free for this session (or for anyone, without a session)? */
   check(session: string | undefined, paths: string[], mode: ClaimMode = 'exclusive', opts: { files?: readonly string[] } = {}): Conflict[] {
-    const keys = paths.map((p) => {
-      validatePathArgument(p);
-      return normalizeKey(p);
-    });
+    const keys = checkKeys(paths);
     return this.conflictsIn(this.near(keys, session).claims, session, keys, mode, opts.files);
   }
 

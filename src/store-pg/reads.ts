@@ -2,13 +2,13 @@
  * The shared store's rows as the core's claims, and its two hot reads (check and the edit
  * guard's live claims; the git guard's lapsed claims): each one statement returning one row,
  * and what the store makes of that row. No `pg` here: the CLI reads the same rows through the
- * store holder (src/cli/store-holder.ts) without loading the database client, and the same
+ * store holder (src/cli/store.ts, holder-client.ts) without loading the database client, and the same
  * functions decide on them, so a read through the holder and a direct one cannot differ.
  */
 import type { Claim, ClaimMode, SessionRecord } from '../core/model';
-import { endedClaim, validatePathArgument, type ClaimService, type Conflict } from '../core/claim-service';
+import { endedClaim, type ClaimService, type Conflict } from '../core/claim-service';
 import type { LapsedClaim } from '../core/claim-store';
-import { claimCovers, normalizeKey } from '../core/overlap';
+import { claimCovers } from '../core/overlap';
 
 export interface ClaimRow {
   id: string;
@@ -131,14 +131,6 @@ export function liveFromRow(rules: ClaimService, row: LiveRow): { claims: Claim[
     sessions: row.sessions.map((r) => toSession({ ...r, started: new Date(r.started), ended: r.ended === null ? null : new Date(r.ended) })),
     exists: true,
   };
-}
-
-/** The keys `check` asks about: each path checked and normalised as the core does. */
-export function checkKeys(paths: string[]): string[] {
-  return paths.map((p) => {
-    validatePathArgument(p);
-    return normalizeKey(p);
-  });
 }
 
 /** `check` on a `LIVE_READ` row: the core's conflict rule over the live claims. */

@@ -12,14 +12,7 @@ import { CLI, cleanEnv, runCli, tempDir } from '../support/cli';
 import { testPostgres } from '../support/postgres';
 import { BoardDocument } from '../../src/core/board-format';
 import { VIEW_MARK } from '../../src/core/shared-view';
-
-async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from '../support/background';
 
 describe('the markdown board as each machine’s live view of the shared store', function () {
   this.timeout(120_000);
@@ -59,10 +52,10 @@ describe('the markdown board as each machine’s live view of the shared store',
     try {
       let out = '';
       watch.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      await until('the first drawing', () => out.includes('Active claims'));
+      await until(() => out.includes('Active claims'), 15_000, 'the first drawing');
       assert.equal((await runCli(['release', 'shop/src/cart.ts'], { env: a.env({ CLAIMBOARD_SESSION: 'alpha' }) })).code, 0);
       assert.equal((await runCli(['claim', 'shop/src/pay.ts'], { env: a.env({ CLAIMBOARD_SESSION: 'alpha' }) })).code, 0);
-      await until("machine A's new claim in B's view", () => claimsIn(b.board).join() === 'alpha shop/src/pay.ts', 10_000);
+      await until(() => claimsIn(b.board).join() === 'alpha shop/src/pay.ts', 10_000, "machine A's new claim in B's view");
       const doc = BoardDocument.parse(read(b.board));
       assert.deepEqual(
         doc.releases.map((r) => `${r.session} ${r.path} ${r.outcome}`),

@@ -12,20 +12,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import pg from 'pg';
 import { ROOT, cleanEnv, runCli } from '../support/cli';
+import { until } from '../support/background';
 import { testPostgres } from '../support/postgres';
 import { openPgStore } from '../../src/store-pg';
 import { askHolder, holderSocketPath } from '../../src/store-pg/holder-client';
 import { LIVE_READ } from '../../src/store-pg/reads';
 import type { StoreChoice } from '../../src/core/claim-store';
 import { must } from '../../src/core/errors';
-
-async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('the store holder', function () {
   this.timeout(120_000);
@@ -52,30 +45,30 @@ describe('the store holder', function () {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {
-      const end = Date.now() + 15_000;
-      for (;;) {
-        const r = await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'claimboard holder'`);
-        if (r.rowCount || !fs.existsSync(socket)) break;
-        if (Date.now() > end) throw new Error('the holder never connected');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await until(
+        async () =>
+          Boolean((await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'claimboard holder'`)).rowCount) ||
+          !fs.existsSync(socket),
+        15_000,
+        'the holder to connect',
+      );
     } finally {
       await admin.end();
     }
-    await until('the holder to end', () => !fs.existsSync(socket));
+    await until(() => !fs.existsSync(socket), 15_000, 'the holder to end');
   }
 
   /** Waits for this database's holder to have its connection (it listens first, then connects). */
   async function holderConnected(): Promise<void> {
-    await until('the holder', () => fs.existsSync(socket));
+    await until(() => fs.existsSync(socket), 15_000, 'the holder');
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {
-      const end = Date.now() + 15_000;
-      while (!(await admin.query(`select 1 from pg_stat_activity where datname = current_database() and application_name = 'claimboard holder'`)).rowCount) {
-        if (Date.now() > end) throw new Error('the holder never connected');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await until(
+        async () => Boolean((await admin.query(`select 1 from pg_stat_activity where datname = current_database() and application_name = 'claimboard holder'`)).rowCount),
+        15_000,
+        'the holder to connect',
+      );
     } finally {
       await admin.end();
     }
@@ -128,7 +121,7 @@ describe('the store holder', function () {
   it('cannot write, and answers only for its own store', async () => {
     const r = await runCli(['check', 'repo/src/a.ts'], { env: env({ CLAIMBOARD_SESSION: 'beta' }) });
     assert.equal(r.code, 3, r.stderr);
-    await until('the holder', () => fs.existsSync(socket));
+    await until(() => fs.existsSync(socket), 15_000, 'the holder');
     const live = await askHolder(socket, { url, text: LIVE_READ, values: ['default'] }, 10_000);
     assert.ok('row' in live, JSON.stringify(live));
     // The row as the store's own read gets it from pg (the holder sends PostgreSQL's text as is).
@@ -152,7 +145,7 @@ describe('the store holder', function () {
   it("one holder per socket; it ends when idle and when its connection is lost, removing its socket; a dead holder's socket is taken over", async () => {
     const hold = (extra: NodeJS.ProcessEnv = {}) => runCli(['store', 'hold'], { env: env(extra) });
     const running = hold();
-    await until('the holder', () => fs.existsSync(socket));
+    await until(() => fs.existsSync(socket), 15_000, 'the holder');
     const second = await hold();
     assert.equal(second.code, 0);
     assert.match(second.stderr, /another holder answers on/);
@@ -179,7 +172,7 @@ describe('the store holder', function () {
     };
     const expected = await check();
     assert.match(expected, /repo\/src\/a\.ts is held by alpha/);
-    await until('the holder that read started', () => fs.existsSync(socket));
+    await until(() => fs.existsSync(socket), 15_000, 'the holder that read started');
     await endHolders();
     for (const answer of [undefined, '{"error":"boom"}\n', '{"row":{"version":99,"now":"2000-01-01","claims":[],"sessions":[]}}\n', 'not json\n']) {
       const fake = net.createServer((c) => {
