@@ -14,17 +14,8 @@ import { listen } from '../../src/announce/listener';
 import { websocketWanted } from '../../src/announce/channel-wake';
 import { FileClaimStore } from '../../src/core/claim-store';
 import { livenessHost } from '../../src/core/liveness';
+import { until } from '../support/background';
 import { startMattermostServer, type MattermostTestServer } from '../support/mattermost-server';
-
-async function until<T>(what: string, get: () => T | undefined | false, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = get();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('the listener and the websocket (an optional speed-up)', function () {
   this.timeout(60_000);
@@ -67,10 +58,10 @@ describe('the listener and the websocket (an optional speed-up)', function () {
     const running = listen({ boardPath: board, announcer: asker, service: () => store, signal: stop.signal, ...o });
     try {
       // The first read is done (it sets the cursor): what follows can only be seen by a later read.
-      await until('the first read', () => readAnswers(board).cursor !== undefined, 15_000);
-      if (server.websocket) await until('the websocket', () => server.wsSockets.size === 1, 15_000);
+      await until(() => readAnswers(board).cursor !== undefined, 15_000, 'the first read');
+      if (server.websocket) await until(() => server.wsSockets.size === 1, 15_000, 'the websocket');
       await server.postAs(server.alice, 'yes', q.postId);
-      await until('the yes recorded', () => readAnswers(board).questions[q.postId]?.decided, 20_000);
+      await until(() => readAnswers(board).questions[q.postId]?.decided, 20_000, 'the yes recorded');
     } finally {
       stop.abort();
       assert.equal(await running, 'stopped');
@@ -84,7 +75,9 @@ describe('the listener and the websocket (an optional speed-up)', function () {
   it('with the websocket, a reply is read at once though the next poll is ten minutes away', async () => {
     server.websocket = true;
     await answeredWhileListening({ intervalMs: 10 * 60_000, websocket: true });
-    assert.equal(server.wsSockets.size, 0, 'closed when the listener stops');
+    // Stopping starts the close handshake; the server sees the socket end a moment later (CI once
+    // checked in between and saw it still open).
+    await until(() => server.wsSockets.size === 0, 5_000, 'the websocket closed when the listener stops');
   });
 
   it('a websocket that is refused changes nothing: the listener reads by polling', async () => {
