@@ -17,7 +17,7 @@ export interface UiBridge {
 }
 
 interface UiRequest {
-  action: 'texts' | 'press' | 'type' | 'click' | 'rightClick' | 'hover' | 'shot';
+  action: 'texts' | 'count' | 'press' | 'type' | 'click' | 'rightClick' | 'hover' | 'shot';
   selector?: string;
   key?: string;
   text?: string;
@@ -44,6 +44,9 @@ export async function startUiBridge(shotsDir: string): Promise<UiBridge> {
           .catch(() => {});
         return all.evaluateAll((els) => els.map((e) => (e as { innerText?: string }).innerText ?? e.textContent ?? ''));
       }
+      case 'count':
+        // Now, without waiting for one to appear: whether something is (still) on screen.
+        return page.locator(req.selector ?? 'body').count();
       case 'press':
         await page.keyboard.press(req.key ?? 'Escape');
         return true;

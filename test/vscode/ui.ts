@@ -12,6 +12,8 @@ async function call<T>(base: string, body: Record<string, unknown>): Promise<T> 
 export interface Ui {
   /** innerText of every element under `selector` (empty when none appears within 5 s). */
   texts(selector: string): Promise<string[]>;
+  /** How many elements match `selector` now (no waiting); `:visible` keeps to those on screen. */
+  count(selector: string): Promise<number>;
   press(key: string): Promise<void>;
   /** Types into whatever has focus, as the keyboard does. */
   type(text: string): Promise<void>;
@@ -26,6 +28,7 @@ export interface Ui {
 function bridge(base: string): Ui {
   return {
     texts: (selector) => call(base, { action: 'texts', selector }),
+    count: (selector) => call(base, { action: 'count', selector }),
     press: async (key) => void (await call(base, { action: 'press', key })),
     type: async (text) => void (await call(base, { action: 'type', text })),
     click: async (selector) => void (await call(base, { action: 'click', selector })),
