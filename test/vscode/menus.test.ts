@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { api, clearBoard, cli, closeEditors, fileUri, waitFor, waitForAsync } from './support';
-import { ui } from './ui';
+import { QUICK_INPUT, ui } from './ui';
 
 const A = 'session-a';
 
@@ -53,7 +53,7 @@ async function fileTree(expanded: boolean): Promise<void> {
 
 /** Waits until the quick input titled with `title` is on screen. */
 async function quickInput(title: string): Promise<void> {
-  await waitForAsync(`the quick input "${title}"`, async () => (await ui!.texts('.quick-input-widget .quick-input-title')).some((t) => t.includes(title)));
+  await waitForAsync(`the quick input "${title}"`, async () => (await ui!.texts(`${QUICK_INPUT} .quick-input-title`)).some((t) => t.includes(title)));
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -239,9 +239,9 @@ describe('menus, keyboard and the Claims view', function () {
     await ui.click('.part.editor .view-lines');
     await ui.press('Control+Alt+Shift+C');
     await quickInput('ETA');
-    await waitForAsync('the ETA suggestions', async () => (await ui!.texts('.quick-input-list .monaco-list-row')).length > 0);
-    // Typed, not picked: Enter on a suggestion drawn before the workbench made it the active row
-    // accepts an empty ETA, which the prompt refuses (CI failed so once). This test is about the keys.
+    await waitForAsync('the ETA suggestions', async () => (await ui!.texts(`${QUICK_INPUT} .quick-input-list .monaco-list-row`)).length > 0);
+    // Typed, not picked: this test is about the keys. (CI failed here twice: the prompts were
+    // looked for without QUICK_INPUT, found an earlier test's hidden ETA prompt, and typed into the editor.)
     await ui.type('30m');
     await ui.press('Enter');
     await quickInput('reason');
@@ -258,10 +258,10 @@ describe('menus, keyboard and the Claims view', function () {
     await cli(A, 'claim', 'demo-repo/src/index.ts', '--eta', '10m');
     a.refresh();
     await ui.click('.statusbar-item[id="claimboard.claimboard.claimboard.status"], .statusbar-item:has-text("2 claims")');
-    await waitForAsync('the pick', async () => (await ui!.texts('.quick-input-list .monaco-list-row')).length === 2);
-    await ui.hover('.quick-input-list .monaco-list-row:has-text("deploy.md")');
+    await waitForAsync('the pick', async () => (await ui!.texts(`${QUICK_INPUT} .quick-input-list .monaco-list-row`)).length === 2);
+    await ui.hover(`${QUICK_INPUT} .quick-input-list .monaco-list-row:has-text("deploy.md")`);
     await ui.shot('claims-pick-buttons');
-    await ui.click('.quick-input-list .monaco-list-row:has-text("deploy.md") .action-label[aria-label="Release"]');
+    await ui.click(`${QUICK_INPUT} .quick-input-list .monaco-list-row:has-text("deploy.md") .action-label[aria-label="Release"]`);
     await waitFor('released from the pick', () => !a.view().claims.some((c) => c.path.endsWith('docs/deploy.md')));
   });
 

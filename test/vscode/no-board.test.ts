@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { api, closeEditors, waitFor, waitForAsync } from './support';
-import { toasts, ui } from './ui';
+import { QUICK_INPUT, toasts, ui } from './ui';
 
 // With a description (the board's path) beside the title, the header's label is no longer "Claims Section".
 const CLAIMS_PANE = '.pane:has(> .pane-header .title:text-is("Claims"))';
@@ -23,8 +23,8 @@ async function setBoardPath(value: string | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('claimboard').update('boardPath', value, vscode.ConfigurationTarget.Global);
 }
 
-/** The file picker on screen (a closed one stays in the DOM, hidden, with its last title and rows). */
-const PICKER = '.quick-input-widget:visible';
+/** The file picker on screen (a quick input: see QUICK_INPUT). */
+const PICKER = QUICK_INPUT;
 
 /**
  * code-server's file picker is a quick input holding a path: type the file's path and accept it.

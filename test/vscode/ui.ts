@@ -41,6 +41,13 @@ function bridge(base: string): Ui {
 const url = process.env.CLAIMBOARD_UI_BRIDGE;
 export const ui: Ui | undefined = url ? bridge(url) : undefined;
 
+/**
+ * The quick input on screen. The workbench keeps one quick input widget and hides it when it
+ * closes, with its last title and rows still in the DOM (and a hidden element's innerText is its
+ * text): a selector without this matches the prompt before the last.
+ */
+export const QUICK_INPUT = '.quick-input-widget:visible';
+
 /** Notification toasts on screen now, as text. */
 export async function toasts(): Promise<string[]> {
   return ui ? ui.texts('.notifications-toasts .notification-toast') : [];
