@@ -59,7 +59,7 @@ function throughHolder(store: ClaimStore, h: { url: string; board: string; socke
     },
     async near(paths, session) {
       const row = await ask<LiveRow>(LIVE_READ, [h.board]);
-      return row ? liveFromRow(rulesOf(), row) : direct(() => store.near(paths, session));
+      return row ? liveFromRow(rulesOf(), row, paths, session) : direct(() => store.near(paths, session));
     },
     async lapsed(session, keys) {
       validateSession(session);

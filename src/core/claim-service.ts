@@ -11,7 +11,7 @@ import { validateField, validateLength, validateSessionName } from './fields';
 import { BoardStore, type StoreOptions } from './board-store';
 import { DEFAULT_TTL_MS, checkEta, checkLeaseLength, formatDuration, formatDurationExact, formatIsoLocal } from './duration';
 import { InputError } from './errors';
-import { claimCovers, claimMeets, headsMayOverlap, isGlob, matchHead, normalizeKey, sameKey } from './overlap';
+import { claimCovers, claimMeets, isGlob, matchHead, mayTouch, normalizeKey, sameKey } from './overlap';
 import { patternProblem } from './glob';
 import { livenessHost, processAlive, sameLivenessHost } from './liveness';
 
@@ -365,7 +365,7 @@ export class ClaimService {
     const found = BoardDocument.claimsIn(
       exists ? text : '',
       { now, ttlMs: this.store.ttlMs },
-      (s, p) => s === session || paths.some((k) => headsMayOverlap(k, p)),
+      mayTouch(paths, session),
       (body) => claimLineMayMeet(body, session, heads),
       skippedClaimLines(session, heads, bytes ? 'latin1' : 'text'),
       bytes,

@@ -200,6 +200,22 @@ export function headsMayOverlap(a: string, b: string): boolean {
   return hx.startsWith(hy) || hy.startsWith(hx);
 }
 
+/**
+ * What a hot read (`near`, `check`) reads in full: the claims of `session` and those whose head
+ * may overlap one of `paths` (`headsMayOverlap`). Every other claim cannot meet any of the paths,
+ * so the conflict rule never needs it. One predicate for the board file's scan and the shared
+ * store's rows.
+ */
+export function mayTouch(paths: readonly string[], session?: string): (claimSession: string, claimPath: string) => boolean {
+  const heads = paths.map(matchHead);
+  return (s, p) => {
+    if (s === session) return true;
+    if (heads.length === 0) return false;
+    const h = matchHead(p);
+    return heads.some((k) => k.startsWith(h) || h.startsWith(k));
+  };
+}
+
 /** The literal head `headsMayOverlap` compares: `matchKey`'s spelling up to its first wildcard. */
 export function matchHead(key: string): string {
   return literalHead(matchKey(key));

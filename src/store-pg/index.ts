@@ -409,9 +409,7 @@ export class PgClaimStore implements ClaimStore {
   }
 
   async near(paths: string[], session?: string): Promise<{ claims: Claim[]; sessions: SessionRecord[]; exists: boolean }> {
-    void paths;
-    void session;
-    return liveFromRow(this.rules, await this.readRow<LiveRow>(LIVE_READ, [this.board]));
+    return liveFromRow(this.rules, await this.readRow<LiveRow>(LIVE_READ, [this.board]), paths, session);
   }
 
   /**

@@ -8,7 +8,7 @@
 import type { Claim, ClaimMode, SessionRecord } from '../core/model';
 import { endedClaim, type ClaimService, type Conflict } from '../core/claim-service';
 import type { LapsedClaim } from '../core/claim-store';
-import { claimCovers } from '../core/overlap';
+import { claimCovers, mayTouch } from '../core/overlap';
 
 export interface ClaimRow {
   id: string;
@@ -123,11 +123,19 @@ from t`;
 /** A hot read's one row, whatever the statement (`version` is the schema's, checked by the caller). */
 export type HotRow = { version: number | null; now: string };
 
-/** The live claims and sessions of a `LIVE_READ` row, at the database's clock. */
-export function liveFromRow(rules: ClaimService, row: LiveRow): { claims: Claim[]; sessions: SessionRecord[]; exists: true } {
+/**
+ * The live claims that could touch `paths` and the session's own (the core's `mayTouch`, as the
+ * board file's `near` reads them), and the sessions, of a `LIVE_READ` row at the database's
+ * clock. The row holds every live claim of the board; only those are decoded.
+ */
+export function liveFromRow(rules: ClaimService, row: LiveRow, paths: readonly string[], session: string | undefined): { claims: Claim[]; sessions: SessionRecord[]; exists: true } {
   const now = new Date(row.now);
+  const touches = mayTouch(paths, session);
   return {
-    claims: row.claims.map(fromJson).filter((c) => rules.isLive(c, now)),
+    claims: row.claims
+      .filter((r) => touches(r.session, r.path))
+      .map(fromJson)
+      .filter((c) => rules.isLive(c, now)),
     sessions: row.sessions.map((r) => toSession({ ...r, started: new Date(r.started), ended: r.ended === null ? null : new Date(r.ended) })),
     exists: true,
   };
@@ -135,7 +143,7 @@ export function liveFromRow(rules: ClaimService, row: LiveRow): { claims: Claim[
 
 /** `check` on a `LIVE_READ` row: the core's conflict rule over the live claims. */
 export function checkFromRow(rules: ClaimService, row: LiveRow, session: string | undefined, keys: string[], mode: ClaimMode, files?: readonly string[]): Conflict[] {
-  return rules.conflictsIn(liveFromRow(rules, row).claims, session, keys, mode, files);
+  return rules.conflictsIn(liveFromRow(rules, row, keys, session).claims, session, keys, mode, files);
 }
 
 /**

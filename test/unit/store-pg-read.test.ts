@@ -73,10 +73,18 @@ describe('the shared store: the hot read', function () {
       conflicts.map((c) => [c.path, c.holder.session, c.holder.reason]),
       [['repo/src/a.ts', 'alpha', 'refactor']],
     );
-    const near = await fresh.near([]);
+    // Asked about the whole repository, the hot read decodes every claim as status does; asked
+    // about nothing, none (the board file's near reads the same: src/core/overlap.ts, mayTouch).
+    const near = await fresh.near(['repo']);
     const view = await writer.status();
+    assert.equal(view.claims.length, 3);
     assert.deepEqual(near.claims, view.claims);
     assert.deepEqual(near.sessions, view.sessions);
+    assert.deepEqual((await fresh.near([])).claims, []);
+    assert.deepEqual(
+      (await fresh.near([], 'beta')).claims.map((c) => c.path),
+      ['repo/lib/b.ts'],
+    );
   });
 
   it("the git guard's fencing check sends one statement, and finds a lease that ran out before any write recorded it as the write will record it", async () => {
