@@ -4,7 +4,7 @@
  * (target: at most 2x); then claims per second with 16 writers on two simulated machines, and
  * lost updates (must be 0).
  *
- *   npm run build && node --import tsx bench/shared-store.ts [--rounds N] [--before OLD/dist/cli.js] [--no-storm]
+ *   npm run build && node --import tsx bench/shared-store.ts [--rounds N] [--claims N] [--before OLD/dist/cli.js] [--no-storm]
  *
  * The shared store is reached three ways: over TCP as a role with a password (the test server's
  * rule: cleartext `password`), over TCP as a SCRAM-SHA-256 role (a server's usual rule for TCP;
@@ -36,9 +36,14 @@ const RUNS = argNumber('--rounds', 15);
 const BEFORE = argValue('--before');
 const STORM = !process.argv.includes('--no-storm');
 
+/** Live claims on each board besides the one the timed calls meet (`--claims`, default 200). */
+const CLAIMS = argNumber('--claims', 200);
+
 async function seed(store: ClaimStore): Promise<void> {
-  for (let s = 0; s < 4; s++) {
-    const paths = Array.from({ length: 50 }, (_, i) => `repo8/src/mod${s}/f${i}.ts`);
+  // Large boards in claims of 500 paths (a write at 10,000 claims takes a second).
+  const each = CLAIMS > 1000 ? 500 : 50;
+  for (let s = 0; s * each < CLAIMS; s++) {
+    const paths = Array.from({ length: Math.min(each, CLAIMS - s * each) }, (_, i) => `repo8/src/mod${s}/f${i}.ts`);
     await store.claim(`session-${s}`, { paths });
   }
   await store.claim('session-d', { paths: ['repo8/src/mod8/x.ts'] });
@@ -108,7 +113,7 @@ async function main(): Promise<void> {
     }
     const times = timeLanes(lanes, { rounds: RUNS, warmups: 2 });
     const node = must(times[0], 'the baseline');
-    const out = [`${RUNS} rounds, load average ${loadAverage()}`, '', '| call | median | ratio to `node -e 0` | cpu ratio |', '|---|---|---|---|'];
+    const out = [`${RUNS} rounds, ${CLAIMS + 1} live claims, load average ${loadAverage()}`, '', '| call | median | ratio to `node -e 0` | cpu ratio |', '|---|---|---|---|'];
     lanes.forEach((l, j) => {
       const t = must(times[j], 'a lane');
       out.push(`| ${l.name} | ${median(t.ms).toFixed(1)} ms | ${ratio(median(t.ms), median(node.ms))} | ${ratio(t.ticks, node.ticks)} |`);

@@ -91,7 +91,9 @@ export function askHolder(socket: string, req: HolderRequest, timeoutMs: number)
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const net = require('node:net') as typeof Net;
     let settled = false;
-    let text = '';
+    // The answer can be megabytes (every live claim of a large board): its chunks are kept and
+    // joined once, and only each new chunk is searched for the line's end.
+    const chunks: string[] = [];
     const conn = net.connect(socket);
     const done = (r: HolderResult): void => {
       if (settled) return;
@@ -104,12 +106,15 @@ export function askHolder(socket: string, req: HolderRequest, timeoutMs: number)
     conn.setEncoding('utf8');
     conn.on('error', (e: NodeJS.ErrnoException) => done(e.code === 'ENOENT' || e.code === 'ECONNREFUSED' ? { absent: true } : { failed: e.message }));
     conn.on('data', (chunk: string) => {
-      text += chunk;
-      const nl = text.indexOf('\n');
-      if (nl < 0) return;
+      const nl = chunk.indexOf('\n');
+      if (nl < 0) {
+        chunks.push(chunk);
+        return;
+      }
+      chunks.push(chunk.slice(0, nl));
       let answer: HolderAnswer;
       try {
-        answer = JSON.parse(text.slice(0, nl)) as HolderAnswer;
+        answer = JSON.parse(chunks.join('')) as HolderAnswer;
       } catch {
         done({ failed: 'an answer that is not JSON' });
         return;
