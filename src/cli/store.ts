@@ -8,7 +8,7 @@
 import { FileClaimStore, describeStore, lazyStore, type ClaimStore, type StoreChoice } from '../core/claim-store';
 import { ClaimService, checkKeys, validateSession, type ServiceOptions } from '../core/claim-service';
 import { askHolder, holderDisabled, holderSocketPath } from '../store-pg/holder-client';
-import { LAPSED_READ, LIVE_READ, checkFromRow, lapsedFromRow, liveFromRow, type HotRow, type LapsedRow, type LiveRow } from '../store-pg/reads';
+import { LAPSED_READ, LIVE_READ, checkFromRow, lapsedFromRow, liveFromRow, liveReadValues, type HotRow, type LapsedRow, type LiveRow } from '../store-pg/reads';
 import { SCHEMA_VERSION } from '../store-pg/schema';
 import { runningAsCli, spawnDetached } from './spawn-detached';
 
@@ -54,11 +54,11 @@ function throughHolder(store: ClaimStore, h: { url: string; board: string; socke
     ...store,
     async check(session, paths, mode = 'exclusive', o = {}) {
       const keys = checkKeys(paths);
-      const row = await ask<LiveRow>(LIVE_READ, [h.board]);
+      const row = await ask<LiveRow>(LIVE_READ, liveReadValues(h.board, keys, session));
       return row ? checkFromRow(rulesOf(), row, session, keys, mode, o.files) : direct(() => store.check(session, paths, mode, o));
     },
     async near(paths, session) {
-      const row = await ask<LiveRow>(LIVE_READ, [h.board]);
+      const row = await ask<LiveRow>(LIVE_READ, liveReadValues(h.board, paths, session));
       return row ? liveFromRow(rulesOf(), row, paths, session) : direct(() => store.near(paths, session));
     },
     async lapsed(session, keys) {

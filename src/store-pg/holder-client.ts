@@ -91,7 +91,7 @@ export function askHolder(socket: string, req: HolderRequest, timeoutMs: number)
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const net = require('node:net') as typeof Net;
     let settled = false;
-    // The answer can be megabytes (every live claim of a large board): its chunks are kept and
+    // An answer can be large (a board's sessions, the claims of a schema-1 board): its chunks are kept and
     // joined once, and only each new chunk is searched for the line's end.
     const chunks: string[] = [];
     const conn = net.connect(socket);

@@ -52,7 +52,7 @@ import {
 } from '../core/claim-store';
 import { InputError } from '../core/errors';
 import { DEFAULT_TTL_MS, checkEta, checkLeaseLength } from '../core/duration';
-import { normalizeKey, sameKey } from '../core/overlap';
+import { matchHead, normalizeKey, sameKey } from '../core/overlap';
 import { livenessHost } from '../core/liveness';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { handWritten, readViewText, type SharedBoardState } from '../core/shared-view';
@@ -62,6 +62,7 @@ import {
   CLAIM_COLUMNS,
   LAPSED_READ,
   LIVE_READ,
+  liveReadValues,
   SESSION_COLUMNS,
   checkFromRow,
   fromJson,
@@ -409,7 +410,7 @@ export class PgClaimStore implements ClaimStore {
   }
 
   async near(paths: string[], session?: string): Promise<{ claims: Claim[]; sessions: SessionRecord[]; exists: boolean }> {
-    return liveFromRow(this.rules, await this.readRow<LiveRow>(LIVE_READ, [this.board]), paths, session);
+    return liveFromRow(this.rules, await this.readRow<LiveRow>(LIVE_READ, liveReadValues(this.board, paths, session)), paths, session);
   }
 
   /**
@@ -438,7 +439,7 @@ export class PgClaimStore implements ClaimStore {
 
   async check(session: string | undefined, paths: string[], mode: ClaimMode = 'exclusive', opts: { files?: readonly string[] } = {}): Promise<Conflict[]> {
     const keys = checkKeys(paths);
-    return checkFromRow(this.rules, await this.readRow<LiveRow>(LIVE_READ, [this.board]), session, keys, mode, opts.files);
+    return checkFromRow(this.rules, await this.readRow<LiveRow>(LIVE_READ, liveReadValues(this.board, keys, session)), session, keys, mode, opts.files);
   }
 
   /** The git guard's fencing check, in one statement (reads.ts says how a claim counts as lapsed). */
@@ -478,9 +479,26 @@ export class PgClaimStore implements ClaimStore {
 
   private async insertClaim(t: Tx, c: Omit<SharedClaim, 'fence' | 'line' | 'leaseDerived'> & { id: string }): Promise<SharedClaim> {
     const rows = await t.q<ClaimRow>(
-      `insert into claimboard_claims (board, id, session, path, started, eta, expires, ttl_ms, mode, reason, pid, host, forced_from, extras, fence)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, nextval('claimboard_fence')) returning ${CLAIM_COLUMNS}`,
-      [this.board, c.id, c.session, c.path, c.started, c.eta ?? null, c.expires, c.ttlMs ?? null, c.mode, c.reason ?? null, c.pid ?? null, c.host ?? null, c.forcedFrom ?? null, c.extras ?? null],
+      `insert into claimboard_claims (board, id, session, path, started, eta, expires, ttl_ms, mode, reason, pid, host, forced_from, extras, head, fence)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, nextval('claimboard_fence')) returning ${CLAIM_COLUMNS}`,
+      [
+        this.board,
+        c.id,
+        c.session,
+        c.path,
+        c.started,
+        c.eta ?? null,
+        c.expires,
+        c.ttlMs ?? null,
+        c.mode,
+        c.reason ?? null,
+        c.pid ?? null,
+        c.host ?? null,
+        c.forcedFrom ?? null,
+        c.extras ?? null,
+        // What LIVE_READ selects by: the core's head of the path, never computed in SQL.
+        matchHead(c.path),
+      ],
     );
     return toClaim(rows[0]!);
   }

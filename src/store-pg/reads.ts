@@ -8,7 +8,7 @@
 import type { Claim, ClaimMode, SessionRecord } from '../core/model';
 import { endedClaim, type ClaimService, type Conflict } from '../core/claim-service';
 import type { LapsedClaim } from '../core/claim-store';
-import { claimCovers, mayTouch } from '../core/overlap';
+import { claimCovers, matchHead, mayTouch } from '../core/overlap';
 
 export interface ClaimRow {
   id: string;
@@ -91,14 +91,28 @@ export interface LiveRow {
 }
 
 /**
- * The schema's version, the database's clock, the board's unexpired claims and its sessions in
- * one row. The clock is read once (the `with`), so the filter and the caller's `now` agree.
+ * The schema's version, the database's clock, the board's unexpired claims that could touch the
+ * asked paths and the session's own, and its sessions, in one row. The clock is read once (the
+ * `with`), so the filter and the caller's `now` agree.
+ *
+ * Which claims: those of session `$2`, and those whose head (`head`, the core's `matchHead` of
+ * the claim's path, written with it) and one of the asked paths' heads (`$3`, the same function)
+ * are one a prefix of the other: the core's `mayTouch`, applied again to what comes back
+ * (liveFromRow), then the conflict rule. A claim with no head (written before schema 2) is always
+ * read. Without this, every hook call carried every live claim (3 MB at 10,000 claims).
  */
 export const LIVE_READ = `with t as (select clock_timestamp() as now)
 select (select version from claimboard_schema limit 1) as version, t.now::text as now,
-  (select coalesce(json_agg(c order by c.fence), '[]') from (select ${CLAIM_COLUMNS} from claimboard_claims where board = $1 and expires > t.now) c) as claims,
+  (select coalesce(json_agg(c order by c.fence), '[]') from (select ${CLAIM_COLUMNS} from claimboard_claims
+    where board = $1 and expires > t.now
+      and (session = $2 or head is null or exists (select 1 from unnest($3::text[]) as k(h) where starts_with(k.h, head) or starts_with(head, k.h)))) c) as claims,
   (select coalesce(json_agg(s order by s.started, s.name), '[]') from (select ${SESSION_COLUMNS} from claimboard_sessions where board = $1) s) as sessions
 from t`;
+
+/** LIVE_READ's values: the board, the asking session (or none) and the asked paths' heads. */
+export function liveReadValues(board: string, paths: readonly string[], session: string | undefined): unknown[] {
+  return [board, session ?? null, paths.map(matchHead)];
+}
 
 /** A claim row read as JSON, with its times as dates again. */
 export function fromJson(r: AsJson<ClaimRow>): SharedClaim {
@@ -126,7 +140,7 @@ export type HotRow = { version: number | null; now: string };
 /**
  * The live claims that could touch `paths` and the session's own (the core's `mayTouch`, as the
  * board file's `near` reads them), and the sessions, of a `LIVE_READ` row at the database's
- * clock. The row holds every live claim of the board; only those are decoded.
+ * clock. Only those are decoded (the row may hold more: claims written before schema 2).
  */
 export function liveFromRow(rules: ClaimService, row: LiveRow, paths: readonly string[], session: string | undefined): { claims: Claim[]; sessions: SessionRecord[]; exists: true } {
   const now = new Date(row.now);

@@ -58,6 +58,10 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
       primary key (board, name)
     )`,
   ],
+  // 2: each claim's literal head (the core's `matchHead` of its path, written with the claim), so
+  // a hot read selects the claims whose head may overlap the asked paths' (reads.ts, LIVE_READ)
+  // instead of every live claim of the board. Claims written before have none: always read.
+  ['alter table claimboard_claims add column if not exists head text'],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -42,10 +42,10 @@ describe('the shared store through the CLI process', function () {
     assert.match(c0.stderr, /has no claimboard tables: run `claimboard store init`/);
     const first = runPrinted(c0.stderr, /run `(claimboard [^`]+)`/, { env: env() });
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /schema created \(version 1\)/);
+    assert.match(first.stdout, /schema created \(version 2\)/);
     const second = await runCli(['store', 'init'], { env: env() });
     assert.equal(second.code, 0, second.stderr);
-    assert.match(second.stdout, /schema is current \(version 1\)/);
+    assert.match(second.stdout, /schema is current \(version 2\)/);
     const s1 = await runCli(['store', 'status'], { env: env() });
     assert.match(s1.stdout, /claims live in the shared store postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/\w+ \(board default\)/);
     for (const r of [first, second, s1]) assert.ok(!(r.stdout + r.stderr).includes(password));

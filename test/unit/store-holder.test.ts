@@ -16,7 +16,7 @@ import { until } from '../support/background';
 import { testPostgres } from '../support/postgres';
 import { openPgStore } from '../../src/store-pg';
 import { askHolder, holderSocketPath } from '../../src/store-pg/holder-client';
-import { LIVE_READ } from '../../src/store-pg/reads';
+import { LIVE_READ, liveReadValues } from '../../src/store-pg/reads';
 import type { StoreChoice } from '../../src/core/claim-store';
 import { must } from '../../src/core/errors';
 
@@ -122,12 +122,12 @@ describe('the store holder', function () {
     const r = await runCli(['check', 'repo/src/a.ts'], { env: env({ CLAIMBOARD_SESSION: 'beta' }) });
     assert.equal(r.code, 3, r.stderr);
     await until(() => fs.existsSync(socket), 15_000, 'the holder');
-    const live = await askHolder(socket, { url, text: LIVE_READ, values: ['default'] }, 10_000);
+    const live = await askHolder(socket, { url, text: LIVE_READ, values: liveReadValues('default', ['repo/src'], undefined) }, 10_000);
     assert.ok('row' in live, JSON.stringify(live));
     // The row as the store's own read gets it from pg (the holder sends PostgreSQL's text as is).
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
-    const direct = (await admin.query(LIVE_READ, ['default']).finally(() => admin.end())).rows[0] as Record<string, unknown>;
+    const direct = (await admin.query(LIVE_READ, liveReadValues('default', ['repo/src'], undefined)).finally(() => admin.end())).rows[0] as Record<string, unknown>;
     const row = live.row as Record<string, unknown>;
     assert.equal(typeof row.now, 'string');
     assert.deepEqual({ ...row, now: 'now' }, { ...direct, now: 'now' });
@@ -136,7 +136,7 @@ describe('the store holder', function () {
     assert.ok('failed' in write && /read-only transaction/.test(write.failed), JSON.stringify(write));
     const two = await askHolder(socket, { url, text: `select 1; delete from claimboard_claims`, values: [] }, 10_000);
     assert.ok('failed' in two, JSON.stringify(two));
-    const elsewhere = await askHolder(socket, { url: `${url}x`, text: LIVE_READ, values: ['default'] }, 10_000);
+    const elsewhere = await askHolder(socket, { url: `${url}x`, text: LIVE_READ, values: liveReadValues('default', ['repo/src'], undefined) }, 10_000);
     assert.deepEqual(elsewhere, { failed: 'a request for another store' });
     const after = await runCli(['check', 'repo/src/a.ts'], { env: env({ CLAIMBOARD_SESSION: 'beta' }) });
     assert.equal(after.code, 3, 'the claim is still there');

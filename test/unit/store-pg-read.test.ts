@@ -12,6 +12,8 @@ import * as vm from 'node:vm';
 import pg from 'pg';
 import type { StoreChoice } from '../../src/core/claim-store';
 import { openPgStore, type PgClaimStore } from '../../src/store-pg';
+import { LIVE_READ, liveReadValues, type LiveRow } from '../../src/store-pg/reads';
+import { mayTouch, normalizeKey } from '../../src/core/overlap';
 import { testPostgres } from '../support/postgres';
 import { ROOT } from '../support/cli';
 import { must } from '../../src/core/errors';
@@ -123,12 +125,65 @@ describe('the shared store: the hot read', function () {
     await admin.connect();
     try {
       await admin.query('update claimboard_schema set version = 99');
-      await assert.rejects(open().check('alpha', ['repo/a']), /has schema version 99, newer than this claimboard knows \(1\): upgrade claimboard/);
+      await assert.rejects(open().check('alpha', ['repo/a']), /has schema version 99, newer than this claimboard knows \(2\): upgrade claimboard/);
       await admin.query('update claimboard_schema set version = 0');
-      await assert.rejects(open().check('alpha', ['repo/a']), /has schema version 0: run `claimboard store init` to migrate it to 1/);
+      await assert.rejects(open().check('alpha', ['repo/a']), /has schema version 0: run `claimboard store init` to migrate it to 2/);
       // An old schema whose tables lack what the read asks for is explained the same way.
       await admin.query('alter table claimboard_claims rename column fence to fence_old');
-      await assert.rejects(open().check('alpha', ['repo/a']), /has schema version 0: run `claimboard store init` to migrate it to 1/);
+      await assert.rejects(open().check('alpha', ['repo/a']), /has schema version 0: run `claimboard store init` to migrate it to 2/);
+    } finally {
+      await admin.end();
+    }
+  });
+
+  it("selects by the claims' heads what could touch the asked paths, as the core's mayTouch does; a claim from before schema 2 is always read", async () => {
+    const { url, open } = await board();
+    const writer = open();
+    await writer.init();
+    const paths = ['repo/src/a.ts', 'repo/src/lib/', 'repo/docs/**', 'repo/*.md', 'Repo/x/{a,b}.ts', 'infra:prod', 'other/deep/file.ts', 'repo/src/[ab]/c.ts'];
+    for (const [i, p] of paths.entries()) await writer.claim(`s${i}`, { paths: [p] });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const read = async (keys: string[], session?: string): Promise<string[]> => {
+        const row = (await admin.query<LiveRow>(LIVE_READ, liveReadValues('default', keys, session))).rows[0]!;
+        return row.claims.map((c) => c.path).sort();
+      };
+      const asked: [string[], string | undefined][] = [
+        [['repo/src/a.ts'], undefined],
+        [['repo/src'], undefined],
+        [['repo/docs/x/y.md', 'infra:prod'], 's6'],
+        [['repo/README.md'], undefined],
+        [['repo/x/a.ts'], undefined],
+        [['elsewhere'], undefined],
+        [[], 's1'],
+        [['repo/src/**'], undefined],
+      ];
+      for (const [keys, session] of asked) {
+        const touches = mayTouch(keys, session);
+        const claims = (await writer.status()).claims;
+        const wanted = claims.filter((c) => touches(c.session, c.path)).map((c) => c.path);
+        // What the statement selects is exactly what the core would keep.
+        assert.deepEqual(await read(keys, session), wanted.sort(), `${keys.join(', ')} for ${session}`);
+      }
+      assert.deepEqual(await read(['elsewhere']), []);
+      // A claim written before schema 2 has no head: it is read whatever is asked.
+      await admin.query(`update claimboard_claims set head = null where path = 'other/deep/file.ts'`);
+      assert.deepEqual(await read(['elsewhere']), ['other/deep/file.ts']);
+      assert.deepEqual(
+        (await writer.check('s0', ['other/deep/file.ts'])).map((c) => c.holder.session),
+        ['s6'],
+      );
+      // Migrating from schema 1: the column is added, the claims are kept and read.
+      await admin.query('alter table claimboard_claims drop column head');
+      await admin.query('update claimboard_schema set version = 1');
+      await assert.rejects(open().check('s0', ['repo/a']), /has schema version 1: run `claimboard store init` to migrate it to 2/);
+      assert.deepEqual(await open().init(), { from: 1, to: 2 });
+      assert.deepEqual(await read(['elsewhere']), paths.map((p) => normalizeKey(p)).sort());
+      assert.deepEqual(
+        (await open().check('s9', ['repo/src/a.ts'])).map((c) => c.holder.session),
+        ['s0'],
+      );
     } finally {
       await admin.end();
     }
