@@ -195,8 +195,15 @@ function literalHead(pattern: string): string {
  * no path can start with both.
  */
 export function headsMayOverlap(a: string, b: string): boolean {
-  const hx = matchHead(a);
-  const hy = matchHead(b);
+  return headsMeet(matchHead(a), matchHead(b));
+}
+
+/**
+ * Two heads (`matchHead`) may share a path when one extends the other. The shared store's hot
+ * read asks PostgreSQL the same of the heads this module computed (src/store-pg/reads.ts,
+ * LIVE_READ: `starts_with` both ways), then applies this again to what comes back.
+ */
+function headsMeet(hx: string, hy: string): boolean {
   return hx.startsWith(hy) || hy.startsWith(hx);
 }
 
@@ -212,11 +219,15 @@ export function mayTouch(paths: readonly string[], session?: string): (claimSess
     if (s === session) return true;
     if (heads.length === 0) return false;
     const h = matchHead(p);
-    return heads.some((k) => k.startsWith(h) || h.startsWith(k));
+    return heads.some((k) => headsMeet(k, h));
   };
 }
 
-/** The literal head `headsMayOverlap` compares: `matchKey`'s spelling up to its first wildcard. */
+/**
+ * The literal head `headsMayOverlap` compares: `matchKey`'s spelling up to its first wildcard.
+ * The shared store keeps each claim's head (schema 2, `claimboard_claims.head`) and selects hot
+ * reads by it: a change to what this returns needs a migration that writes every head again.
+ */
 export function matchHead(key: string): string {
   return literalHead(matchKey(key));
 }
