@@ -84,6 +84,34 @@ export function textDigest(text: string): string {
  */
 export type HolderResult = { row: unknown } | { absent: true } | { failed: string };
 
+/**
+ * The holder's protocol is one JSON line each way: calls `line` once with what the connection
+ * sends up to its first newline. Chunks are kept and joined once, and only each new chunk is
+ * searched for the newline (an answer can be megabytes: the claims of a schema-1 board). Past
+ * `maxChars` without one, `tooLong` is called instead.
+ */
+export function onFirstLine(conn: Net.Socket, line: (text: string) => void, limit?: { maxChars: number; tooLong: () => void }): void {
+  const chunks: string[] = [];
+  let size = 0;
+  conn.setEncoding('utf8');
+  const onData = (chunk: string): void => {
+    const nl = chunk.indexOf('\n');
+    if (nl < 0) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (limit && size > limit.maxChars) {
+        conn.off('data', onData);
+        limit.tooLong();
+      }
+      return;
+    }
+    chunks.push(chunk.slice(0, nl));
+    conn.off('data', onData);
+    line(chunks.join(''));
+  };
+  conn.on('data', onData);
+}
+
 /** Sends one request and waits at most `timeoutMs` for its answer. Never throws. */
 export function askHolder(socket: string, req: HolderRequest, timeoutMs: number): Promise<HolderResult> {
   return new Promise((resolve) => {
@@ -91,9 +119,6 @@ export function askHolder(socket: string, req: HolderRequest, timeoutMs: number)
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const net = require('node:net') as typeof Net;
     let settled = false;
-    // An answer can be large (a board's sessions, the claims of a schema-1 board): its chunks are kept and
-    // joined once, and only each new chunk is searched for the line's end.
-    const chunks: string[] = [];
     const conn = net.connect(socket);
     const done = (r: HolderResult): void => {
       if (settled) return;
@@ -103,18 +128,11 @@ export function askHolder(socket: string, req: HolderRequest, timeoutMs: number)
       resolve(r);
     };
     const timer = setTimeout(() => done({ failed: `no answer within ${timeoutMs} ms` }), timeoutMs);
-    conn.setEncoding('utf8');
     conn.on('error', (e: NodeJS.ErrnoException) => done(e.code === 'ENOENT' || e.code === 'ECONNREFUSED' ? { absent: true } : { failed: e.message }));
-    conn.on('data', (chunk: string) => {
-      const nl = chunk.indexOf('\n');
-      if (nl < 0) {
-        chunks.push(chunk);
-        return;
-      }
-      chunks.push(chunk.slice(0, nl));
+    onFirstLine(conn, (text) => {
       let answer: HolderAnswer;
       try {
-        answer = JSON.parse(chunks.join('')) as HolderAnswer;
+        answer = JSON.parse(text) as HolderAnswer;
       } catch {
         done({ failed: 'an answer that is not JSON' });
         return;

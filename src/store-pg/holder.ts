@@ -16,7 +16,7 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import pg from 'pg';
-import { textDigest, type HolderAnswer, type HolderRequest } from './holder-client';
+import { onFirstLine, textDigest, type HolderAnswer, type HolderRequest } from './holder-client';
 import { rememberScramKeysIn } from './pg-crypto';
 
 export const HOLDER_IDLE_MS = 10 * 60_000;
@@ -157,19 +157,15 @@ export async function runHolder(opts: HolderOptions): Promise<string> {
 
   const server = net.createServer((conn) => {
     restartIdle();
-    let text = '';
-    conn.setEncoding('utf8');
     conn.on('error', () => conn.destroy());
-    conn.on('data', (chunk: string) => {
-      text += chunk;
-      const nl = text.indexOf('\n');
-      if (nl < 0) {
-        if (text.length > MAX_REQUEST_BYTES) conn.destroy();
-        return;
-      }
-      conn.pause();
-      void answer(text.slice(0, nl)).then((a) => conn.end(`${a}\n`));
-    });
+    onFirstLine(
+      conn,
+      (line) => {
+        conn.pause();
+        void answer(line).then((a) => conn.end(`${a}\n`));
+      },
+      { maxChars: MAX_REQUEST_BYTES, tooLong: () => conn.destroy() },
+    );
   });
 
   const restartIdle = (): void => {
